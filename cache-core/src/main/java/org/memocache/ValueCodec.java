@@ -1,0 +1,38 @@
+package org.memocache;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns results into bytes and back. Built-in codecs store primitive arrays in a raw, memory-mappable
+ * layout ({@code raw-array}) and everything else with Kryo ({@code kryo}); register your own with
+ * {@link Memo.Builder#codec(ValueCodec)} for types that need it. Codecs registered by the user are
+ * tried first.
+ *
+ * <p>The codec id and version are stored in each entry; an entry whose codec is unknown or whose
+ * version differs is a miss, never an error.
+ */
+public interface ValueCodec {
+
+  /** A short, stable id such as {@code "kryo"}; at most 32 ASCII characters. */
+  String id();
+
+  /** The version of the codec's byte layout. */
+  int version();
+
+  /** Whether this codec can encode {@code value}. */
+  boolean canEncode(@Nullable Object value);
+
+  /** Writes {@code value}. Must not close {@code out}. */
+  void encode(@Nullable Object value, OutputStream out) throws IOException;
+
+  /**
+   * Reads a value from {@code payload} (positioned at its start, limited to its end), instantiating
+   * only classes that {@code classes} admits.
+   *
+   * @throws IOException when the bytes are not a value this codec wrote, or name a rejected class
+   */
+  @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException;
+}
