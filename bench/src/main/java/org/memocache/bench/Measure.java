@@ -1,0 +1,55 @@
+package org.memocache.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Repeated measurements and their summary. The machines are shared and noisy, so every figure is
+ * reported as min/median/max over repeats and as a ratio to a reference measured in the same run.
+ */
+public final class Measure {
+  private Measure() {}
+
+  /** A task whose one run is timed; returns something so the JIT cannot drop it. */
+  @FunctionalInterface
+  public interface Task {
+    Object run() throws Exception;
+  }
+
+  /** Sink defeating dead-code elimination. */
+  public static volatile Object blackhole;
+
+  /** Min/median/max of repeated samples, in the unit of the samples. */
+  public record Summary(String name, double min, double median, double max, String unit) {
+    public String format() {
+      return String.format(Locale.ROOT, "%-58s min %12.3f  median %12.3f  max %12.3f %s",
+          name, min, median, max, unit);
+    }
+  }
+
+  /** Summarises samples. */
+  public static Summary summarize(String name, double[] samples, String unit) {
+    double[] s = samples.clone();
+    Arrays.sort(s);
+    return new Summary(name, s[0], s[s.length / 2], s[s.length - 1], unit);
+  }
+
+  /** Runs {@code task} {@code repeats} times after {@code warmups} untimed runs; samples in ms. */
+  public static Summary millis(String name, int warmups, int repeats, Task task) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      blackhole = task.run();
+    }
+    double[] samples = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      blackhole = task.run();
+      samples[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return summarize(name, samples, "ms");
+  }
+
+  /** Prints a ratio line {@code a/b} with a target, as every benchmark does. */
+  public static String ratio(String name, double value, String target) {
+    return String.format(Locale.ROOT, "RATIO %-52s %8.3f   (target %s)", name, value, target);
+  }
+}
