@@ -8,7 +8,7 @@
 #   bash bench/torture/run-torture.sh                       # 200 rounds, 16 JVMs: about 5-10 minutes
 #   bash bench/torture/run-torture.sh --rounds 1000 --seed 42
 #
-# The full-disk phase mounts a 48 MiB tmpfs and so needs root; without it that phase is skipped.
+# The full-disk phase mounts a 16 MiB tmpfs and so needs root; without it that phase is skipped.
 # The work directory is left for inspection (reports/ has every worker's log); deleting a big cache
 # slows file creation on ext4 for minutes, so do not time anything right after removing it.
 set -euo pipefail
@@ -26,7 +26,7 @@ CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
 FULL="$WORK/full-disk"
 mkdir -p "$FULL"
 FULL_ARGS=()
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=48m,mode=0700 memocache-torture "$FULL" 2>/dev/null; then
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16m,mode=0700 memocache-torture "$FULL" 2>/dev/null; then
   trap 'umount "$FULL" 2>/dev/null || true' EXIT
   FULL_ARGS=(--full-disk-dir "$FULL")
 else
