@@ -32,8 +32,7 @@ fi
 # 2. Build everything (the agent jar too, when its module has landed) and the bench class path.
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 echo "building (mvn -q -B -DskipTests package)"
-mvn -q -B -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+mvn -q -B -DskipTests package
 CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
 
 # 3. Run, then draw the chart beside the results.

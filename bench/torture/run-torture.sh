@@ -19,8 +19,7 @@ mkdir -p "$WORK"
 
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 echo "building (mvn -q -B -DskipTests package)"
-mvn -q -B -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+mvn -q -B -DskipTests package
 CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
 
 FULL="$WORK/full-disk"
