@@ -208,37 +208,46 @@ def cmd_bigio(tool, directory, sizes, repeats, tag):
     sizes = [int(s) for s in sizes.split(",")]
     repeats = [int(r) for r in repeats.split(",")]
     for size, reps in zip(sizes, repeats):
-        BIG[0] = np.arange(size // 8, dtype=np.float64)
-        store, load = [], []
-        wrong = 0
-        for r in range(reps):
-            key = "%s-%d-%d" % (tag, size, r)
-            deco, closer = memoizer(tool, directory)
-            f = deco(big)
-            before = COMPUTED[0]
-            t0 = time.perf_counter()
-            f(size, key)
-            t1 = time.perf_counter()
-            if COMPUTED[0] != before + 1:
-                wrong += 1
-            if closer is not None:
-                closer.close()
-            deco, closer = memoizer(tool, directory)  # a new handle: nothing held in memory
-            f = deco(big)
-            t2 = time.perf_counter()
-            v = f(size, key)
-            t3 = time.perf_counter()
-            if COMPUTED[0] != before + 1 or len(v) != size // 8 or v[-1] != size // 8 - 1:
-                wrong += 1
-            if closer is not None:
-                closer.close()
-            del v
-            store.append((t1 - t0) * 1e3)
-            load.append((t3 - t2) * 1e3)
-        samples("store@%d" % size, "ms", store)
-        samples("load@%d" % size, "ms", load)
-        out("INFO wrong@%d=%d" % (size, wrong))
+        try:
+            bigio_size(tool, directory, size, reps, tag)
+        except (MemoryError, OSError, ValueError) as e:
+            out("FAIL store@%d %s: %s" % (size, type(e).__name__, str(e).replace("\n", " ")))
         BIG[0] = None
+
+
+def bigio_size(tool, directory, size, reps, tag):
+    """One size of cmd_bigio: reps stores and loads."""
+    import numpy as np
+    BIG[0] = np.arange(size // 8, dtype=np.float64)
+    store, load = [], []
+    wrong = 0
+    for r in range(reps):
+        key = "%s-%d-%d" % (tag, size, r)
+        deco, closer = memoizer(tool, directory)
+        f = deco(big)
+        before = COMPUTED[0]
+        t0 = time.perf_counter()
+        f(size, key)
+        t1 = time.perf_counter()
+        if COMPUTED[0] != before + 1:
+            wrong += 1
+        if closer is not None:
+            closer.close()
+        deco, closer = memoizer(tool, directory)  # a new handle: nothing held in memory
+        f = deco(big)
+        t2 = time.perf_counter()
+        v = f(size, key)
+        t3 = time.perf_counter()
+        if COMPUTED[0] != before + 1 or len(v) != size // 8 or v[-1] != size // 8 - 1:
+            wrong += 1
+        if closer is not None:
+            closer.close()
+        del v
+        store.append((t1 - t0) * 1e3)
+        load.append((t3 - t2) * 1e3)
+    samples("store@%d" % size, "ms", store)
+    samples("load@%d" % size, "ms", load)
+    out("INFO wrong@%d=%d" % (size, wrong))
 
 
 def cmd_sweep_worker(tool, directory, markers, nkeys, ready, barrier):

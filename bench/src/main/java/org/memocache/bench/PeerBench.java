@@ -304,7 +304,7 @@ public final class PeerBench {
    */
   private void bigio() throws IOException {
     long big = quick ? 256 * MIB : GIB;
-    long[] sizes = quick ? new long[] {KIB, MIB, big} : new long[] {KIB, 32 * KIB, MIB, 32 * MIB, big};
+    long[] sizes = quick ? new long[] {KIB, MIB, big} : new long[] {KIB, 32 * KIB, MIB, 32 * MIB, 256 * MIB, big};
     int rounds = quick ? 1 : 3;
     String sizesCsv = String.join(",", Arrays.stream(sizes).mapToObj(Long::toString).toList());
     String repsCsv = String.join(",", Arrays.stream(sizes).mapToObj(s -> s <= MIB ? "5" : s < big ? "2" : "1").toList());
@@ -350,6 +350,11 @@ public final class PeerBench {
           continue;
         }
         Map<String, double[]> pooled = ChildOutput.pool(outs.get(s));
+        String failure = ChildOutput.poolFailures(outs.get(s)).get("store@" + size);
+        if (failure != null && !pooled.containsKey("store@" + size)) {
+          report.missing("bigio", v, s, "store", "failed: " + shorten(failure));
+          continue;
+        }
         report.add("bigio", v, s, "store", "ms", pooled.get("store@" + size), "");
         report.add("bigio", v, s, "load", "ms", pooled.get("load@" + size), "");
       }
@@ -578,6 +583,10 @@ public final class PeerBench {
     ChildOutput o = proc.run(List.of("dd", "if=/dev/zero", "of=" + out, "bs=1M", "count=" + size / MIB));
     Files.deleteIfExists(out);
     return o.exitCode() == 0 ? o.wallMillis() : Double.NaN;
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
   private static double[] unbox(List<Double> l) {

@@ -263,17 +263,29 @@ public final class ChildMain {
     long diskBytes = Math.max(1L << 30, 3 * maxSize * Arrays.stream(reps).max().orElse(1) + (1L << 30));
     int tagHash = tag.hashCode() & 0xffff;
     for (int s = 0; s < sizes.length; s++) {
-      long size = sizes[s];
+      try {
+        bigioSize(system, dir, sizes[s], reps[s], diskBytes, maxSize > (64L << 20), tagHash);
+      } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+        // One size a peer cannot handle (MapDB's serializer stops short of 1 GiB) must not lose the others.
+        Protocol.fail("store@" + sizes[s], e.getClass().getName() + ": " + e.getMessage());
+      }
+      System.gc();
+    }
+  }
+
+  private static void bigioSize(String system, Path dir, long size, int repeats, long diskBytes, boolean big,
+                                int tagHash) throws IOException {
+    {
       double[][] prepared = {Values.big(size)}; // a holder, emptied after this size for the GC
-      double[] store = new double[reps[s]];
-      double[] load = new double[reps[s]];
+      double[] store = new double[repeats];
+      double[] load = new double[repeats];
       int wrong = 0;
-      for (int r = 0; r < reps[s]; r++) {
+      for (int r = 0; r < repeats; r++) {
         long b = ((long) tagHash << 16) | r;
         long before = COMPUTED.get();
         long t0;
         long t1;
-        try (DiskPeer p = openPeer(system, dir, diskBytes, maxSize > (64L << 20))) {
+        try (DiskPeer p = openPeer(system, dir, diskBytes, big)) {
           t0 = System.nanoTime();
           p.getOrCompute(size, b, () -> {
             COMPUTED.incrementAndGet();
@@ -284,7 +296,7 @@ public final class ChildMain {
         Object v;
         long t2;
         long t3;
-        try (DiskPeer p = openPeer(system, dir, diskBytes, maxSize > (64L << 20))) {
+        try (DiskPeer p = openPeer(system, dir, diskBytes, big)) {
           t2 = System.nanoTime();
           v = p.getOrCompute(size, b, () -> {
             COMPUTED.incrementAndGet();
@@ -303,7 +315,6 @@ public final class ChildMain {
       Protocol.samples("load@" + size, "ms", load);
       Protocol.info("wrong@" + size, wrong);
       prepared[0] = null;
-      System.gc();
     }
   }
 
@@ -355,6 +366,10 @@ public final class ChildMain {
 
     static void info(String key, Object value) {
       System.out.println("INFO " + key + "=" + value);
+    }
+
+    static void fail(String metric, String reason) {
+      System.out.println("FAIL " + metric + " " + reason.replace('\n', ' '));
     }
 
     static void skip(String reason) {

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param samples values per metric, in the order the child printed them
  * @param units unit per metric
  * @param info the child's {@code INFO key=value} facts
+ * @param failures metrics the child could not measure ({@code FAIL metric reason}), with the reason
  * @param skip the reason the child could not measure, or {@code null}
  * @param exitCode the process's exit code
  * @param wallMillis the process's wall time as the parent saw it, start to exit
@@ -23,6 +24,7 @@ public record ChildOutput(
     Map<String, double[]> samples,
     Map<String, String> units,
     Map<String, String> info,
+    Map<String, String> failures,
     @Nullable String skip,
     int exitCode,
     double wallMillis,
@@ -33,6 +35,7 @@ public record ChildOutput(
     Map<String, double[]> samples = new LinkedHashMap<>();
     Map<String, String> units = new LinkedHashMap<>();
     Map<String, String> info = new LinkedHashMap<>();
+    Map<String, String> failures = new LinkedHashMap<>();
     String skip = null;
     for (String line : lines) {
       if (line.startsWith("SAMPLES ")) {
@@ -50,11 +53,14 @@ public record ChildOutput(
             info.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
         }
+      } else if (line.startsWith("FAIL ")) {
+        String[] f = line.substring(5).trim().split("\\s+", 2);
+        failures.put(f[0], f.length > 1 ? f[1] : "");
       } else if (line.startsWith("SKIP ")) {
         skip = line.substring(5).trim();
       }
     }
-    return new ChildOutput(samples, units, info, skip, exitCode, wallMillis, errorTail);
+    return new ChildOutput(samples, units, info, failures, skip, exitCode, wallMillis, errorTail);
   }
 
   /** Whether the child measured (exit 0 and no skip). */
@@ -80,6 +86,15 @@ public record ChildOutput(
     double[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
+  }
+
+  /** Pools the failures of many children: metric to the first reason given. */
+  public static Map<String, String> poolFailures(List<ChildOutput> outputs) {
+    Map<String, String> pooled = new LinkedHashMap<>();
+    for (ChildOutput o : outputs) {
+      o.failures.forEach(pooled::putIfAbsent);
+    }
+    return pooled;
   }
 
   /** Pools the samples of many children (say, one per fresh process) metric by metric. */
