@@ -243,7 +243,7 @@ public final class PeerBench {
 
   private void missStore() {
     report.begin("miss-store", "Miss + store of a small value (computation ~free), warm process");
-    int rounds = quick ? 1 : 2;
+    int rounds = quick ? 1 : 2; // each round is a child with 10 batches: 20 samples
     int batches = quick ? 5 : 10;
     int perBatch = quick ? 100 : 200;
     List<String> systems = List.of("memocache", "ehcache", "mapdb", "joblib", "diskcache");
@@ -372,7 +372,7 @@ public final class PeerBench {
   private void sweep() throws Exception {
     int n = quick ? 4 : 8;
     int k = quick ? 6 : 20;
-    int rounds = quick ? 1 : 2;
+    int rounds = quick ? 1 : 3;
     String variant = n + "x" + k;
     report.begin("sweep", n + " processes x " + k + " keys of 200 ms work, all walking the keys in the same order");
     List<String> systems = List.of("memocache", "joblib", "diskcache");
@@ -477,7 +477,7 @@ public final class PeerBench {
     report.begin("agent", "Agent start-up: a trivial main with and without -javaagent");
     Path jar = repo.resolve("agent/target/memocache-agent.jar");
     if (!Files.isRegularFile(jar)) {
-      report.missing("agent", "", "memocache-agent", "start", "pending: " + jar + " not built (issue #5 not on main)");
+      report.missing("agent", "", "memocache-agent", "start", "pending: agent/target/memocache-agent.jar not built (issue #5 not on main)");
       return;
     }
     int reps = quick ? 3 : 7;

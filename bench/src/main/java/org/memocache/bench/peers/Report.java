@@ -45,7 +45,9 @@ public final class Report {
     }
     double[] s = samples.clone();
     Arrays.sort(s);
-    Row r = new Row(workload, variant, system, metric, unit, s.length, s[0], s[s.length / 2], s[s.length - 1], note);
+    int m = s.length / 2;
+    double median = s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2; // the true median, also for 2 rounds
+    Row r = new Row(workload, variant, system, metric, unit, s.length, s[0], median, s[s.length - 1], note);
     rows.add(r);
     return r;
   }
