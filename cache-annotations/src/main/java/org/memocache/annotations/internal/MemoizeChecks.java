@@ -161,7 +161,7 @@ final class MemoizeChecks {
             : "; mark the parameter @Memoize.Ignore if it does not change the result";
         reporter.error(parameter, what + " cannot be part of a cache key: " + f.text() + hint);
       } else {
-        reporter.warning(parameter, what + ": " + f.text());
+        reporter.warning(parameter, what + joint(f.text()) + f.text());
       }
     }
   }
@@ -179,7 +179,7 @@ final class MemoizeChecks {
             + " @Memoize(stateless = true), or @Memoize.Stateless on the class, if its state does"
             + " not change the result");
       } else {
-        reporter.warning(method, what + ": " + f.text());
+        reporter.warning(method, what + joint(f.text()) + f.text());
       }
     }
   }
@@ -233,6 +233,11 @@ final class MemoizeChecks {
         default -> { }
       }
     }
+  }
+
+  /** A finding about the subject itself reads on ("... is a ..."), one about a part after ": ". */
+  private static String joint(String findingText) {
+    return findingText.startsWith("is ") ? " " : ": ";
   }
 
   /** "its elements", "the values of its elements", "record component 'source' of its elements". */
