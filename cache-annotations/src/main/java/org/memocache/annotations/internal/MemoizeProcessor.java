@@ -141,12 +141,11 @@ public final class MemoizeProcessor extends AbstractProcessor {
   private void writeIndex() {
     Filer filer = processingEnv.getFiler();
     List<MethodIndex.Entry> old = List.of();
-    boolean existed = false;
+    String oldText = null;
     try {
       FileObject previous = filer.getResource(StandardLocation.CLASS_OUTPUT, "", MethodIndex.PATH);
-      CharSequence text = previous.getCharContent(true);
-      existed = true;
-      old = MethodIndex.parse(text, problem -> reporter.warning(problem
+      oldText = previous.getCharContent(true).toString();
+      old = MethodIndex.parse(oldText, problem -> reporter.warning(problem
           + " (the line is dropped; a clean build rewrites the index)"));
     } catch (FileNotFoundException | NoSuchFileException absent) {
       // First compilation into this output: nothing to merge.
@@ -156,17 +155,18 @@ public final class MemoizeProcessor extends AbstractProcessor {
     }
     List<MethodIndex.Entry> merged =
         MethodIndex.merge(old, fresh, compiled::contains, this::classFileExists);
-    if (merged.isEmpty() && !existed) {
+    if (merged.isEmpty() && oldText == null) {
       return;
     }
-    if (existed && merged.equals(MethodIndex.sorted(old))) {
+    String text = MethodIndex.format(merged);
+    if (text.equals(oldText)) {
       return; // unchanged: leave the file (and its time stamp) alone
     }
     try {
       FileObject out = filer.createResource(StandardLocation.CLASS_OUTPUT, "", MethodIndex.PATH,
           origins.values().toArray(new Element[0]));
       try (Writer w = out.openWriter()) {
-        w.write(MethodIndex.format(merged));
+        w.write(text);
       }
     } catch (IOException e) {
       reporter.warning("could not write " + MethodIndex.PATH + " (" + e + "); the agent then"

@@ -164,11 +164,4 @@ public final class MethodIndex {
     }
     return List.copyOf(byMethod.values());
   }
-
-  /** The entries sorted as {@link #format} writes them, to compare an index with a merge result. */
-  public static List<Entry> sorted(Collection<Entry> entries) {
-    List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(ORDER);
-    return List.copyOf(sorted);
-  }
 }

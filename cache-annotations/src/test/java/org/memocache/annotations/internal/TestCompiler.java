@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -94,6 +95,12 @@ final class TestCompiler {
    * @param sources binary class name (such as {@code com.acme.Sim}) to source text
    */
   static Result compile(Path classes, Map<String, String> sources) throws IOException {
+    return compile(classes, sources, List.of());
+  }
+
+  /** As {@link #compile(Path, Map)}, with more processors running before the MemoCache one. */
+  static Result compile(Path classes, Map<String, String> sources, List<Processor> others)
+      throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> collector = new DiagnosticCollector<>();
     Files.createDirectories(classes);
@@ -105,7 +112,9 @@ final class TestCompiler {
       String classPath = System.getProperty("java.class.path") + File.pathSeparator + classes;
       JavaCompiler.CompilationTask task = javac.getTask(null, files, collector,
           List.of("-classpath", classPath, "-Xlint:-options"), null, units);
-      task.setProcessors(List.of(new MemoizeProcessor()));
+      List<Processor> processors = new ArrayList<>(others);
+      processors.add(new MemoizeProcessor());
+      task.setProcessors(processors);
       boolean success = task.call();
       List<Diag> diags = new ArrayList<>();
       for (Diagnostic<? extends JavaFileObject> d : collector.getDiagnostics()) {
