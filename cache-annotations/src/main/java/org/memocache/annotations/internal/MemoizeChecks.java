@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -56,14 +57,15 @@ final class MemoizeChecks {
    */
   Optional<MethodIndex.Entry> check(ExecutableElement method, AnnotationMirror memoize) {
     int errorsBefore = reporter.errors();
-    String subject = "@Memoize " + signature(method);
+    // Messages are built only when reported: most methods have none, and signatures cost.
+    Supplier<String> subject = () -> "@Memoize " + signature(method);
     if (method.getKind() == ElementKind.CONSTRUCTOR) {
-      reporter.error(method, subject + ": a constructor cannot be memoized, it must create a new"
+      reporter.error(method, subject.get() + ": a constructor cannot be memoized, it must create a new"
           + " object on every call: memoize a static factory method instead");
       return Optional.empty();
     }
     if (method.getKind() != ElementKind.METHOD) {
-      reporter.error(method, subject + ": only methods can be memoized");
+      reporter.error(method, subject.get() + ": only methods can be memoized");
       return Optional.empty();
     }
     TypeElement owner = (TypeElement) method.getEnclosingElement();
@@ -73,10 +75,10 @@ final class MemoizeChecks {
           ? "an interface method without a body has nothing to memoize: annotate the"
               + " implementing methods, or give it a default body"
           : "an abstract method has no body to memoize: annotate the implementing methods";
-      reporter.error(method, subject + ": " + what);
+      reporter.error(method, subject.get() + ": " + what);
     }
     if (modifiers.contains(Modifier.NATIVE)) {
-      reporter.error(method, subject + ": a native method has no bytecode to weave: memoize a Java"
+      reporter.error(method, subject.get() + ": a native method has no bytecode to weave: memoize a Java"
           + " method that calls it");
     }
 
@@ -84,10 +86,10 @@ final class MemoizeChecks {
 
     TypeMirror returnType = method.getReturnType();
     reader.rejectedReturn(returnType).ifPresent(reason -> reporter.error(method,
-        subject + ": cannot return " + TypeReader.display(returnType) + ": " + reason));
+        subject.get() + ": cannot return " + TypeReader.display(returnType) + ": " + reason));
     if (reader.classify(returnType) instanceof KeyType.FunctionLike
         && attributes.tiers().contains(Memoize.Tier.DISK.name())) {
-      reporter.warning(method, memoize, subject + ": returns a functional interface ("
+      reporter.warning(method, memoize, subject.get() + ": returns a functional interface ("
           + TypeReader.display(returnType) + "): a lambda result can be kept in the memory tier"
           + " only, storing it on disk fails at run time; use tiers = Memoize.Tier.MEMORY, or"
           + " return data");
@@ -95,7 +97,7 @@ final class MemoizeChecks {
 
     boolean isStatic = modifiers.contains(Modifier.STATIC);
     if (isStatic && attributes.stateless()) {
-      reporter.warning(method, memoize, subject + ": stateless = true has no effect on a static"
+      reporter.warning(method, memoize, subject.get() + ": stateless = true has no effect on a static"
           + " method");
     }
     if (!isStatic && !attributes.stateless()
@@ -132,20 +134,20 @@ final class MemoizeChecks {
     }
   }
 
-  private void checkParameter(VariableElement parameter, String subject) {
+  private void checkParameter(VariableElement parameter, Supplier<String> subject) {
     List<? extends AnnotationMirror> annotations = parameter.getAnnotationMirrors();
     boolean ignored = TypeReader.hasAnnotation(annotations, IGNORE);
     Optional<AnnotationMirror> byContent = TypeReader.find(annotations, BY_CONTENT);
     TypeMirror type = parameter.asType();
-    String what = subject + ": parameter '" + parameter.getSimpleName() + "' ("
-        + TypeReader.display(type) + ")";
+    Supplier<String> what = () -> subject.get() + ": parameter '" + parameter.getSimpleName()
+        + "' (" + TypeReader.display(type) + ")";
     if (byContent.isPresent()) {
       if (ignored) {
-        reporter.warning(parameter, byContent.get(), what + " is marked both @Memoize.Ignore and"
+        reporter.warning(parameter, byContent.get(), what.get() + " is marked both @Memoize.Ignore and"
             + " @Memoize.ByContent: it is left out of the key, so ByContent has no effect");
       } else if (!(reader.classify(type) instanceof KeyType.BuiltIn b
           && (b.rule() == KeyRule.PATH || b.rule() == KeyRule.FILE))) {
-        reporter.error(parameter, what + " is marked @Memoize.ByContent, which applies only to"
+        reporter.error(parameter, what.get() + " is marked @Memoize.ByContent, which applies only to"
             + " java.nio.file.Path and java.io.File parameters");
         return;
       }
@@ -159,27 +161,28 @@ final class MemoizeChecks {
       if (f.error()) {
         String hint = f.text().contains("@Memoize.Ignore") ? ""
             : "; mark the parameter @Memoize.Ignore if it does not change the result";
-        reporter.error(parameter, what + " cannot be part of a cache key: " + f.text() + hint);
+        reporter.error(parameter, what.get() + " cannot be part of a cache key: " + f.text() + hint);
       } else {
-        reporter.warning(parameter, what + joint(f.text()) + f.text());
+        reporter.warning(parameter, what.get() + joint(f.text()) + f.text());
       }
     }
   }
 
   /** The state of {@code this} is part of the key of an instance method: it must be hashable. */
-  private void checkReceiver(ExecutableElement method, TypeElement owner, String subject) {
+  private void checkReceiver(ExecutableElement method, TypeElement owner, Supplier<String> subject) {
     List<Finding> findings = new ArrayList<>();
     inspect(owner.asType(), List.of(), null, new HashSet<>(), findings);
-    String what = subject + ": the receiver (this " + TypeReader.display(owner.asType()) + ")";
+    Supplier<String> what =
+        () -> subject.get() + ": the receiver (this " + TypeReader.display(owner.asType()) + ")";
     for (Finding f : findings) {
       if (f.error()) {
         // The table's advice after the first ": " speaks of parameters; keep only the why.
         String why = f.text().split(": ", 2)[0];
-        reporter.error(method, what + " cannot be part of a cache key: " + why + "; declare"
+        reporter.error(method, what.get() + " cannot be part of a cache key: " + why + "; declare"
             + " @Memoize(stateless = true), or @Memoize.Stateless on the class, if its state does"
             + " not change the result");
       } else {
-        reporter.warning(method, what + joint(f.text()) + f.text());
+        reporter.warning(method, what.get() + joint(f.text()) + f.text());
       }
     }
   }
@@ -261,7 +264,7 @@ final class MemoizeChecks {
   }
 
   private Attributes readAttributes(ExecutableElement method, AnnotationMirror memoize,
-      String subject) {
+      Supplier<String> subject) {
     Map<? extends ExecutableElement, ? extends AnnotationValue> explicit =
         memoize.getElementValues();
     Map<? extends ExecutableElement, ? extends AnnotationValue> all =
@@ -288,7 +291,7 @@ final class MemoizeChecks {
           if (v instanceof Integer i) {
             version = i;
             if (i < 0) {
-              reporter.error(method, memoize, value, subject + ": version = " + i
+              reporter.error(method, memoize, value, subject.get() + ": version = " + i
                   + " must not be negative (bump it upwards to invalidate old results)");
             }
           }
@@ -308,7 +311,7 @@ final class MemoizeChecks {
             }
             tiers = names;
             if (list.isEmpty()) {
-              reporter.error(method, memoize, value, subject + ": tiers = {} must name at least one"
+              reporter.error(method, memoize, value, subject.get() + ": tiers = {} must name at least one"
                   + " tier (Memoize.Tier.MEMORY, Memoize.Tier.DISK)");
             }
           }
@@ -325,18 +328,18 @@ final class MemoizeChecks {
   }
 
   private void checkName(ExecutableElement method, AnnotationMirror memoize, AnnotationValue value,
-      String subject, String name) {
+      Supplier<String> subject, String name) {
     if (name.isEmpty()) {
       return;
     }
     if (name.isBlank()) {
-      reporter.error(method, memoize, value, subject + ": name = \"" + name + "\" must not be"
+      reporter.error(method, memoize, value, subject.get() + ": name = \"" + name + "\" must not be"
           + " blank; leave it out for the default Class#method");
       return;
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isISOControl(name.charAt(i))) {
-        reporter.error(method, memoize, value, subject + ": name = \""
+        reporter.error(method, memoize, value, subject.get() + ": name = \""
             + name.replace("\t", "\\t").replace("\n", "\\n") + "\" must not contain tabs, line"
             + " breaks or other control characters");
         return;
@@ -345,15 +348,15 @@ final class MemoizeChecks {
   }
 
   private void checkExpireAfter(ExecutableElement method, AnnotationMirror memoize,
-      AnnotationValue value, String subject, String text) {
+      AnnotationValue value, Supplier<String> subject, String text) {
     try {
       Duration d = Duration.parse(text);
       if (d.isNegative() || d.isZero()) {
-        reporter.error(method, memoize, value, subject + ": expireAfter = \"" + text + "\" must be"
+        reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text + "\" must be"
             + " a positive duration");
       }
     } catch (DateTimeParseException e) {
-      reporter.error(method, memoize, value, subject + ": expireAfter = \"" + text + "\" is not"
+      reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text + "\" is not"
           + " an ISO-8601 duration; write days and smaller units, such as \"PT12H\" or \"P30D\""
           + " (months and years vary in length and are not accepted)");
     }

@@ -2,7 +2,6 @@ package org.memocache.annotations.internal;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Writer;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -77,6 +76,7 @@ public final class MemoizeProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    reader.newRound();
     List<TypeElement> types = new ArrayList<>();
     for (String name : deferred) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -181,9 +181,8 @@ public final class MemoizeProcessor extends AbstractProcessor {
     String file = binaryName.substring(dot + 1) + ".class";
     try {
       FileObject f = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT, pkg, file);
-      try (InputStream in = f.openInputStream()) {
-        return true;
-      }
+      f.openInputStream().close();
+      return true;
     } catch (IOException | IllegalArgumentException e) {
       return false;
     }

@@ -2,8 +2,10 @@ package org.memocache.annotations.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
@@ -32,6 +34,8 @@ final class TypeReader {
 
   private final Types types;
   private final Elements elements;
+  /** Supertype names per class: parameter types repeat across methods, their supertypes cost. */
+  private final Map<TypeElement, List<String>> supertypes = new HashMap<>();
 
   TypeReader(Types types, Elements elements) {
     this.types = types;
@@ -112,9 +116,23 @@ final class TypeReader {
 
   /** Binary names of the erasure of a declared type and of all its supertypes, breadth first. */
   List<String> typeAndSupertypes(TypeMirror type) {
+    TypeMirror erased = types.erasure(type);
+    if (erased.getKind() != TypeKind.DECLARED) {
+      return List.of("java.lang.Object");
+    }
+    return supertypes.computeIfAbsent((TypeElement) ((DeclaredType) erased).asElement(),
+        element -> collectSupertypes(erased));
+  }
+
+  /** Forgets cached supertypes: a new round may bring new versions of classes. */
+  void newRound() {
+    supertypes.clear();
+  }
+
+  private List<String> collectSupertypes(TypeMirror erased) {
     Set<String> names = new LinkedHashSet<>();
     ArrayDeque<TypeMirror> queue = new ArrayDeque<>();
-    queue.add(types.erasure(type));
+    queue.add(erased);
     while (!queue.isEmpty()) {
       TypeMirror next = queue.poll();
       if (next.getKind() != TypeKind.DECLARED) {
@@ -125,9 +143,6 @@ final class TypeReader {
           queue.add(types.erasure(s));
         }
       }
-    }
-    if (names.isEmpty()) {
-      names.add("java.lang.Object");
     }
     return List.copyOf(names);
   }
