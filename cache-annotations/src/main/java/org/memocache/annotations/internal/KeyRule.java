@@ -9,7 +9,7 @@ package org.memocache.annotations.internal;
 public enum KeyRule {
   /** A primitive-typed parameter ({@code int}, {@code double}, ...): its value. */
   PRIMITIVE,
-  /** A box ({@code Integer}, {@code Double}, ...): its value; {@code -0.0 != 0.0}, all NaNs equal. */
+  /** A box ({@code Integer}, {@code Double}...): its value; {@code -0.0 != 0.0}, all NaNs equal. */
   BOX,
   /** {@code String}: its characters. */
   STRING,
@@ -18,7 +18,7 @@ public enum KeyRule {
    * read the unused tail of the backing array).
    */
   CHARS,
-  /** An enum constant: its class and name (never its ordinal, which moves when constants are added). */
+  /** An enum constant: its class and name (not its ordinal, which moves as constants are added). */
   ENUM,
   /** {@code Class}: its name. */
   CLASS,
@@ -28,7 +28,7 @@ public enum KeyRule {
   BIG_DECIMAL,
   /** {@code UUID}: its 128 bits. */
   UUID,
-  /** A {@code java.time} value ({@code Instant}, {@code LocalDate}, {@code Duration}, {@code ZoneId}, ...). */
+  /** A {@code java.time} value: {@code Instant}, {@code LocalDate}, {@code Duration}, {@code ZoneId}. */
   TIME,
   /**
    * JDK value types whose fields hold caches or handlers ({@code URI}, {@code URL}, {@code Locale},
@@ -47,7 +47,7 @@ public enum KeyRule {
   MAP,
   /** A {@code Map.Entry}: key and value (a field walk would follow a hash map's bucket chain). */
   MAP_ENTRY,
-  /** Any other {@code Collection} ({@code Deque}, {@code Queue}, ...): its elements in iteration order. */
+  /** Any other {@code Collection} ({@code Deque}, {@code Queue}): its elements in iteration order. */
   COLLECTION,
   /** An array of a primitive type: its raw contents, streamed without copying. */
   PRIMITIVE_ARRAY,

@@ -25,9 +25,10 @@ public sealed interface KeyType
   /**
    * Can never be part of a key, whatever the value.
    *
-   * @param matched the type or supertype that decided it, such as {@code java.util.stream.BaseStream}
-   * @param reason why, with what to do instead, such as {@code "a Stream is consumed when read: pass a
-   *     List or an array"}
+   * @param matched the type or supertype that decided it, such as {@code
+   *     java.util.stream.BaseStream}
+   * @param reason why, with what to do instead, such as {@code "a Stream is consumed when read: pass
+   *     a List or an array"}
    */
   record Unhashable(String matched, String reason) implements KeyType {
     public Unhashable {
@@ -51,7 +52,7 @@ public sealed interface KeyType
     }
   }
 
-  /** No rule applies: the run-time encoder walks the value's fields (or uses a registered encoder). */
+  /** No rule applies: the encoder walks the value's fields, or a registered encoder runs. */
   enum Walk implements KeyType {
     INSTANCE
   }

@@ -246,7 +246,8 @@ public final class KeyTypeRules {
   public static KeyType arrayOf(KeyType component, boolean primitiveComponent) {
     Objects.requireNonNull(component, "component");
     if (component instanceof KeyType.Unhashable u) {
-      return new KeyType.Unhashable(u.matched(), "its elements cannot be hashed (" + u.reason() + ")");
+      return new KeyType.Unhashable(
+          u.matched(), "its elements cannot be hashed (" + u.reason() + ")");
     }
     if (component instanceof KeyType.FunctionLike f) {
       return new KeyType.FunctionLike(f.interfaceName(), "its elements: " + f.advice());

@@ -60,8 +60,8 @@ final class MemoizeChecks {
     // Messages are built only when reported: most methods have none, and signatures cost.
     Supplier<String> subject = () -> "@Memoize " + signature(method);
     if (method.getKind() == ElementKind.CONSTRUCTOR) {
-      reporter.error(method, subject.get() + ": a constructor cannot be memoized, it must create a new"
-          + " object on every call: memoize a static factory method instead");
+      reporter.error(method, subject.get() + ": a constructor cannot be memoized, it must create a"
+          + " new object on every call: memoize a static factory method instead");
       return Optional.empty();
     }
     if (method.getKind() != ElementKind.METHOD) {
@@ -78,8 +78,8 @@ final class MemoizeChecks {
       reporter.error(method, subject.get() + ": " + what);
     }
     if (modifiers.contains(Modifier.NATIVE)) {
-      reporter.error(method, subject.get() + ": a native method has no bytecode to weave: memoize a Java"
-          + " method that calls it");
+      reporter.error(method, subject.get() + ": a native method has no bytecode to weave: memoize a"
+          + " Java method that calls it");
     }
 
     Attributes attributes = readAttributes(method, memoize, subject);
@@ -97,8 +97,8 @@ final class MemoizeChecks {
 
     boolean isStatic = modifiers.contains(Modifier.STATIC);
     if (isStatic && attributes.stateless()) {
-      reporter.warning(method, memoize, subject.get() + ": stateless = true has no effect on a static"
-          + " method");
+      reporter.warning(method, memoize, subject.get() + ": stateless = true has no effect on a"
+          + " static method");
     }
     if (!isStatic && !attributes.stateless()
         && !TypeReader.hasAnnotation(owner.getAnnotationMirrors(), STATELESS)) {
@@ -114,7 +114,8 @@ final class MemoizeChecks {
     }
     String className = reader.binaryName(owner);
     String methodName = method.getSimpleName().toString();
-    String cacheName = attributes.name().isEmpty() ? className + "#" + methodName : attributes.name();
+    String cacheName =
+        attributes.name().isEmpty() ? className + "#" + methodName : attributes.name();
     return Optional.of(new MethodIndex.Entry(className, methodName, reader.descriptor(method),
         attributes.version(), cacheName));
   }
@@ -143,8 +144,8 @@ final class MemoizeChecks {
         + "' (" + TypeReader.display(type) + ")";
     if (byContent.isPresent()) {
       if (ignored) {
-        reporter.warning(parameter, byContent.get(), what.get() + " is marked both @Memoize.Ignore and"
-            + " @Memoize.ByContent: it is left out of the key, so ByContent has no effect");
+        reporter.warning(parameter, byContent.get(), what.get() + " is marked both @Memoize.Ignore"
+            + " and @Memoize.ByContent: it is left out of the key, so ByContent has no effect");
       } else if (!(reader.classify(type) instanceof KeyType.BuiltIn b
           && (b.rule() == KeyRule.PATH || b.rule() == KeyRule.FILE))) {
         reporter.error(parameter, what.get() + " is marked @Memoize.ByContent, which applies only to"
@@ -169,7 +170,8 @@ final class MemoizeChecks {
   }
 
   /** The state of {@code this} is part of the key of an instance method: it must be hashable. */
-  private void checkReceiver(ExecutableElement method, TypeElement owner, Supplier<String> subject) {
+  private void checkReceiver(
+      ExecutableElement method, TypeElement owner, Supplier<String> subject) {
     List<Finding> findings = new ArrayList<>();
     inspect(owner.asType(), List.of(), null, new HashSet<>(), findings);
     Supplier<String> what =
@@ -227,8 +229,9 @@ final class MemoizeChecks {
           String name = reader.typeAndSupertypes(type).get(0);
           if (visiting.add(name)) {
             for (TypeReader.Part component : reader.recordComponents(type)) {
-              inspect(component.type(), append(steps, "record component '" + component.role() + "'"),
-                  TypeReader.display(type), visiting, out);
+              String step = "record component '" + component.role() + "'";
+              inspect(component.type(), append(steps, step), TypeReader.display(type), visiting,
+                  out);
             }
             visiting.remove(name);
           }
@@ -311,8 +314,8 @@ final class MemoizeChecks {
             }
             tiers = names;
             if (list.isEmpty()) {
-              reporter.error(method, memoize, value, subject.get() + ": tiers = {} must name at least one"
-                  + " tier (Memoize.Tier.MEMORY, Memoize.Tier.DISK)");
+              reporter.error(method, memoize, value, subject.get() + ": tiers = {} must name at"
+                  + " least one tier (Memoize.Tier.MEMORY, Memoize.Tier.DISK)");
             }
           }
         }
@@ -352,12 +355,13 @@ final class MemoizeChecks {
     try {
       Duration d = Duration.parse(text);
       if (d.isNegative() || d.isZero()) {
-        reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text + "\" must be"
-            + " a positive duration");
+        reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text
+            + "\" must be a positive duration");
       }
     } catch (DateTimeParseException e) {
-      reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text + "\" is not"
-          + " an ISO-8601 duration; write days and smaller units, such as \"PT12H\" or \"P30D\""
+      reporter.error(method, memoize, value, subject.get() + ": expireAfter = \"" + text
+          + "\" is not an ISO-8601 duration; write days and smaller units, such as \"PT12H\" or"
+          + " \"P30D\""
           + " (months and years vary in length and are not accepted)");
     }
   }

@@ -49,7 +49,7 @@ public final class MethodIndex {
    * @param methodName such as {@code simulate}
    * @param descriptor JVM descriptor such as {@code (IJ)[D}
    * @param version the method's {@code @Memoize(version)}, not negative
-   * @param cacheName the method's cache name: {@code @Memoize(name)}, or {@code className#methodName}
+   * @param cacheName the method's cache name: {@code @Memoize(name)} or {@code className#methodName}
    */
   public record Entry(
       String className, String methodName, String descriptor, int version, String cacheName) {

@@ -14,6 +14,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.IntersectionType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -47,7 +48,8 @@ final class TypeReader {
     return switch (type.getKind()) {
       case ERROR -> true;
       case ARRAY -> isUnresolved(((ArrayType) type).getComponentType());
-      case DECLARED -> ((DeclaredType) type).getTypeArguments().stream().anyMatch(this::isUnresolved);
+      case DECLARED ->
+          ((DeclaredType) type).getTypeArguments().stream().anyMatch(this::isUnresolved);
       default -> false;
     };
   }
@@ -173,9 +175,13 @@ final class TypeReader {
       List<? extends TypeMirror> args = declared.getTypeArguments();
       switch (name) {
         case "java.util.Map":
-          return args.size() == 2 ? List.of(new Part("keys", args.get(0)), new Part("values", args.get(1))) : List.of();
+          return args.size() == 2
+              ? List.of(new Part("keys", args.get(0)), new Part("values", args.get(1)))
+              : List.of();
         case "java.util.Map$Entry":
-          return args.size() == 2 ? List.of(new Part("key", args.get(0)), new Part("value", args.get(1))) : List.of();
+          return args.size() == 2
+              ? List.of(new Part("key", args.get(0)), new Part("value", args.get(1)))
+              : List.of();
         case "java.util.Collection":
           return args.size() == 1 ? List.of(new Part("elements", args.get(0))) : List.of();
         case "java.util.Optional":
@@ -200,9 +206,10 @@ final class TypeReader {
     List<Part> parts = new ArrayList<>();
     for (var component : element.getRecordComponents()) {
       ExecutableElement accessor = component.getAccessor();
+      // As a member of the declared type, so that Box<Stream<String>>'s T is a Stream.
       TypeMirror componentType = accessor == null
           ? component.asType()
-          : ((javax.lang.model.type.ExecutableType) types.asMemberOf(declared, accessor)).getReturnType();
+          : ((ExecutableType) types.asMemberOf(declared, accessor)).getReturnType();
       parts.add(new Part(component.getSimpleName().toString(), componentType));
     }
     return parts;
@@ -248,7 +255,7 @@ final class TypeReader {
     return elements.getBinaryName(element).toString();
   }
 
-  /** A short name for messages: simple class names with type arguments, {@code List<Stream<String>>}. */
+  /** A short name for messages: simple names with type arguments, {@code List<Stream<String>>}. */
   static String display(TypeMirror type) {
     return switch (type.getKind()) {
       case ARRAY -> display(((ArrayType) type).getComponentType()) + "[]";
