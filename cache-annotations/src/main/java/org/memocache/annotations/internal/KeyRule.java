@@ -28,7 +28,7 @@ public enum KeyRule {
   BIG_DECIMAL,
   /** {@code UUID}: its 128 bits. */
   UUID,
-  /** A {@code java.time} value: {@code Instant}, {@code LocalDate}, {@code Duration}, {@code ZoneId}. */
+  /** A {@code java.time} value such as {@code Instant}, {@code LocalDate}, {@code ZoneId}. */
   TIME,
   /**
    * JDK value types whose fields hold caches or handlers ({@code URI}, {@code URL}, {@code Locale},
@@ -47,7 +47,7 @@ public enum KeyRule {
   MAP,
   /** A {@code Map.Entry}: key and value (a field walk would follow a hash map's bucket chain). */
   MAP_ENTRY,
-  /** Any other {@code Collection} ({@code Deque}, {@code Queue}): its elements in iteration order. */
+  /** Any other {@code Collection} ({@code Deque}, {@code Queue}): elements in iteration order. */
   COLLECTION,
   /** An array of a primitive type: its raw contents, streamed without copying. */
   PRIMITIVE_ARRAY,
