@@ -4,7 +4,6 @@ import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
-import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
@@ -66,9 +65,6 @@ final class Reporter {
             return true;
           }
         }
-      }
-      if (e instanceof TypeElement && e.getEnclosingElement() == null) {
-        break;
       }
     }
     return false;
