@@ -427,6 +427,15 @@ class MemoizeProcessorTest {
   }
 
   @Test
+  void missingType_isLeftToJavac() throws Exception {
+    TestCompiler.Result r = compile("""
+          @Memoize static int f(com.acme.missing.Nowhere x) { return 0; }
+        """);
+    assertFalse(r.success());
+    assertTrue(r.onlyError().message().contains("com.acme.missing"), r.diagnostics()::toString);
+  }
+
+  @Test
   void processorIsRegisteredAsAService() {
     List<String> found = ServiceLoader.load(Processor.class).stream()
         .map(p -> p.type().getName()).toList();
