@@ -1,0 +1,468 @@
+package org.memocache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.memocache.internal.ArgsSummary;
+import org.memocache.internal.MethodSpec;
+import org.memocache.internal.SizeEstimator;
+import org.memocache.internal.Warnings;
+import org.memocache.internal.key.KeyEncoders;
+import org.memocache.internal.key.KeyHasher;
+
+/**
+ * The memoization engine behind {@link Memo} and {@link MemoRuntime}.
+ *
+ * <p>A call goes: memory tier (Caffeine, keyed by a cheap structural key when every argument is an
+ * immutable value, by the 128-bit key otherwise) → single flight in this JVM (the first caller
+ * computes on its own thread, the others wait for it) → lower tiers → the lower tier's per-key
+ * cross-process lock → lower tiers again → compute → store in every tier → release. The work is
+ * split in two phases ({@link #begin} and {@link #complete}/{@link #fail}) because woven code runs
+ * the method body between them.
+ */
+final class Engine {
+  /** Stands for a cached {@code null}, which Caffeine cannot hold. */
+  static final Object NULL = new Object();
+
+  private final MemoConfig config;
+  private final List<Tier> tiers;
+  private final KeyEncoders encoders;
+  private final Cache<Object, Held> memory;
+  private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
+  private final Tier.@Nullable KeyLocks locks;
+  private final String where;
+
+  private final LongAdder memoryHits = new LongAdder();
+  private final LongAdder tierHits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder loads = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder loadNanos = new LongAdder();
+  private final LongAdder savedNanos = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder keyFailures = new LongAdder();
+  private final LongAdder storeFailures = new LongAdder();
+  private final LongAdder[] perTierHits;
+  private final LongAdder[] perTierMisses;
+
+  Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders) {
+    this.config = config;
+    this.tiers = tiers;
+    this.encoders = encoders;
+    this.memory = Caffeine.newBuilder()
+        .maximumWeight(config.maximumMemoryBytes())
+        .weigher((Object k, Held h) -> h.weight)
+        .evictionListener((k, v, cause) -> evictions.increment())
+        .build();
+    Tier.KeyLocks l = null;
+    for (Tier t : tiers) {
+      Optional<Tier.KeyLocks> tl = t.locks();
+      if (tl.isPresent()) {
+        l = tl.get();
+        break;
+      }
+    }
+    this.locks = l;
+    this.where = config.directory() == null ? "memory" : config.directory().toString();
+    this.perTierHits = new LongAdder[tiers.size()];
+    this.perTierMisses = new LongAdder[tiers.size()];
+    for (int i = 0; i < tiers.size(); i++) {
+      perTierHits[i] = new LongAdder();
+      perTierMisses[i] = new LongAdder();
+    }
+  }
+
+  List<Tier> tiers() {
+    return tiers;
+  }
+
+  /** A whole call for programmatic use: begin, compute on this thread, complete. */
+  @Nullable Object call(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
+      Supplier<?> compute) {
+    MemoRuntime.Call call = begin(spec, self, args);
+    if (call.isHit()) {
+      return call.value();
+    }
+    Object value;
+    try {
+      value = compute.get();
+    } catch (Throwable t) {
+      fail(call, t);
+      throw t;
+    }
+    complete(call, value);
+    return value;
+  }
+
+  /**
+   * Starts a call: a hit, or a miss that the caller must compute and then pass to {@link #complete}
+   * or {@link #fail}.
+   */
+  MemoRuntime.Call begin(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    Object k1 = memoryKey(spec, self, args);
+    if (spec.memory()) {
+      Held h = memory.getIfPresent(k1);
+      if (h != null && !h.expired()) {
+        memoryHits.increment();
+        savedNanos.add(h.computeNanos);
+        return MemoRuntime.Call.hit(h.value());
+      }
+    }
+    Flight flight = new Flight();
+    Flight running;
+    while ((running = flights.putIfAbsent(k1, flight)) != null) {
+      if (running.owner == Thread.currentThread()) {
+        throw new IllegalStateException(spec.id().name() + "(" + ArgsSummary.of(spec.parameterNames(), args)
+            + ") calls itself with the same arguments while it is being computed; this would never"
+            + " finish");
+      }
+      Held h = running.await();
+      if (h != null) {
+        memoryHits.increment();
+        savedNanos.add(h.computeNanos);
+        return MemoRuntime.Call.hit(h.value());
+      }
+      // The computation we waited for failed in its own thread: try again (we may compute).
+    }
+    MemoRuntime.Call call = new MemoRuntime.Call(this, spec, k1, flight);
+    try {
+      return resolveMiss(call, self, args);
+    } catch (Throwable t) {
+      abandon(call);
+      throw t;
+    }
+  }
+
+  private MemoRuntime.Call resolveMiss(MemoRuntime.Call call, @Nullable Object self, @Nullable Object[] args) {
+    MethodSpec spec = call.spec;
+    if (spec.memory()) {
+      Held h = memory.getIfPresent(call.memoryKey);
+      if (h != null && !h.expired()) {
+        // Completed between our first look and taking the flight.
+        memoryHits.increment();
+        savedNanos.add(h.computeNanos);
+        finishFlight(call, h);
+        return MemoRuntime.Call.hit(h.value());
+      }
+    }
+    call.summary = ArgsSummary.of(spec.parameterNames(), args);
+    if (spec.lowerTiers() && !tiers.isEmpty()) {
+      call.key = call.memoryKey instanceof CacheKey ck ? ck : hash(spec, self, args);
+      Held h = fromLowerTiers(call, true);
+      if (h != null) {
+        return MemoRuntime.Call.hit(h.value());
+      }
+      if (locks != null) {
+        call.lock = locks.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
+        if (call.lock != null) {
+          h = fromLowerTiers(call, false);
+          if (h != null) {
+            return MemoRuntime.Call.hit(h.value());
+          }
+        }
+      }
+    }
+    misses.increment();
+    call.startNanos = System.nanoTime();
+    return call;
+  }
+
+  /** Looks in the lower tiers; on a hit fills memory, finishes the flight and releases the lock. */
+  private @Nullable Held fromLowerTiers(MemoRuntime.Call call, boolean countMiss) {
+    MethodSpec spec = call.spec;
+    for (int i = 0; i < tiers.size(); i++) {
+      Tier tier = tiers.get(i);
+      Optional<Tier.Hit> hit;
+      try {
+        hit = tier.get(call.key, spec.classes());
+      } catch (RuntimeException e) {
+        Warnings.once("get:" + tier.name(), () -> "MemoCache: the " + tier.name()
+            + " tier failed to read " + spec.id().name() + " (" + where + "); treating it as a miss", e);
+        hit = Optional.empty();
+      }
+      if (hit.isPresent() && !expired(spec, hit.get().info().created())) {
+        perTierHits[i].increment();
+        tierHits.increment();
+        Tier.Hit th = hit.get();
+        long computeNanos = th.info().computeTime().toNanos();
+        savedNanos.add(computeNanos);
+        Held h = held(spec, th.value(), computeNanos, th.info().created());
+        if (spec.memory()) {
+          memory.put(detach(call.memoryKey), h);
+        }
+        for (int j = 0; j < i; j++) {
+          storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
+        }
+        finishFlight(call, h);
+        return h;
+      }
+      if (countMiss) {
+        perTierMisses[i].increment();
+      }
+    }
+    return null;
+  }
+
+  /** Stores a computed result in every tier, then releases the waiters. */
+  void complete(MemoRuntime.Call call, @Nullable Object value) {
+    long nanos = System.nanoTime() - call.startNanos;
+    loads.increment();
+    loadNanos.add(nanos);
+    MethodSpec spec = call.spec;
+    Instant created = config.clock().instant();
+    Held h = held(spec, value, nanos, created);
+    try {
+      if (spec.memory()) {
+        memory.put(detach(call.memoryKey), h);
+      }
+      if (call.key != null) {
+        for (Tier t : tiers) {
+          storeIn(t, call, value, Duration.ofNanos(nanos), created);
+        }
+      }
+    } finally {
+      finishFlight(call, h);
+    }
+  }
+
+  /** The computation threw: nothing is cached; waiters retry. */
+  void fail(MemoRuntime.Call call, Throwable thrown) {
+    loadFailures.increment();
+    abandon(call);
+  }
+
+  private void storeIn(Tier t, MemoRuntime.Call call, @Nullable Object value, Duration computeTime, Instant created) {
+    boolean ok;
+    try {
+      ok = t.put(call.key, value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
+    } catch (RuntimeException e) {
+      ok = false;
+    }
+    if (!ok) {
+      storeFailures.increment();
+      String type = value == null ? "null" : value.getClass().getName();
+      Warnings.once("store:" + t.name() + ":" + call.spec.id().name() + ":" + type,
+          () -> "MemoCache: could not store the result of " + call.spec.id().name() + " (a " + type
+              + ") in the " + t.name() + " tier (" + where + "); it is still returned, and"
+              + " recomputed in other processes and runs");
+    }
+  }
+
+  private void finishFlight(MemoRuntime.Call call, Held h) {
+    releaseLock(call);
+    flights.remove(call.memoryKey, call.flight);
+    call.flight.complete(h);
+  }
+
+  private void abandon(MemoRuntime.Call call) {
+    releaseLock(call);
+    flights.remove(call.memoryKey, call.flight);
+    call.flight.complete(null);
+  }
+
+  private static void releaseLock(MemoRuntime.Call call) {
+    Tier.KeyLock lock = call.lock;
+    if (lock != null) {
+      call.lock = null;
+      try {
+        lock.close();
+      } catch (RuntimeException e) {
+        Warnings.once("unlock", () -> "MemoCache: releasing a key lock failed", e);
+      }
+    }
+  }
+
+  private Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created) {
+    Duration ttl = ttl(spec);
+    long expiresAt = Long.MAX_VALUE;
+    if (ttl != null) {
+      expiresAt = created.plus(ttl).toEpochMilli();
+    }
+    long weight = Math.min(Integer.MAX_VALUE, SizeEstimator.estimate(value));
+    return new Held(value == null ? NULL : value, computeNanos, (int) weight, expiresAt, config);
+  }
+
+  private @Nullable Duration ttl(MethodSpec spec) {
+    return spec.expireAfter() != null ? spec.expireAfter() : config.expireAfter();
+  }
+
+  private boolean expired(MethodSpec spec, Instant created) {
+    Duration ttl = ttl(spec);
+    return ttl != null && created.plus(ttl).isBefore(config.clock().instant());
+  }
+
+  // ---- keys ----
+
+  /**
+   * The memory key: structural (method + arguments, value equality) when every key argument is an
+   * immutable value type and the receiver is not part of the key; the 128-bit key otherwise.
+   */
+  Object memoryKey(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if ((self == null || !spec.receiverInKey()) && !spec.hasSpecialParameters() && StructKey.simple(args)) {
+      return new StructKey(spec, args);
+    }
+    return hash(spec, self, args);
+  }
+
+  CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
+    try {
+      if (self != null && spec.receiverInKey()) {
+        h.receiver(self);
+      }
+      String[] names = spec.parameterNames();
+      boolean[] ignored = spec.ignored();
+      boolean[] byContent = spec.byContent();
+      for (int i = 0; i < args.length; i++) {
+        String name = i < names.length ? names[i] : "arg" + i;
+        if (i < ignored.length && ignored[i]) {
+          h.ignored(i);
+        } else if (i < byContent.length && byContent[i]) {
+          h.argumentByContent(i, name, args[i]);
+        } else {
+          h.argument(i, name, args[i]);
+        }
+      }
+      return h.finish(spec.id());
+    } catch (RuntimeException | Error e) {
+      h.release();
+      if (e instanceof MemoKeyException) {
+        keyFailures.increment();
+      }
+      throw e;
+    }
+  }
+
+  private static Object detach(Object k1) {
+    return k1 instanceof StructKey s ? s.detached() : k1;
+  }
+
+  // ---- inspection ----
+
+  Optional<CachedResult<?>> lookup(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    Object k1 = memoryKey(spec, self, args);
+    Held h = memory.getIfPresent(k1);
+    if (h != null && !h.expired()) {
+      return Optional.of(new CachedResult<>(h.value(), new EntryInfo(spec.id().name(),
+          (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
+          ArgsSummary.of(spec.parameterNames(), args), h.weight, Instant.ofEpochMilli(0),
+          Duration.ofNanos(h.computeNanos), 0, Instant.ofEpochMilli(0), "object", "memory")));
+    }
+    if (!spec.lowerTiers()) {
+      return Optional.empty();
+    }
+    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    for (Tier t : tiers) {
+      Optional<Tier.Hit> hit = t.get(key, spec.classes());
+      if (hit.isPresent() && !expired(spec, hit.get().info().created())) {
+        return Optional.of(new CachedResult<>(hit.get().value(), hit.get().info()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  CacheKey keyOf(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return hash(spec, self, args);
+  }
+
+  boolean invalidate(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    Object k1 = memoryKey(spec, self, args);
+    boolean removed = memory.asMap().remove(detach(k1)) != null;
+    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    if (k1 instanceof StructKey) {
+      memory.asMap().remove(key);
+    } else {
+      memory.asMap().keySet().removeIf(k -> k instanceof StructKey s && s.spec() == spec
+          && java.util.Arrays.equals(s.args(), args));
+    }
+    for (Tier t : tiers) {
+      removed |= t.remove(key);
+    }
+    return removed;
+  }
+
+  long clear(@Nullable String name) {
+    memory.asMap().keySet().removeIf(k -> name == null || methodName(k).equals(name));
+    long n = 0;
+    for (Tier t : tiers) {
+      n += t.clear(name);
+    }
+    return n;
+  }
+
+  private static String methodName(Object k) {
+    return k instanceof StructKey s ? s.spec().id().name() : ((CacheKey) k).method().name();
+  }
+
+  List<EntryInfo> entries(@Nullable String name) {
+    Map<String, EntryInfo> byKey = new LinkedHashMap<>();
+    for (Tier t : tiers) {
+      for (EntryInfo e : t.entries(name)) {
+        byKey.putIfAbsent(e.key(), e);
+      }
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  MemoStats stats() {
+    List<MemoStats.TierStats> ts = new ArrayList<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      ts.add(new MemoStats.TierStats(tiers.get(i).name(), perTierHits[i].sum(), perTierMisses[i].sum(),
+          tiers.get(i).counters()));
+    }
+    return new MemoStats(memoryHits.sum(), tierHits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
+        Duration.ofNanos(loadNanos.sum()), Duration.ofNanos(savedNanos.sum()), evictions.sum(),
+        keyFailures.sum(), storeFailures.sum(), ts);
+  }
+
+  void countKeyFailure() {
+    keyFailures.increment();
+  }
+
+  void close() {
+    memory.invalidateAll();
+    for (Tier t : tiers) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        Warnings.once("close:" + t.name(), () -> "MemoCache: closing the " + t.name() + " tier failed", e);
+      }
+    }
+  }
+
+  /** A value in the memory tier. */
+  static final class Held {
+    final Object value;
+    final long computeNanos;
+    final int weight;
+    final long expiresAtMillis;
+    final MemoConfig config;
+
+    Held(Object value, long computeNanos, int weight, long expiresAtMillis, MemoConfig config) {
+      this.value = value;
+      this.computeNanos = computeNanos;
+      this.weight = weight;
+      this.expiresAtMillis = expiresAtMillis;
+      this.config = config;
+    }
+
+    @Nullable Object value() {
+      return value == NULL ? null : value;
+    }
+
+    boolean expired() {
+      // Reads the clock only for methods with an expiry, keeping it off the common hit path.
+      return expiresAtMillis != Long.MAX_VALUE && config.clock().millis() >= expiresAtMillis;
+    }
+  }
+}

@@ -1,0 +1,454 @@
+package org.memocache;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.memocache.internal.MethodSpec;
+import org.memocache.internal.CallerPackages;
+import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.key.KeyEncoders;
+
+/**
+ * A memoizing cache: each distinct call is computed once, across threads, runs and processes sharing
+ * a cache directory, then served from memory or disk.
+ *
+ * <pre>{@code
+ * Memo memo = Memo.builder().directory(Path.of("/data/cache")).build();
+ * double[] r = memo.call("simulate", () -> simulate(n, seed), n, seed);
+ * Optional<CachedResult<double[]>> hit = memo.lookup("simulate", n, seed);   // never computes
+ * }</pre>
+ *
+ * <p>A result is identified by the name, the key arguments (hashed by value: see {@link KeyEncoder}
+ * for the rules) and, for programmatic calls, nothing else: the supplier is not part of the key, so
+ * two calls with the same name and arguments must compute the same thing. Put a version in the name
+ * ({@code "simulate-v2"}) to invalidate old results when the computation changes.
+ *
+ * <p>Results of programmatic calls are decoded from disk only into JDK value types, classes in the
+ * package (and subpackages) of the code that called {@link #call}, and packages admitted with
+ * {@link Builder#allowPackages}. A Memo is thread-safe; build one per cache directory and share it.
+ */
+public final class Memo implements AutoCloseable {
+
+  private static final Object DEFAULT_LOCK = new Object();
+  private static volatile @Nullable Memo defaultMemo;
+
+  private final MemoConfig config;
+  private final Engine engine;
+  private final KeyEncoders encoders;
+  private final ConcurrentHashMap<String, MethodSpec> named = new ConcurrentHashMap<>();
+
+  private Memo(MemoConfig config, Engine engine, KeyEncoders encoders) {
+    this.config = config;
+    this.engine = engine;
+    this.encoders = encoders;
+  }
+
+  /** A builder; every setter validates its argument at the call. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The process-wide default Memo, built on first use: the disk tier at {@code $MEMOCACHE_DIR}, or at
+   * {@code ~/.cache/memocache} when the variable is not set (when {@code cache-disk} is on the class
+   * path), with default bounds.
+   */
+  public static Memo defaultMemo() {
+    Memo m = defaultMemo;
+    if (m == null) {
+      synchronized (DEFAULT_LOCK) {
+        m = defaultMemo;
+        if (m == null) {
+          m = builder().build();
+          defaultMemo = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  /** The cache directory used when none is given: {@code $MEMOCACHE_DIR} or {@code ~/.cache/memocache}. */
+  public static Path defaultDirectory() {
+    String env = System.getenv("MEMOCACHE_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "memocache");
+  }
+
+  /** This Memo's immutable configuration. */
+  public MemoConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the result of {@code compute} for the call named {@code name} with these key
+   * arguments, computing it only if no tier has it. Concurrent callers of the same key wait for the
+   * one computing it (in this JVM, and, with a disk tier, in other processes too).
+   *
+   * @throws MemoKeyException when an argument cannot be part of a key (naming it)
+   * @throws IllegalStateException when the same call is made again, recursively, while it is being
+   *     computed on this thread
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T call(String name, Supplier<? extends T> compute, @Nullable Object... keyArgs) {
+    Objects.requireNonNull(compute, "compute");
+    MethodSpec spec = programmatic(name, compute.getClass());
+    return (T) engine.call(spec, null, keyArgs, compute);
+  }
+
+  /**
+   * A memoizing view of {@code fn}: the argument is the key.
+   *
+   * <p>Results of the returned function are stored under {@code name}.
+   */
+  public <A, R> Function<A, R> function(String name, Function<? super A, ? extends R> fn) {
+    Objects.requireNonNull(fn, "fn");
+    programmatic(name, fn.getClass());
+    return a -> call(name, () -> fn.apply(a), a);
+  }
+
+  /** A memoizing view of {@code fn}: both arguments are the key. */
+  public <A, B, R> BiFunction<A, B, R> function(String name, BiFunction<? super A, ? super B, ? extends R> fn) {
+    Objects.requireNonNull(fn, "fn");
+    programmatic(name, fn.getClass());
+    return (a, b) -> call(name, () -> fn.apply(a, b), a, b);
+  }
+
+  /**
+   * The stored result of this call, if any tier has it; never computes. Disk entries of user types
+   * decode only if their classes are admitted (see the class Javadoc).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<CachedResult<T>> lookup(String name, @Nullable Object... keyArgs) {
+    MethodSpec spec = programmatic(name, null);
+    return engine.lookup(spec, null, keyArgs).map(r -> (CachedResult<T>) r);
+  }
+
+  /** Whether a result of this call is stored; never computes. */
+  public boolean contains(String name, @Nullable Object... keyArgs) {
+    return lookup(name, keyArgs).isPresent();
+  }
+
+  /** The 128-bit key of this call, as stored on disk and shown by the CLI. */
+  public CacheKey keyOf(String name, @Nullable Object... keyArgs) {
+    return engine.keyOf(programmatic(name, null), null, keyArgs);
+  }
+
+  /** Removes the stored result of this call from every tier; returns whether one was removed. */
+  public boolean invalidate(String name, @Nullable Object... keyArgs) {
+    return engine.invalidate(programmatic(name, null), null, keyArgs);
+  }
+
+  /**
+   * Removes every stored result of the method named {@code name} (a programmatic name, or
+   * {@code com.acme.Fit#fit} for a woven method) from every tier; returns how many entries of the
+   * lower tiers were removed.
+   */
+  public long clear(String name) {
+    Objects.requireNonNull(name, "name");
+    return engine.clear(name);
+  }
+
+  /** Removes every stored result of every method. */
+  public long clearAll() {
+    return engine.clear(null);
+  }
+
+  /**
+   * Metadata of the stored results of the method named {@code name}, without loading them. Walks the
+   * disk tier's storage: not a constant-time operation.
+   */
+  public List<EntryInfo> entries(String name) {
+    Objects.requireNonNull(name, "name");
+    return engine.entries(name);
+  }
+
+  /** Metadata of every stored result. */
+  public List<EntryInfo> entries() {
+    return engine.entries(null);
+  }
+
+  /** A snapshot of the counters. */
+  public MemoStats stats() {
+    return engine.stats();
+  }
+
+  /** The tiers below memory, in lookup order. */
+  public List<Tier> tiers() {
+    return engine.tiers();
+  }
+
+  /** Closes the lower tiers (files, background maintenance). The memory tier is dropped. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Memo[" + (config.directory() == null ? "memory only" : config.directory()) + "]";
+  }
+
+  // ---- bridge for MemoRuntime (same package) ----
+
+  Engine engine() {
+    return engine;
+  }
+
+  KeyEncoders encoders() {
+    return encoders;
+  }
+
+  private MethodSpec programmatic(String name, @Nullable Class<?> caller) {
+    Objects.requireNonNull(name, "name");
+    MethodSpec spec = named.get(name);
+    if (spec == null) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("a memoized call needs a non-blank name");
+      }
+      spec = named.computeIfAbsent(name, n -> new MethodSpec(MethodId.of(n, 0), new String[0],
+          new boolean[0], new boolean[0], false, true, true, null,
+          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages()))));
+    }
+    if (caller != null) {
+      ((CallerPackages) spec.classes()).add(callerPackage(caller));
+    }
+    return spec;
+  }
+
+  /** The package of the code that wrote a lambda or method reference. */
+  private static String callerPackage(Class<?> lambdaClass) {
+    String n = lambdaClass.getName();
+    int cut = n.indexOf("$$");
+    if (cut >= 0) {
+      n = n.substring(0, cut);
+    }
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? "" : n.substring(0, dot);
+  }
+
+  /**
+   * Builds a {@link Memo}. Each setter checks its argument and that it was not set before, and names
+   * the bad value.
+   */
+  public static final class Builder {
+    private @Nullable Path directory;
+    private boolean memoryOnly;
+    private long maximumMemoryBytes = -1;
+    private long maximumDiskBytes = -1;
+    private long maximumDiskEntries = -1;
+    private @Nullable Duration expireAfter;
+    private @Nullable Boolean durable;
+    private @Nullable Duration lockTimeout;
+    private final List<String> allowedPackages = new ArrayList<>();
+    private @Nullable Boolean codeFingerprint;
+    private @Nullable Clock clock;
+    private final Map<Class<?>, KeyEncoder<?>> keyEncoders = new LinkedHashMap<>();
+    private final List<ValueCodec> codecs = new ArrayList<>();
+    private final List<Tier> tiers = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * The cache directory of the disk tier (created owner-only if missing). Without it, the disk tier
+     * uses {@link Memo#defaultDirectory()}.
+     *
+     * @throws IllegalStateException if a directory was already set, or {@link #memoryOnly()} was
+     */
+    public Builder directory(Path directory) {
+      Objects.requireNonNull(directory, "directory");
+      requireState(this.directory == null, "directory was already set to %s", this.directory);
+      requireState(!memoryOnly, "memoryOnly() was already called; a directory cannot be set too");
+      this.directory = directory;
+      return this;
+    }
+
+    /** No disk tier: results live in this process's memory only. */
+    public Builder memoryOnly() {
+      requireState(directory == null, "directory was already set to %s", directory);
+      this.memoryOnly = true;
+      return this;
+    }
+
+    /** Bound of the memory tier in estimated bytes of results; default a quarter of the max heap. */
+    public Builder maximumMemoryBytes(long bytes) {
+      requireState(maximumMemoryBytes < 0, "maximumMemoryBytes was already set to %s", maximumMemoryBytes);
+      requireArgument(bytes >= 0, "maximumMemoryBytes must not be negative, was %s", bytes);
+      this.maximumMemoryBytes = bytes;
+      return this;
+    }
+
+    /** Bound of the disk tier in bytes; the least recently used entries are evicted beyond it. */
+    public Builder maximumDiskBytes(long bytes) {
+      requireState(maximumDiskBytes < 0, "maximumDiskBytes was already set to %s", maximumDiskBytes);
+      requireArgument(bytes > 0, "maximumDiskBytes must be positive, was %s", bytes);
+      this.maximumDiskBytes = bytes;
+      return this;
+    }
+
+    /** Bound of the disk tier in entries. */
+    public Builder maximumDiskEntries(long entries) {
+      requireState(maximumDiskEntries < 0, "maximumDiskEntries was already set to %s", maximumDiskEntries);
+      requireArgument(entries > 0, "maximumDiskEntries must be positive, was %s", entries);
+      this.maximumDiskEntries = entries;
+      return this;
+    }
+
+    /** Maximum age of any stored result; older ones are misses and are evicted. */
+    public Builder expireAfter(Duration age) {
+      Objects.requireNonNull(age, "age");
+      requireState(expireAfter == null, "expireAfter was already set to %s", expireAfter);
+      requireArgument(!age.isNegative() && !age.isZero(), "expireAfter must be positive, was %s", age);
+      this.expireAfter = age;
+      return this;
+    }
+
+    /**
+     * Whether every entry is fsynced before it is published (default {@code false}). Durable entries
+     * survive a power loss, at the cost of one or two fsyncs per stored result; without it a crash of
+     * the process (not of the machine) still never leaves a torn entry.
+     */
+    public Builder durable(boolean durable) {
+      requireState(this.durable == null, "durable was already set to %s", this.durable);
+      this.durable = durable;
+      return this;
+    }
+
+    /**
+     * How long a process waits for another process computing the same key before computing it
+     * itself (default 10 minutes). Results are deterministic and publishing is atomic, so computing
+     * twice is safe, only wasteful.
+     */
+    public Builder lockTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      requireState(lockTimeout == null, "lockTimeout was already set to %s", lockTimeout);
+      requireArgument(!timeout.isNegative(), "lockTimeout must not be negative, was %s", timeout);
+      this.lockTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Admits classes of these packages (and their subpackages), or these exact classes, when decoding
+     * stored results: for result types of third-party libraries, or of packages other than the
+     * caller's. A cache directory is data: nothing else is ever instantiated from it.
+     */
+    public Builder allowPackages(String... packages) {
+      for (String p : packages) {
+        Objects.requireNonNull(p, "package");
+        requireArgument(p.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*"),
+            "not a package or class name: '%s'", p);
+        allowedPackages.add(p);
+      }
+      return this;
+    }
+
+    /** Whether woven methods include a fingerprint of their bytecode in their identity (default on). */
+    public Builder codeFingerprint(boolean enabled) {
+      requireState(codeFingerprint == null, "codeFingerprint was already set to %s", codeFingerprint);
+      this.codeFingerprint = enabled;
+      return this;
+    }
+
+    /** Encodes arguments of {@code type} (and its subtypes) with {@code encoder}. */
+    public <T> Builder keyEncoder(Class<T> type, KeyEncoder<? super T> encoder) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(encoder, "encoder");
+      requireState(!keyEncoders.containsKey(type), "a KeyEncoder for %s was already registered", type.getName());
+      keyEncoders.put(type, encoder);
+      return this;
+    }
+
+    /** Adds a value codec, tried before the built-in ones. */
+    public Builder codec(ValueCodec codec) {
+      Objects.requireNonNull(codec, "codec");
+      for (ValueCodec c : codecs) {
+        requireState(!c.id().equals(codec.id()), "a codec with id '%s' was already added", codec.id());
+      }
+      codecs.add(codec);
+      return this;
+    }
+
+    /** Adds a tier below the disk tier (or below memory, for a memory-only Memo). */
+    public Builder tier(Tier tier) {
+      tiers.add(Objects.requireNonNull(tier, "tier"));
+      return this;
+    }
+
+    /** The clock for creation and expiry times (for tests). */
+    public Builder clock(Clock clock) {
+      Objects.requireNonNull(clock, "clock");
+      requireState(this.clock == null, "clock was already set");
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Builds the Memo, opening its disk tier.
+     *
+     * @throws IllegalStateException if a directory was set but {@code cache-disk} is not on the class
+     *     path, or the directory cannot be used
+     */
+    public Memo build() {
+      long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
+      Path dir = directory;
+      List<TierProvider> providers = new ArrayList<>();
+      ServiceLoader.load(TierProvider.class, Memo.class.getClassLoader()).forEach(providers::add);
+      TierProvider disk = providers.stream().filter(p -> p.kind().equals("disk")).findFirst().orElse(null);
+      if (dir == null && !memoryOnly && disk != null) {
+        dir = defaultDirectory();
+      }
+      if (dir != null && disk == null) {
+        throw new IllegalStateException("directory(" + dir + ") needs the disk tier: add the"
+            + " org.memocache:cache-disk artifact to the class path");
+      }
+      MemoConfig config = new MemoConfig(
+          dir,
+          maximumMemoryBytes >= 0 ? maximumMemoryBytes : heapQuarter,
+          maximumDiskBytes > 0 ? maximumDiskBytes : Long.MAX_VALUE,
+          maximumDiskEntries > 0 ? maximumDiskEntries : Long.MAX_VALUE,
+          expireAfter,
+          durable != null && durable,
+          lockTimeout != null ? lockTimeout : Duration.ofMinutes(10),
+          allowedPackages,
+          codeFingerprint == null || codeFingerprint,
+          clock != null ? clock : Clock.systemUTC());
+      List<ValueCodec> allCodecs = new ArrayList<>(codecs);
+      allCodecs.addAll(Codecs.builtIns());
+      List<Tier> lower = new ArrayList<>();
+      if (dir != null) {
+        lower.add(disk.create(new TierContext(config, allCodecs)));
+      }
+      lower.addAll(tiers);
+      KeyEncoders encoders = new KeyEncoders(keyEncoders);
+      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders);
+    }
+
+    private static void requireState(boolean ok, String template, @Nullable Object... args) {
+      if (!ok) {
+        throw new IllegalStateException(String.format(template, args));
+      }
+    }
+
+    private static void requireArgument(boolean ok, String template, @Nullable Object... args) {
+      if (!ok) {
+        throw new IllegalArgumentException(String.format(template, args));
+      }
+    }
+  }
+
+}

@@ -1,0 +1,248 @@
+package org.memocache;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.memocache.annotations.Memoize;
+import org.memocache.internal.MethodSpec;
+import org.memocache.internal.Warnings;
+import org.memocache.internal.codec.AllowLists;
+
+/**
+ * The static bridge that woven code (agent or build plugin) calls; small and stable, and never
+ * relocated when the agent jar is shaded. Application code uses {@link Memo} instead.
+ *
+ * <p>Woven methods call {@link #enter} before their body: on a hit the body is skipped and the
+ * stored value returned; on a miss the body runs and {@link #exit} stores its result. A cache
+ * problem never breaks the method: {@link #enter} then returns {@code null} (after one warning) and
+ * the body simply runs.
+ */
+public final class MemoRuntime {
+  private MemoRuntime() {}
+
+  private static volatile @Nullable Memo installed;
+  private static final ConcurrentHashMap<String, MethodSettings> DEFINED = new ConcurrentHashMap<>();
+  private static final Site DISABLED = new Site(null);
+
+  private static final ClassValue<ConcurrentHashMap<String, Site>> SITES = new ClassValue<>() {
+    @Override
+    protected ConcurrentHashMap<String, Site> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
+
+  /**
+   * The outcome of {@link #enter}: a hit carrying the stored value, or a miss that the caller
+   * computes and hands to {@link #exit}.
+   */
+  public static final class Call {
+    private static final Object NO_VALUE = new Object();
+
+    final @Nullable Engine engine;
+    final @Nullable MethodSpec spec;
+    final Object memoryKey;
+    final @Nullable Flight flight;
+    @Nullable CacheKey key;
+    String summary = "";
+    Tier.@Nullable KeyLock lock;
+    long startNanos;
+    private final @Nullable Object value;
+
+    Call(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
+      this.engine = engine;
+      this.spec = spec;
+      this.memoryKey = memoryKey;
+      this.flight = flight;
+      this.value = NO_VALUE;
+    }
+
+    private Call(@Nullable Object value) {
+      this.engine = null;
+      this.spec = null;
+      this.memoryKey = NO_VALUE;
+      this.flight = null;
+      this.value = value;
+    }
+
+    static Call hit(@Nullable Object value) {
+      return new Call(value);
+    }
+
+    /** Whether the value was found: skip the body and return {@link #value()}. */
+    public boolean isHit() {
+      return value != NO_VALUE;
+    }
+
+    /** The stored value of a hit (possibly {@code null}). */
+    public @Nullable Object value() {
+      return value == NO_VALUE ? null : value;
+    }
+  }
+
+  /**
+   * Called by woven code on method entry.
+   *
+   * @param owner the class declaring the method
+   * @param method the method's name followed by its JVM descriptor, such as {@code "fit(IJ)[D"}
+   * @param codeFingerprint a hash of the method's bytecode made at weaving time (0: none)
+   * @param self the receiver, or {@code null} for a static method
+   * @param args the arguments
+   * @return a hit (skip the body), a miss (run it, then call {@link #exit}), or {@code null} when the
+   *     call is not memoized (run the body and do not call {@link #exit})
+   */
+  public static @Nullable Call enter(Class<?> owner, String method, long codeFingerprint,
+      @Nullable Object self, Object[] args) {
+    Site site = SITES.get(owner).get(method);
+    if (site == null) {
+      site = SITES.get(owner).computeIfAbsent(method, m -> resolve(owner, m, codeFingerprint));
+    }
+    MethodSpec spec = site.spec;
+    if (spec == null) {
+      return null;
+    }
+    Memo memo = memo();
+    try {
+      return memo.engine().begin(spec, self, args);
+    } catch (MemoKeyException e) {
+      Warnings.once("key:" + spec.id().name() + ":" + e.getMessage(), () -> "MemoCache: not memoizing this call of "
+          + spec.id() + ", which is computed normally: " + e.getMessage()
+          + (self != null && e.getMessage().contains("receiver") ? ". If the receiver's state does not"
+          + " change the result, declare the class stateless (@Memoize(stateless = true), or the agent"
+          + " option stateless=" + owner.getName() + ")" : ""));
+      return null;
+    } catch (RuntimeException | Error e) {
+      Warnings.once("enter:" + spec.id().name() + ":" + e.getClass().getName(),
+          () -> "MemoCache: not memoizing a call of " + spec.id() + ", which is computed normally: " + e, e);
+      return null;
+    }
+  }
+
+  /**
+   * Called by woven code after the body ran on a miss: stores {@code returned}, or, when the body
+   * threw, caches nothing and lets waiting callers proceed.
+   */
+  public static void exit(Call call, @Nullable Object returned, @Nullable Throwable thrown) {
+    Engine engine = call.engine;
+    if (engine == null) {
+      return;
+    }
+    try {
+      if (thrown != null) {
+        engine.fail(call, thrown);
+      } else {
+        engine.complete(call, returned);
+      }
+    } catch (RuntimeException | Error e) {
+      Warnings.once("exit:" + call.spec.id().name(), () -> "MemoCache: storing a result of "
+          + call.spec.id() + " failed; it is still returned: " + e, e);
+    }
+  }
+
+  /**
+   * Declares a method memoized without an annotation (the agent's {@code methods=} option). Must be
+   * called before the method's first call.
+   *
+   * @param ownerBinaryName the declaring class, such as {@code com.acme.Fit}
+   * @param method the method name and JVM descriptor, such as {@code fit(IJ)[D}
+   */
+  public static void define(String ownerBinaryName, String method, MethodSettings settings) {
+    DEFINED.put(ownerBinaryName + "#" + method, settings);
+  }
+
+  /** Replaces the Memo used by woven code (the agent installs one built from its options). */
+  public static void install(Memo memo) {
+    installed = java.util.Objects.requireNonNull(memo, "memo");
+  }
+
+  /** The Memo used by woven code: the installed one, or {@link Memo#defaultMemo()}. */
+  public static Memo memo() {
+    Memo m = installed;
+    return m != null ? m : Memo.defaultMemo();
+  }
+
+  /** The resolved spec of a method, or {@code null} when it is not memoized. */
+  private record Site(@Nullable MethodSpec spec) {}
+
+  private static Site resolve(Class<?> owner, String method, long codeFingerprint) {
+    try {
+      int paren = method.indexOf('(');
+      String name = method.substring(0, paren);
+      String descriptor = method.substring(paren);
+      Method target = null;
+      for (Method m : owner.getDeclaredMethods()) {
+        if (m.getName().equals(name) && descriptorOf(m).equals(descriptor)) {
+          target = m;
+          break;
+        }
+      }
+      if (target == null) {
+        Warnings.once("resolve:" + owner.getName() + "#" + method,
+            () -> "MemoCache: woven method " + owner.getName() + "#" + method + " not found; not memoizing it");
+        return DISABLED;
+      }
+      Memoize annotation = target.getAnnotation(Memoize.class);
+      MethodSettings settings = annotation != null ? fromAnnotation(annotation, target)
+          : DEFINED.get(owner.getName() + "#" + method);
+      if (settings == null) {
+        return DISABLED;
+      }
+      boolean stateless = settings.stateless() || owner.isAnnotationPresent(Memoize.Stateless.class);
+      Memo memo = memo();
+      boolean fingerprint = memo.config().codeFingerprint()
+          && (annotation == null || annotation.codeFingerprint());
+      String cacheName = settings.name().isEmpty() ? owner.getName() + "#" + name : settings.name();
+      MethodId id = new MethodId(cacheName, descriptor, settings.version(), fingerprint ? codeFingerprint : 0L);
+      Parameter[] params = target.getParameters();
+      String[] names = new String[params.length];
+      boolean[] ignored = new boolean[params.length];
+      boolean[] byContent = new boolean[params.length];
+      for (int i = 0; i < params.length; i++) {
+        names[i] = params[i].getName();
+        ignored[i] = params[i].isAnnotationPresent(Memoize.Ignore.class);
+        byContent[i] = params[i].isAnnotationPresent(Memoize.ByContent.class);
+      }
+      ClassFilter declared = AllowLists.forMethod(target.getGenericReturnType(), memo.config().allowedPackages());
+      String ownPackage = owner.getPackageName();
+      ClassFilter classes = ownPackage.isEmpty() ? declared
+          : c -> declared.admits(c) || c.startsWith(ownPackage + ".") && !c.contains("$$Lambda");
+      return new Site(new MethodSpec(id, names, ignored, byContent,
+          !Modifier.isStatic(target.getModifiers()) && !stateless,
+          settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
+          settings.expireAfter(), classes));
+    } catch (RuntimeException | Error e) {
+      Warnings.once("resolve:" + owner.getName() + "#" + method, () -> "MemoCache: cannot memoize "
+          + owner.getName() + "#" + method + "; it is computed normally: " + e, e);
+      return DISABLED;
+    }
+  }
+
+  private static MethodSettings fromAnnotation(Memoize m, Method target) {
+    Duration expire = null;
+    if (!m.expireAfter().isEmpty()) {
+      try {
+        expire = Duration.parse(m.expireAfter());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("@Memoize(expireAfter = \"" + m.expireAfter() + "\") on "
+            + target + " is not an ISO-8601 duration such as \"P30D\" or \"PT12H\"", e);
+      }
+    }
+    Set<Memoize.Tier> tiers = m.tiers().length == 0 ? EnumSet.noneOf(Memoize.Tier.class)
+        : EnumSet.copyOf(java.util.Arrays.asList(m.tiers()));
+    return new MethodSettings(m.name(), m.version(), m.stateless(), tiers, expire);
+  }
+
+  /** The JVM descriptor of {@code m}, such as {@code (IJ)[D}. */
+  static String descriptorOf(Method m) {
+    StringBuilder sb = new StringBuilder("(");
+    for (Class<?> p : m.getParameterTypes()) {
+      sb.append(p.descriptorString());
+    }
+    return sb.append(')').append(m.getReturnType().descriptorString()).toString();
+  }
+}

@@ -1,0 +1,43 @@
+package org.memocache;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.memocache.annotations.Memoize;
+
+/**
+ * How a method named to the agent (rather than annotated) is memoized: the same choices as the
+ * attributes of {@link Memoize}.
+ *
+ * @param name the cache name, or {@code ""} for {@code fully.qualified.Class#method}
+ * @param version bump to invalidate older results
+ * @param stateless whether the receiver's state is left out of the key
+ * @param tiers where results are stored
+ * @param expireAfter maximum age of a result, or {@code null}
+ */
+public record MethodSettings(
+    String name, int version, boolean stateless, Set<Memoize.Tier> tiers, @Nullable Duration expireAfter) {
+
+  public MethodSettings {
+    Objects.requireNonNull(name, "name");
+    tiers = tiers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(tiers));
+    if (tiers.isEmpty()) {
+      throw new IllegalArgumentException("a memoized method needs at least one tier");
+    }
+    if (expireAfter != null && (expireAfter.isNegative() || expireAfter.isZero())) {
+      throw new IllegalArgumentException("expireAfter must be positive, not " + expireAfter);
+    }
+  }
+
+  /** Memory and disk, version 0, receiver state in the key, no expiry. */
+  public static MethodSettings defaults() {
+    return new MethodSettings("", 0, false, EnumSet.allOf(Memoize.Tier.class), null);
+  }
+
+  /** A copy with {@code stateless} set. */
+  public MethodSettings withStateless(boolean stateless) {
+    return new MethodSettings(name, version, stateless, tiers, expireAfter);
+  }
+}

@@ -1,0 +1,40 @@
+package org.memocache.internal;
+
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.memocache.ClassFilter;
+
+/**
+ * The class filter of a programmatic call: the configured allow-list, plus the packages (and
+ * subpackages) of the code that made the call, learned from the lambdas it passed. The caller's
+ * own result types then round-trip through disk with no configuration, while a cache directory
+ * still cannot name an arbitrary class on the class path.
+ */
+public final class CallerPackages implements ClassFilter {
+  private final ClassFilter base;
+  private final Set<String> prefixes = new CopyOnWriteArraySet<>();
+
+  public CallerPackages(ClassFilter base) {
+    this.base = base;
+  }
+
+  /** Admits {@code pkg} and its subpackages; the empty (default) package is never admitted. */
+  public void add(String pkg) {
+    if (!pkg.isEmpty() && !prefixes.contains(pkg + ".")) {
+      prefixes.add(pkg + ".");
+    }
+  }
+
+  @Override
+  public boolean admits(String className) {
+    if (base.admits(className)) {
+      return true;
+    }
+    for (String p : prefixes) {
+      if (className.startsWith(p) && !className.contains("$$Lambda")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+package org.memocache.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.memocache.ClassFilter;
+import org.memocache.MethodId;
+
+/**
+ * Everything the engine needs to know about one memoized method, resolved once: its identity, how
+ * each parameter enters the key, whether the receiver does, where results are stored and which
+ * classes its stored results may decode to.
+ *
+ * @param id the method identity
+ * @param parameterNames names for error messages and argument summaries (may be {@code arg0}...)
+ * @param ignored parameters left out of the key
+ * @param byContent {@code Path}/{@code File} parameters hashed by content
+ * @param receiverInKey whether the receiver's state is part of the key
+ * @param memory whether results are kept in the memory tier
+ * @param lowerTiers whether results are stored in the tiers below memory (disk)
+ * @param expireAfter the maximum age of a result, or {@code null}
+ * @param classes classes stored results may decode to
+ */
+public record MethodSpec(
+    MethodId id,
+    String[] parameterNames,
+    boolean[] ignored,
+    boolean[] byContent,
+    boolean receiverInKey,
+    boolean memory,
+    boolean lowerTiers,
+    @Nullable Duration expireAfter,
+    ClassFilter classes) {
+
+  public MethodSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(classes, "classes");
+  }
+
+  /** Whether any parameter is ignored or hashed by content (the key then needs the full rules). */
+  public boolean hasSpecialParameters() {
+    for (int i = 0; i < ignored.length; i++) {
+      if (ignored[i] || byContent[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The method name and a summary of the arguments, as progress and error messages show it. */
+  public String describe(String argsSummary) {
+    return id.name() + "(" + argsSummary + ")";
+  }
+}

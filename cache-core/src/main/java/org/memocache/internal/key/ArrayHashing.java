@@ -1,0 +1,199 @@
+package org.memocache.internal.key;
+
+import com.dynatrace.hash4j.hashing.HashStream128;
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hasher128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Hashes primitive arrays at close to memory speed, without copying the array.
+ *
+ * <p>Feeding XXH3 element by element ran at about 1.4 GB/s here, a streamed {@code putBytes} at
+ * about 4.5 GB/s, and a one-shot {@code hashBytesTo128Bits} over a 1 MiB buffer at 6–7 GB/s
+ * (memcpy: 11–14 GB/s). So an array of up to {@link #CHUNK_BYTES} is copied in 64 KiB pieces into a
+ * reused buffer and streamed; a bigger one is cut into fixed 1 MiB chunks, each hashed one-shot
+ * (in parallel on all cores when there are many), and the chunk hashes are streamed. The chunk size
+ * is fixed, so the key does not depend on the number of cores. Elements are little-endian; float
+ * and double NaNs are folded into one bit pattern.
+ */
+final class ArrayHashing {
+  private ArrayHashing() {}
+
+  /** Size of the per-thread streaming buffer. */
+  static final int INLINE_BYTES = 1 << 16;
+  /** Size of one chunk of a big array. */
+  static final int CHUNK_BYTES = 1 << 20;
+  /** Arrays of at least this many chunks are hashed in parallel. */
+  private static final int PARALLEL_CHUNKS = 16;
+
+  private static final Hasher128 XXH3 = Hashing.xxh3_128();
+  private static final ThreadLocal<byte[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new byte[CHUNK_BYTES]);
+
+  private static final class Pool {
+    static final int THREADS = Runtime.getRuntime().availableProcessors();
+    static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread t = new Thread(r, "memocache-array-hash");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  static void put(HashStream128 out, Object array, Class<?> component, byte[] buffer) {
+    int width = width(component);
+    int length = java.lang.reflect.Array.getLength(array);
+    out.putChar(code(component)).putInt(length);
+    if (component == byte.class) {
+      byte[] b = (byte[]) array;
+      if (b.length <= CHUNK_BYTES) {
+        out.putBytes(b);
+      } else {
+        chunked(out, array, width, length);
+      }
+      return;
+    }
+    long bytes = (long) length * width;
+    if (bytes <= CHUNK_BYTES) {
+      int perPiece = buffer.length / width;
+      for (int off = 0; off < length; off += perPiece) {
+        int n = Math.min(perPiece, length - off);
+        copy(array, component, off, n, buffer);
+        out.putBytes(buffer, 0, n * width);
+      }
+    } else {
+      chunked(out, array, width, length);
+    }
+  }
+
+  private static void chunked(HashStream128 out, Object array, int width, int length) {
+    int perChunk = CHUNK_BYTES / width;
+    int chunks = (int) (((long) length + perChunk - 1) / perChunk);
+    long[] hashes = new long[chunks * 2];
+    if (chunks >= PARALLEL_CHUNKS && Pool.THREADS > 1) {
+      int parts = Pool.THREADS;
+      List<Future<?>> futures = new ArrayList<>();
+      int per = (chunks + parts - 1) / parts;
+      for (int p = 1; p < parts; p++) {
+        int from = p * per;
+        int to = Math.min(chunks, from + per);
+        if (from < to) {
+          futures.add(Pool.EXECUTOR.submit(() -> hashChunks(array, width, length, from, to, hashes)));
+        }
+      }
+      hashChunks(array, width, length, 0, Math.min(per, chunks), hashes);
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while hashing an array argument", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("hashing an array argument failed", e.getCause());
+        }
+      }
+    } else {
+      hashChunks(array, width, length, 0, chunks, hashes);
+    }
+    out.putByte(Tag.CHUNKED).putInt(chunks);
+    for (long h : hashes) {
+      out.putLong(h);
+    }
+  }
+
+  private static void hashChunks(Object array, int width, int length, int from, int to, long[] hashes) {
+    Class<?> component = array.getClass().getComponentType();
+    int perChunk = CHUNK_BYTES / width;
+    byte[] buffer = component == byte.class ? null : CHUNK_BUFFER.get();
+    for (int c = from; c < to; c++) {
+      int off = c * perChunk;
+      int n = Math.min(perChunk, length - off);
+      HashValue128 h;
+      if (buffer == null) {
+        h = XXH3.hashBytesTo128Bits((byte[]) array, off, n);
+      } else {
+        copy(array, component, off, n, buffer);
+        h = XXH3.hashBytesTo128Bits(buffer, 0, n * width);
+      }
+      hashes[2 * c] = h.getMostSignificantBits();
+      hashes[2 * c + 1] = h.getLeastSignificantBits();
+    }
+  }
+
+  /** Copies {@code n} elements from {@code off} into {@code buffer}, little-endian. */
+  private static void copy(Object array, Class<?> component, int off, int n, byte[] buffer) {
+    ByteBuffer bb = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+    if (component == double.class) {
+      double[] a = (double[]) array;
+      bb.asDoubleBuffer().put(a, off, n);
+      for (int i = 0; i < n; i++) {
+        if (a[off + i] != a[off + i]) {
+          bb.putLong(i * 8, Double.doubleToLongBits(Double.NaN));
+        }
+      }
+    } else if (component == long.class) {
+      bb.asLongBuffer().put((long[]) array, off, n);
+    } else if (component == int.class) {
+      bb.asIntBuffer().put((int[]) array, off, n);
+    } else if (component == float.class) {
+      float[] a = (float[]) array;
+      bb.asFloatBuffer().put(a, off, n);
+      for (int i = 0; i < n; i++) {
+        if (a[off + i] != a[off + i]) {
+          bb.putInt(i * 4, Float.floatToIntBits(Float.NaN));
+        }
+      }
+    } else if (component == short.class) {
+      bb.asShortBuffer().put((short[]) array, off, n);
+    } else if (component == char.class) {
+      bb.asCharBuffer().put((char[]) array, off, n);
+    } else if (component == boolean.class) {
+      boolean[] a = (boolean[]) array;
+      for (int i = 0; i < n; i++) {
+        buffer[i] = a[off + i] ? (byte) 1 : 0;
+      }
+    } else if (component == byte.class) {
+      System.arraycopy(array, off, buffer, 0, n);
+    } else {
+      throw new IllegalArgumentException("not a primitive component type: " + component);
+    }
+  }
+
+  private static int width(Class<?> c) {
+    if (c == double.class || c == long.class) {
+      return 8;
+    }
+    if (c == int.class || c == float.class) {
+      return 4;
+    }
+    if (c == short.class || c == char.class) {
+      return 2;
+    }
+    return 1;
+  }
+
+  private static char code(Class<?> c) {
+    if (c == double.class) {
+      return 'D';
+    } else if (c == long.class) {
+      return 'J';
+    } else if (c == int.class) {
+      return 'I';
+    } else if (c == float.class) {
+      return 'F';
+    } else if (c == short.class) {
+      return 'S';
+    } else if (c == char.class) {
+      return 'C';
+    } else if (c == boolean.class) {
+      return 'Z';
+    }
+    return 'B';
+  }
+}

@@ -1,0 +1,468 @@
+package org.memocache.internal.key;
+
+import com.dynatrace.hash4j.hashing.HashStream128;
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
+import org.memocache.FileContent;
+import org.memocache.KeyEncoder;
+import org.memocache.KeySink;
+import org.memocache.MemoKeyException;
+import org.memocache.MethodId;
+
+/**
+ * Turns a call (method, receiver state, arguments) into its 128-bit key: a canonical, type-tagged
+ * byte stream fed to XXH3-128. One instance per thread is reused ({@link #acquire}), so hashing
+ * small arguments allocates nothing but the final key.
+ *
+ * <p>Rules, in order: a registered {@link KeyEncoder}; {@code null}; boxes and {@code String};
+ * enums (class + name); {@code Class}; {@code BigInteger}/{@code BigDecimal} (unscaled value +
+ * scale); {@code UUID}; {@code java.time} values (class + ISO text); {@code Optional}s; primitive
+ * arrays streamed in bulk (big ones as a tree of fixed 1 MiB chunks hashed in parallel); object
+ * arrays and {@code List}s in order; {@code Set}s and {@code Map}s order-independently (sorted
+ * element hashes); {@code Path}/{@code File} by (absolute path, size, mtime); {@link FileContent} by
+ * content; records and plain classes by their fields (class name, then fields by name). Lambdas,
+ * streams, iterators, I/O handles, threads, JDK types without a rule and cycles are refused with a
+ * {@link MemoKeyException} naming the method, the parameter and the path to the value.
+ */
+public final class KeyHasher implements KeySink {
+
+  /** Version of these rules; hashed into every key so a change of rules is a miss, never a clash. */
+  public static final int ENCODING_VERSION = 1;
+
+  private static final int MAX_DEPTH = 256;
+  private static final ThreadLocal<KeyHasher> LOCAL = ThreadLocal.withInitial(KeyHasher::new);
+
+  private final HashStream128 root = Hashing.xxh3_128().hashStream();
+  private final List<HashStream128> spares = new ArrayList<>();
+  private final IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+  private final String[] path = new String[MAX_DEPTH + 2];
+  private final byte[] buffer = new byte[ArrayHashing.INLINE_BYTES];
+  private HashStream128 out = root;
+  private int depth;
+  private int spareDepth;
+  private boolean inUse;
+  private KeyEncoders encoders = KeyEncoders.NONE;
+  private String method = "";
+
+  private KeyHasher() {}
+
+  /**
+   * The calling thread's hasher, reset for a new key of {@code method}. A nested use on the same
+   * thread (a user {@link KeyEncoder} that itself computes a key) gets a fresh instance.
+   */
+  public static KeyHasher acquire(MethodId method, KeyEncoders encoders) {
+    KeyHasher h = LOCAL.get();
+    if (h.inUse) {
+      h = new KeyHasher();
+    }
+    h.inUse = true;
+    h.encoders = encoders;
+    h.method = method.toString();
+    h.out = h.root;
+    h.root.reset();
+    h.depth = 0;
+    h.spareDepth = 0;
+    h.onPath.clear();
+    h.root.putInt(ENCODING_VERSION);
+    h.root.putString(method.name()).putString(method.descriptor()).putInt(method.version())
+        .putLong(method.codeFingerprint());
+    return h;
+  }
+
+  /** Adds the state of the receiver {@code self} of an instance method. */
+  public KeyHasher receiver(Object self) {
+    path[0] = "receiver (" + self.getClass().getName() + ")";
+    out.putByte(Tag.RECEIVER);
+    value(self, 1);
+    return this;
+  }
+
+  /** Adds argument {@code index}; {@code name} is used only in error messages. */
+  public KeyHasher argument(int index, String name, @Nullable Object value) {
+    path[0] = "parameter " + index + " (" + name + ")";
+    out.putByte(Tag.ARGUMENTS).putInt(index);
+    value(value, 1);
+    return this;
+  }
+
+  /** Adds argument {@code index} hashed by file content ({@code Path} or {@code File} values). */
+  public KeyHasher argumentByContent(int index, String name, @Nullable Object value) {
+    if (value instanceof Path p) {
+      return argument(index, name, FileContent.of(p));
+    }
+    if (value instanceof File f) {
+      return argument(index, name, FileContent.of(f.toPath()));
+    }
+    return argument(index, name, value);
+  }
+
+  /** Marks argument {@code index} as left out of the key (so positions stay distinct). */
+  public KeyHasher ignored(int index) {
+    out.putByte(Tag.IGNORED).putInt(index);
+    return this;
+  }
+
+  /** Finishes the key and releases this hasher for the thread's next key. */
+  public CacheKey finish(MethodId id) {
+    HashValue128 v = root.get();
+    release();
+    return new CacheKey(id, v.getMostSignificantBits(), v.getLeastSignificantBits());
+  }
+
+  /** Releases this hasher after a failure. */
+  public void release() {
+    inUse = false;
+    onPath.clear();
+    encoders = KeyEncoders.NONE;
+  }
+
+  // ---- KeySink, for user KeyEncoders ----
+
+  @Override
+  public KeySink putBoolean(boolean v) {
+    out.putByte(Tag.BOOLEAN).putBoolean(v);
+    return this;
+  }
+
+  @Override
+  public KeySink putInt(int v) {
+    out.putByte(Tag.INT).putInt(v);
+    return this;
+  }
+
+  @Override
+  public KeySink putLong(long v) {
+    out.putByte(Tag.LONG).putLong(v);
+    return this;
+  }
+
+  @Override
+  public KeySink putDouble(double v) {
+    out.putByte(Tag.DOUBLE).putLong(canonicalBits(v));
+    return this;
+  }
+
+  @Override
+  public KeySink putString(CharSequence v) {
+    out.putByte(Tag.STRING).putInt(v.length()).putChars(v);
+    return this;
+  }
+
+  @Override
+  public KeySink putBytes(byte[] v) {
+    out.putByte(Tag.BYTES).putInt(v.length).putBytes(v);
+    return this;
+  }
+
+  @Override
+  public KeySink putValue(@Nullable Object v) {
+    value(v, depth + 1);
+    return this;
+  }
+
+  // ---- the rules ----
+
+  private static long canonicalBits(double v) {
+    // doubleToLongBits folds every NaN into one and keeps -0.0 apart from 0.0.
+    return Double.doubleToLongBits(v);
+  }
+
+  private void value(@Nullable Object v, int level) {
+    if (v == null) {
+      out.putByte(Tag.NULL);
+      return;
+    }
+    if (level > MAX_DEPTH) {
+      throw fail("is nested more than " + MAX_DEPTH + " levels deep");
+    }
+    int saved = depth;
+    depth = level;
+    try {
+      dispatch(v);
+    } finally {
+      depth = saved;
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void dispatch(Object v) {
+    Class<?> type = v.getClass();
+    KeyEncoder encoder = encoders.find(type);
+    if (encoder != null) {
+      enter(v);
+      out.putByte(Tag.CUSTOM).putString(type.getName());
+      encoder.encode(v, this);
+      leave(v);
+      return;
+    }
+    if (type == String.class) {
+      String s = (String) v;
+      out.putByte(Tag.STRING).putInt(s.length()).putChars(s);
+    } else if (type == Integer.class) {
+      out.putByte(Tag.INT).putInt((Integer) v);
+    } else if (type == Long.class) {
+      out.putByte(Tag.LONG).putLong((Long) v);
+    } else if (type == Double.class) {
+      out.putByte(Tag.DOUBLE).putLong(canonicalBits((Double) v));
+    } else if (type == Float.class) {
+      out.putByte(Tag.FLOAT).putInt(Float.floatToIntBits((Float) v));
+    } else if (type == Boolean.class) {
+      out.putByte(Tag.BOOLEAN).putBoolean((Boolean) v);
+    } else if (type == Byte.class) {
+      out.putByte(Tag.BYTE).putByte((Byte) v);
+    } else if (type == Short.class) {
+      out.putByte(Tag.SHORT).putShort((Short) v);
+    } else if (type == Character.class) {
+      out.putByte(Tag.CHAR).putChar((Character) v);
+    } else if (v instanceof Enum<?> e) {
+      out.putByte(Tag.ENUM).putString(e.getDeclaringClass().getName()).putString(e.name());
+    } else if (type.isArray()) {
+      array(v, type);
+    } else if (v instanceof Class<?> c) {
+      out.putByte(Tag.CLASS).putString(c.getName());
+    } else if (v instanceof BigInteger b) {
+      out.putByte(Tag.BIG_INTEGER).putByteArray(b.toByteArray());
+    } else if (v instanceof BigDecimal b) {
+      out.putByte(Tag.BIG_DECIMAL).putByteArray(b.unscaledValue().toByteArray()).putInt(b.scale());
+    } else if (v instanceof UUID u) {
+      out.putByte(Tag.UUID).putUUID(u);
+    } else if (type.getName().startsWith("java.time.")) {
+      // java.time values are immutable and their toString is their canonical ISO-8601 form.
+      out.putByte(Tag.TEMPORAL).putString(type.getName()).putString(v.toString());
+    } else if (v instanceof Optional<?> o) {
+      out.putByte(Tag.OPTIONAL);
+      value(o.orElse(null), depth + 1);
+    } else if (v instanceof OptionalInt o) {
+      out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putInt(o.orElse(0));
+    } else if (v instanceof OptionalLong o) {
+      out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putLong(o.orElse(0));
+    } else if (v instanceof OptionalDouble o) {
+      out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putLong(canonicalBits(o.orElse(0)));
+    } else if (v instanceof FileContent fc) {
+      fileContent(fc.path());
+    } else if (v instanceof Path p) {
+      pathMetadata(p);
+    } else if (v instanceof File f) {
+      pathMetadata(f.toPath());
+    } else if (v instanceof List<?> list) {
+      enter(v);
+      out.putByte(Tag.LIST).putInt(list.size());
+      for (Object e : list) {
+        value(e, depth + 1);
+      }
+      leave(v);
+    } else if (v instanceof Set<?> set) {
+      enter(v);
+      out.putByte(Tag.SET);
+      unordered(set, false);
+      leave(v);
+    } else if (v instanceof Map<?, ?> map) {
+      enter(v);
+      out.putByte(Tag.MAP);
+      unordered(map.entrySet(), true);
+      leave(v);
+    } else {
+      refuseUnhashable(v, type);
+      if (v instanceof Collection<?> c) {
+        // Queues and deques: their iteration order is their meaning.
+        enter(v);
+        out.putByte(Tag.LIST).putInt(c.size());
+        for (Object e : c) {
+          value(e, depth + 1);
+        }
+        leave(v);
+      } else {
+        fields(v, type);
+      }
+    }
+  }
+
+  private void array(Object v, Class<?> type) {
+    Class<?> component = type.getComponentType();
+    if (component.isPrimitive()) {
+      out.putByte(Tag.PRIMITIVE_ARRAY);
+      ArrayHashing.put(out, v, component, buffer);
+      return;
+    }
+    enter(v);
+    Object[] a = (Object[]) v;
+    out.putByte(Tag.OBJECT_ARRAY).putString(component.getName()).putInt(a.length);
+    for (int i = 0; i < a.length; i++) {
+      path[depth] = "[" + i + "]";
+      value(a[i], depth + 1);
+    }
+    leave(v);
+  }
+
+  /**
+   * Sets and maps: each element (or entry) is hashed on its own, and the sorted element hashes are
+   * fed to the key, so iteration order never matters.
+   */
+  private void unordered(Collection<?> elements, boolean entries) {
+    long[] hashes = new long[elements.size() * 2];
+    HashStream128 saved = out;
+    HashStream128 sub = spare();
+    int i = 0;
+    try {
+      for (Object e : elements) {
+        sub.reset();
+        out = sub;
+        if (entries) {
+          Map.Entry<?, ?> entry = (Map.Entry<?, ?>) e;
+          path[depth] = "{" + entry.getKey() + "}";
+          value(entry.getKey(), depth + 1);
+          value(entry.getValue(), depth + 1);
+        } else {
+          value(e, depth + 1);
+        }
+        HashValue128 h = sub.get();
+        hashes[i++] = h.getMostSignificantBits();
+        hashes[i++] = h.getLeastSignificantBits();
+      }
+    } finally {
+      out = saved;
+      spareDepth--;
+    }
+    long[][] pairs = new long[i / 2][];
+    for (int k = 0; k < pairs.length; k++) {
+      pairs[k] = new long[] {hashes[2 * k], hashes[2 * k + 1]};
+    }
+    Arrays.sort(pairs, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    out.putInt(pairs.length);
+    for (long[] p : pairs) {
+      out.putLong(p[0]).putLong(p[1]);
+    }
+  }
+
+  private HashStream128 spare() {
+    if (spareDepth == spares.size()) {
+      spares.add(Hashing.xxh3_128().hashStream());
+    }
+    return spares.get(spareDepth++);
+  }
+
+  private void fields(Object v, Class<?> type) {
+    FieldPlan plan = FieldPlan.of(type);
+    if (plan.inaccessible != null) {
+      throw fail("is a " + type.getName() + " and " + plan.inaccessible
+          + "; register a KeyEncoder for it (Memo.builder().keyEncoder(...))");
+    }
+    enter(v);
+    out.putByte(type.isRecord() ? Tag.RECORD : Tag.OBJECT).putString(type.getName())
+        .putInt(plan.fields.length);
+    for (int i = 0; i < plan.fields.length; i++) {
+      Field f = plan.fields[i];
+      path[depth] = "." + plan.names[i];
+      out.putString(plan.names[i]);
+      Object fv;
+      try {
+        fv = f.get(v);
+      } catch (IllegalAccessException e) {
+        throw fail("has a field " + plan.names[i] + " that cannot be read: " + e.getMessage());
+      }
+      value(fv, depth + 1);
+    }
+    leave(v);
+  }
+
+  private void refuseUnhashable(Object v, Class<?> type) {
+    String reason = Unhashable.reason(type);
+    if (reason != null) {
+      throw fail(reason);
+    }
+  }
+
+  private void pathMetadata(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    out.putByte(Tag.PATH).putString(abs.toString());
+    try {
+      BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
+      out.putBoolean(true).putLong(a.isDirectory() ? -1 : a.size())
+          .putLong(a.lastModifiedTime().toMillis());
+    } catch (IOException e) {
+      out.putBoolean(false);
+    }
+  }
+
+  private void fileContent(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    out.putByte(Tag.FILE_CONTENT);
+    try {
+      if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(abs)) {
+          files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        out.putInt(files.size());
+        for (Path f : files) {
+          out.putString(abs.relativize(f).toString());
+          streamFile(f);
+        }
+      } else {
+        out.putInt(-1);
+        streamFile(abs);
+      }
+    } catch (IOException e) {
+      throw fail("is the file " + abs + ", whose content cannot be read: " + e);
+    }
+  }
+
+  private void streamFile(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.putBytes(buffer, 0, n);
+        total += n;
+      }
+      out.putLong(total);
+    }
+  }
+
+  private void enter(Object v) {
+    if (onPath.put(v, Boolean.TRUE) != null) {
+      throw fail("refers back to itself (a cycle through " + v.getClass().getName()
+          + "); break the cycle, mark the field transient, or register a KeyEncoder");
+    }
+  }
+
+  private void leave(Object v) {
+    onPath.remove(v);
+  }
+
+  private MemoKeyException fail(String what) {
+    StringBuilder where = new StringBuilder();
+    for (int i = 0; i < depth && i < path.length; i++) {
+      if (path[i] != null) {
+        where.append(path[i]);
+      }
+    }
+    release();
+    return new MemoKeyException(method + ": " + where + " cannot be part of a cache key: it " + what);
+  }
+}

@@ -1,0 +1,44 @@
+package org.memocache.internal.key;
+
+/**
+ * Type tags of the canonical key encoding. Every value is written as its tag followed by its data,
+ * so values of different types never share bytes. Changing any tag or rule changes
+ * {@link KeyHasher#ENCODING_VERSION}, which is hashed into every key: old entries become misses,
+ * never collisions.
+ */
+final class Tag {
+  private Tag() {}
+
+  static final byte NULL = 0;
+  static final byte BOOLEAN = 1;
+  static final byte BYTE = 2;
+  static final byte SHORT = 3;
+  static final byte CHAR = 4;
+  static final byte INT = 5;
+  static final byte LONG = 6;
+  static final byte FLOAT = 7;
+  static final byte DOUBLE = 8;
+  static final byte STRING = 9;
+  static final byte ENUM = 10;
+  static final byte CLASS = 11;
+  static final byte BIG_INTEGER = 12;
+  static final byte BIG_DECIMAL = 13;
+  static final byte UUID = 14;
+  static final byte TEMPORAL = 15;
+  static final byte OPTIONAL = 16;
+  static final byte RECORD = 17;
+  static final byte LIST = 18;
+  static final byte SET = 19;
+  static final byte MAP = 20;
+  static final byte OBJECT_ARRAY = 21;
+  static final byte PRIMITIVE_ARRAY = 22;
+  static final byte PATH = 23;
+  static final byte FILE_CONTENT = 24;
+  static final byte OBJECT = 25;
+  static final byte CUSTOM = 26;
+  static final byte RECEIVER = 27;
+  static final byte ARGUMENTS = 28;
+  static final byte BYTES = 29;
+  static final byte IGNORED = 30;
+  static final byte CHUNKED = 31;
+}

@@ -1,0 +1,222 @@
+package org.memocache.internal.key;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.memocache.CacheKey;
+import org.memocache.ChildJvm;
+import org.memocache.FileContent;
+import org.memocache.KeyEncoder;
+import org.memocache.MemoKeyException;
+import org.memocache.MethodId;
+
+class KeyHasherTest {
+  static final MethodId M = MethodId.of("simulate", 0);
+
+  record Params(int n, double alpha, List<String> tags) {}
+
+  enum Mode { FAST, EXACT }
+
+  static final class Matrix {
+    final int rows;
+    final double[] data;
+    transient Object cache = new Object();
+
+    Matrix(int rows, double[] data) {
+      this.rows = rows;
+      this.data = data;
+    }
+  }
+
+  static final class Node {
+    Node next;
+  }
+
+  static CacheKey key(Object... args) {
+    return key(M, args);
+  }
+
+  static CacheKey key(MethodId m, Object... args) {
+    KeyHasher h = KeyHasher.acquire(m, KeyEncoders.NONE);
+    for (int i = 0; i < args.length; i++) {
+      h.argument(i, "arg" + i, args[i]);
+    }
+    return h.finish(m);
+  }
+
+  /** The same arguments give the same key in another JVM: nothing depends on identity or order of loading. */
+  public static void main(String[] args) {
+    System.out.println(sample().hex());
+  }
+
+  static CacheKey sample() {
+    Map<String, Object> map = new HashMap<>();
+    map.put("x", 1);
+    map.put("y", List.of(2.5, -0.0));
+    return key(42, 7L, "text", Mode.EXACT, new Params(3, 0.5, List.of("a", "b")), map, Set.of(1, 2, 3),
+        new double[] {1, 2, Double.NaN}, new int[][] {{1}, {2, 3}}, new BigDecimal("1.50"),
+        LocalDate.of(2024, 1, 31), Optional.of("o"), new Matrix(2, new double[] {1, 2, 3, 4}), null);
+  }
+
+  @Test
+  void sameArguments_sameKeyInAnotherJvm() throws Exception {
+    ChildJvm.Result r = ChildJvm.run(List.of(), KeyHasherTest.class);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(sample().hex(), r.stdout());
+    assertEquals(sample(), sample());
+  }
+
+  @Test
+  void setAndMapOrder_doNotChangeTheKey() {
+    Set<Integer> a = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
+    Set<Integer> b = new LinkedHashSet<>(List.of(5, 4, 3, 2, 1));
+    assertEquals(key(a), key(b));
+    Map<String, Integer> m1 = new LinkedHashMap<>();
+    m1.put("a", 1);
+    m1.put("b", 2);
+    Map<String, Integer> m2 = new TreeMap<>(Map.of("b", 2, "a", 1));
+    assertEquals(key(m1), key(m2));
+    assertNotEquals(key(Map.of("a", 1, "b", 2)), key(Map.of("a", 2, "b", 1)));
+    // Lists keep order.
+    assertNotEquals(key(List.of(1, 2)), key(List.of(2, 1)));
+  }
+
+  @Test
+  void zeroAndNegativeZero_differ_allNaNsAreOne() {
+    assertNotEquals(key(0.0), key(-0.0));
+    assertNotEquals(key(new double[] {0.0}), key(new double[] {-0.0}));
+    double otherNaN = Double.longBitsToDouble(0x7ff8_0000_0000_1234L);
+    assertTrue(Double.isNaN(otherNaN));
+    assertEquals(key(Double.NaN), key(otherNaN));
+    assertEquals(key(new double[] {1, Double.NaN}), key(new double[] {1, otherNaN}));
+    float otherFloatNaN = Float.intBitsToFloat(0x7fc0_0123);
+    assertEquals(key(new float[] {Float.NaN}), key(new float[] {otherFloatNaN}));
+  }
+
+  @Test
+  void types_areTagged() {
+    assertNotEquals(key(1), key(1L));
+    assertNotEquals(key(1), key("1"));
+    assertNotEquals(key("ab", "c"), key("a", "bc"));
+    assertNotEquals(key(new int[] {1, 2}), key(new long[] {1, 2}));
+    assertNotEquals(key((Object) null), key());
+    assertNotEquals(key(new BigDecimal("1.5")), key(new BigDecimal("1.50")));
+    assertNotEquals(key(M, 1), key(MethodId.of("simulate", 1), 1), "version is part of the key");
+    assertNotEquals(key(M, 1), key(MethodId.of("other", 0), 1));
+  }
+
+  @Test
+  void objects_byFields_transientSkipped() {
+    Matrix a = new Matrix(2, new double[] {1, 2, 3, 4});
+    Matrix b = new Matrix(2, new double[] {1, 2, 3, 4});
+    b.cache = "different cache content";
+    assertEquals(key(a), key(b));
+    assertNotEquals(key(a), key(new Matrix(2, new double[] {1, 2, 3, 5})));
+    assertNotEquals(key(a), key(new Matrix(1, new double[] {1, 2, 3, 4})));
+    assertEquals(key(new Params(1, 2, List.of())), key(new Params(1, 2, new ArrayList<>())));
+  }
+
+  @Test
+  void receiverState_isPartOfTheKey() {
+    Matrix a = new Matrix(2, new double[] {1, 2});
+    Matrix b = new Matrix(2, new double[] {3, 4});
+    KeyHasher h1 = KeyHasher.acquire(M, KeyEncoders.NONE).receiver(a);
+    CacheKey ka = h1.finish(M);
+    CacheKey kb = KeyHasher.acquire(M, KeyEncoders.NONE).receiver(b).finish(M);
+    CacheKey ka2 = KeyHasher.acquire(M, KeyEncoders.NONE).receiver(new Matrix(2, new double[] {1, 2})).finish(M);
+    assertNotEquals(ka, kb);
+    assertEquals(ka, ka2);
+  }
+
+  @Test
+  void bigArrays_chunked_deterministic_andSensitiveToEveryChunk() {
+    double[] big = new double[5 << 20];
+    Arrays.setAll(big, i -> i * 0.25);
+    CacheKey k1 = key((Object) big);
+    assertEquals(k1, key((Object) big.clone()));
+    big[big.length - 1] += 1;
+    assertNotEquals(k1, key((Object) big));
+    big[big.length - 1] -= 1;
+    big[3 << 20] = Double.NaN;
+    CacheKey withNaN = key((Object) big);
+    big[3 << 20] = Double.longBitsToDouble(0x7ff8_0000_0000_0042L);
+    assertEquals(withNaN, key((Object) big), "NaNs are folded in chunked arrays too");
+  }
+
+  @Test
+  void paths_byMetadata_orContent(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("data.csv");
+    Files.writeString(f, "a,b\n1,2\n");
+    CacheKey meta = key(f);
+    CacheKey content = key(FileContent.of(f));
+    assertEquals(meta, key(dir.resolve(".").resolve("data.csv")), "normalized absolute path");
+    Files.writeString(f, "a,b\n1,3\n");
+    assertNotEquals(content, key(FileContent.of(f)));
+    Path g = dir.resolve("copy.csv");
+    Files.writeString(g, "a,b\n1,3\n");
+    assertEquals(key(FileContent.of(f)), key(FileContent.of(g)), "same content, same key");
+  }
+
+  @Test
+  void lambda_isRefused_namingMethodAndParameter() {
+    Function<Double, Double> f = x -> x * 2;
+    MemoKeyException e = assertThrows(MemoKeyException.class, () -> key(1, f));
+    assertTrue(e.getMessage().startsWith("simulate: parameter 1 (arg1)"), e.getMessage());
+    assertTrue(e.getMessage().contains("lambda"), e.getMessage());
+  }
+
+  @Test
+  void nestedHandles_areRefused_withPath() {
+    MemoKeyException e = assertThrows(MemoKeyException.class,
+        () -> key(new Params(1, 2, List.of()), Map.of("s", Stream.of(1))));
+    assertTrue(e.getMessage().contains("parameter 1 (arg1){s}"), e.getMessage());
+    assertTrue(e.getMessage().contains("stream"), e.getMessage());
+    e = assertThrows(MemoKeyException.class, () -> key(new Thread()));
+    assertTrue(e.getMessage().contains("thread"), e.getMessage());
+  }
+
+  @Test
+  void cycles_areRefused() {
+    Node a = new Node();
+    a.next = new Node();
+    a.next.next = a;
+    MemoKeyException e = assertThrows(MemoKeyException.class, () -> key(a));
+    assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+    assertTrue(e.getMessage().contains("parameter 0 (arg0).next.next"), e.getMessage());
+  }
+
+  @Test
+  void hasherIsReusable_afterFailure() {
+    assertThrows(MemoKeyException.class, () -> key((Function<Integer, Integer>) x -> x));
+    assertEquals(key(1, "a"), key(1, "a"));
+  }
+
+  @Test
+  void keyEncoder_replacesTheFieldWalk() {
+    KeyEncoder<Matrix> byRows = (m, sink) -> sink.putInt(m.rows);
+    KeyEncoders enc = new KeyEncoders(Map.of(Matrix.class, byRows));
+    CacheKey k1 = KeyHasher.acquire(M, enc).argument(0, "m", new Matrix(2, new double[] {1})).finish(M);
+    CacheKey k2 = KeyHasher.acquire(M, enc).argument(0, "m", new Matrix(2, new double[] {9})).finish(M);
+    assertEquals(k1, k2);
+  }
+}
