@@ -184,16 +184,25 @@ public final class DiskStore implements AutoCloseable {
    */
   private void damaged(Path file, CacheKey key, IOException e, @Nullable EntryHeader seen) {
     counts.corrupt.increment();
-    try {
-      EntryHeader now = EntryReader.readHeader(file);
-      if (!now.equals(seen)) {
-        return; // replaced meanwhile
+    if (seen == null) {
+      // The file failed its structural checks: delete it unless it passes them now (replaced).
+      try {
+        EntryReader.open(file).close();
+        return;
+      } catch (NoSuchFileException gone) {
+        return;
+      } catch (IOException stillBad) {
+        // delete below
       }
-    } catch (NoSuchFileException gone) {
-      return;
-    } catch (IOException stillBad) {
-      if (seen != null) {
-        return; // it parsed a moment ago, so it was replaced (by something damaged); judge it on its own read
+    } else {
+      // The file was well-formed but unusable here (payload, codec, key): delete it if it is still
+      // that same file, as its header says.
+      try {
+        if (!EntryReader.readHeader(file).equals(seen)) {
+          return;
+        }
+      } catch (IOException replaced) {
+        return;
       }
     }
     try {
