@@ -47,6 +47,7 @@ final class Child implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
     cmd.addAll(List.of(args));
+    java.nio.file.Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new Child(pb.start(), log);

@@ -75,6 +75,7 @@ public final class Maintainer {
       Run run = new Run();
       Index index = openOrRebuild(run);
       try {
+        run.rebuilt |= index.fresh();
         run.fullScan = index.fresh() || clock.millis() - index.lastFullScan() > FULL_SCAN_EVERY.toMillis();
         fold(index, run);
         if (run.fullScan) {
