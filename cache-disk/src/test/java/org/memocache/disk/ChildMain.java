@@ -30,6 +30,7 @@ public final class ChildMain {
       case "memo-compute" -> memoCompute(out, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
           Integer.parseInt(args[4]), Long.parseLong(args[5]));
       case "write-loop" -> writeLoop(out, Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
+      case "memo-once" -> memoOnce(out, Path.of(args[1]), Path.of(args[2]));
       case "put" -> put(out, Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
       case "get" -> get(out, Path.of(args[1]), Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException(args[0]);
@@ -138,6 +139,27 @@ public final class ChildMain {
       }
       out.println("stats " + memo.stats());
       out.println("done");
+    }
+  }
+
+  /** One memoized call through the default-style Memo, as the README demo does. */
+  private static void memoOnce(PrintStream out, Path dir, Path marker) {
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      double[] r = memo.call("simulate", () -> {
+        try {
+          Files.writeString(marker, "computed by " + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        double[] a = new double[1000];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = Math.sin(i * 7.0);
+        }
+        return a;
+      }, 1000, 7L);
+      out.println("sum " + java.util.Arrays.stream(r).sum());
+      out.println("tierHits " + memo.stats().tierHits() + " loads " + memo.stats().loads());
     }
   }
 

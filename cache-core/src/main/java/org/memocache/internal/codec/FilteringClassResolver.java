@@ -1,6 +1,5 @@
 package org.memocache.internal.codec;
 
-import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
@@ -40,6 +39,7 @@ final class FilteringClassResolver extends DefaultClassResolver {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Kryo's signature
   protected void writeName(Output output, Class type, Registration registration) {
     ClassFilter f = writeFilter;
     if (f != null && !AllowLists.admits(f, type.getName())) {
@@ -93,10 +93,5 @@ final class FilteringClassResolver extends DefaultClassResolver {
       }
     }
     throw new KryoException("Unable to find class: " + className, first);
-  }
-
-  @Override
-  public void setKryo(Kryo kryo) {
-    super.setKryo(kryo);
   }
 }

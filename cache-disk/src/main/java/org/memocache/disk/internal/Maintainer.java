@@ -70,7 +70,8 @@ public final class Maintainer {
       return MaintenanceReport.skipped();
     }
     long t0 = System.nanoTime();
-    try (LockFiles.Held held = lock.get()) {
+    LockFiles.Held held = lock.get();
+    try {
       journal.flush();
       Run run = new Run();
       Index index = openOrRebuild(run);
@@ -97,6 +98,8 @@ public final class Maintainer {
           Duration.ofNanos(System.nanoTime() - t0));
       LOG.log(Level.DEBUG, () -> "MemoCache maintenance of " + layout.root + ": " + r);
       return r;
+    } finally {
+      held.close();
     }
   }
 
@@ -109,7 +112,8 @@ public final class Maintainer {
     if (lock.isEmpty()) {
       return Optional.empty();
     }
-    try (LockFiles.Held held = lock.get()) {
+    LockFiles.Held held = lock.get();
+    try {
       journal.flush();
       Run run = new Run();
       Index index = openOrRebuild(run);
@@ -130,6 +134,8 @@ public final class Maintainer {
       } finally {
         index.close();
       }
+    } finally {
+      held.close();
     }
   }
 
