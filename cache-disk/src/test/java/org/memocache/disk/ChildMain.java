@@ -24,7 +24,8 @@ public final class ChildMain {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
         StandardCharsets.UTF_8);
     switch (args[0]) {
-      case "hold-lock" -> holdLock(out, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+      case "hold-lock" -> holdLock(out, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]), false);
+      case "hold-lock-delete" -> holdLock(out, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]), true);
       case "compute" -> compute(out, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]),
           Long.parseLong(args[5]));
       case "memo-compute" -> memoCompute(out, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
@@ -44,9 +45,10 @@ public final class ChildMain {
   }
 
   /** Takes the lock of key {@code k}, says so, holds it {@code millis}, releases it. */
-  private static void holdLock(PrintStream out, Path dir, int k, long millis) throws Exception {
+  private static void holdLock(PrintStream out, Path dir, int k, long millis, boolean delete) throws Exception {
     try (DiskTier tier = tier(dir)) {
-      Tier.KeyLock lock = tier.acquire(TestKeys.key(k), "simulate(n=" + k + ")", Duration.ofSeconds(30)).orElseThrow();
+      Tier.KeyLock lock = tier.store().lock(TestKeys.key(k), "simulate(n=" + k + ")", Duration.ofSeconds(30), delete)
+          .orElseThrow();
       out.println("locked " + ProcessHandle.current().pid());
       Thread.sleep(millis);
       lock.close();

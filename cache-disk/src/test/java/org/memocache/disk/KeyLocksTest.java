@@ -39,7 +39,7 @@ class KeyLocksTest {
   }
 
   @Test
-  void inOneJvm_oneThreadAtATime_andTheLockFileIsDeletedOnRelease() throws Exception {
+  void inOneJvm_oneThreadAtATime_andTheLockFileIsKeptUntilMaintenance() throws Exception {
     Tier.KeyLock a = store.lock(TestKeys.key(1), "a", Duration.ZERO).orElseThrow();
     Path file = store.lockFile(TestKeys.key(1));
     assertTrue(Files.exists(file));
@@ -57,7 +57,9 @@ class KeyLocksTest {
     released.set(true);
     a.close();
     assertTrue(b.get(30, TimeUnit.SECONDS), "the second thread got the lock only after the release");
-    assertFalse(Files.exists(file), "released lock files are deleted");
+    assertEquals(1024, Files.size(file), "released lock files are kept, one fixed-size record");
+    assertEquals(1, store.maintain().staleLocks());
+    assertFalse(Files.exists(file), "maintenance deletes lock files nobody holds");
   }
 
   @Test
@@ -88,9 +90,9 @@ class KeyLocksTest {
   }
 
   @Test
-  void waitingForAnotherProcess_reportsProgress_thenLocksTheLiveFile() throws Exception {
+  void waitingForAnotherProcess_reportsProgress_thenLocksTheLiveFile_whenTheHolderDeletedIt() throws Exception {
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
-    try (Child child = Child.start(log, "hold-lock", dir.toString(), "3", "1500");
+    try (Child child = Child.start(log, "hold-lock-delete", dir.toString(), "3", "1500");
         LogCapture capture = new LogCapture()) {
       long pid = Long.parseLong(child.await("locked ", 60_000).substring(7));
       Tier.KeyLock mine = store.lock(TestKeys.key(3), "simulate(n=3)", Duration.ofSeconds(60)).orElseThrow();
@@ -111,6 +113,22 @@ class KeyLocksTest {
         mine.close();
       }
       assertEquals(0, child.waitFor(60_000));
+    }
+  }
+
+  @Test
+  void tombstoneLeftAtThePathByADeadDeleter_isRepaired() throws Exception {
+    Path file = store.lockFile(TestKeys.key(5));
+    Files.createDirectories(file.getParent());
+    byte[] dead = new byte[1024];
+    Files.write(file, dead); // first byte 0: a tombstone whose deleter died before unlinking it
+    Tier.KeyLock l = store.lock(TestKeys.key(5), "simulate(n=5)", Duration.ofSeconds(5)).orElseThrow();
+    try {
+      assertTrue(Files.readString(file).startsWith("pid=" + ProcessHandle.current().pid() + " "),
+          "a fresh lock file replaced the tombstone");
+      assertEquals(1024, Files.size(file));
+    } finally {
+      l.close();
     }
   }
 

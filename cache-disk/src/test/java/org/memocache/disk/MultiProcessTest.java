@@ -78,6 +78,11 @@ class MultiProcessTest {
       }
       assertEquals(KEYS, results, "results of pid " + c.pid() + ": " + c.output());
     }
+    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), org.memocache.internal.codec.Codecs.builtIns(),
+        java.time.Duration.ZERO)) {
+      MaintenanceReport r = tier.maintain();
+      assertEquals(KEYS, r.entries(), r.toString());
+    }
     assertNoLeftovers(dir);
   }
 
@@ -88,7 +93,7 @@ class MultiProcessTest {
     try (Stream<Path> s = Files.walk(dir.resolve("locks"))) {
       List<Path> locks = s.filter(p -> p.toString().endsWith(".lock") && !p.getFileName().toString().equals("maintenance.lock"))
           .toList();
-      assertTrue(locks.isEmpty(), "released key locks leave no files: " + locks);
+      assertTrue(locks.isEmpty(), "maintenance removed the released key locks: " + locks);
     }
   }
 }

@@ -298,6 +298,151 @@ public final class RawArrayCodec implements ValueCodec {
     return result;
   }
 
+  /**
+   * Decodes a payload fed in order, chunk by chunk, straight into the result array: for big arrays
+   * read from a file (or, later, a socket) without holding the payload in memory as well. Every
+   * chunk but the last must be a multiple of 8 bytes long, so that no element straddles two chunks.
+   */
+  public static final class StreamDecoder {
+    private final long payloadLength;
+    private final ByteBuffer head = ByteBuffer.allocate(RawArrayLayout.PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer rowTable;
+    private RawArrayLayout layout;
+    private Object result;
+    private Object[] rows;
+    private long[] rowLengths;
+    private int row;
+    private long filledInRow;
+    private long consumed;
+
+    public StreamDecoder(long payloadLength) {
+      this.payloadLength = payloadLength;
+    }
+
+    /** Consumes every remaining byte of {@code chunk}. */
+    public void accept(ByteBuffer chunk) throws IOException {
+      ByteBuffer c = chunk.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      while (c.hasRemaining()) {
+        if (layout == null) {
+          fill(head, c);
+          if (!head.hasRemaining()) {
+            head.flip();
+            layout = RawArrayLayout.read(head, payloadLength);
+            start();
+          }
+        } else if (rowTable != null && rowTable.hasRemaining()) {
+          fill(rowTable, c);
+          if (!rowTable.hasRemaining()) {
+            rows();
+          }
+        } else {
+          data(c);
+        }
+      }
+      consumed += chunk.remaining();
+    }
+
+    private static void fill(ByteBuffer into, ByteBuffer from) {
+      int n = Math.min(into.remaining(), from.remaining());
+      ByteBuffer part = from.slice().limit(n);
+      into.put(part);
+      from.position(from.position() + n);
+    }
+
+    private void start() throws IOException {
+      if (layout.rank() == 1) {
+        result = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) layout.length());
+        rows = new Object[] {result};
+        rowLengths = new long[] {layout.length()};
+      } else {
+        rowTable = ByteBuffer.allocate((int) (layout.dataOffset() - RawArrayLayout.ROW_TABLE))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        if (!rowTable.hasRemaining()) {
+          rowTable = null;
+        }
+        if (rowTable == null) {
+          rows();
+        }
+      }
+    }
+
+    private void rows() throws IOException {
+      int n = (int) layout.length();
+      ByteBuffer t = rowTable == null ? ByteBuffer.allocate(0) : rowTable.flip().order(ByteOrder.LITTLE_ENDIAN);
+      rowLengths = new long[n];
+      Class<?> rowClass = java.lang.reflect.Array.newInstance(layout.type().primitive(), 0).getClass();
+      Object[] out = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n);
+      long total = 0;
+      for (int i = 0; i < n; i++) {
+        long len = t.getLong(i * 8);
+        if (len < -1 || len > Integer.MAX_VALUE || (layout.columns() >= 0 && len != layout.columns())) {
+          throw new IOException("raw-array: row " + i + " has length " + len);
+        }
+        rowLengths[i] = len;
+        total += Math.max(0, len);
+        if (len >= 0) {
+          out[i] = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) len);
+        }
+      }
+      if (total * layout.type().size() != layout.dataLength()) {
+        throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
+            + layout.dataLength() / layout.type().size());
+      }
+      result = out;
+      rows = out;
+      rowTable = ByteBuffer.allocate(0);
+    }
+
+    private void data(ByteBuffer c) throws IOException {
+      int size = layout.type().size();
+      while (c.hasRemaining()) {
+        while (row < rows.length && (rowLengths[row] <= 0 || filledInRow == rowLengths[row])) {
+          row++;
+          filledInRow = 0;
+        }
+        if (row >= rows.length) {
+          throw new IOException("raw-array: " + c.remaining() + " bytes after the last element");
+        }
+        int n = (int) Math.min(rowLengths[row] - filledInRow, c.remaining() / size);
+        if (n == 0) {
+          throw new IOException("raw-array: an element straddles two chunks");
+        }
+        ByteBuffer part = c.slice().order(ByteOrder.LITTLE_ENDIAN).limit(n * size);
+        int at = (int) filledInRow;
+        switch (layout.type()) {
+          case BYTE -> part.get((byte[]) rows[row], at, n);
+          case BOOLEAN -> {
+            boolean[] a = (boolean[]) rows[row];
+            for (int i = 0; i < n; i++) {
+              byte v = part.get(i);
+              if (v != 0 && v != 1) {
+                throw new IOException("raw-array: boolean element " + (at + i) + " is " + v);
+              }
+              a[at + i] = v == 1;
+            }
+          }
+          case SHORT -> part.asShortBuffer().get((short[]) rows[row], at, n);
+          case CHAR -> part.asCharBuffer().get((char[]) rows[row], at, n);
+          case INT -> part.asIntBuffer().get((int[]) rows[row], at, n);
+          case FLOAT -> part.asFloatBuffer().get((float[]) rows[row], at, n);
+          case LONG -> part.asLongBuffer().get((long[]) rows[row], at, n);
+          case DOUBLE -> part.asDoubleBuffer().get((double[]) rows[row], at, n);
+          default -> throw new IllegalStateException(layout.type().toString());
+        }
+        filledInRow += n;
+        c.position(c.position() + n * size);
+      }
+    }
+
+    /** The decoded array, once all {@code payloadLength} bytes were accepted. */
+    public Object result() throws IOException {
+      if (consumed != payloadLength || layout == null || result == null) {
+        throw new IOException("raw-array: got " + consumed + " of " + payloadLength + " payload bytes");
+      }
+      return result;
+    }
+  }
+
   @Override
   public String toString() {
     return ID + " v" + VERSION;

@@ -156,6 +156,32 @@ class RawArrayCodecTest {
     assertArrayEquals(v, (float[]) codec.decode(direct, NOTHING));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {8, 64, 72, 4096})
+  void streamDecoder_inChunks_matchesDecode(int chunk) throws IOException {
+    Random r = new Random(chunk);
+    double[] d = new double[10_000];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = r.nextGaussian();
+    }
+    short[][] jagged = {{1, 2, 3}, null, {}, {4, 5, 6, 7, 8}, {9}};
+    boolean[] z = {true, false, true};
+    for (Object v : List.of(d, jagged, z, new long[0][0], new int[3][2])) {
+      byte[] bytes = encode(v);
+      RawArrayCodec.StreamDecoder dec = new RawArrayCodec.StreamDecoder(bytes.length);
+      for (int off = 0; off < bytes.length; off += chunk) {
+        dec.accept(ByteBuffer.wrap(bytes, off, Math.min(chunk, bytes.length - off)));
+      }
+      Object back = dec.result();
+      Object direct = codec.decode(ByteBuffer.wrap(bytes), NOTHING);
+      assertTrue(java.util.Objects.deepEquals(direct, back), "chunk " + chunk + ": " + v.getClass().getSimpleName());
+    }
+    byte[] bytes = encode(d);
+    RawArrayCodec.StreamDecoder partial = new RawArrayCodec.StreamDecoder(bytes.length);
+    partial.accept(ByteBuffer.wrap(bytes, 0, bytes.length - 8));
+    assertThrows(IOException.class, partial::result, "missing bytes are an error");
+  }
+
   @Test
   void inconsistentPrefix_isRejected() throws IOException {
     byte[] bytes = encode(new double[] {1, 2});

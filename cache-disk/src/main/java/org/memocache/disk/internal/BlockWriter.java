@@ -38,6 +38,9 @@ final class BlockWriter extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
     if (pos == BUFFER) {
       drain();
     }
@@ -46,6 +49,9 @@ final class BlockWriter extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
     while (len > 0) {
       if (pos == BUFFER) {
         drain();
@@ -60,6 +66,17 @@ final class BlockWriter extends OutputStream {
 
   /** Checksums and writes the buffered bytes; {@code pos} is a multiple of the block size unless finishing. */
   private void drain() throws IOException {
+    checksumBuffer();
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, pos);
+    long at = start + flushed;
+    while (bb.hasRemaining()) {
+      at += channel.write(bb, at);
+    }
+    flushed += pos;
+    pos = 0;
+  }
+
+  private void checksumBuffer() throws IOException {
     if (finished) {
       throw new IOException("entry payload already finished");
     }
@@ -72,21 +89,31 @@ final class BlockWriter extends OutputStream {
       }
       sums[blocks++] = EntryHeader.XXH3.hashBytesToLong(buf, b, Math.min(blockSize, pos - b));
     }
-    ByteBuffer bb = ByteBuffer.wrap(buf, 0, pos);
-    long at = start + flushed;
-    while (bb.hasRemaining()) {
-      at += channel.write(bb, at);
-    }
-    flushed += pos;
-    pos = 0;
   }
 
-  /** Writes what is left; afterwards {@link #length()} and {@link #checksums()} are final. */
-  void finish() throws IOException {
-    if (!finished) {
-      drain();
-      finished = true;
+  /**
+   * Ends the payload. When all of it is still in the buffer (nothing was written yet: a value under
+   * 1 MiB), it is only checksummed and {@code true} is returned: the caller then writes the whole
+   * file with one write. Otherwise the rest is written and {@code false} is returned. Afterwards
+   * {@link #length()} and {@link #table()} are final.
+   */
+  boolean finish() throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
     }
+    boolean inMemory = flushed == 0;
+    if (inMemory) {
+      checksumBuffer();
+    } else {
+      drain();
+    }
+    finished = true;
+    return inMemory;
+  }
+
+  /** The payload bytes, when {@link #finish()} returned {@code true}: {@code buffer()[0, length())}. */
+  byte[] buffer() {
+    return buf;
   }
 
   /** Payload bytes written. */

@@ -3,7 +3,6 @@ package org.memocache.disk.internal;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +29,7 @@ import org.memocache.ValueCodec;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RejectedClassException;
 
 /**
@@ -147,10 +147,18 @@ public final class DiskStore implements AutoCloseable {
         throw new CorruptEntryException("codec " + h.codecId() + " v" + h.codecVersion() + " is not available"
             + (codec == null ? "" : " (this process has v" + codec.version() + ")"));
       }
-      ByteBuffer payload = r.payload();
       Object value;
       try {
-        value = codec.decode(payload, classes);
+        if (codec instanceof RawArrayCodec && !r.inMemory()) {
+          // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
+          RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
+          r.stream(decoder::accept);
+          value = decoder.result();
+        } else {
+          value = codec.decode(r.payload(), classes);
+        }
+      } catch (CorruptEntryException e) {
+        throw e;
       } catch (RejectedClassException e) {
         throw e;
       } catch (IOException | RuntimeException | InternalError e) {
@@ -376,10 +384,19 @@ public final class DiskStore implements AutoCloseable {
   // ---- locks ----
 
   public Optional<Tier.KeyLock> lock(CacheKey key, String description, Duration maxWait) {
+    return lock(key, description, maxWait, false);
+  }
+
+  /**
+   * As {@link #lock(CacheKey, String, Duration)}; with {@code deleteOnRelease} the lock file is
+   * deleted (tombstone, unlink) when released, as the maintainer deletes unused lock files. Lock
+   * files are normally kept: deleting one costs far more than the lock itself on some file systems.
+   */
+  public Optional<Tier.KeyLock> lock(CacheKey key, String description, Duration maxWait, boolean deleteOnRelease) {
     if (closed) {
       return Optional.empty();
     }
-    Optional<LockFiles.Held> h = locks.acquire(layout.lockFile(key), description, maxWait, true);
+    Optional<LockFiles.Held> h = locks.acquire(layout.lockFile(key), description, maxWait, deleteOnRelease);
     return h.map(held -> held::close);
   }
 

@@ -20,6 +20,8 @@ import java.nio.file.StandardOpenOption;
 public final class EntryReader implements Closeable {
   static final int SMALL = 256 * 1024;
   private static final int FIRST_READ = 4096;
+  private static final int FIRST_READ_SMALL = 16 * 1024;
+  private static final int STREAM_CHUNK = 256 * 1024;
 
   private final Path path;
   private final FileChannel channel;
@@ -51,53 +53,67 @@ public final class EntryReader implements Closeable {
   public static EntryReader open(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
+      // Most entries are small: one read of 16 KiB returns the whole file, and a short read of a
+      // regular file means end of file, so no fstat is needed. Should that ever be wrong, the
+      // checks fail and the careful path below decides.
+      byte[] first = new byte[FIRST_READ_SMALL];
+      int n = Math.max(0, ch.read(ByteBuffer.wrap(first), 0));
+      if (n < first.length) {
+        try {
+          return parse(path, ch, n, first);
+        } catch (CorruptEntryException e) {
+          // fall through to the careful path
+        }
+      }
       long size = ch.size();
       byte[] whole = null;
-      ByteBuffer head;
       if (size <= SMALL) {
         whole = new byte[(int) size];
         readFully(ch, ByteBuffer.wrap(whole), 0, path);
-        head = ByteBuffer.wrap(whole);
-      } else {
-        head = ByteBuffer.allocate(FIRST_READ);
-        readFully(ch, head, 0, path);
-        head.flip();
       }
-      EntryHeader header;
-      try {
-        header = EntryHeader.decode(head, size);
-      } catch (EntryHeader.HeaderTooShort more) {
-        head = ByteBuffer.allocate(more.needed);
-        readFully(ch, head, 0, path);
-        head.flip();
-        header = EntryHeader.decode(head, size);
-      }
-      int n = header.blockCount();
-      ByteBuffer table;
-      if (whole != null) {
-        table = ByteBuffer.wrap(whole, (int) header.tableOffset(), n * 8).slice();
-      } else {
-        table = ByteBuffer.allocate(n * 8);
-        readFully(ch, table, header.tableOffset(), path);
-        table.flip();
-      }
-      byte[] t = new byte[n * 8];
-      table.get(t);
-      if (EntryHeader.XXH3.hashBytesToLong(t) != header.tableHash()) {
-        throw new CorruptEntryException("checksum table hash mismatch");
-      }
-      long[] sums = new long[n];
-      ByteBuffer tb = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < n; i++) {
-        sums[i] = tb.getLong();
-      }
-      EntryReader r = new EntryReader(path, ch, size, header, sums, whole);
-      r.checkPadding();
-      return r;
+      return parse(path, ch, size, whole);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
+  }
+
+  private static EntryReader parse(Path path, FileChannel ch, long size, byte[] whole) throws IOException {
+    ByteBuffer head;
+    if (whole != null) {
+      head = ByteBuffer.wrap(whole, 0, (int) size);
+    } else {
+      head = ByteBuffer.allocate(FIRST_READ);
+      readFully(ch, head, 0, path);
+      head.flip();
+    }
+    EntryHeader header;
+    try {
+      header = EntryHeader.decode(head, size);
+    } catch (EntryHeader.HeaderTooShort more) {
+      head = ByteBuffer.allocate(more.needed);
+      readFully(ch, head, 0, path);
+      head.flip();
+      header = EntryHeader.decode(head, size);
+    }
+    int n = header.blockCount();
+    byte[] t = new byte[n * 8];
+    if (whole != null) {
+      System.arraycopy(whole, (int) header.tableOffset(), t, 0, t.length);
+    } else {
+      readFully(ch, ByteBuffer.wrap(t), header.tableOffset(), path);
+    }
+    if (EntryHeader.XXH3.hashBytesToLong(t) != header.tableHash()) {
+      throw new CorruptEntryException("checksum table hash mismatch");
+    }
+    long[] sums = new long[n];
+    ByteBuffer tb = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      sums[i] = tb.getLong();
+    }
+    EntryReader r = new EntryReader(path, ch, size, header, sums, whole);
+    r.checkPadding();
+    return r;
   }
 
   /**
@@ -205,6 +221,47 @@ public final class EntryReader implements Closeable {
         throw new CorruptEntryException("block " + i + " of " + sums.length + " does not match its checksum");
       }
       verified[i] = true;
+    }
+  }
+
+  /** Whether the whole file was read into memory at open (small entries). */
+  public boolean inMemory() {
+    return whole != null;
+  }
+
+  /** Receives the payload chunk by chunk. */
+  public interface ChunkSink {
+    void accept(ByteBuffer chunk) throws IOException;
+  }
+
+  /**
+   * Reads the payload in 256 KiB chunks (multiples of the block size, so of 8), verifying each block
+   * while it is hot in the cache, and hands each verified chunk to {@code sink}: a big payload is
+   * decoded without being held in memory or mapped. A damaged block throws before its bytes reach the
+   * sink.
+   */
+  public void stream(ChunkSink sink) throws IOException {
+    int bs = header.blockSize();
+    int chunk = Math.max(bs, STREAM_CHUNK / bs * bs);
+    byte[] buf = new byte[chunk];
+    long p = header.payloadOffset();
+    long l = header.payloadLength();
+    for (long off = 0; off < l; off += chunk) {
+      int len = (int) Math.min(chunk, l - off);
+      if (whole != null) {
+        System.arraycopy(whole, (int) (p + off), buf, 0, len);
+      } else {
+        readFully(channel, ByteBuffer.wrap(buf, 0, len), p + off, path);
+      }
+      for (int b = 0; b < len; b += bs) {
+        int i = (int) ((off + b) / bs);
+        int bl = Math.min(bs, len - b);
+        if (EntryHeader.XXH3.hashBytesToLong(buf, b, bl) != sums[i]) {
+          throw new CorruptEntryException("block " + i + " of " + sums.length + " does not match its checksum");
+        }
+        verified[i] = true;
+      }
+      sink.accept(ByteBuffer.wrap(buf, 0, len));
     }
   }
 

@@ -59,23 +59,33 @@ final class EntryWriter {
         } else {
           codec.encode(value, payload);
         }
-        payload.finish();
+        boolean inMemory = payload.finish();
         byte[] table = payload.table();
         header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table));
-        writeFully(ch, ByteBuffer.wrap(table), header.tableOffset());
-        writeFully(ch, ByteBuffer.wrap(header.encode()), 0);
-        // Zero the bytes between header and payload, and between payload and table: a sparse hole
-        // reads as zero too, but an explicit write keeps the file's bytes fully defined.
-        long gap = header.payloadOffset() - header.headerLength();
-        if (gap > 0) {
-          writeFully(ch, ByteBuffer.allocate((int) gap), header.headerLength());
-        }
-        long tail = header.tableOffset() - header.payloadOffset() - header.payloadLength();
-        if (tail > 0) {
-          writeFully(ch, ByteBuffer.allocate((int) tail), header.payloadOffset() + header.payloadLength());
-        }
-        if (ch.size() != header.fileLength()) {
-          throw new IOException("wrote " + ch.size() + " bytes, expected " + header.fileLength());
+        if (inMemory) {
+          // A small entry: the whole file in one write (zero padding included).
+          byte[] file = new byte[(int) header.fileLength()];
+          byte[] head = header.encode();
+          System.arraycopy(head, 0, file, 0, head.length);
+          System.arraycopy(payload.buffer(), 0, file, (int) header.payloadOffset(), (int) header.payloadLength());
+          System.arraycopy(table, 0, file, (int) header.tableOffset(), table.length);
+          writeFully(ch, ByteBuffer.wrap(file), 0);
+        } else {
+          writeFully(ch, ByteBuffer.wrap(table), header.tableOffset());
+          writeFully(ch, ByteBuffer.wrap(header.encode()), 0);
+          // Zero the bytes between header and payload, and between payload and table: a sparse hole
+          // reads as zero too, but an explicit write keeps the file's bytes fully defined.
+          long gap = header.payloadOffset() - header.headerLength();
+          if (gap > 0) {
+            writeFully(ch, ByteBuffer.allocate((int) gap), header.headerLength());
+          }
+          long tail = header.tableOffset() - header.payloadOffset() - header.payloadLength();
+          if (tail > 0) {
+            writeFully(ch, ByteBuffer.allocate((int) tail), header.payloadOffset() + header.payloadLength());
+          }
+          if (ch.size() != header.fileLength()) {
+            throw new IOException("wrote " + ch.size() + " bytes, expected " + header.fileLength());
+          }
         }
         if (durable) {
           ch.force(false);
