@@ -36,7 +36,8 @@ import org.memocache.internal.codec.Codecs;
  * </ul>
  * Every figure is min/median/max over repeats. Big files are created in fresh directories and only
  * deleted at the end: right after deleting many files, ext4 (no journal) allocates new ones up to
- * 25× slower for minutes, which would poison the store figure.
+ * 25× slower for minutes, which would poison the store figure. Each timed 1 GiB step starts after a
+ * {@code sync}, so that writeback of the previous step does not throttle it.
  *
  * <p>Run: {@code bash bench/run-disk.sh [--quick] [work dir]} (needs {@code -Xmx4g} for the 1 GiB part).
  */
@@ -187,11 +188,15 @@ public final class DiskBench {
     try (DiskTier tier = DiskTier.open(config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int r = 0; r < repeats; r++) {
         Path ddFile = ddDir.resolve("dd-" + r);
+        // Start every timed step with no dirty pages pending, so one step's writeback does not
+        // throttle the next (both dd and the store are measured into the page cache).
+        run("sync");
         long t0 = System.nanoTime();
         run("dd", "if=/dev/zero", "of=" + ddFile, "bs=1M", "count=1024", "status=none");
         ddWrite[r] = (System.nanoTime() - t0) / 1e6;
 
         CacheKey key = new CacheKey(SMALL, 7, r);
+        run("sync");
         t0 = System.nanoTime();
         if (!tier.put(key, a, new Tier.Metadata("big", Instant.now(), Duration.ZERO, c -> true))) {
           throw new IllegalStateException("store of 1 GiB failed");

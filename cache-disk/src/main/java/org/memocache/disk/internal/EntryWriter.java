@@ -54,12 +54,17 @@ final class EntryWriter {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
-        if (codec instanceof KryoCodec kryo) {
-          kryo.encode(value, payload, readableBy);
-        } else {
-          codec.encode(value, payload);
+        boolean inMemory;
+        try {
+          if (codec instanceof KryoCodec kryo) {
+            kryo.encode(value, payload, readableBy);
+          } else {
+            codec.encode(value, payload);
+          }
+          inMemory = payload.finish();
+        } finally {
+          payload.close(); // waits for writes behind before the channel is closed
         }
-        boolean inMemory = payload.finish();
         byte[] table = payload.table();
         header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table));
         if (inMemory) {
