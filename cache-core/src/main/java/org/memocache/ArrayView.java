@@ -35,6 +35,19 @@ package org.memocache;
 public sealed interface ArrayView
     permits BooleanView, ByteView, CharView, ShortView, IntView, LongView, FloatView, DoubleView {
 
+  /**
+   * Opens the view of a {@code raw-array} entry a tier has mapped ({@link Tier#map}): for tools that
+   * address entries without a {@link Memo}, such as the disk tier's {@code CacheDirectory}. Verifies
+   * the array's shape (its first block, and the row table of a jagged two-dimensional array).
+   *
+   * @param describe names the result in messages, such as {@code simulate(n=1000)}
+   * @throws IllegalArgumentException when the entry is not a primitive array of one or two dimensions
+   * @throws CorruptResultException when the blocks holding its shape are damaged
+   */
+  static ArrayView open(Tier.Mapped entry, String describe) {
+    return AbstractArrayView.open(entry, describe);
+  }
+
   /** The primitive element type, such as {@code double.class}. */
   Class<?> elementType();
 
