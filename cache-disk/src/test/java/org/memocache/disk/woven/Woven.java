@@ -11,7 +11,13 @@ public final class Woven {
   public static final long FINGERPRINT = 0xF1F2F3F4L;
 
   public static <T> T call(Class<?> owner, String method, Object self, Object[] args, Supplier<T> body) {
-    MemoRuntime.Call call = MemoRuntime.enter(owner, method, FINGERPRINT, self, args);
+    return call(owner, method, FINGERPRINT, self, args, body);
+  }
+
+  /** As the advice woven with {@code fingerprint} as the method's bytecode fingerprint. */
+  public static <T> T call(Class<?> owner, String method, long fingerprint, Object self, Object[] args,
+      Supplier<T> body) {
+    MemoRuntime.Call call = MemoRuntime.enter(owner, method, fingerprint, self, args);
     if (call != null && call.isHit()) {
       @SuppressWarnings("unchecked")
       T v = (T) call.value();
@@ -43,6 +49,10 @@ public final class Woven {
   public static double[] sweep(int chunks, org.memocache.Progress<Integer, double[]> p) {
     return call(Fitter.class, "sweep(ILorg/memocache/Progress;)[D", null, new Object[] {chunks, p},
         () -> Fitter.sweep(chunks, p));
+  }
+
+  public static int[] remoteCounts(int n, long fingerprint) {
+    return call(Remote.class, "counts(I)[I", fingerprint, null, new Object[] {n}, () -> Remote.counts(n));
   }
 
   public static long square(int n) {
