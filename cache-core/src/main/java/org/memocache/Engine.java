@@ -2,6 +2,7 @@ package org.memocache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +63,15 @@ final class Engine {
     this.memory = Caffeine.newBuilder()
         .maximumWeight(config.maximumMemoryBytes())
         .weigher((Object k, Held h) -> h.weight)
-        .evictionListener((k, v, cause) -> evictions.increment())
+        .removalListener((Object k, Held v, RemovalCause cause) -> {
+          if (cause.wasEvicted()) {
+            evictions.increment();
+          }
+          if (v != null) {
+            retire(v);
+          }
+        })
+        .executor(Runnable::run)
         .build();
     Tier.KeyLocks l = null;
     for (Tier t : tiers) {
@@ -89,9 +98,9 @@ final class Engine {
   /** A whole call for programmatic use: begin, compute on this thread, complete. */
   @Nullable Object call(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
       Supplier<?> compute) {
-    MemoRuntime.Call call = begin(spec, self, args);
-    if (call.isHit()) {
-      return call.value();
+    MemoRuntime.Call started = begin(spec, self, args);
+    if (!(started instanceof Pending call)) {
+      return started.value();
     }
     Object value;
     try {
@@ -113,9 +122,8 @@ final class Engine {
     if (spec.memory()) {
       Held h = memory.getIfPresent(k1);
       if (h != null && !h.expired()) {
-        memoryHits.increment();
-        savedNanos.add(h.computeNanos);
-        return MemoRuntime.Call.hit(h.value());
+        h.hits++;
+        return h;
       }
     }
     Flight flight = new Flight();
@@ -130,11 +138,11 @@ final class Engine {
       if (h != null) {
         memoryHits.increment();
         savedNanos.add(h.computeNanos);
-        return MemoRuntime.Call.hit(h.value());
+        return h;
       }
       // The computation we waited for failed in its own thread: try again (we may compute).
     }
-    MemoRuntime.Call call = new MemoRuntime.Call(this, spec, k1, flight);
+    Pending call = new Pending(this, spec, k1, flight);
     try {
       return resolveMiss(call, self, args);
     } catch (Throwable t) {
@@ -143,7 +151,7 @@ final class Engine {
     }
   }
 
-  private MemoRuntime.Call resolveMiss(MemoRuntime.Call call, @Nullable Object self, @Nullable Object[] args) {
+  private MemoRuntime.Call resolveMiss(Pending call, @Nullable Object self, @Nullable Object[] args) {
     MethodSpec spec = call.spec;
     if (spec.memory()) {
       Held h = memory.getIfPresent(call.memoryKey);
@@ -152,7 +160,7 @@ final class Engine {
         memoryHits.increment();
         savedNanos.add(h.computeNanos);
         finishFlight(call, h);
-        return MemoRuntime.Call.hit(h.value());
+        return h;
       }
     }
     call.summary = ArgsSummary.of(spec.parameterNames(), args);
@@ -160,14 +168,14 @@ final class Engine {
       call.key = call.memoryKey instanceof CacheKey ck ? ck : hash(spec, self, args);
       Held h = fromLowerTiers(call, true);
       if (h != null) {
-        return MemoRuntime.Call.hit(h.value());
+        return h;
       }
       if (locks != null) {
         call.lock = locks.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
         if (call.lock != null) {
           h = fromLowerTiers(call, false);
           if (h != null) {
-            return MemoRuntime.Call.hit(h.value());
+            return h;
           }
         }
       }
@@ -178,7 +186,7 @@ final class Engine {
   }
 
   /** Looks in the lower tiers; on a hit fills memory, finishes the flight and releases the lock. */
-  private @Nullable Held fromLowerTiers(MemoRuntime.Call call, boolean countMiss) {
+  private @Nullable Held fromLowerTiers(Pending call, boolean countMiss) {
     MethodSpec spec = call.spec;
     for (int i = 0; i < tiers.size(); i++) {
       Tier tier = tiers.get(i);
@@ -214,7 +222,7 @@ final class Engine {
   }
 
   /** Stores a computed result in every tier, then releases the waiters. */
-  void complete(MemoRuntime.Call call, @Nullable Object value) {
+  void complete(Pending call, @Nullable Object value) {
     long nanos = System.nanoTime() - call.startNanos;
     loads.increment();
     loadNanos.add(nanos);
@@ -236,12 +244,12 @@ final class Engine {
   }
 
   /** The computation threw: nothing is cached; waiters retry. */
-  void fail(MemoRuntime.Call call, Throwable thrown) {
+  void fail(Pending call, Throwable thrown) {
     loadFailures.increment();
     abandon(call);
   }
 
-  private void storeIn(Tier t, MemoRuntime.Call call, @Nullable Object value, Duration computeTime, Instant created) {
+  private void storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
     boolean ok;
     try {
       ok = t.put(call.key, value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
@@ -258,19 +266,19 @@ final class Engine {
     }
   }
 
-  private void finishFlight(MemoRuntime.Call call, Held h) {
+  private void finishFlight(Pending call, Held h) {
     releaseLock(call);
     flights.remove(call.memoryKey, call.flight);
     call.flight.complete(h);
   }
 
-  private void abandon(MemoRuntime.Call call) {
+  private void abandon(Pending call) {
     releaseLock(call);
     flights.remove(call.memoryKey, call.flight);
     call.flight.complete(null);
   }
 
-  private static void releaseLock(MemoRuntime.Call call) {
+  private static void releaseLock(Pending call) {
     Tier.KeyLock lock = call.lock;
     if (lock != null) {
       call.lock = null;
@@ -420,9 +428,24 @@ final class Engine {
       ts.add(new MemoStats.TierStats(tiers.get(i).name(), perTierHits[i].sum(), perTierMisses[i].sum(),
           tiers.get(i).counters()));
     }
-    return new MemoStats(memoryHits.sum(), tierHits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
-        Duration.ofNanos(loadNanos.sum()), Duration.ofNanos(savedNanos.sum()), evictions.sum(),
+    long liveHits = 0;
+    long liveSaved = 0;
+    for (Held h : memory.asMap().values()) {
+      long n = h.hits;
+      liveHits += n;
+      liveSaved += n * h.computeNanos;
+    }
+    return new MemoStats(memoryHits.sum() + liveHits, tierHits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
+        Duration.ofNanos(loadNanos.sum()), Duration.ofNanos(savedNanos.sum() + liveSaved), evictions.sum(),
         keyFailures.sum(), storeFailures.sum(), ts);
+  }
+
+  /** Moves the lossy per-entry hit count of a removed entry into the totals. */
+  private void retire(Held h) {
+    long n = h.hits;
+    h.hits = 0;
+    memoryHits.add(n);
+    savedNanos.add(n * h.computeNanos);
   }
 
   void countKeyFailure() {
@@ -440,9 +463,15 @@ final class Engine {
     }
   }
 
-  /** A value in the memory tier. */
-  static final class Held {
+  /**
+   * A value in the memory tier; also the {@link MemoRuntime.Call} of a memory hit, so a hit
+   * allocates nothing. Its hit count is a plain field incremented without synchronization: under
+   * contention a few counts may be lost, which statistics tolerate and the hit path cannot afford
+   * to prevent.
+   */
+  static final class Held extends MemoRuntime.Call {
     final Object value;
+    long hits;
     final long computeNanos;
     final int weight;
     final long expiresAtMillis;
@@ -456,13 +485,48 @@ final class Engine {
       this.config = config;
     }
 
-    @Nullable Object value() {
+    @Override
+    public boolean isHit() {
+      return true;
+    }
+
+    @Override
+    public @Nullable Object value() {
       return value == NULL ? null : value;
     }
 
     boolean expired() {
       // Reads the clock only for methods with an expiry, keeping it off the common hit path.
       return expiresAtMillis != Long.MAX_VALUE && config.clock().millis() >= expiresAtMillis;
+    }
+  }
+
+  /** A miss being computed by the caller: everything needed to store the result and release. */
+  static final class Pending extends MemoRuntime.Call {
+    final Engine engine;
+    final MethodSpec spec;
+    final Object memoryKey;
+    final Flight flight;
+    @Nullable CacheKey key;
+    String summary = "";
+    Tier.@Nullable KeyLock lock;
+    long startNanos;
+
+    Pending(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
+      this.engine = engine;
+      this.spec = spec;
+      this.memoryKey = memoryKey;
+      this.flight = flight;
+    }
+
+    @Override
+    public boolean isHit() {
+      return false;
+    }
+
+    @Override
+    public @Nullable Object value() {
+      return null;
     }
   }
 }

@@ -50,6 +50,8 @@ public final class Memo implements AutoCloseable {
   private final Engine engine;
   private final KeyEncoders encoders;
   private final ConcurrentHashMap<String, MethodSpec> named = new ConcurrentHashMap<>();
+  // A fresh String instance: no caller can pass this exact reference.
+  private volatile Named lastNamed = new Named(new String("-"), null);
 
   private Memo(MemoConfig config, Engine engine, KeyEncoders encoders) {
     this.config = config;
@@ -216,6 +218,14 @@ public final class Memo implements AutoCloseable {
 
   private MethodSpec programmatic(String name, @Nullable Class<?> caller) {
     Objects.requireNonNull(name, "name");
+    Named last = lastNamed;
+    if (last.name == name) {
+      // The same call site again (a string literal is the same instance): skip the map.
+      if (caller != null) {
+        ((CallerPackages) last.spec.classes()).addCallerOf(caller);
+      }
+      return last.spec;
+    }
     MethodSpec spec = named.get(name);
     if (spec == null) {
       if (name.isBlank()) {
@@ -226,21 +236,14 @@ public final class Memo implements AutoCloseable {
           new CallerPackages(AllowLists.forMethod(null, config.allowedPackages()))));
     }
     if (caller != null) {
-      ((CallerPackages) spec.classes()).add(callerPackage(caller));
+      ((CallerPackages) spec.classes()).addCallerOf(caller);
     }
+    lastNamed = new Named(name, spec);
     return spec;
   }
 
-  /** The package of the code that wrote a lambda or method reference. */
-  private static String callerPackage(Class<?> lambdaClass) {
-    String n = lambdaClass.getName();
-    int cut = n.indexOf("$$");
-    if (cut >= 0) {
-      n = n.substring(0, cut);
-    }
-    int dot = n.lastIndexOf('.');
-    return dot < 0 ? "" : n.substring(0, dot);
-  }
+  /** The last name looked up and its spec, read and written as one reference. */
+  private record Named(String name, @Nullable MethodSpec spec) {}
 
   /**
    * Builds a {@link Memo}. Each setter checks its argument and that it was not set before, and names

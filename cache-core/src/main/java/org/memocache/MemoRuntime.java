@@ -39,50 +39,16 @@ public final class MemoRuntime {
 
   /**
    * The outcome of {@link #enter}: a hit carrying the stored value, or a miss that the caller
-   * computes and hands to {@link #exit}.
+   * computes and hands to {@link #exit}. Not extensible outside this package.
    */
-  public static final class Call {
-    private static final Object NO_VALUE = new Object();
-
-    final @Nullable Engine engine;
-    final @Nullable MethodSpec spec;
-    final Object memoryKey;
-    final @Nullable Flight flight;
-    @Nullable CacheKey key;
-    String summary = "";
-    Tier.@Nullable KeyLock lock;
-    long startNanos;
-    private final @Nullable Object value;
-
-    Call(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
-      this.engine = engine;
-      this.spec = spec;
-      this.memoryKey = memoryKey;
-      this.flight = flight;
-      this.value = NO_VALUE;
-    }
-
-    private Call(@Nullable Object value) {
-      this.engine = null;
-      this.spec = null;
-      this.memoryKey = NO_VALUE;
-      this.flight = null;
-      this.value = value;
-    }
-
-    static Call hit(@Nullable Object value) {
-      return new Call(value);
-    }
+  public abstract static class Call {
+    Call() {}
 
     /** Whether the value was found: skip the body and return {@link #value()}. */
-    public boolean isHit() {
-      return value != NO_VALUE;
-    }
+    public abstract boolean isHit();
 
-    /** The stored value of a hit (possibly {@code null}). */
-    public @Nullable Object value() {
-      return value == NO_VALUE ? null : value;
-    }
+    /** The stored value of a hit (possibly {@code null}); {@code null} for a miss. */
+    public abstract @Nullable Object value();
   }
 
   /**
@@ -128,19 +94,18 @@ public final class MemoRuntime {
    * threw, caches nothing and lets waiting callers proceed.
    */
   public static void exit(Call call, @Nullable Object returned, @Nullable Throwable thrown) {
-    Engine engine = call.engine;
-    if (engine == null) {
+    if (!(call instanceof Engine.Pending pending)) {
       return;
     }
     try {
       if (thrown != null) {
-        engine.fail(call, thrown);
+        pending.engine.fail(pending, thrown);
       } else {
-        engine.complete(call, returned);
+        pending.engine.complete(pending, returned);
       }
     } catch (RuntimeException | Error e) {
-      Warnings.once("exit:" + call.spec.id().name(), () -> "MemoCache: storing a result of "
-          + call.spec.id() + " failed; it is still returned: " + e, e);
+      Warnings.once("exit:" + pending.spec.id().name(), () -> "MemoCache: storing a result of "
+          + pending.spec.id() + " failed; it is still returned: " + e, e);
     }
   }
 

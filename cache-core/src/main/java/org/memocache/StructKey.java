@@ -3,7 +3,6 @@ package org.memocache;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
@@ -16,9 +15,6 @@ import org.memocache.internal.MethodSpec;
  * {@code 0.0}, exactly as the 128-bit key does.
  */
 final class StructKey {
-  private static final Set<Class<?>> VALUE_TYPES = Set.of(String.class, Integer.class, Long.class,
-      Double.class, Float.class, Boolean.class, Byte.class, Short.class, Character.class, UUID.class,
-      BigInteger.class, BigDecimal.class);
 
   private final MethodSpec spec;
   private final @Nullable Object[] args;
@@ -27,17 +23,25 @@ final class StructKey {
   StructKey(MethodSpec spec, @Nullable Object[] args) {
     this.spec = spec;
     this.args = args;
-    this.hash = 31 * System.identityHashCode(spec) + Arrays.hashCode(args);
+    // The name's hash is cached by String; identityHashCode would be slower on this path.
+    this.hash = 31 * spec.id().name().hashCode() + Arrays.hashCode(args);
   }
 
   /** Whether every argument can be compared by {@code equals} as the key rules would. */
   static boolean simple(@Nullable Object[] args) {
     for (Object a : args) {
-      if (a != null && !VALUE_TYPES.contains(a.getClass()) && !(a instanceof Enum<?>)) {
+      if (a != null && !valueType(a.getClass()) && !(a instanceof Enum<?>)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Exact classes only: subclasses of BigInteger or BigDecimal may be mutable. */
+  private static boolean valueType(Class<?> c) {
+    return c == Integer.class || c == Long.class || c == String.class || c == Double.class
+        || c == Boolean.class || c == Float.class || c == Short.class || c == Byte.class
+        || c == Character.class || c == UUID.class || c == BigInteger.class || c == BigDecimal.class;
   }
 
   MethodSpec spec() {
