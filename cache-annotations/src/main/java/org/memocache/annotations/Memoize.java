@@ -13,7 +13,10 @@ import java.lang.annotation.Target;
  * <p>The annotation does nothing by itself. It takes effect when the class is woven, either at load
  * time by the MemoCache agent ({@code -javaagent:memocache-agent.jar}) or at build time by the
  * MemoCache Byte Buddy plugin. The annotation processor in this module checks every use at compile
- * time (no {@code void} methods, no constructors, hashable parameter types, no stream-like return).
+ * time (no {@code void} methods, no constructors, no methods without a body, parameter types that
+ * can be hashed into a key, no stream-like return types, valid attribute values) and lists the
+ * memoized methods in {@code META-INF/memocache/methods} for the agent and the CLI. It runs when
+ * this jar is on the compiler's processor path; see {@code docs/annotations.md}.
  *
  * <pre>{@code
  * @Memoize(version = 2, expireAfter = "P30D")
@@ -27,19 +30,21 @@ public @interface Memoize {
 
   /**
    * The cache name of the method, shown by the CLI and used by {@code Memo.lookup}; empty means
-   * {@code fully.qualified.Class#method}.
+   * the binary class name and the method name, {@code com.acme.Outer$Inner#method}. Overloads
+   * share a name (their descriptors still keep their results apart).
    */
   String name() default "";
 
-  /** Bump to invalidate every result stored by earlier versions of the method. */
+  /** Bump to invalidate every result stored by earlier versions of the method; not negative. */
   int version() default 0;
 
   /** The tiers a result is stored in; the memory tier is always consulted first. */
   Tier[] tiers() default {Tier.MEMORY, Tier.DISK};
 
   /**
-   * Maximum age of a stored result as an ISO-8601 duration ({@code "PT12H"}, {@code "P30D"}); empty
-   * means results never expire by age.
+   * Maximum age of a stored result as an ISO-8601 duration ({@code "PT12H"}, {@code "P30D"}), as
+   * parsed by {@link java.time.Duration#parse}: days and smaller units, positive. Empty means
+   * results never expire by age.
    */
   String expireAfter() default "";
 
@@ -67,8 +72,8 @@ public @interface Memoize {
   }
 
   /**
-   * Leaves a parameter out of the key: loggers, progress listeners, thread pools, anything that does
-   * not change the result.
+   * Leaves a parameter out of the key: loggers, progress listeners, thread pools, anything that
+   * does not change the result. The compile-time checks skip such a parameter too.
    */
   @Documented
   @Retention(RetentionPolicy.RUNTIME)
@@ -77,7 +82,8 @@ public @interface Memoize {
 
   /**
    * Hashes a {@code java.nio.file.Path} or {@code java.io.File} parameter by the file's content
-   * instead of by (absolute path, size, modification time). This reads the whole file on every call.
+   * instead of by (absolute path, size, modification time); on any other parameter type it is a
+   * compile error. This reads the whole file on every call.
    */
   @Documented
   @Retention(RetentionPolicy.RUNTIME)

@@ -9,6 +9,14 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -27,6 +35,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.memocache.annotations.internal.KeyType;
+import org.memocache.annotations.internal.KeyTypeRules;
 import org.memocache.CacheKey;
 import org.memocache.FileContent;
 import org.memocache.KeyEncoder;
@@ -45,9 +55,11 @@ import org.memocache.MethodId;
  * arrays streamed in bulk (big ones as a tree of fixed 1 MiB chunks hashed in parallel); object
  * arrays and {@code List}s in order; {@code Set}s and {@code Map}s order-independently (sorted
  * element hashes); {@code Path}/{@code File} by (absolute path, size, mtime); {@link FileContent} by
- * content; records and plain classes by their fields (class name, then fields by name). Lambdas,
- * streams, iterators, I/O handles, threads, JDK types without a rule and cycles are refused with a
- * {@link MemoKeyException} naming the method, the parameter and the path to the value.
+ * content; records and plain classes by their fields (class name, then fields by name). Which rule
+ * applies to a class is decided by {@link KeyTypeRules}, the same table the annotation processor
+ * checks at compile time. Lambdas, streams, iterators, I/O handles, threads, JDK types without a
+ * rule and cycles are refused with a {@link MemoKeyException} naming the method, the parameter and
+ * the path to the value.
  */
 public final class KeyHasher implements KeySink {
 
@@ -56,6 +68,14 @@ public final class KeyHasher implements KeySink {
 
   private static final int MAX_DEPTH = 256;
   private static final ThreadLocal<KeyHasher> LOCAL = ThreadLocal.withInitial(KeyHasher::new);
+
+  /** The shared type table (also used by the annotation processor), decided once per class. */
+  private static final ClassValue<KeyType> KINDS = new ClassValue<>() {
+    @Override
+    protected KeyType computeValue(Class<?> type) {
+      return KeyTypeRules.classify(type);
+    }
+  };
 
   private final HashStream128 root = Hashing.xxh3_128().hashStream();
   private final List<HashStream128> spares = new ArrayList<>();
@@ -223,83 +243,197 @@ public final class KeyHasher implements KeySink {
     if (type == String.class) {
       String s = (String) v;
       out.putByte(Tag.STRING).putInt(s.length()).putChars(s);
-    } else if (type == Integer.class) {
+      return;
+    }
+    if (type == Integer.class) {
       out.putByte(Tag.INT).putInt((Integer) v);
-    } else if (type == Long.class) {
+      return;
+    }
+    if (type == Long.class) {
       out.putByte(Tag.LONG).putLong((Long) v);
-    } else if (type == Double.class) {
+      return;
+    }
+    if (type == Double.class) {
       out.putByte(Tag.DOUBLE).putLong(canonicalBits((Double) v));
-    } else if (type == Float.class) {
-      out.putByte(Tag.FLOAT).putInt(Float.floatToIntBits((Float) v));
-    } else if (type == Boolean.class) {
-      out.putByte(Tag.BOOLEAN).putBoolean((Boolean) v);
-    } else if (type == Byte.class) {
-      out.putByte(Tag.BYTE).putByte((Byte) v);
-    } else if (type == Short.class) {
-      out.putByte(Tag.SHORT).putShort((Short) v);
-    } else if (type == Character.class) {
-      out.putByte(Tag.CHAR).putChar((Character) v);
-    } else if (v instanceof Enum<?> e) {
-      out.putByte(Tag.ENUM).putString(e.getDeclaringClass().getName()).putString(e.name());
-    } else if (type.isArray()) {
-      array(v, type);
-    } else if (v instanceof Class<?> c) {
-      out.putByte(Tag.CLASS).putString(c.getName());
-    } else if (v instanceof BigInteger b) {
-      out.putByte(Tag.BIG_INTEGER).putByteArray(b.toByteArray());
-    } else if (v instanceof BigDecimal b) {
-      out.putByte(Tag.BIG_DECIMAL).putByteArray(b.unscaledValue().toByteArray()).putInt(b.scale());
-    } else if (v instanceof UUID u) {
-      out.putByte(Tag.UUID).putUUID(u);
-    } else if (type.getName().startsWith("java.time.")) {
+      return;
+    }
+    if (v instanceof FileContent fc) {
+      fileContent(fc.path());
+      return;
+    }
+    KeyType kind = KINDS.get(type);
+    if (kind instanceof KeyType.Unhashable u) {
+      throw fail(u.reason() + " (" + type.getName() + ")");
+    }
+    if (!(kind instanceof KeyType.BuiltIn builtIn)) {
+      // Walk (and FunctionLike: a named class implementing a functional interface; a lambda was
+      // already refused as a hidden class).
+      walk(v, type);
+      return;
+    }
+    switch (builtIn.rule()) {
+      case PRIMITIVE, BOX -> box(v);
+      case STRING -> {
+        String s = (String) v;
+        out.putByte(Tag.STRING).putInt(s.length()).putChars(s);
+      }
+      case CHARS -> {
+        CharSequence cs = (CharSequence) v;
+        out.putByte(Tag.CHARS).putInt(cs.length()).putChars(cs);
+      }
+      case ENUM -> {
+        Enum<?> e = (Enum<?>) v;
+        out.putByte(Tag.ENUM).putString(e.getDeclaringClass().getName()).putString(e.name());
+      }
+      case CLASS -> out.putByte(Tag.CLASS).putString(((Class<?>) v).getName());
+      case BIG_INTEGER -> out.putByte(Tag.BIG_INTEGER).putByteArray(((BigInteger) v).toByteArray());
+      case BIG_DECIMAL -> {
+        BigDecimal b = (BigDecimal) v;
+        out.putByte(Tag.BIG_DECIMAL).putByteArray(b.unscaledValue().toByteArray()).putInt(b.scale());
+      }
+      case UUID -> out.putByte(Tag.UUID).putUUID((UUID) v);
       // java.time values are immutable and their toString is their canonical ISO-8601 form.
-      out.putByte(Tag.TEMPORAL).putString(type.getName()).putString(v.toString());
-    } else if (v instanceof Optional<?> o) {
+      case TIME -> out.putByte(Tag.TEMPORAL).putString(type.getName()).putString(v.toString());
+      case STRING_FORM -> out.putByte(Tag.STRING_FORM).putString(type.getName()).putString(v.toString());
+      case OPTIONAL -> optional(v);
+      case RECORD -> walk(v, type);
+      case LIST, COLLECTION -> ordered((Collection<?>) v);
+      case SET -> {
+        enter(v);
+        out.putByte(Tag.SET);
+        unordered((Collection<?>) v, false);
+        leave(v);
+      }
+      case MAP -> {
+        enter(v);
+        out.putByte(Tag.MAP);
+        unordered(((Map<?, ?>) v).entrySet(), true);
+        leave(v);
+      }
+      case MAP_ENTRY -> {
+        Map.Entry<?, ?> e = (Map.Entry<?, ?>) v;
+        enter(v);
+        out.putByte(Tag.MAP_ENTRY);
+        value(e.getKey(), depth + 1);
+        value(e.getValue(), depth + 1);
+        leave(v);
+      }
+      case PRIMITIVE_ARRAY, ARRAY -> array(v, type);
+      case BUFFER -> buffer((Buffer) v);
+      case PATH -> pathMetadata((Path) v);
+      case FILE -> pathMetadata(((File) v).toPath());
+    }
+  }
+
+  private void box(Object v) {
+    if (v instanceof Float f) {
+      out.putByte(Tag.FLOAT).putInt(Float.floatToIntBits(f));
+    } else if (v instanceof Boolean b) {
+      out.putByte(Tag.BOOLEAN).putBoolean(b);
+    } else if (v instanceof Byte b) {
+      out.putByte(Tag.BYTE).putByte(b);
+    } else if (v instanceof Short s) {
+      out.putByte(Tag.SHORT).putShort(s);
+    } else if (v instanceof Character c) {
+      out.putByte(Tag.CHAR).putChar(c);
+    } else if (v instanceof Integer i) {
+      out.putByte(Tag.INT).putInt(i);
+    } else if (v instanceof Long l) {
+      out.putByte(Tag.LONG).putLong(l);
+    } else {
+      out.putByte(Tag.DOUBLE).putLong(canonicalBits((Double) v));
+    }
+  }
+
+  private void optional(Object v) {
+    if (v instanceof Optional<?> o) {
       out.putByte(Tag.OPTIONAL);
       value(o.orElse(null), depth + 1);
     } else if (v instanceof OptionalInt o) {
       out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putInt(o.orElse(0));
     } else if (v instanceof OptionalLong o) {
       out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putLong(o.orElse(0));
-    } else if (v instanceof OptionalDouble o) {
-      out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putLong(canonicalBits(o.orElse(0)));
-    } else if (v instanceof FileContent fc) {
-      fileContent(fc.path());
-    } else if (v instanceof Path p) {
-      pathMetadata(p);
-    } else if (v instanceof File f) {
-      pathMetadata(f.toPath());
-    } else if (v instanceof List<?> list) {
-      enter(v);
-      out.putByte(Tag.LIST).putInt(list.size());
-      for (Object e : list) {
-        value(e, depth + 1);
-      }
-      leave(v);
-    } else if (v instanceof Set<?> set) {
-      enter(v);
-      out.putByte(Tag.SET);
-      unordered(set, false);
-      leave(v);
-    } else if (v instanceof Map<?, ?> map) {
-      enter(v);
-      out.putByte(Tag.MAP);
-      unordered(map.entrySet(), true);
-      leave(v);
     } else {
-      refuseUnhashable(v, type);
-      if (v instanceof Collection<?> c) {
-        // Queues and deques: their iteration order is their meaning.
-        enter(v);
-        out.putByte(Tag.LIST).putInt(c.size());
-        for (Object e : c) {
-          value(e, depth + 1);
-        }
-        leave(v);
-      } else {
-        fields(v, type);
-      }
+      OptionalDouble o = (OptionalDouble) v;
+      out.putByte(Tag.OPTIONAL).putBoolean(o.isPresent()).putLong(canonicalBits(o.orElse(0)));
     }
+  }
+
+  private void ordered(Collection<?> c) {
+    enter(c);
+    out.putByte(Tag.LIST).putInt(c.size());
+    int i = 0;
+    for (Object e : c) {
+      path[depth] = "[" + i++ + "]";
+      value(e, depth + 1);
+    }
+    leave(c);
+  }
+
+  /** A java.nio buffer: its element type and its remaining elements (position to limit). */
+  private void buffer(Buffer b) {
+    // Heap, direct and read-only buffers of one element type hash alike.
+    out.putByte(Tag.BUFFER).putChar(elementCode(b)).putInt(b.remaining());
+    Buffer d = b.duplicate();
+    if (d instanceof ByteBuffer bb) {
+      while (bb.hasRemaining()) {
+        int n = Math.min(buffer.length, bb.remaining());
+        bb.get(buffer, 0, n);
+        out.putBytes(buffer, 0, n);
+      }
+    } else if (d instanceof DoubleBuffer db) {
+      while (db.hasRemaining()) {
+        out.putLong(canonicalBits(db.get()));
+      }
+    } else if (d instanceof FloatBuffer fb) {
+      while (fb.hasRemaining()) {
+        out.putInt(Float.floatToIntBits(fb.get()));
+      }
+    } else if (d instanceof LongBuffer lb) {
+      while (lb.hasRemaining()) {
+        out.putLong(lb.get());
+      }
+    } else if (d instanceof IntBuffer ib) {
+      while (ib.hasRemaining()) {
+        out.putInt(ib.get());
+      }
+    } else if (d instanceof ShortBuffer sb) {
+      while (sb.hasRemaining()) {
+        out.putShort(sb.get());
+      }
+    } else if (d instanceof CharBuffer cb) {
+      out.putChars(cb);
+    } else {
+      throw fail("is a " + b.getClass().getName() + ", a buffer with no key rule");
+    }
+  }
+
+  private static char elementCode(Buffer b) {
+    if (b instanceof ByteBuffer) {
+      return 'B';
+    } else if (b instanceof DoubleBuffer) {
+      return 'D';
+    } else if (b instanceof FloatBuffer) {
+      return 'F';
+    } else if (b instanceof LongBuffer) {
+      return 'J';
+    } else if (b instanceof IntBuffer) {
+      return 'I';
+    } else if (b instanceof ShortBuffer) {
+      return 'S';
+    }
+    return 'C';
+  }
+
+  /** Records and plain classes: their fields. JDK classes have no stable field layout to walk. */
+  private void walk(Object v, Class<?> type) {
+    String name = type.getName();
+    if (!type.isRecord() && (name.startsWith("java.") || name.startsWith("javax.")
+        || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("com.sun."))) {
+      throw fail("is a " + name + ", a JDK type with no key rule; convert it to a value"
+          + " (String, number, record, collection) or register a KeyEncoder for it");
+    }
+    fields(v, type);
   }
 
   private void array(Object v, Class<?> type) {
@@ -388,13 +522,6 @@ public final class KeyHasher implements KeySink {
       value(fv, depth + 1);
     }
     leave(v);
-  }
-
-  private void refuseUnhashable(Object v, Class<?> type) {
-    String reason = Unhashable.reason(type);
-    if (reason != null) {
-      throw fail(reason);
-    }
   }
 
   private void pathMetadata(Path p) {

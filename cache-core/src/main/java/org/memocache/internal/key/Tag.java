@@ -41,4 +41,8 @@ final class Tag {
   static final byte BYTES = 29;
   static final byte IGNORED = 30;
   static final byte CHUNKED = 31;
+  static final byte CHARS = 32;
+  static final byte STRING_FORM = 33;
+  static final byte MAP_ENTRY = 34;
+  static final byte BUFFER = 35;
 }

@@ -196,6 +196,23 @@ class KeyHasherTest {
   }
 
   @Test
+  void sharedTypeTable_rulesForJdkValueTypes() throws Exception {
+    assertEquals(key(new StringBuilder("abc")), key(new StringBuilder(64).append("abc")));
+    assertNotEquals(key(new StringBuilder("abc")), key("abc"));
+    assertEquals(key(new java.net.URI("https://example.org/a")), key(new java.net.URI("https://example.org/a")));
+    assertEquals(key(Map.entry("k", 1)), key(new java.util.AbstractMap.SimpleEntry<>("k", 1)));
+    java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(new byte[] {9, 1, 2, 3});
+    heap.position(1);
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip();
+    assertEquals(key(heap), key(direct), "remaining contents, whatever the buffer kind");
+    assertEquals(key(heap.asReadOnlyBuffer()), key(direct));
+    MemoKeyException e = assertThrows(MemoKeyException.class, () -> key(java.time.Clock.systemUTC()));
+    assertTrue(e.getMessage().contains("different values on every run"), e.getMessage());
+    e = assertThrows(MemoKeyException.class, () -> key(new java.util.concurrent.atomic.AtomicLong()));
+    assertTrue(e.getMessage().contains("JDK type with no key rule"), e.getMessage());
+  }
+
+  @Test
   void cycles_areRefused() {
     Node a = new Node();
     a.next = new Node();

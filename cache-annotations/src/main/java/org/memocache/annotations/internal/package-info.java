@@ -1,0 +1,8 @@
+/**
+ * Not API. The annotation processor ({@link
+ * org.memocache.annotations.internal.MemoizeProcessor}), the key type table shared with the
+ * run-time key encoder ({@link org.memocache.annotations.internal.KeyTypeRules}) and the methods
+ * index format shared with the agent and the CLI ({@link
+ * org.memocache.annotations.internal.MethodIndex}).
+ */
+package org.memocache.annotations.internal;
