@@ -101,7 +101,9 @@ public record AgentOptions(
           + "; the options are " + String.join(", ", OptionsSpec.NAMES), e);
     } catch (ParameterException e) {
       String key = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName() : "";
-      throw new IllegalArgumentException("MemoCache agent: " + lowerFirst(e.getMessage())
+      // picocli adds the parameter label of list options, "(<methods>)": noise in a one-line error.
+      String message = e.getMessage().replaceFirst(" \\(<[^>]*>\\)", "");
+      throw new IllegalArgumentException("MemoCache agent: " + lowerFirst(message)
           + origin(key, fromFile, explicit, configFile), e);
     }
     AgentOptions options = new AgentOptions(spec.methods, spec.dir,

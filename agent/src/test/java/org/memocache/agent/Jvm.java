@@ -64,8 +64,14 @@ final class Jvm {
 
   /** Compiles {@code sources} (file name → text) into {@code out}, against {@code classPath}. */
   static Path compile(Path out, List<Path> classPath, Map<String, String> sources) throws IOException {
+    return compile(out, classPath, sources, "-g");
+  }
+
+  /** As {@link #compile(Path, List, Map)}, with these javac options ({@code -g:none}, {@code -proc:none}). */
+  static Path compile(Path out, List<Path> classPath, Map<String, String> sources, String... options) throws IOException {
     Path src = Files.createDirectories(out.resolveSibling(out.getFileName() + "-src"));
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-d", out.toString()));
+    List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString()));
+    args.addAll(List.of(options));
     if (!classPath.isEmpty()) {
       args.add("-cp");
       args.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
