@@ -14,10 +14,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.memocache.Memo;
 import org.memocache.agent.internal.ByteSizes;
-import org.memocache.agent.internal.OptionsSpec;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.UnmatchedArgumentException;
+import org.memocache.agent.internal.OptionsParser;
 
 /**
  * The agent's options, as given after {@code -javaagent:memocache-agent.jar=}: comma-separated
@@ -27,6 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * methods=com.acme.Pipeline#clean;com.acme.Fit#*;com.acme.Io#load(java.nio.file.Path)
  * dir=/data/cache          config=memocache.properties     memory=512m     disk=50g
  * stateless=com.acme.Fit   allow=com.acme.model            fingerprint=false   verbose
+ * weavecache=off
  * </pre>
  *
  * <p>{@code config=} names a properties file with the same keys; options on the command line
@@ -44,6 +42,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * @param allowedPackages packages (or classes) admitted when decoding stored results
  * @param fingerprint whether a hash of each woven method's bytecode is part of its identity
  * @param verbose whether each woven method is logged at INFO
+ * @param weaveCache where woven classes are kept for the next start ({@code weavecache=}), or
+ *     {@code null} for none ({@code weavecache=off}); default {@code ~/.cache/memocache-agent}
  */
 public record AgentOptions(
     List<MethodSelector> methods,
@@ -53,7 +53,8 @@ public record AgentOptions(
     List<String> statelessClasses,
     List<String> allowedPackages,
     boolean fingerprint,
-    boolean verbose) {
+    boolean verbose,
+    @Nullable Path weaveCache) {
 
   public AgentOptions {
     methods = List.copyOf(methods);
@@ -63,7 +64,14 @@ public record AgentOptions(
 
   /** No options: annotated methods only, default directory and bounds. */
   public static AgentOptions defaults() {
-    return new AgentOptions(List.of(), null, -1, -1, List.of(), List.of(), true, false);
+    return new AgentOptions(List.of(), null, -1, -1, List.of(), List.of(), true, false, defaultWeaveCache());
+  }
+
+  /** {@code $XDG_CACHE_HOME/memocache-agent}, else {@code ~/.cache/memocache-agent}. */
+  public static Path defaultWeaveCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("memocache-agent");
   }
 
   /**
@@ -90,25 +98,25 @@ public record AgentOptions(
     }
     words.addAll(explicit);
 
-    OptionsSpec spec = new OptionsSpec();
-    CommandLine cl = new CommandLine(spec).setOverwrittenOptionsAllowed(true);
-    try {
-      cl.parseArgs(words.toArray(String[]::new));
-    } catch (UnmatchedArgumentException e) {
-      String bad = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
-      throw new IllegalArgumentException("MemoCache agent: unknown option '" + key(bad) + "' in '"
-          + bad + "'" + origin(key(bad), fromFile, explicit, configFile)
-          + "; the options are " + String.join(", ", OptionsSpec.NAMES), e);
-    } catch (ParameterException e) {
-      String key = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName() : "";
-      // picocli adds the parameter label of list options, "(<methods>)": noise in a one-line error.
-      String message = e.getMessage().replaceFirst(" \\(<[^>]*>\\)", "");
-      throw new IllegalArgumentException("MemoCache agent: " + lowerFirst(message)
-          + origin(key, fromFile, explicit, configFile), e);
+    OptionsParser spec = new OptionsParser();
+    for (String w : words) {
+      int eq = w.indexOf('=');
+      String key = (eq < 0 ? w : w.substring(0, eq)).strip();
+      String value = eq < 0 ? null : w.substring(eq + 1);
+      try {
+        spec.accept(key, value);
+      } catch (OptionsParser.UnknownOptionException e) {
+        throw new IllegalArgumentException("MemoCache agent: unknown option '" + key + "' in '" + w + "'"
+            + origin(key, fromFile, explicit, configFile) + "; the options are "
+            + String.join(", ", OptionsParser.NAMES), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("MemoCache agent: invalid value for option '" + key + "': "
+            + e.getMessage() + origin(key, fromFile, explicit, configFile), e);
+      }
     }
-    AgentOptions options = new AgentOptions(spec.methods, spec.dir,
-        spec.memory == null ? -1 : spec.memory, spec.disk == null ? -1 : spec.disk,
-        spec.stateless, spec.allow, spec.fingerprint, spec.verbose);
+    AgentOptions options = new AgentOptions(spec.methods, spec.dir, spec.memory, spec.disk,
+        spec.stateless, spec.allow, spec.fingerprint, spec.verbose,
+        spec.weaveCacheOff ? null : spec.weaveCache != null ? spec.weaveCache : defaultWeaveCache());
     options.applyTo(Memo.builder()); // the builder's own checks, now rather than at first use
     return options;
   }
@@ -169,6 +177,11 @@ public record AgentOptions(
     }
     if (verbose) {
       parts.add("verbose");
+    }
+    if (weaveCache == null) {
+      parts.add("weavecache=off");
+    } else if (!weaveCache.equals(defaultWeaveCache())) {
+      parts.add("weavecache=" + weaveCache);
     }
     return String.join(",", parts);
   }
@@ -232,7 +245,4 @@ public record AgentOptions(
     return !onCommandLine && fromFile.contains(key) ? " (in config file " + file + ")" : "";
   }
 
-  private static String lowerFirst(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
-  }
 }

@@ -25,20 +25,21 @@ import org.memocache.agent.internal.AgentLog;
 public final class MemoAgent {
   private static final System.Logger LOG = System.getLogger("org.memocache.agent");
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+  private static final AtomicBoolean MEMO_INSTALLED = new AtomicBoolean();
 
   private MemoAgent() {}
 
   /** Entry point of {@code -javaagent}. */
   public static void premain(@Nullable String agentArgs, Instrumentation instrumentation) {
-    install(agentArgs, instrumentation);
+    install(agentArgs, instrumentation, false);
   }
 
   /** Entry point when attached to a running JVM; classes already loaded are woven too. */
   public static void agentmain(@Nullable String agentArgs, Instrumentation instrumentation) {
-    install(agentArgs, instrumentation);
+    install(agentArgs, instrumentation, true);
   }
 
-  private static void install(@Nullable String agentArgs, Instrumentation instrumentation) {
+  private static void install(@Nullable String agentArgs, Instrumentation instrumentation, boolean attached) {
     long start = System.nanoTime();
     AgentOptions options;
     try {
@@ -52,18 +53,33 @@ public final class MemoAgent {
           + " installation (options: " + options + ")");
       return;
     }
-    long parsed = System.nanoTime();
-    Memo memo = open(options);
-    MemoRuntime.install(memo);
-    Runtime.getRuntime().addShutdownHook(new Thread(memo::close, "memocache-agent-shutdown"));
-    long opened = System.nanoTime();
-    AgentInstaller.install(options, instrumentation, location());
-    long end = System.nanoTime();
+    AgentInstaller.install(options, instrumentation, location(), () -> installMemo(options), attached);
     if (options.verbose()) {
-      LOG.log(Level.INFO, "MemoCache agent installed in " + (end - start) / 1_000_000 + " ms (options "
-          + (parsed - start) / 1_000_000 + " ms, cache " + (opened - parsed) / 1_000_000
-          + " ms, transformer " + (end - opened) / 1_000_000 + " ms): " + memo
-          + (options.toString().isEmpty() ? "" : ", options " + options));
+      LOG.log(Level.INFO, "MemoCache agent installed in " + (System.nanoTime() - start) / 1_000_000
+          + " ms" + (options.toString().isEmpty() ? "" : " with options " + options));
+    }
+  }
+
+  /**
+   * Builds and installs the Memo, once, before the first woven class runs: a job that never loads a
+   * memoized class never opens the cache.
+   */
+  private static void installMemo(AgentOptions options) {
+    if (MEMO_INSTALLED.get()) {
+      return;
+    }
+    synchronized (MEMO_INSTALLED) {
+      if (MEMO_INSTALLED.get()) {
+        return;
+      }
+      long start = System.nanoTime();
+      Memo memo = open(options);
+      MemoRuntime.install(memo);
+      Runtime.getRuntime().addShutdownHook(new Thread(memo::close, "memocache-agent-shutdown"));
+      MEMO_INSTALLED.set(true);
+      if (options.verbose()) {
+        LOG.log(Level.INFO, "MemoCache agent: opened " + memo + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      }
     }
   }
 

@@ -64,7 +64,7 @@ class AgentOptionsTest {
   @Test
   void unknownKey_namesItAndTheKnownOnes() {
     assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x'; the options are methods, dir,"
-        + " config, memory, disk, stateless, allow, fingerprint, verbose", "directory=/x");
+        + " config, memory, disk, stateless, allow, fingerprint, verbose, weavecache", "directory=/x");
   }
 
   @Test

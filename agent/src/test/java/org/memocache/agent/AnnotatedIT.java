@@ -99,7 +99,7 @@ class AnnotatedIT {
   void everyShapeIsMemoizedAcrossRuns(String java) throws Exception {
     Path dir = Jvm.testDir("AnnotatedIT-" + (java.contains("25") ? "jdk25" : "jdk17"));
     Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
-    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache")));
+    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=" + dir.resolve("woven")));
 
     Jvm.Result first = Jvm.run(java, agent, List.of(classes), "app.Main");
     Jvm.Result second = Jvm.run(java, agent, List.of(classes), "app.Main");

@@ -2,6 +2,7 @@ package org.memocache.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +77,15 @@ class ExistingJobIT {
     Path dir = Jvm.testDir("ExistingJobIT-" + (java.contains("25") ? "jdk25" : "jdk17"));
     Path classes = Jvm.compile(dir.resolve("classes"), List.of(), JOB);
     Path cache = dir.resolve("cache");
-    List<String> agent = List.of(Jvm.agent("methods=job.Pipeline#clean(int,long);job.Fit#*,dir=" + cache));
+    List<String> agent = List.of(Jvm.agent("methods=job.Pipeline#clean(int,long);job.Fit#*,dir=" + cache
+        + ",weavecache=" + dir.resolve("woven")));
 
     Jvm.Result first = Jvm.run(java, agent, List.of(classes), "job.Main");
     Jvm.Result second = Jvm.run(java, agent, List.of(classes), "job.Main");
     Jvm.Result plain = Jvm.run(java, List.of(), List.of(classes), "job.Main");
+    // Weaving again (no weave cache) gives the same classes: still nothing to compute.
+    Jvm.Result rewoven = Jvm.run(java, List.of(Jvm.agent("methods=job.Pipeline#clean(int,long);job.Fit#*,dir="
+        + cache + ",weavecache=off")), List.of(classes), "job.Main");
 
     assertEquals(0, first.exitCode(), first::toString);
     assertEquals(0, second.exitCode(), second::toString);
@@ -97,7 +102,13 @@ class ExistingJobIT {
     assertEquals(0, second.errLines("COMPUTE clean") + second.errLines("COMPUTE fit")
         + second.errLines("COMPUTE labels") + second.errLines("COMPUTE histogram"), second::toString);
     assertEquals(1, second.errLines("COMPUTE unrelated"));
+    assertEquals(first.out(), rewoven.out());
+    assertEquals(0, rewoven.errLines("COMPUTE clean") + rewoven.errLines("COMPUTE fit"), rewoven::toString);
+    try (var entries = Files.list(dir.resolve("woven"))) {
+      assertEquals(1, entries.count(), "one directory of woven classes for this agent build");
+    }
     assertEquals(2, second.errLines("LOG done") + first.errLines("LOG done"), "void methods still run");
-    assertEquals(0, first.warnings("MemoCache") + second.warnings("MemoCache"), second::toString);
+    assertEquals(0, first.warnings("MemoCache") + second.warnings("MemoCache") + rewoven.warnings("MemoCache"),
+        second::toString);
   }
 }

@@ -78,7 +78,8 @@ class LibraryStateIT {
     List<Path> cp = List.of(app, libJar);
     String methods = "methods=lib.Matrix#trace;lib.Matrix#apply;lib.Lookup#find";
 
-    List<String> stateless = List.of(Jvm.agent(methods + ",stateless=lib.Lookup,dir=" + dir.resolve("cache")));
+    List<String> stateless = List.of(Jvm.agent(methods + ",stateless=lib.Lookup,dir=" + dir.resolve("cache")
+        + ",weavecache=" + dir.resolve("woven")));
     Jvm.Result first = Jvm.run(java, stateless, cp, "app.Main");
     Jvm.Result second = Jvm.run(java, stateless, cp, "app.Main");
 
@@ -99,7 +100,8 @@ class LibraryStateIT {
 
     // Without stateless=, the receiver's Random cannot be hashed: find computes on every call,
     // and the one warning points at stateless=.
-    List<String> stateful = List.of(Jvm.agent(methods + ",dir=" + dir.resolve("cache-stateful")));
+    List<String> stateful = List.of(Jvm.agent(methods + ",dir=" + dir.resolve("cache-stateful")
+        + ",weavecache=" + dir.resolve("woven")));
     Jvm.Result third = Jvm.run(java, stateful, cp, "app.Main");
     assertEquals(first.out(), third.out());
     assertEquals(2, third.errLines("COMPUTE find"), third::toString);

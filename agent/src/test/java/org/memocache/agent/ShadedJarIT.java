@@ -116,7 +116,8 @@ class ShadedJarIT {
     Path classes = Jvm.compile(dir.resolve("classes"), hostLibs, HOST);
     List<Path> cp = new ArrayList<>(hostLibs);
     cp.add(0, classes);
-    List<String> agent = List.of(Jvm.agent("methods=host.Work#square,dir=" + dir.resolve("cache")));
+    List<String> agent = List.of(Jvm.agent("methods=host.Work#square,dir=" + dir.resolve("cache")
+        + ",weavecache=" + dir.resolve("woven")));
 
     Jvm.Result first = Jvm.run(java, agent, cp, "host.Main");
     Jvm.Result second = Jvm.run(java, agent, cp, "host.Main");

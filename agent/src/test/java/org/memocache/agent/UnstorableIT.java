@@ -49,7 +49,7 @@ class UnstorableIT {
   void resultIsReturnedEveryTimeWithOneWarning(String java) throws Exception {
     Path dir = Jvm.testDir("UnstorableIT-" + (java.contains("25") ? "jdk25" : "jdk17"));
     Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
-    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache")));
+    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off"));
 
     for (int run = 0; run < 2; run++) {
       Jvm.Result r = Jvm.run(java, agent, List.of(classes), "app.Main");

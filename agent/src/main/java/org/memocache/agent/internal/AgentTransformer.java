@@ -19,6 +19,7 @@ import org.memocache.agent.MethodSelector;
  * Weaves one class at load (or retransformation) time: its {@code @Memoize} methods and the
  * methods the {@code methods=} option names. Methods named only by the option are declared to
  * {@link MemoRuntime#define} first, so the runtime knows how to memoize them without an annotation.
+ * What it declares and logs is also written to the current {@link WeaveRecord}, for the cache.
  */
 final class AgentTransformer implements AgentBuilder.Transformer {
   private final AgentOptions options;
@@ -50,27 +51,39 @@ final class AgentTransformer implements AgentBuilder.Transformer {
       String why = Weaving.whyNotMemoizable(m);
       if (why != null) {
         String source = annotated ? "@Memoize" : "methods=" + selector;
-        log.warnOnce("unmemoizable:" + display, () -> "MemoCache agent: " + display + " (" + source
+        warn("unmemoizable:" + display, "MemoCache agent: " + display + " (" + source
             + ") is not memoized: " + why);
         continue;
       }
       if (!annotated) {
-        MemoRuntime.define(type.getName(), Weaving.key(m),
-            MethodSettings.defaults().withStateless(options.isStateless(type.getName())));
+        define(options, type.getName(), Weaving.key(m));
+        WeaveRecord.defined(Weaving.key(m));
       }
       chosen.add(Weaving.key(m));
-      log.info(() -> "MemoCache agent: memoizing " + display
-          + (annotated ? " (@Memoize)" : " (methods=" + selector + ")"));
+      String info = "MemoCache agent: memoizing " + display
+          + (annotated ? " (@Memoize)" : " (methods=" + selector + ")");
+      log.info(() -> info);
+      WeaveRecord.info(info);
     }
     for (MethodSelector s : selectors) {
       if (!used.contains(s) && !s.isWildcard()) {
-        log.warnOnce("unmatched:" + s, () -> "MemoCache agent: methods=" + s + " matches no method"
-            + " declared by " + type.getName() + "; nothing is memoized for it");
+        warn("unmatched:" + s, "MemoCache agent: methods=" + s + " matches no method declared by "
+            + type.getName() + "; nothing is memoized for it");
       }
     }
     if (chosen.isEmpty()) {
       return builder;
     }
     return Weaving.weave(builder, target -> chosen.contains(Weaving.key(target)), options.fingerprint());
+  }
+
+  /** Declares a method named by {@code methods=} to the runtime (also when replayed from the cache). */
+  static void define(AgentOptions options, String owner, String methodKey) {
+    MemoRuntime.define(owner, methodKey, MethodSettings.defaults().withStateless(options.isStateless(owner)));
+  }
+
+  private void warn(String topic, String message) {
+    log.warnOnce(topic, () -> message);
+    WeaveRecord.warning(topic, message);
   }
 }

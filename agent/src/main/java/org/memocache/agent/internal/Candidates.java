@@ -47,7 +47,7 @@ final class Candidates implements AgentBuilder.RawMatcher {
           return true;
         }
       }
-      return agentLocation != null && agentLocation.equals(location(domain));
+      return isAgentCode(domain);
     };
   }
 
@@ -61,9 +61,22 @@ final class Candidates implements AgentBuilder.RawMatcher {
       log.info(() -> "MemoCache agent: " + type.getName() + " was woven at build time; leaving it as is");
       return false;
     }
+    return seesRuntime(loader, type.getName());
+  }
+
+  /** Whether classes of the agent jar are being loaded (never woven). */
+  boolean isAgentCode(@Nullable ProtectionDomain domain) {
+    return agentLocation != null && agentLocation.equals(location(domain));
+  }
+
+  /**
+   * Whether woven code of {@code loader} would reach this agent's {@link MemoRuntime}; warns once
+   * per loader when not.
+   */
+  boolean seesRuntime(ClassLoader loader, String className) {
     if (!seesRuntime(loader)) {
       log.warnOnce("loader:" + loader, () -> "MemoCache agent: classes of " + loader + " (such as "
-          + type.getName() + ") cannot see the agent's org.memocache.MemoRuntime, so their memoized"
+          + className + ") cannot see the agent's org.memocache.MemoRuntime, so their memoized"
           + " methods are computed normally; put memocache-agent.jar on that loader's class path or"
           + " have it delegate to the system class loader");
       return false;
