@@ -1,7 +1,6 @@
 package org.memocache.agent.internal;
 
 import java.lang.annotation.Annotation;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -9,20 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.utility.JavaModule;
 import org.jspecify.annotations.Nullable;
 import org.memocache.agent.AgentOptions;
 
 /**
  * Registers the agent's {@link LoadTimeWeaver} and, when attached to a running JVM, retransforms the
- * classes already loaded that need weaving. The Byte Buddy part is an {@code AgentBuilder} with
- * {@code disableClassFormatChanges()} (the advice is inlined into existing methods, nothing is
- * added, so loaded classes can be retransformed) and {@code RETRANSFORMATION}; it is built only when
- * a class actually needs weaving and the {@link WeaveCache} does not have it.
+ * classes already loaded that need weaving. Nothing here touches Byte Buddy: the
+ * {@link ByteBuddyWeaver} is created only when a class actually needs weaving and the
+ * {@link WeaveCache} does not have it.
  */
 public final class AgentInstaller {
   private AgentInstaller() {}
@@ -38,39 +31,16 @@ public final class AgentInstaller {
       Runnable beforeFirstWeave, boolean attached) {
     AgentLog log = new AgentLog(options.verbose());
     Selection selection = new Selection(options.methods());
-    Candidates candidates = new Candidates(selection, log, agentLocation);
+    LoaderChecks loaders = new LoaderChecks(log, agentLocation);
     String build = build(agentLocation);
     WeaveCache cache = options.weaveCache() == null || build == null ? null
         : WeaveCache.open(options.weaveCache(), build, log);
-    LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, candidates, cache, beforeFirstWeave,
-        () -> byteBuddy(options, selection, log, candidates));
+    LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, loaders, cache, beforeFirstWeave,
+        () -> ByteBuddyWeaver.create(options, selection, log, loaders));
     instrumentation.addTransformer(weaver, true);
     if (attached) {
       retransformLoaded(instrumentation, selection, log);
     }
-  }
-
-  /** The Byte Buddy transformer that does the weaving, behind the {@link LoadTimeWeaver}. */
-  static ClassFileTransformer byteBuddy(AgentOptions options, Selection selection, AgentLog log,
-      Candidates candidates) {
-    return new AgentBuilder.Default(new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            // Advice rewrites declared methods only: no need to resolve the type hierarchy.
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(new AgentBuilder.Listener.Adapter() {
-          @Override
-          public void onError(String typeName, @Nullable ClassLoader classLoader,
-              @Nullable JavaModule module, boolean loaded, Throwable throwable) {
-            log.warnOnce("weave:" + typeName, () -> "MemoCache agent: could not weave " + typeName
-                + "; its methods are computed normally: " + throwable, throwable);
-          }
-        })
-        .ignore(candidates.ignored())
-        .type(candidates)
-        .transform(new AgentTransformer(options, selection, log))
-        .makeRaw();
   }
 
   /**

@@ -40,7 +40,7 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     Set<String> chosen = new LinkedHashSet<>();
     for (MethodDescription m : type.getDeclaredMethods()) {
       boolean annotated = Weaving.isAnnotated(m);
-      MethodSelector selector = Selection.find(selectors, m);
+      MethodSelector selector = SelectorMatch.find(selectors, m);
       if (selector != null) {
         used.add(selector);
       }

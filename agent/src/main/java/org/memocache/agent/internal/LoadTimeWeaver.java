@@ -34,7 +34,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
   private final Selection selection;
   private final Set<String> selectedInternalNames = new HashSet<>();
   private final AgentLog log;
-  private final Candidates candidates;
+  private final LoaderChecks loaders;
   private final @Nullable WeaveCache cache;
   private final Runnable beforeFirstWeave;
   private final Supplier<ClassFileTransformer> byteBuddy;
@@ -45,7 +45,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
    * @param beforeFirstWeave run (once, by the caller's contract) before a woven class is returned
    * @param byteBuddy makes the Byte Buddy transformer, on the first cache miss
    */
-  LoadTimeWeaver(AgentOptions options, Selection selection, AgentLog log, Candidates candidates,
+  LoadTimeWeaver(AgentOptions options, Selection selection, AgentLog log, LoaderChecks loaders,
       @Nullable WeaveCache cache, Runnable beforeFirstWeave, Supplier<ClassFileTransformer> byteBuddy) {
     this.options = options;
     this.selection = selection;
@@ -53,7 +53,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       selectedInternalNames.add(s.className().replace('.', '/'));
     }
     this.log = log;
-    this.candidates = candidates;
+    this.loaders = loaders;
     this.cache = cache;
     this.beforeFirstWeave = beforeFirstWeave;
     this.byteBuddy = byteBuddy;
@@ -70,12 +70,12 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       log.info(() -> "MemoCache agent: " + binaryName + " was woven at build time; leaving it as is");
       return null;
     }
-    if (candidates.isAgentCode(domain)) {
+    if (loaders.isAgentCode(domain)) {
       return null;
     }
     busy.set(Boolean.TRUE);
     try {
-      if (!candidates.seesRuntime(loader, binaryName)) {
+      if (!loaders.seesRuntime(loader, binaryName)) {
         return null;
       }
       String key = cache == null ? null : cache.key(className, classFile, weavingOptions(binaryName));
