@@ -254,15 +254,15 @@ final class Engine {
     try {
       ok = t.put(call.key, value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
     } catch (RuntimeException e) {
+      Warnings.once("put:" + t.name() + ":" + e.getClass().getName(), () -> "MemoCache: the " + t.name()
+          + " tier failed to store a result of " + call.spec.id().name() + " (" + where + "); it is still"
+          + " returned", e);
       ok = false;
     }
     if (!ok) {
+      // The tier has already said why, once per kind of problem (the Tier contract): a second
+      // warning here would only repeat it.
       storeFailures.increment();
-      String type = value == null ? "null" : value.getClass().getName();
-      Warnings.once("store:" + t.name() + ":" + call.spec.id().name() + ":" + type,
-          () -> "MemoCache: could not store the result of " + call.spec.id().name() + " (a " + type
-              + ") in the " + t.name() + " tier (" + where + "); it is still returned, and"
-              + " recomputed in other processes and runs");
     }
   }
 

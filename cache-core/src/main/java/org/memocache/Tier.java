@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A tier never throws from {@link #get} or {@link #put} for a storage problem: a damaged,
  * unreadable or disallowed entry is a miss (and is counted in {@link #counters()}), and a failed
- * write returns {@code false} after the tier has cleaned up after itself. {@link Memo} warns once
- * and keeps returning computed values.
+ * write returns {@code false} after the tier has cleaned up after itself. The tier knows why it
+ * failed (disk full, class not allowed, no codec), so it is the one to say so: once per kind of
+ * problem, through {@link System.Logger}. {@link Memo} only counts the failure and keeps returning
+ * computed values.
  *
  * <p>Implementations must be safe for concurrent use by many threads, and, where the storage is
  * shared, by many processes.

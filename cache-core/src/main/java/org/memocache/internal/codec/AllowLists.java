@@ -1,16 +1,203 @@
 package org.memocache.internal.codec;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
+import org.memocache.internal.Warnings;
 
-/** Placeholder until the codec module lands: admits JDK value packages and configured prefixes. */
+/**
+ * Builds the class filter of a memoized method: which classes its stored results may decode to. A
+ * cache directory is data, never code, so a stored entry may only name
+ *
+ * <ul>
+ *   <li>JDK value types (boxes, {@code String}, {@code java.math}, {@code java.time}, the
+ *       {@code java.util} collections, optionals, {@code UUID}...) and primitive arrays;
+ *   <li>classes in the packages of the method's declared return type, of its type arguments, and
+ *       of the declared field types reachable from them (plus permitted subclasses of sealed types);
+ *   <li>classes under the configured prefixes ({@code Memo.builder().allowPackages("com.acme")}).
+ * </ul>
+ *
+ * Arrays are admitted when their element type is. Derived packages match exactly (not their
+ * subpackages); configured prefixes match whole name segments ({@code com.acme} admits
+ * {@code com.acme.Fit} and {@code com.acme.fit.Model}, not {@code com.acmex.Evil}).
+ */
 public final class AllowLists {
   private AllowLists() {}
 
+  /** Upper bound of classes inspected when walking declared field types. */
+  private static final int MAX_CLASSES = 2_000;
+
+  /**
+   * The filter for a method returning {@code declaredReturnType} ({@code null} when unknown, as for
+   * programmatic calls: then only JDK value types and the configured prefixes).
+   */
   public static ClassFilter forMethod(@Nullable Type declaredReturnType, List<String> allowedPackages) {
-    return c -> c.startsWith("java.lang.") || c.startsWith("java.util.") || c.startsWith("java.time.")
-        || c.startsWith("java.math.") || allowedPackages.stream().anyMatch(c::startsWith);
+    Set<String> packages = new TreeSet<>();
+    if (declaredReturnType != null) {
+      collectPackages(declaredReturnType, packages);
+    }
+    return new AllowList(Set.copyOf(packages), List.copyOf(allowedPackages));
+  }
+
+  /**
+   * The element class name of an array class name ({@code [[Lcom.acme.X;} → {@code com.acme.X}), the
+   * name itself for a plain class, or {@code null} for arrays of primitives, which every filter
+   * admits.
+   */
+  public static @Nullable String elementName(String className) {
+    if (!className.startsWith("[")) {
+      return className;
+    }
+    int i = 0;
+    while (i < className.length() && className.charAt(i) == '[') {
+      i++;
+    }
+    if (i < className.length() && className.charAt(i) == 'L' && className.endsWith(";")) {
+      return className.substring(i + 1, className.length() - 1);
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code filter} admits the class named {@code className}, arrays included: an array is
+   * admitted when its element type is; primitive arrays always are.
+   */
+  public static boolean admits(ClassFilter filter, String className) {
+    String element = elementName(className);
+    return element == null || filter.admits(element);
+  }
+
+  /**
+   * Warns (once per class in this JVM) that a stored result of {@code method} names a class its
+   * allow-list does not admit, and says how to admit it.
+   */
+  public static void warnRejected(String method, String className, String where) {
+    Warnings.once("reject:" + className, () -> "MemoCache: a stored result of " + method + " (" + where
+        + ") contains " + className + ", which is not a JDK value type and not in the packages of the"
+        + " method's declared types; it is treated as a miss and the class is never loaded. If it is"
+        + " yours, admit it with Memo.builder().allowPackages(\"" + packageOf(className) + "\")");
+  }
+
+  /**
+   * Warns (once per class in this JVM) that a result of {@code method} was not stored because it
+   * contains a class that could not be decoded again, and says how to admit it.
+   */
+  public static void warnNotStorable(String method, String className, String where) {
+    Warnings.once("unstorable:" + className, () -> "MemoCache: the result of " + method + " contains "
+        + className + ", which its allow-list does not admit, so it would never be readable from "
+        + where + "; it is not stored there. Admit it with Memo.builder().allowPackages(\""
+        + packageOf(className) + "\")");
+  }
+
+  static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? className : className.substring(0, dot);
+  }
+
+  private static void collectPackages(Type root, Set<String> packages) {
+    Deque<Type> todo = new ArrayDeque<>();
+    Set<Type> seen = new HashSet<>();
+    todo.add(root);
+    while (!todo.isEmpty() && seen.size() < MAX_CLASSES) {
+      Type t = todo.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
+      try {
+        if (t instanceof Class<?> c) {
+          visitClass(c, todo, packages);
+        } else if (t instanceof ParameterizedType p) {
+          todo.add(p.getRawType());
+          todo.addAll(List.of(p.getActualTypeArguments()));
+        } else if (t instanceof GenericArrayType g) {
+          todo.add(g.getGenericComponentType());
+        } else if (t instanceof WildcardType w) {
+          todo.addAll(List.of(w.getUpperBounds()));
+          todo.addAll(List.of(w.getLowerBounds()));
+        } else if (t instanceof TypeVariable<?> v) {
+          todo.addAll(List.of(v.getBounds()));
+        }
+      } catch (LinkageError | SecurityException | TypeNotPresentException e) {
+        // A type we cannot resolve contributes nothing; its instances are then rejected with a
+        // warning that says how to admit them.
+      }
+    }
+  }
+
+  private static void visitClass(Class<?> c, Deque<Type> todo, Set<String> packages) {
+    while (c.isArray()) {
+      c = c.getComponentType();
+    }
+    if (c.isPrimitive() || JdkValueTypes.isPlatform(c.getName())) {
+      return;
+    }
+    String pkg = c.getPackageName();
+    if (!pkg.isEmpty()) {
+      packages.add(pkg);
+    }
+    if (c.isSealed()) {
+      Class<?>[] permitted = c.getPermittedSubclasses();
+      if (permitted != null) {
+        todo.addAll(List.of(permitted));
+      }
+    }
+    for (Class<?> k = c; k != null && !JdkValueTypes.isPlatform(k.getName()); k = k.getSuperclass()) {
+      for (Field f : k.getDeclaredFields()) {
+        if (!Modifier.isStatic(f.getModifiers())) {
+          todo.add(f.getGenericType());
+        }
+      }
+    }
+  }
+
+  /** The filter itself: immutable, cheap to query. */
+  private record AllowList(Set<String> packages, List<String> prefixes) implements ClassFilter {
+
+    @Override
+    public boolean admits(String className) {
+      if (className.contains("$$Lambda")) {
+        return false;
+      }
+      if (JdkValueTypes.admits(className)) {
+        return true;
+      }
+      if (!packages.isEmpty() && packages.contains(packageOf(className)) && className.indexOf('.') > 0) {
+        return true;
+      }
+      for (String p : prefixes) {
+        if (matchesPrefix(className, p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean matchesPrefix(String className, String prefix) {
+      if (prefix.isEmpty() || !className.startsWith(prefix)) {
+        return false;
+      }
+      if (className.length() == prefix.length() || prefix.endsWith(".") || prefix.endsWith("$")) {
+        return true;
+      }
+      char next = className.charAt(prefix.length());
+      return next == '.' || next == '$';
+    }
+
+    @Override
+    public String toString() {
+      return "AllowList[JDK value types, packages " + packages + ", prefixes " + prefixes + "]";
+    }
   }
 }

@@ -3,11 +3,14 @@ package org.memocache.internal.codec;
 import java.util.List;
 import org.memocache.ValueCodec;
 
-/** Placeholder until the codec module lands. */
+/** The built-in value codecs, in the order they are tried after the user's own. */
 public final class Codecs {
   private Codecs() {}
 
+  private static final List<ValueCodec> BUILT_INS = List.of(new RawArrayCodec(), new KryoCodec());
+
+  /** {@code raw-array} for primitive arrays (1-D and 2-D), then {@code kryo} for everything else. */
   public static List<ValueCodec> builtIns() {
-    return List.of();
+    return BUILT_INS;
   }
 }

@@ -1,0 +1,170 @@
+package org.memocache.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.ByteBufferInput;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import com.esotericsoftware.kryo.util.Pool;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+import org.memocache.ClassFilter;
+import org.memocache.ValueCodec;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Stores any other value with Kryo 5: class names written (not registration ids, so entries do not
+ * depend on the order classes were first seen), references tracked (shared objects and cycles
+ * round-trip), enums by name, instantiation through the no-arg constructor when there is one and
+ * Objenesis otherwise (result classes of scientific libraries rarely have one and rarely are
+ * {@code Serializable}). Records use Kryo's {@code RecordSerializer}. There is no fallback to Java
+ * serialization.
+ *
+ * <p>Every class name read is checked against the caller's {@link ClassFilter} before the class is
+ * loaded; see {@link FilteringClassResolver}. Kryo instances are pooled: a call borrows one, so the
+ * codec is safe for any number of threads.
+ */
+public final class KryoCodec implements ValueCodec {
+
+  /** The codec id stored in entries. */
+  public static final String ID = "kryo";
+
+  /** The version of the stored form (Kryo 5 with the configuration below). */
+  public static final int VERSION = 1;
+
+  private static final ClassFilter ADMIT_ALL = c -> true;
+
+  private final Pool<Slot> pool = new Pool<>(true, false, 32) {
+    @Override
+    protected Slot create() {
+      return new Slot();
+    }
+  };
+
+  /** A pooled Kryo with its resolver and output buffer. */
+  private static final class Slot {
+    final FilteringClassResolver resolver = new FilteringClassResolver();
+    final Kryo kryo = new Kryo(resolver, new MapReferenceResolver());
+    final Output output = new Output(64 * 1024, -1);
+
+    Slot() {
+      kryo.setRegistrationRequired(false);
+      kryo.setReferences(true);
+      kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+      kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
+      UnmodifiableSerializer.register(kryo);
+      JdkSerializers.register(kryo);
+    }
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return VERSION;
+  }
+
+  /**
+   * Everything except values that are behaviour or handles rather than data: lambdas and other
+   * hidden classes, proxies, threads, class loaders, streams, iterators and I/O handles. Such values
+   * nested inside a result are found while encoding, and make {@link #encode} fail.
+   */
+  @Override
+  public boolean canEncode(@Nullable Object value) {
+    if (value == null) {
+      return true;
+    }
+    Class<?> c = value.getClass();
+    return !c.isHidden() && !c.isSynthetic() && !Proxy.isProxyClass(c)
+        && !(value instanceof Thread) && !(value instanceof ClassLoader)
+        && !(value instanceof java.io.InputStream) && !(value instanceof OutputStream)
+        && !(value instanceof java.io.Reader) && !(value instanceof java.io.Writer)
+        && !(value instanceof java.nio.channels.Channel) && !(value instanceof java.util.stream.BaseStream)
+        && !(value instanceof java.util.Iterator) && !(value instanceof AutoCloseable);
+  }
+
+  @Override
+  public void encode(@Nullable Object value, OutputStream out) throws IOException {
+    encode(value, out, null);
+  }
+
+  /**
+   * Writes {@code value}, first checking that every class it names is one {@code readableBy} admits
+   * (so that a value that could never be read back is not stored at all).
+   *
+   * @throws RejectedClassException naming the first class {@code readableBy} does not admit
+   * @throws IOException when Kryo cannot serialize the value or {@code out} fails
+   */
+  public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy)
+      throws IOException {
+    Slot s = pool.obtain();
+    try {
+      s.resolver.filters(null, readableBy);
+      s.output.setOutputStream(out);
+      s.kryo.writeClassAndObject(s.output, value);
+      s.output.flush();
+    } catch (RuntimeException | StackOverflowError e) {
+      throw translate("encode " + (value == null ? "null" : value.getClass().getName()), e);
+    } finally {
+      release(s);
+    }
+  }
+
+  @Override
+  public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
+    Slot s = pool.obtain();
+    try {
+      s.resolver.filters(classes, null);
+      Input input;
+      int end;
+      if (payload.hasArray()) {
+        int off = payload.arrayOffset() + payload.position();
+        input = new Input(payload.array(), off, payload.remaining());
+        end = off + payload.remaining();
+      } else {
+        input = new ByteBufferInput(payload.slice());
+        end = payload.remaining();
+      }
+      Object value = s.kryo.readClassAndObject(input);
+      if (input.position() != end) {
+        throw new IOException("kryo: " + (end - input.position()) + " bytes left after the value");
+      }
+      return value;
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // A crafted entry may claim a huge array; checksums make that impossible for a damaged one.
+      throw translate("decode", e);
+    } finally {
+      release(s);
+    }
+  }
+
+  private void release(Slot s) {
+    s.resolver.filters(null, null);
+    s.output.setOutputStream(null);
+    s.kryo.reset();
+    pool.free(s);
+  }
+
+  /** Unwraps a rejection from Kryo's exception chain; anything else becomes an IOException. */
+  private static IOException translate(String what, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FilteringClassResolver.Rejected r) {
+        return new RejectedClassException(r.className);
+      }
+    }
+    return new IOException("kryo: cannot " + what + ": " + e, e);
+  }
+
+  @Override
+  public String toString() {
+    return ID + " v" + VERSION;
+  }
+}

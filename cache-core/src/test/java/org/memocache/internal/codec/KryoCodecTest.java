@@ -1,0 +1,228 @@
+package org.memocache.internal.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.memocache.ClassFilter;
+import org.memocache.internal.codec.deep.Calibration;
+import org.memocache.internal.codec.fixture.Bait1;
+import org.memocache.internal.codec.fixture.Measurement;
+import org.memocache.internal.codec.fixture.Unit;
+import org.memocache.internal.codec.outside.Evil1;
+
+class KryoCodecTest {
+  private static final ClassFilter ALL = c -> true;
+  private static final ClassFilter JDK_ONLY = AllowLists.forMethod(null, List.of());
+  private final KryoCodec codec = new KryoCodec();
+
+  private byte[] encode(Object v) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    codec.encode(v, out);
+    return out.toByteArray();
+  }
+
+  private Object roundTrip(Object v, ClassFilter filter) throws IOException {
+    return codec.decode(ByteBuffer.wrap(encode(v)), filter);
+  }
+
+  @Test
+  void recordWithForeignComponents_andClassWithoutNoArgConstructor_roundTrip() throws IOException {
+    Calibration c = new Calibration(0.5, 2.0);
+    Measurement m = new Measurement("m", new double[] {1, 2}, List.of(c, c),
+        new LinkedHashMap<>(Map.of("a", 1)));
+    ClassFilter filter = AllowLists.forMethod(Measurement.class, List.of());
+    Measurement back = (Measurement) roundTrip(m, filter);
+    assertEquals("m", back.name());
+    assertArrayEquals(new double[] {1, 2}, back.values());
+    assertEquals(2, back.calibrations().size());
+    Calibration c0 = back.calibrations().get(0);
+    assertEquals(0.5, c0.offset());
+    assertEquals(2.0, c0.scale());
+    assertSame(c0, back.calibrations().get(1), "shared reference kept");
+    assertSame(c0, c0.self(), "cycle kept");
+    assertEquals(Map.of("a", 1), back.counts());
+  }
+
+  @Test
+  void jdkValueTypes_roundTripUnderTheJdkOnlyFilter() throws IOException {
+    List<Object> values = List.of(
+        42, "text", 3.5, new BigDecimal("1.250"), LocalDate.of(2024, 2, 29), ZoneId.of("Europe/Paris"),
+        UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), Optional.of("x"), Optional.empty(),
+        List.of(1, 2, 3), Map.of("k", List.of()), Set.of("s"), Arrays.asList(1, 2),
+        Collections.unmodifiableList(new ArrayList<>(List.of(1, 2))),
+        Collections.unmodifiableMap(new TreeMap<>(Map.of("b", 2, "a", 1))),
+        Collections.unmodifiableSortedMap(new TreeMap<>(Map.of("b", 2))),
+        Collections.emptyList(), Collections.singletonList(7), new ConcurrentHashMap<>(Map.of(1, 2)),
+        new int[] {1, 2}, new String[] {"a", null}, Map.entry("k", 1),
+        new java.util.AbstractMap.SimpleEntry<>("k", 2), new java.util.EnumMap<>(Map.of(java.time.DayOfWeek.MONDAY, 1)),
+        new java.math.MathContext(7, java.math.RoundingMode.HALF_EVEN), new java.util.ArrayDeque<>(List.of(1, 2)).size(),
+        new java.util.BitSet(3), java.time.Duration.ofSeconds(5), java.time.Instant.ofEpochSecond(7));
+    for (Object v : values) {
+      Object back = roundTrip(v, JDK_ONLY);
+      if (v instanceof int[] a) {
+        assertArrayEquals(a, (int[]) back);
+      } else if (v instanceof Object[] a) {
+        assertArrayEquals(a, (Object[]) back);
+      } else {
+        assertEquals(v, back, "value of " + v.getClass().getName());
+      }
+    }
+  }
+
+  @Test
+  void unmodifiableWrappers_stayUnmodifiable() throws IOException {
+    @SuppressWarnings("unchecked")
+    List<Integer> back = (List<Integer>) roundTrip(Collections.unmodifiableList(new ArrayList<>(List.of(1))), JDK_ONLY);
+    assertThrows(UnsupportedOperationException.class, () -> back.add(2));
+  }
+
+  @Test
+  void nullValue_roundTrips() throws IOException {
+    assertTrue(codec.canEncode(null));
+    assertNull(roundTrip(null, JDK_ONLY));
+  }
+
+  @Test
+  void enums_storedByName() throws IOException {
+    ClassFilter filter = AllowLists.forMethod(Unit.class, List.of());
+    assertSame(Unit.SECOND, roundTrip(Unit.SECOND, filter));
+    assertEquals(EnumSet.of(Unit.METRE), roundTrip(EnumSet.of(Unit.METRE), filter));
+    byte[] bytes = encode(Unit.SECOND);
+    // Kryo marks the end of an ASCII string by setting the high bit of its last character.
+    assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("SECON"), "name, not ordinal");
+  }
+
+  @Test
+  void canEncode_refusesBehaviourAndHandles() {
+    Runnable lambda = () -> { };
+    assertFalse(codec.canEncode(lambda));
+    assertFalse(codec.canEncode(Thread.currentThread()));
+    assertFalse(codec.canEncode(new ByteArrayInputStream(new byte[0])));
+    assertFalse(codec.canEncode(List.of(1).iterator()));
+    assertFalse(codec.canEncode(List.of(1).stream()));
+    assertTrue(codec.canEncode(List.of(1)));
+  }
+
+  @Test
+  void classOutsideTheAllowList_isRejectedBeforeItIsLoaded() throws IOException {
+    // Write a harmless object, then rename its class in the bytes to one whose static initializer
+    // records that it ran (same length, so the stream stays well-formed).
+    byte[] bytes = encode(new Bait1(7));
+    String bait = Bait1.class.getName();
+    String evil = "org.memocache.internal.codec.outside.Evil1";
+    assertEquals(bait.length(), evil.length());
+    int at = indexOf(bytes, bait.substring(0, bait.length() - 1).getBytes(StandardCharsets.US_ASCII));
+    assertTrue(at >= 0, "class name found in the stream");
+    byte[] crafted = bytes.clone();
+    byte[] evilBytes = evil.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(evilBytes, 0, crafted, at, evilBytes.length - 1);
+    crafted[at + evilBytes.length - 1] = (byte) (evilBytes[evilBytes.length - 1] | 0x80); // Kryo's ASCII end mark
+
+    ClassFilter fixtureOnly = AllowLists.forMethod(Bait1.class, List.of());
+    RejectedClassException e = assertThrows(RejectedClassException.class,
+        () -> codec.decode(ByteBuffer.wrap(crafted), fixtureOnly));
+    assertEquals(evil, e.className());
+    assertNull(System.getProperty(Evil1.RAN), "Evil1's static initializer never ran");
+    // The untouched bytes still decode, so the crafting above really only changed the name.
+    assertEquals(7, ((Bait1) codec.decode(ByteBuffer.wrap(bytes), fixtureOnly)).x);
+  }
+
+  @Test
+  void encodeWithReadFilter_refusesValuesThatCouldNotBeReadBack() {
+    Measurement m = new Measurement("m", new double[0], List.of(new Calibration(0, 1)), Map.of());
+    ClassFilter onlyFixture = c -> c.startsWith("org.memocache.internal.codec.fixture.") || JDK_ONLY.admits(c);
+    RejectedClassException e = assertThrows(RejectedClassException.class,
+        () -> codec.encode(m, new ByteArrayOutputStream(), onlyFixture));
+    assertEquals(Calibration.class.getName(), e.className());
+  }
+
+  @Test
+  void trailingBytes_areAnError() throws IOException {
+    byte[] bytes = encode("x");
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
+    IOException e = assertThrows(IOException.class, () -> codec.decode(ByteBuffer.wrap(longer), JDK_ONLY));
+    assertEquals("kryo: 3 bytes left after the value", e.getMessage());
+  }
+
+  @Test
+  void garbage_isAnIOExceptionNeverAnotherThrowable() {
+    byte[] junk = new byte[64];
+    new java.util.Random(1).nextBytes(junk);
+    assertThrows(IOException.class, () -> codec.decode(ByteBuffer.wrap(junk), JDK_ONLY));
+  }
+
+  @Test
+  void directBuffer_decodes() throws IOException {
+    byte[] bytes = encode(List.of("a", "b"));
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+    direct.put(bytes).flip();
+    assertEquals(List.of("a", "b"), codec.decode(direct, JDK_ONLY));
+  }
+
+  @Test
+  void concurrentUse_fromManyThreads() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int seed = t;
+        results.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            List<Integer> v = List.of(seed, i);
+            if (!v.equals(roundTrip(v, JDK_ONLY))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> f : results) {
+        assertTrue(f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

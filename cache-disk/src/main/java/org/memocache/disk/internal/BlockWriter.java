@@ -1,0 +1,238 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The payload sink of an entry being written: buffers 1 MiB, checksums it in blocks of
+ * {@link EntryHeader#BLOCK_SIZE} (XXH3-64 each) and writes it to the file at the payload offset with
+ * positional writes. The block checksums form the table written after the payload.
+ *
+ * <p>Big payloads are written behind: while a full buffer is copied into the page cache by a writer
+ * thread, the caller converts and checksums the next one in another buffer (three in rotation), so
+ * encoding and the kernel's copy overlap. A payload under 1 MiB is never written here: the entry
+ * writer writes the whole file in one go.
+ *
+ * <p>Not thread-safe; one per entry written.
+ */
+final class BlockWriter extends OutputStream {
+  private static final int BUFFER = 1 << 20;
+  private static final int BUFFERS = 3;
+  private static final long MAX_PAYLOAD = Integer.MAX_VALUE;
+
+  /** Shared writer threads, created on demand and gone when idle. */
+  private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "memocache-disk-writer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final FileChannel channel;
+  private final long start;
+  private final int blockSize;
+  private final byte[][] bufs = new byte[BUFFERS][];
+  private final Future<?>[] pending = new Future<?>[BUFFERS];
+  private int current;
+  private byte[] buf;
+  private int pos;
+  private long flushed;
+  private long[] sums = new long[16];
+  private int blocks;
+  private boolean finished;
+
+  BlockWriter(FileChannel channel, long start, int blockSize) {
+    if (BUFFER % blockSize != 0) {
+      throw new IllegalArgumentException("block size " + blockSize + " must divide " + BUFFER);
+    }
+    this.channel = channel;
+    this.start = start;
+    this.blockSize = blockSize;
+    this.bufs[0] = new byte[BUFFER];
+    this.buf = bufs[0];
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
+    if (pos == BUFFER) {
+      drain(true);
+    }
+    buf[pos++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
+    while (len > 0) {
+      if (pos == BUFFER) {
+        drain(true);
+      }
+      int n = Math.min(len, BUFFER - pos);
+      System.arraycopy(b, off, buf, pos, n);
+      pos += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  /** Checksums the buffer and writes it (behind, when {@code async}), then moves to the next buffer. */
+  private void drain(boolean async) throws IOException {
+    checksumBuffer();
+    byte[] full = buf;
+    int len = pos;
+    long at = start + flushed;
+    flushed += pos;
+    pos = 0;
+    if (!async) {
+      writeFully(full, len, at);
+      return;
+    }
+    int slot = current;
+    pending[slot] = WRITERS.submit(() -> {
+      writeFully(full, len, at);
+      return null;
+    });
+    current = (current + 1) % BUFFERS;
+    await(current);
+    if (bufs[current] == null) {
+      bufs[current] = new byte[BUFFER];
+    }
+    buf = bufs[current];
+  }
+
+  private void writeFully(byte[] b, int len, long at) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
+    while (bb.hasRemaining()) {
+      at += channel.write(bb, at);
+    }
+  }
+
+  /** Waits for the write from buffer {@code slot}, rethrowing its failure. */
+  private void await(int slot) throws IOException {
+    Future<?> f = pending[slot];
+    if (f == null) {
+      return;
+    }
+    pending[slot] = null;
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing an entry");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("writing an entry failed: " + c, c);
+    }
+  }
+
+  private void awaitAll() throws IOException {
+    IOException first = null;
+    for (int i = 0; i < BUFFERS; i++) {
+      try {
+        await(i);
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void checksumBuffer() throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
+    if (flushed + pos > MAX_PAYLOAD) {
+      throw new IOException("value too large: an entry payload is limited to " + MAX_PAYLOAD + " bytes");
+    }
+    for (int b = 0; b < pos; b += blockSize) {
+      if (blocks == sums.length) {
+        sums = Arrays.copyOf(sums, blocks * 2);
+      }
+      sums[blocks++] = EntryHeader.XXH3.hashBytesToLong(buf, b, Math.min(blockSize, pos - b));
+    }
+  }
+
+  /**
+   * Ends the payload. When all of it is still in the buffer (nothing was written yet: a value under
+   * 1 MiB), it is only checksummed and {@code true} is returned: the caller then writes the whole
+   * file with one write. Otherwise the rest is written, every write behind is waited for, and
+   * {@code false} is returned. Afterwards {@link #length()} and {@link #table()} are final.
+   */
+  boolean finish() throws IOException {
+    if (finished) {
+      throw new IOException("entry payload already finished");
+    }
+    boolean inMemory = flushed == 0;
+    try {
+      if (inMemory) {
+        checksumBuffer();
+      } else {
+        drain(false);
+      }
+    } finally {
+      awaitAll();
+      finished = true;
+    }
+    return inMemory;
+  }
+
+  /** The payload bytes, when {@link #finish()} returned {@code true}: {@code buffer()[0, length())}. */
+  byte[] buffer() {
+    return buf;
+  }
+
+  /** Payload bytes written. */
+  long length() {
+    return flushed + pos;
+  }
+
+  /** The table: one XXH3-64 per block, little-endian, as stored after the payload. */
+  byte[] table() {
+    ByteBuffer t = ByteBuffer.allocate(blocks * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < blocks; i++) {
+      t.putLong(sums[i]);
+    }
+    return t.array();
+  }
+
+  /**
+   * Waits for writes still in flight, so that a failed entry's file can be deleted and closed safely;
+   * their failures are ignored here (the caller is already failing).
+   */
+  @Override
+  public void close() {
+    for (int i = 0; i < BUFFERS; i++) {
+      Future<?> f = pending[i];
+      if (f != null) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          f.cancel(true);
+        } catch (ExecutionException e) {
+          // reported by finish(), or irrelevant after an encoding failure
+        }
+        pending[i] = null;
+      }
+    }
+  }
+}

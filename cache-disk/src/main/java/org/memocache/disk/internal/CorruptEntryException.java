@@ -1,0 +1,16 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+
+/** An entry file that fails a check: bad magic, version, checksum, length or content. */
+public class CorruptEntryException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  public CorruptEntryException(String message) {
+    super(message);
+  }
+
+  public CorruptEntryException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,489 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
+import org.memocache.ClassFilter;
+import org.memocache.EntryInfo;
+import org.memocache.MemoConfig;
+import org.memocache.Tier;
+import org.memocache.ValueCodec;
+import org.memocache.disk.MaintenanceReport;
+import org.memocache.internal.Warnings;
+import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.internal.codec.RejectedClassException;
+
+/**
+ * The disk tier's machinery behind {@code org.memocache.disk.DiskTier}: lock-free reads of verified
+ * entries, atomic publishes, key locks, the journal and the background maintainer.
+ */
+public final class DiskStore implements AutoCloseable {
+  private static final Logger LOG = System.getLogger("org.memocache.disk");
+  private static final Duration FLUSH_EVERY = Duration.ofSeconds(5);
+
+  private final MemoConfig config;
+  private final Layout layout;
+  private final Faults faults;
+  private final Counts counts = new Counts();
+  private final Map<String, ValueCodec> codecsById = new HashMap<>();
+  private final List<ValueCodec> codecs;
+  private final EntryWriter writer;
+  private final LockFiles locks;
+  private final Journal journal;
+  private final Maintainer maintainer;
+  private final Duration maintenanceInterval;
+  private final @Nullable ScheduledThreadPoolExecutor background;
+  private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
+  private final AtomicLong bytesSinceMaintenance = new AtomicLong();
+  private final AtomicLong putsSinceMaintenance = new AtomicLong();
+  private volatile boolean closed;
+
+  private DiskStore(MemoConfig config, List<ValueCodec> codecs, Layout layout, Duration maintenanceInterval,
+      Duration firstProgress, Duration progressEvery) {
+    this.config = config;
+    this.layout = layout;
+    this.faults = new Faults(layout.root);
+    this.codecs = List.copyOf(codecs);
+    for (ValueCodec c : codecs) {
+      codecsById.putIfAbsent(c.id(), c);
+    }
+    this.writer = new EntryWriter(layout, config.durable());
+    this.locks = new LockFiles(layout, faults, firstProgress, progressEvery);
+    this.journal = new Journal(layout, faults);
+    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
+    this.maintenanceInterval = maintenanceInterval;
+    ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "memocache-disk " + layout.root);
+      t.setDaemon(true);
+      return t;
+    });
+    bg.setRemoveOnCancelPolicy(true);
+    bg.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    long flush = FLUSH_EVERY.toMillis();
+    bg.scheduleWithFixedDelay(this::flushQuietly, flush, flush, TimeUnit.MILLISECONDS);
+    if (!maintenanceInterval.isZero()) {
+      long every = maintenanceInterval.toMillis();
+      bg.scheduleWithFixedDelay(this::maintainQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+    this.background = bg;
+  }
+
+  /**
+   * Opens the disk tier on {@code config.directory()}.
+   *
+   * @param maintenanceInterval how often this process tries to maintain the directory in the
+   *     background ({@link Duration#ZERO}: never; {@link #maintain()} still works)
+   * @throws IOException naming the directory when it cannot be used
+   */
+  public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval)
+      throws IOException {
+    return open(config, codecs, maintenanceInterval, Duration.ofSeconds(2), Duration.ofSeconds(10));
+  }
+
+  /** As {@link #open(MemoConfig, List, Duration)}, with the lock wait's progress-report timing. */
+  public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      Duration firstProgress, Duration progressEvery) throws IOException {
+    Path dir = config.directory();
+    if (dir == null) {
+      throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
+    }
+    return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery);
+  }
+
+  public Path root() {
+    return layout.root;
+  }
+
+  // ---- reads ----
+
+  public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes) {
+    if (closed) {
+      return Optional.empty();
+    }
+    Path file = layout.entryFile(key);
+    EntryReader r;
+    try {
+      r = EntryReader.open(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (CorruptEntryException e) {
+      damaged(file, key, e, null);
+      return Optional.empty();
+    } catch (IOException e) {
+      faults.readFailed(key.method().name(), e);
+      return Optional.empty();
+    }
+    try (r) {
+      EntryHeader h = r.header();
+      if (!h.isFor(key)) {
+        throw new CorruptEntryException("entry is for " + h.method() + "/" + h.keyHex() + ", not " + key);
+      }
+      long now = config.clock().millis();
+      Duration expire = config.expireAfter();
+      if (expire != null && h.createdMillis() + expire.toMillis() <= now) {
+        return Optional.empty();
+      }
+      ValueCodec codec = codecsById.get(h.codecId());
+      if (codec == null || codec.version() != h.codecVersion()) {
+        throw new CorruptEntryException("codec " + h.codecId() + " v" + h.codecVersion() + " is not available"
+            + (codec == null ? "" : " (this process has v" + codec.version() + ")"));
+      }
+      Object value;
+      try {
+        if (codec instanceof RawArrayCodec && !r.inMemory()) {
+          // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
+          RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
+          r.stream(decoder::accept);
+          value = decoder.result();
+        } else {
+          value = codec.decode(r.payload(), classes);
+        }
+      } catch (CorruptEntryException e) {
+        throw e;
+      } catch (RejectedClassException e) {
+        throw e;
+      } catch (IOException | RuntimeException | InternalError e) {
+        throw new CorruptEntryException("codec " + h.codecId() + " cannot decode it: " + e, e);
+      }
+      journal.access(key, now);
+      return Optional.of(new Tier.Hit(value, info(h, r.size(), now)));
+    } catch (RejectedClassException e) {
+      // The entry is fine; this reader's allow-list is narrower than the writer's. Not deleted.
+      counts.corrupt.increment();
+      AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
+      return Optional.empty();
+    } catch (CorruptEntryException e) {
+      damaged(file, key, e, r.header());
+      return Optional.empty();
+    } catch (IOException e) {
+      faults.readFailed(key.method().name(), e);
+      return Optional.empty();
+    }
+  }
+
+  private EntryInfo info(EntryHeader h, long size, long lastAccess) {
+    return new EntryInfo(h.methodName(), h.keyHex(), h.argsSummary(), size, Instant.ofEpochMilli(h.createdMillis()),
+        Duration.ofNanos(h.computeNanos()), 0, Instant.ofEpochMilli(lastAccess), h.codecId(), "disk");
+  }
+
+  /**
+   * A damaged or unusable entry: counted, deleted, a miss. Before deleting, the header at the path is
+   * read again: if it is not the one we judged ({@code seen}, or a header that did not parse), another
+   * process has just replaced the file, and the new one is left alone.
+   */
+  private void damaged(Path file, CacheKey key, IOException e, @Nullable EntryHeader seen) {
+    counts.corrupt.increment();
+    if (seen == null) {
+      // The file failed its structural checks: delete it unless it passes them now (replaced).
+      try {
+        EntryReader.open(file).close();
+        return;
+      } catch (NoSuchFileException gone) {
+        return;
+      } catch (IOException stillBad) {
+        // delete below
+      }
+    } else {
+      // The file was well-formed but unusable here (payload, codec, key): delete it if it is still
+      // that same file, as its header says.
+      try {
+        if (!EntryReader.readHeader(file).equals(seen)) {
+          return;
+        }
+      } catch (IOException replaced) {
+        return;
+      }
+    }
+    try {
+      Files.deleteIfExists(file);
+      journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
+    } catch (IOException ex) {
+      // Read-only cache: it stays a counted miss.
+    }
+    Warnings.once("disk-corrupt:" + layout.root, () -> "MemoCache: found a damaged entry of " + key.method().name()
+        + " in " + layout.root + " (" + e.getMessage() + "); it was deleted and is recomputed. Further damaged"
+        + " entries are only counted (Memo.stats())");
+    LOG.log(Level.DEBUG, () -> "MemoCache: deleted damaged entry " + file + ": " + e.getMessage());
+  }
+
+  // ---- writes ----
+
+  public boolean put(CacheKey key, @Nullable Object value, Tier.Metadata metadata) {
+    if (closed) {
+      return false;
+    }
+    ValueCodec codec = null;
+    for (ValueCodec c : codecs) {
+      if (c.canEncode(value)) {
+        codec = c;
+        break;
+      }
+    }
+    String method = key.method().name();
+    if (codec == null) {
+      counts.writeFailures.increment();
+      String type = value == null ? "null" : value.getClass().getName();
+      Warnings.once("disk-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (result of "
+          + method + "); register a ValueCodec with Memo.builder().codec(...) to store it on disk");
+      return false;
+    }
+    try {
+      EntryWriter.Written w = writer.write(key, value, codec, metadata.classes(), metadata.created().toEpochMilli(),
+          metadata.computeTime().toNanos(), metadata.argsSummary());
+      long size = w.header().fileLength();
+      journal.append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
+          w.header().computeNanos(), codec.id(), method, w.header().argsSummary()));
+      afterPut(size);
+      return true;
+    } catch (RejectedClassException e) {
+      counts.writeFailures.increment();
+      AllowLists.warnNotStorable(method, e.className(), layout.root.toString());
+      return false;
+    } catch (IOException e) {
+      counts.writeFailures.increment();
+      if (e.getMessage() != null && (e.getMessage().startsWith("kryo:") || e.getMessage().startsWith("raw-array:"))) {
+        String type = value == null ? "null" : value.getClass().getName();
+        Warnings.once("disk-encode:" + type, () -> "MemoCache: cannot store a " + type + " (result of " + method
+            + ") in " + layout.root + ": " + e.getMessage(), e);
+      } else {
+        faults.writeFailed(method, e);
+      }
+      return false;
+    } catch (RuntimeException e) {
+      counts.writeFailures.increment();
+      faults.writeFailed(method, e);
+      return false;
+    }
+  }
+
+  /** Asks for maintenance soon when this process alone has written an eighth of a limit. */
+  private void afterPut(long size) {
+    long bytes = bytesSinceMaintenance.addAndGet(size);
+    long puts = putsSinceMaintenance.incrementAndGet();
+    boolean bytesDue = config.maximumDiskBytes() != Long.MAX_VALUE && bytes > config.maximumDiskBytes() / 8;
+    boolean countDue = config.maximumDiskEntries() != Long.MAX_VALUE && puts > Math.max(1, config.maximumDiskEntries() / 8);
+    if ((bytesDue || countDue) && !maintenanceInterval.isZero() && background != null
+        && maintenanceQueued.compareAndSet(false, true)) {
+      try {
+        background.execute(this::maintainQuietly);
+      } catch (RuntimeException e) {
+        maintenanceQueued.set(false);
+      }
+    }
+  }
+
+  public boolean remove(CacheKey key) {
+    try {
+      boolean removed = Files.deleteIfExists(layout.entryFile(key));
+      if (removed) {
+        journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
+      }
+      return removed;
+    } catch (IOException e) {
+      faults.writeFailed(key.method().name(), e);
+      return false;
+    }
+  }
+
+  public long clear(@Nullable String methodName) {
+    long[] n = {0};
+    try {
+      Scanner.scan(layout, methodName, new Scanner.Sink() {
+        @Override
+        public void found(Scanner.Found f) {
+          try {
+            if (Files.deleteIfExists(f.file())) {
+              n[0]++;
+              EntryHeader h = f.header();
+              journal.append(new JournalRecord.Remove(h.methodHash(), h.keyHi(), h.keyLo()));
+            }
+          } catch (IOException e) {
+            faults.writeFailed("(clearing) " + f.file().getFileName(), e);
+          }
+        }
+
+        @Override
+        public void corrupt(Path file, IOException e) {
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException ex) {
+            // Left for the next read to count.
+          }
+        }
+      });
+    } catch (IOException e) {
+      faults.writeFailed("(clearing " + (methodName == null ? "everything" : methodName) + ")", e);
+    }
+    return n[0];
+  }
+
+  /**
+   * Lists entries from their headers, with hits and last access from the index when this process can
+   * take the maintenance lock right now (otherwise hits are 0 and last access is the creation time).
+   */
+  public List<EntryInfo> entries(@Nullable String methodName) {
+    List<Scanner.Found> found = new ArrayList<>();
+    try {
+      Scanner.scan(layout, methodName, new Scanner.Sink() {
+        @Override
+        public void found(Scanner.Found f) {
+          found.add(f);
+        }
+
+        @Override
+        public void corrupt(Path file, IOException e) {
+          counts.corrupt.increment();
+        }
+      });
+    } catch (IOException e) {
+      faults.readFailed(methodName == null ? "(listing)" : methodName, e);
+    }
+    Map<Maintainer.ByteKey, Scanner.Found> byKey = new LinkedHashMap<>();
+    for (Scanner.Found f : found) {
+      EntryHeader h = f.header();
+      byKey.put(new Maintainer.ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo())), f);
+    }
+    Map<Maintainer.ByteKey, IndexRecord> records = Map.of();
+    if (!found.isEmpty()) {
+      try {
+        records = maintainer.lookup(new ArrayList<>(byKey.keySet())).orElse(Map.of());
+      } catch (IOException | RuntimeException e) {
+        faults.other("index", "reading the index for a listing", e);
+      }
+    }
+    List<EntryInfo> out = new ArrayList<>(found.size());
+    for (Map.Entry<Maintainer.ByteKey, Scanner.Found> e : byKey.entrySet()) {
+      EntryHeader h = e.getValue().header();
+      IndexRecord r = records.get(e.getKey());
+      EntryInfo base = info(h, e.getValue().size(), r == null ? h.createdMillis() : r.lastAccessMillis());
+      out.add(r == null ? base : new EntryInfo(base.method(), base.key(), base.argsSummary(), base.sizeBytes(),
+          base.created(), base.computeTime(), r.hits(), base.lastAccess(), base.codec(), base.tier()));
+    }
+    return out;
+  }
+
+  // ---- locks ----
+
+  public Optional<Tier.KeyLock> lock(CacheKey key, String description, Duration maxWait) {
+    return lock(key, description, maxWait, false);
+  }
+
+  /**
+   * As {@link #lock(CacheKey, String, Duration)}; with {@code deleteOnRelease} the lock file is
+   * deleted (tombstone, unlink) when released, as the maintainer deletes unused lock files. Lock
+   * files are normally kept: deleting one costs far more than the lock itself on some file systems.
+   */
+  public Optional<Tier.KeyLock> lock(CacheKey key, String description, Duration maxWait, boolean deleteOnRelease) {
+    if (closed) {
+      return Optional.empty();
+    }
+    Optional<LockFiles.Held> h = locks.acquire(layout.lockFile(key), description, maxWait, deleteOnRelease);
+    return h.map(held -> held::close);
+  }
+
+  // ---- upkeep ----
+
+  public Tier.Counters counters() {
+    return counts.snapshot();
+  }
+
+  /**
+   * Runs maintenance now, waiting up to a minute for another maintainer to finish.
+   *
+   * @throws IOException when the directory cannot be maintained
+   */
+  public MaintenanceReport maintain() throws IOException {
+    return maintain(Duration.ofMinutes(1));
+  }
+
+  public MaintenanceReport maintain(Duration wait) throws IOException {
+    bytesSinceMaintenance.set(0);
+    putsSinceMaintenance.set(0);
+    return maintainer.run(wait);
+  }
+
+  private void maintainQuietly() {
+    maintenanceQueued.set(false);
+    if (closed) {
+      return;
+    }
+    try {
+      maintain(Duration.ZERO);
+    } catch (IOException | RuntimeException e) {
+      if (Faults.isReadOnly(e) || faults.classify(e) != Faults.Kind.OTHER) {
+        return; // a read-only or full cache: reads still work, writes already warned
+      }
+      faults.other("maintenance", "background maintenance", e);
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      journal.flush();
+    } catch (RuntimeException e) {
+      faults.other("journal", "flushing the index journal", e);
+    }
+  }
+
+  /** Whether a tmp file of this JVM is being written right now (tests, diagnostics). */
+  public static boolean writing(Path tmpFile) {
+    return EntryWriter.IN_FLIGHT.contains(tmpFile);
+  }
+
+  /** Lists the files in {@code tmp/} (tests, diagnostics). */
+  public List<Path> tmpFiles() throws IOException {
+    List<Path> out = new ArrayList<>();
+    if (Files.isDirectory(layout.tmp)) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
+        s.forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** The entry file of {@code key} (tests, diagnostics, the CLI). */
+  public Path entryFile(CacheKey key) {
+    return layout.entryFile(key);
+  }
+
+  /** The lock file of {@code key} (tests, diagnostics). */
+  public Path lockFile(CacheKey key) {
+    return layout.lockFile(key);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (background != null) {
+      background.shutdownNow();
+      try {
+        background.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    journal.close();
+  }
+}

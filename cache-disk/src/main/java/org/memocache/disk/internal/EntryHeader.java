@@ -1,0 +1,303 @@
+package org.memocache.disk.internal;
+
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.memocache.CacheKey;
+import org.memocache.MethodId;
+
+/**
+ * The header of an entry file, format version 1 (all little-endian; see {@code docs/disk.md}):
+ *
+ * <pre>
+ *  0  8  magic 89 4D 45 4D 4F 0D 0A 1A
+ *  8  2  format version
+ * 10  2  flags (0)
+ * 12  4  header length H, including the trailing checksum
+ * 16  8  key hi        24  8  key lo        32  8  method id hash
+ * 40  8  created (epoch ms)                 48  8  compute time (ns)
+ * 56  8  payload offset P = align64(H)      64  8  payload length L
+ * 72  4  block size B                       76  4  codec version
+ * 80  8  XXH3-64 of the block checksum table
+ * 88  ...  codec id, method name, descriptor (u16 length + UTF-8 each), method version (i32),
+ *          code fingerprint (i64), argument summary, value class (u16 length + UTF-8 each)
+ * H-8 8  XXH3-64 of bytes [0, H-8)
+ * </pre>
+ *
+ * followed by zero padding to P, the payload, zero padding to a multiple of 8, and the table of
+ * {@code ceil(L/B)} block checksums (XXH3-64 each). The file length is exactly {@link #fileLength()}.
+ *
+ * @param formatVersion the format version (1)
+ * @param headerLength H
+ * @param keyHi the key's high 64 bits
+ * @param keyLo the key's low 64 bits
+ * @param methodHash {@link MethodId#id()}
+ * @param createdMillis when the value was computed
+ * @param computeNanos how long it took
+ * @param payloadLength L
+ * @param blockSize B
+ * @param codecVersion the codec's layout version
+ * @param tableHash XXH3-64 of the checksum table
+ * @param codecId the codec id
+ * @param methodName the method's cache name
+ * @param methodDescriptor the method's descriptor
+ * @param methodVersion the method's version
+ * @param codeFingerprint the method's bytecode fingerprint
+ * @param argsSummary the argument summary
+ * @param valueType the value's class name ({@code ""} for {@code null})
+ */
+public record EntryHeader(
+    int formatVersion,
+    int headerLength,
+    long keyHi,
+    long keyLo,
+    long methodHash,
+    long createdMillis,
+    long computeNanos,
+    long payloadLength,
+    int blockSize,
+    int codecVersion,
+    long tableHash,
+    String codecId,
+    String methodName,
+    String methodDescriptor,
+    int methodVersion,
+    long codeFingerprint,
+    String argsSummary,
+    String valueType) {
+
+  /** The magic number: {@code \x89MEMO\r\n\x1a}. */
+  public static final long MAGIC = 0x1a0a0d4f4d454d89L;
+  /** The format this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+  /** Bytes of the fixed part of the header. */
+  public static final int FIXED = 88;
+  /** Largest header accepted. */
+  public static final int MAX_HEADER = 64 * 1024;
+  /** Block size written by this version: 64 KiB. */
+  public static final int BLOCK_SIZE = 64 * 1024;
+  /** Longest argument summary stored, in UTF-8 bytes (longer ones are cut). */
+  static final int MAX_SUMMARY = 1024;
+
+  static final Hasher64 XXH3 = Hashing.xxh3_64();
+
+  public EntryHeader {
+    Objects.requireNonNull(codecId, "codecId");
+    Objects.requireNonNull(methodName, "methodName");
+    Objects.requireNonNull(methodDescriptor, "methodDescriptor");
+    Objects.requireNonNull(argsSummary, "argsSummary");
+    Objects.requireNonNull(valueType, "valueType");
+  }
+
+  /** A header for writing: the payload length and table hash are filled in later ({@link #complete}). */
+  static EntryHeader forWrite(CacheKey key, long createdMillis, long computeNanos, String codecId,
+      int codecVersion, String argsSummary, String valueType) {
+    MethodId m = key.method();
+    String summary = cut(argsSummary, MAX_SUMMARY);
+    String type = cut(valueType, 1024);
+    int h = FIXED + 2 + utf8(codecId) + 2 + utf8(m.name()) + 2 + utf8(m.descriptor()) + 4 + 8 + 2 + utf8(summary)
+        + 2 + utf8(type) + 8;
+    if (h > MAX_HEADER || utf8(m.name()) > 0xffff || utf8(m.descriptor()) > 0xffff || utf8(codecId) > 255) {
+      throw new IllegalArgumentException("entry header of " + m + " would be " + h + " bytes, more than "
+          + MAX_HEADER);
+    }
+    return new EntryHeader(FORMAT_VERSION, h, key.hi(), key.lo(), m.id(), createdMillis, computeNanos, 0,
+        BLOCK_SIZE, codecVersion, 0, codecId, m.name(), m.descriptor(), m.version(), m.codeFingerprint(),
+        summary, type);
+  }
+
+  EntryHeader complete(long payloadLength, long tableHash) {
+    return new EntryHeader(formatVersion, headerLength, keyHi, keyLo, methodHash, createdMillis, computeNanos,
+        payloadLength, blockSize, codecVersion, tableHash, codecId, methodName, methodDescriptor, methodVersion,
+        codeFingerprint, argsSummary, valueType);
+  }
+
+  /** P: where the payload starts, a multiple of 64. */
+  public long payloadOffset() {
+    return (headerLength + 63L) & ~63L;
+  }
+
+  /** n: the number of payload blocks. */
+  public int blockCount() {
+    return (int) ((payloadLength + blockSize - 1) / blockSize);
+  }
+
+  /** T: where the checksum table starts. */
+  public long tableOffset() {
+    return (payloadOffset() + payloadLength + 7) & ~7L;
+  }
+
+  /** The exact length of a whole entry file with this header. */
+  public long fileLength() {
+    return tableOffset() + 8L * blockCount();
+  }
+
+  /** Whether this entry is for {@code key} (the 128 bits and every part of the method identity). */
+  public boolean isFor(CacheKey key) {
+    MethodId m = key.method();
+    return keyHi == key.hi() && keyLo == key.lo() && methodHash == m.id() && methodVersion == m.version()
+        && codeFingerprint == m.codeFingerprint() && methodName.equals(m.name())
+        && methodDescriptor.equals(m.descriptor());
+  }
+
+  /** The method identity stored in this header. */
+  public MethodId method() {
+    return new MethodId(methodName, methodDescriptor, methodVersion, codeFingerprint);
+  }
+
+  /** The 32-hex-digit key. */
+  public String keyHex() {
+    return Hex.of(keyHi, keyLo);
+  }
+
+  /** The header's bytes, checksum included. */
+  byte[] encode() {
+    byte[] out = new byte[headerLength];
+    ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(MAGIC).putShort((short) formatVersion).putShort((short) 0).putInt(headerLength)
+        .putLong(keyHi).putLong(keyLo).putLong(methodHash).putLong(createdMillis).putLong(computeNanos)
+        .putLong(payloadOffset()).putLong(payloadLength).putInt(blockSize).putInt(codecVersion).putLong(tableHash);
+    putString(b, codecId);
+    putString(b, methodName);
+    putString(b, methodDescriptor);
+    b.putInt(methodVersion).putLong(codeFingerprint);
+    putString(b, argsSummary);
+    putString(b, valueType);
+    if (b.position() != headerLength - 8) {
+      throw new IllegalStateException("header layout: " + b.position() + " != " + (headerLength - 8));
+    }
+    b.putLong(XXH3.hashBytesToLong(out, 0, headerLength - 8));
+    return out;
+  }
+
+  /**
+   * Parses and checks the header at the buffer's position. {@code fileSize} is the size of the file
+   * it was read from; {@code available} bytes from the position are readable.
+   *
+   * @return the header, or throws
+   * @throws CorruptEntryException naming the first check that failed
+   * @throws HeaderTooShort when more than {@code available} bytes are needed ({@link HeaderTooShort#needed})
+   */
+  static EntryHeader decode(ByteBuffer buf, long fileSize) throws CorruptEntryException {
+    ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int base = b.position();
+    int available = b.remaining();
+    if (fileSize < FIXED + 8 || available < FIXED + 8) {
+      throw new CorruptEntryException("file of " + fileSize + " bytes is shorter than any entry header");
+    }
+    if (b.getLong(base) != MAGIC) {
+      throw new CorruptEntryException("bad magic number");
+    }
+    int version = b.getShort(base + 8) & 0xffff;
+    if (version != FORMAT_VERSION) {
+      throw new CorruptEntryException("format version " + version + ", this code reads " + FORMAT_VERSION);
+    }
+    int h = b.getInt(base + 12);
+    if (h < FIXED + 8 || h > MAX_HEADER || h > fileSize) {
+      throw new CorruptEntryException("header length " + h + " out of range");
+    }
+    if (h > available) {
+      throw new HeaderTooShort(h);
+    }
+    byte[] bytes = new byte[h];
+    b.get(base, bytes, 0, h);
+    long stored = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(h - 8);
+    if (XXH3.hashBytesToLong(bytes, 0, h - 8) != stored) {
+      throw new CorruptEntryException("header checksum mismatch");
+    }
+    ByteBuffer r = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    r.position(16);
+    long hi = r.getLong();
+    long lo = r.getLong();
+    long method = r.getLong();
+    long created = r.getLong();
+    long compute = r.getLong();
+    long p = r.getLong();
+    long l = r.getLong();
+    int block = r.getInt();
+    int codecVersion = r.getInt();
+    long tableHash = r.getLong();
+    String codec = getString(r, h);
+    String name = getString(r, h);
+    String descriptor = getString(r, h);
+    if (r.position() + 12 > h - 8) {
+      throw new CorruptEntryException("header fields overrun the header");
+    }
+    int methodVersion = r.getInt();
+    long fingerprint = r.getLong();
+    String summary = getString(r, h);
+    String type = getString(r, h);
+    if (r.position() != h - 8) {
+      throw new CorruptEntryException("header fields end at " + r.position() + ", not " + (h - 8));
+    }
+    if (b.getShort(base + 10) != 0) {
+      throw new CorruptEntryException("unknown flags " + b.getShort(base + 10));
+    }
+    if (block < 4096 || block > (1 << 24) || Integer.bitCount(block) != 1) {
+      throw new CorruptEntryException("block size " + block + " is not a power of two in [4 KiB, 16 MiB]");
+    }
+    if (l < 0 || l > Integer.MAX_VALUE) {
+      throw new CorruptEntryException("payload length " + l + " out of range");
+    }
+    EntryHeader e = new EntryHeader(version, h, hi, lo, method, created, compute, l, block, codecVersion, tableHash,
+        codec, name, descriptor, methodVersion, fingerprint, summary, type);
+    if (p != e.payloadOffset()) {
+      throw new CorruptEntryException("payload offset " + p + ", expected " + e.payloadOffset());
+    }
+    if (fileSize != e.fileLength()) {
+      throw new CorruptEntryException("file is " + fileSize + " bytes, the header says " + e.fileLength());
+    }
+    return e;
+  }
+
+  /** Thrown by {@link #decode} when the buffer holds only part of a (so far plausible) header. */
+  static final class HeaderTooShort extends CorruptEntryException {
+    private static final long serialVersionUID = 1L;
+    final int needed;
+
+    HeaderTooShort(int needed) {
+      super("header needs " + needed + " bytes");
+      this.needed = needed;
+    }
+  }
+
+  private static void putString(ByteBuffer b, String s) {
+    byte[] u = s.getBytes(StandardCharsets.UTF_8);
+    b.putShort((short) u.length).put(u);
+  }
+
+  private static String getString(ByteBuffer r, int h) throws CorruptEntryException {
+    if (r.position() + 2 > h - 8) {
+      throw new CorruptEntryException("header string overruns the header");
+    }
+    int n = r.getShort() & 0xffff;
+    if (r.position() + n > h - 8) {
+      throw new CorruptEntryException("header string of " + n + " bytes overruns the header");
+    }
+    String s = new String(r.array(), r.position(), n, StandardCharsets.UTF_8);
+    r.position(r.position() + n);
+    return s;
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** Cuts {@code s} to at most {@code maxBytes} of UTF-8, never inside a character. */
+  static String cut(String s, int maxBytes) {
+    if (utf8(s) <= maxBytes) {
+      return s;
+    }
+    int end = s.length();
+    while (end > 0 && utf8(s.substring(0, end)) > maxBytes - 3) {
+      end -= Math.max(1, (end - 1) / 8);
+      if (end > 0 && Character.isLowSurrogate(s.charAt(end))) {
+        end--;
+      }
+    }
+    return s.substring(0, end) + "…";
+  }
+}

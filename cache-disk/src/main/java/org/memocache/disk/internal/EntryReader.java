@@ -1,0 +1,312 @@
+package org.memocache.disk.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads an entry file without any lock (published entries are immutable). Opening reads and checks
+ * the header and the checksum table; the payload is verified block by block, all of it by
+ * {@link #payload()} or only a range by {@link #verify(long, long)} (for memory-mapped views that
+ * touch a slice of a huge array).
+ *
+ * <p>Small files (up to 256 KiB) are read whole with one read; bigger payloads are memory-mapped.
+ */
+public final class EntryReader implements Closeable {
+  static final int SMALL = 256 * 1024;
+  private static final int FIRST_READ = 4096;
+  private static final int FIRST_READ_SMALL = 16 * 1024;
+  private static final int STREAM_CHUNK = 256 * 1024;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long size;
+  private final EntryHeader header;
+  private final long[] sums;
+  /** The whole file, for small files; {@code null} for big ones. */
+  private final byte[] whole;
+  private final boolean[] verified;
+  private MappedByteBuffer mapped;
+
+  private EntryReader(Path path, FileChannel channel, long size, EntryHeader header, long[] sums, byte[] whole) {
+    this.path = path;
+    this.channel = channel;
+    this.size = size;
+    this.header = header;
+    this.sums = sums;
+    this.whole = whole;
+    this.verified = new boolean[sums.length];
+  }
+
+  /**
+   * Opens {@code path} and checks its header and checksum table.
+   *
+   * @throws java.nio.file.NoSuchFileException when there is no such entry (a miss)
+   * @throws CorruptEntryException when a check fails
+   * @throws IOException when the file cannot be read
+   */
+  public static EntryReader open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      // Most entries are small: one read of 16 KiB returns the whole file, and a short read of a
+      // regular file means end of file, so no fstat is needed. Should that ever be wrong, the
+      // checks fail and the careful path below decides.
+      byte[] first = new byte[FIRST_READ_SMALL];
+      int n = Math.max(0, ch.read(ByteBuffer.wrap(first), 0));
+      if (n < first.length) {
+        try {
+          return parse(path, ch, n, first);
+        } catch (CorruptEntryException e) {
+          // fall through to the careful path
+        }
+      }
+      long size = ch.size();
+      byte[] whole = null;
+      if (size <= SMALL) {
+        whole = new byte[(int) size];
+        readFully(ch, ByteBuffer.wrap(whole), 0, path);
+      }
+      return parse(path, ch, size, whole);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static EntryReader parse(Path path, FileChannel ch, long size, byte[] whole) throws IOException {
+    ByteBuffer head;
+    if (whole != null) {
+      head = ByteBuffer.wrap(whole, 0, (int) size);
+    } else {
+      head = ByteBuffer.allocate(FIRST_READ);
+      readFully(ch, head, 0, path);
+      head.flip();
+    }
+    EntryHeader header;
+    try {
+      header = EntryHeader.decode(head, size);
+    } catch (EntryHeader.HeaderTooShort more) {
+      head = ByteBuffer.allocate(more.needed);
+      readFully(ch, head, 0, path);
+      head.flip();
+      header = EntryHeader.decode(head, size);
+    }
+    int n = header.blockCount();
+    byte[] t = new byte[n * 8];
+    if (whole != null) {
+      System.arraycopy(whole, (int) header.tableOffset(), t, 0, t.length);
+    } else {
+      readFully(ch, ByteBuffer.wrap(t), header.tableOffset(), path);
+    }
+    if (EntryHeader.XXH3.hashBytesToLong(t) != header.tableHash()) {
+      throw new CorruptEntryException("checksum table hash mismatch");
+    }
+    long[] sums = new long[n];
+    ByteBuffer tb = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      sums[i] = tb.getLong();
+    }
+    EntryReader r = new EntryReader(path, ch, size, header, sums, whole);
+    r.checkPadding();
+    return r;
+  }
+
+  /**
+   * Reads only the header, for listing: 4 KiB per entry, no checksum table or payload.
+   *
+   * @throws CorruptEntryException when the header fails its checks
+   */
+  public static EntryHeader readHeader(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, FIRST_READ));
+      readFully(ch, head, 0, path);
+      head.flip();
+      try {
+        return EntryHeader.decode(head, size);
+      } catch (EntryHeader.HeaderTooShort more) {
+        head = ByteBuffer.allocate(more.needed);
+        readFully(ch, head, 0, path);
+        head.flip();
+        return EntryHeader.decode(head, size);
+      }
+    }
+  }
+
+  public EntryHeader header() {
+    return header;
+  }
+
+  /** The file's size in bytes. */
+  public long size() {
+    return size;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * The payload, verified: every block's checksum is checked before it is returned. A read-only
+   * buffer positioned at the payload's first byte, limited to its last, little-endian.
+   *
+   * @throws CorruptEntryException when a block does not match its checksum
+   */
+  public ByteBuffer payload() throws IOException {
+    verify(0, header.payloadLength());
+    return rawPayload();
+  }
+
+  /**
+   * The payload without verifying anything beyond what was already verified: for views that
+   * verify the blocks they touch with {@link #verify}. Big payloads are memory-mapped (the mapping
+   * outlives {@link #close()}).
+   */
+  public ByteBuffer rawPayload() throws IOException {
+    int p = (int) header.payloadOffset();
+    int l = (int) header.payloadLength();
+    if (whole != null) {
+      return ByteBuffer.wrap(whole, p, l).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+    if (mapped == null) {
+      mapped = channel.map(FileChannel.MapMode.READ_ONLY, p, l);
+    }
+    return mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Verifies the blocks holding payload bytes {@code [from, to)}; blocks already verified by this
+   * reader are skipped.
+   *
+   * @throws CorruptEntryException naming the first block that does not match
+   */
+  public void verify(long from, long to) throws IOException {
+    if (from < 0 || to > header.payloadLength() || from > to) {
+      throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of a payload of "
+          + header.payloadLength() + " bytes");
+    }
+    if (from == to) {
+      return;
+    }
+    int bs = header.blockSize();
+    int first = (int) (from / bs);
+    int last = (int) ((to - 1) / bs);
+    byte[] scratch = whole != null ? null : new byte[bs];
+    ByteBuffer src = whole != null ? null : rawPayload();
+    long p = header.payloadOffset();
+    for (int i = first; i <= last; i++) {
+      if (verified[i]) {
+        continue;
+      }
+      long off = (long) i * bs;
+      int len = (int) Math.min(bs, header.payloadLength() - off);
+      long h;
+      try {
+        if (whole != null) {
+          h = EntryHeader.XXH3.hashBytesToLong(whole, (int) (p + off), len);
+        } else {
+          src.get((int) off, scratch, 0, len);
+          h = EntryHeader.XXH3.hashBytesToLong(scratch, 0, len);
+        }
+      } catch (InternalError e) {
+        // A mapped file that shrank under us (SIGBUS) surfaces as InternalError.
+        throw new CorruptEntryException("block " + i + " unreadable: " + e.getMessage(), e);
+      }
+      if (h != sums[i]) {
+        throw new CorruptEntryException("block " + i + " of " + sums.length + " does not match its checksum");
+      }
+      verified[i] = true;
+    }
+  }
+
+  /** Whether the whole file was read into memory at open (small entries). */
+  public boolean inMemory() {
+    return whole != null;
+  }
+
+  /** Receives the payload chunk by chunk. */
+  public interface ChunkSink {
+    void accept(ByteBuffer chunk) throws IOException;
+  }
+
+  /**
+   * Reads the payload in 256 KiB chunks (multiples of the block size, so of 8), verifying each block
+   * while it is hot in the cache, and hands each verified chunk to {@code sink}: a big payload is
+   * decoded without being held in memory or mapped. A damaged block throws before its bytes reach the
+   * sink.
+   */
+  public void stream(ChunkSink sink) throws IOException {
+    int bs = header.blockSize();
+    int chunk = Math.max(bs, STREAM_CHUNK / bs * bs);
+    byte[] buf = new byte[chunk];
+    long p = header.payloadOffset();
+    long l = header.payloadLength();
+    for (long off = 0; off < l; off += chunk) {
+      int len = (int) Math.min(chunk, l - off);
+      if (whole != null) {
+        System.arraycopy(whole, (int) (p + off), buf, 0, len);
+      } else {
+        readFully(channel, ByteBuffer.wrap(buf, 0, len), p + off, path);
+      }
+      for (int b = 0; b < len; b += bs) {
+        int i = (int) ((off + b) / bs);
+        int bl = Math.min(bs, len - b);
+        if (EntryHeader.XXH3.hashBytesToLong(buf, b, bl) != sums[i]) {
+          throw new CorruptEntryException("block " + i + " of " + sums.length + " does not match its checksum");
+        }
+        verified[i] = true;
+      }
+      sink.accept(ByteBuffer.wrap(buf, 0, len));
+    }
+  }
+
+  /** The bytes between header and payload, and between payload and table, must be zero. */
+  private void checkPadding() throws IOException {
+    long gapStart = header.headerLength();
+    int gap = (int) (header.payloadOffset() - gapStart);
+    long tailStart = header.payloadOffset() + header.payloadLength();
+    int tail = (int) (header.tableOffset() - tailStart);
+    ByteBuffer b = ByteBuffer.allocate(Math.max(gap, tail));
+    for (long[] range : new long[][] {{gapStart, gap}, {tailStart, tail}}) {
+      int n = (int) range[1];
+      if (n == 0) {
+        continue;
+      }
+      if (whole != null) {
+        for (int i = 0; i < n; i++) {
+          if (whole[(int) range[0] + i] != 0) {
+            throw new CorruptEntryException("padding at " + (range[0] + i) + " is not zero");
+          }
+        }
+      } else {
+        b.clear().limit(n);
+        readFully(channel, b, range[0], path);
+        for (int i = 0; i < n; i++) {
+          if (b.get(i) != 0) {
+            throw new CorruptEntryException("padding at " + (range[0] + i) + " is not zero");
+          }
+        }
+      }
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long at, Path path) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.read(b, at);
+      if (n < 0) {
+        throw new CorruptEntryException(path.getFileName() + " ends at " + at + " while reading");
+      }
+      at += n;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,167 @@
+package org.memocache.disk.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
+
+/**
+ * This process's journal: {@code index/journal-<proc>-<instance>-<seq>.log}, appended by this process
+ * only, folded into the index by whichever process is the maintainer. Puts and removes are appended
+ * at once (one {@code write}); reads are only counted in memory, lossy beyond 65 536 distinct keys,
+ * and appended by {@link #flush()}. The hot path never waits for the index.
+ *
+ * <p>A journal that cannot be written (read-only cache, disk full) turns itself off after one
+ * warning: the index is an optimisation, the entry files are the truth.
+ */
+final class Journal implements Closeable {
+  static final String PREFIX = "journal-";
+  static final String SUFFIX = ".log";
+  private static final long ROLL_OVER = 4L << 20;
+  private static final int MAX_PENDING = 65_536;
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final Layout layout;
+  private final Faults faults;
+  private final String stem;
+  private final Map<CacheKey, long[]> pending = new ConcurrentHashMap<>();
+  private @Nullable FileChannel channel;
+  private int seq;
+  private long size;
+  private boolean disabled;
+
+  Journal(Layout layout, Faults faults) {
+    this.layout = layout;
+    this.faults = faults;
+    this.stem = PREFIX + ProcessIdentity.CURRENT.token() + "-" + INSTANCES.incrementAndGet() + "-";
+  }
+
+  /** Counts a read of {@code key} at {@code nowMillis}. */
+  void access(CacheKey key, long nowMillis) {
+    long[] a = pending.get(key);
+    if (a == null) {
+      if (pending.size() >= MAX_PENDING) {
+        return;
+      }
+      a = pending.computeIfAbsent(key, k -> new long[2]);
+    }
+    synchronized (a) {
+      a[0] = Math.max(a[0], nowMillis);
+      a[1]++;
+    }
+  }
+
+  /** Appends a record now. */
+  synchronized void append(JournalRecord r) {
+    write(List.of(r));
+  }
+
+  /** Appends the reads counted since the last flush. */
+  void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<JournalRecord> records = new ArrayList<>();
+    for (CacheKey k : Set.copyOf(pending.keySet())) {
+      long[] a = pending.remove(k);
+      if (a != null) {
+        synchronized (a) {
+          records.add(new JournalRecord.Access(k.method().id(), k.hi(), k.lo(), a[0], (int) Math.min(a[1], Integer.MAX_VALUE)));
+        }
+      }
+    }
+    synchronized (this) {
+      write(records);
+    }
+  }
+
+  private void write(List<JournalRecord> records) {
+    if (disabled || records.isEmpty()) {
+      return;
+    }
+    try {
+      if (channel == null || size >= ROLL_OVER) {
+        roll();
+      }
+      int total = 0;
+      List<byte[]> frames = new ArrayList<>(records.size());
+      for (JournalRecord r : records) {
+        byte[] f = r.encode();
+        frames.add(f);
+        total += f.length;
+      }
+      ByteBuffer b = ByteBuffer.allocate(total);
+      frames.forEach(b::put);
+      b.flip();
+      while (b.hasRemaining()) {
+        size += channel.write(b);
+      }
+    } catch (IOException e) {
+      disabled = true;
+      faults.writeFailed("the index journal", e);
+    }
+  }
+
+  private void roll() throws IOException {
+    if (channel != null) {
+      channel.close();
+    }
+    seq++;
+    Path file = layout.index.resolve(stem + seq + SUFFIX);
+    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND), layout.ownerOnlyFile());
+    size = channel.size();
+  }
+
+  /** The file currently appended to, or {@code null} before the first record. */
+  synchronized @Nullable String currentName() {
+    return channel == null ? null : stem + seq + SUFFIX;
+  }
+
+  @Override
+  public void close() {
+    flush();
+    synchronized (this) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // Appended records are in the page cache already.
+        }
+        channel = null;
+      }
+      disabled = true;
+    }
+  }
+
+  /**
+   * The parts of a journal file name: writer token, instance and sequence number; {@code null} when
+   * the name is not a journal's.
+   */
+  static String @Nullable [] parseName(String fileName) {
+    if (!fileName.startsWith(PREFIX) || !fileName.endsWith(SUFFIX)) {
+      return null;
+    }
+    String[] p = fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length()).split("-");
+    if (p.length != 5) {
+      return null;
+    }
+    try {
+      Integer.parseInt(p[3]);
+      Integer.parseInt(p[4]);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return new String[] {p[0] + "-" + p[1] + "-" + p[2], p[3], p[4]};
+  }
+}

@@ -1,0 +1,316 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
+import org.memocache.MethodId;
+
+/**
+ * The directory layout of a cache root, and its creation:
+ *
+ * <pre>
+ * MEMOCACHE                               marker with the format version
+ * entries/&lt;m&gt;/METHOD                      the method's identity, for listing by name
+ * entries/&lt;m&gt;/&lt;kk&gt;/&lt;key&gt;.memo             published entries
+ * tmp/&lt;m&gt;-&lt;key&gt;.&lt;proc&gt;.&lt;n&gt;.tmp           entries being written
+ * locks/&lt;kk&gt;/&lt;key&gt;.lock                  key locks
+ * locks/maintenance.lock                  the maintainer's lock
+ * index/                                  MapDB index and journals
+ * partial/                                progressive computations
+ * </pre>
+ *
+ * Everything the tier creates is owner-only. Path building avoids {@code String.format} and caches
+ * the per-method directory: it is on the hit path.
+ */
+final class Layout {
+  static final String MARKER = "MEMOCACHE";
+  static final int FORMAT = 1;
+  static final String ENTRY_SUFFIX = ".memo";
+  static final String TMP_SUFFIX = ".tmp";
+  static final String LOCK_SUFFIX = ".lock";
+  static final String METHOD_FILE = "METHOD";
+  private static final Set<String> OWN_NAMES = Set.of(MARKER, "entries", "tmp", "locks", "index", "partial");
+
+  final Path root;
+  final Path entries;
+  final Path tmp;
+  final Path locks;
+  final Path index;
+  final Path partial;
+  final Path maintenanceLock;
+  private final boolean posix;
+  private final Map<MethodId, Path> methodDirs = new ConcurrentHashMap<>();
+  private final Set<MethodId> methodFilesWritten = ConcurrentHashMap.newKeySet();
+  private final AtomicLong tmpSeq = new AtomicLong();
+
+  private Layout(Path root, boolean posix) {
+    this.root = root;
+    this.entries = root.resolve("entries");
+    this.tmp = root.resolve("tmp");
+    this.locks = root.resolve("locks");
+    this.index = root.resolve("index");
+    this.partial = root.resolve("partial");
+    this.maintenanceLock = locks.resolve("maintenance" + LOCK_SUFFIX);
+    this.posix = posix;
+  }
+
+  /**
+   * Opens the cache at {@code root}, creating it (owner-only) if it does not exist. A directory that
+   * is read-only is opened as it is: reads work, writes will fail and say so.
+   *
+   * @throws IOException naming the directory when it is not a directory, is a non-empty directory
+   *     without a {@code MEMOCACHE} marker, has a marker of a newer format, or cannot be created
+   */
+  static Layout open(Path root) throws IOException {
+    Path abs = root.toAbsolutePath().normalize();
+    boolean posix = abs.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Layout l = new Layout(abs, posix);
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw new IOException("cache directory " + abs + " exists and is not a directory");
+    }
+    if (!Files.exists(abs)) {
+      l.createDirectories(abs);
+    }
+    Path marker = abs.resolve(MARKER);
+    if (Files.exists(marker)) {
+      l.checkMarker(marker);
+    } else {
+      l.refuseForeignDirectory();
+      try {
+        l.writeAtomically(marker, ("MemoCache cache directory\nformat=" + FORMAT + "\n")
+            .getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IOException("cannot initialise cache directory " + abs + ": " + e.getMessage(), e);
+      }
+    }
+    for (Path d : new Path[] {l.entries, l.tmp, l.locks, l.index, l.partial}) {
+      try {
+        if (!Files.isDirectory(d)) {
+          l.createDirectory(d);
+        }
+      } catch (IOException e) {
+        // A read-only cache (shared, or on a read-only mount) still serves what it has.
+        if (!(e instanceof AccessDeniedException) && !Faults.isReadOnly(e)) {
+          throw e;
+        }
+      }
+    }
+    return l;
+  }
+
+  private void checkMarker(Path marker) throws IOException {
+    String text = Files.readString(marker, StandardCharsets.UTF_8);
+    int format = -1;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("format=")) {
+        try {
+          format = Integer.parseInt(line.substring("format=".length()).trim());
+        } catch (NumberFormatException e) {
+          format = -1;
+        }
+      }
+    }
+    if (format < 1) {
+      throw new IOException(marker + " is not a MemoCache marker (no format line)");
+    }
+    if (format > FORMAT) {
+      throw new IOException("cache directory " + root + " has format " + format
+          + ", written by a newer MemoCache; this version reads format " + FORMAT);
+    }
+  }
+
+  private void refuseForeignDirectory() throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(root)) {
+      for (Path p : s) {
+        String name = p.getFileName().toString();
+        if (!OWN_NAMES.contains(name) && !name.startsWith(MARKER + ".")) {
+          throw new IOException("cache directory " + root + " is not empty (it holds " + name
+              + ") and has no " + MARKER + " marker; point the cache at a new or empty directory");
+        }
+      }
+    }
+  }
+
+  boolean posix() {
+    return posix;
+  }
+
+  /** {@code entries/<m>}. */
+  Path methodDir(MethodId method) {
+    Path d = methodDirs.get(method);
+    if (d == null) {
+      d = entries.resolve(Hex.of(method.id()));
+      methodDirs.put(method, d);
+    }
+    return d;
+  }
+
+  /** {@code entries/<m>/<kk>/<key>.memo}. */
+  Path entryFile(CacheKey key) {
+    String hex = Hex.of(key.hi(), key.lo());
+    return methodDir(key.method()).resolve(hex.substring(0, 2) + "/" + hex + ENTRY_SUFFIX);
+  }
+
+  /** {@code entries/<m>/<kk>/<key>.memo} from the parts stored in the index. */
+  Path entryFile(long methodHash, long hi, long lo) {
+    String hex = Hex.of(hi, lo);
+    return entries.resolve(Hex.of(methodHash) + "/" + hex.substring(0, 2) + "/" + hex + ENTRY_SUFFIX);
+  }
+
+  /** {@code locks/<kk>/<key>.lock}. */
+  Path lockFile(CacheKey key) {
+    String hex = Hex.of(key.hi(), key.lo());
+    return locks.resolve(hex.substring(0, 2) + "/" + hex + LOCK_SUFFIX);
+  }
+
+  /** A fresh {@code tmp/<m>-<key>.<proc>.<n>.tmp} for this process. */
+  Path tmpFile(CacheKey key) {
+    return tmp.resolve(Hex.of(key.method().id()) + "-" + Hex.of(key.hi(), key.lo()) + "."
+        + ProcessIdentity.CURRENT.token() + "." + tmpSeq.incrementAndGet() + TMP_SUFFIX);
+  }
+
+  /** The writer token of a tmp file name, or {@code null} when the name is not one of ours. */
+  static @Nullable String tmpToken(String fileName) {
+    if (!fileName.endsWith(TMP_SUFFIX)) {
+      return null;
+    }
+    String[] p = fileName.substring(0, fileName.length() - TMP_SUFFIX.length()).split("\\.");
+    return p.length == 3 ? p[1] : null;
+  }
+
+  /**
+   * Makes sure the directory for {@code entry} exists, and that its method directory has a
+   * {@code METHOD} file naming the method. Never creates the root or {@code entries/}: if those are
+   * gone the cache was deleted, and writing fails.
+   */
+  void prepareEntryDir(CacheKey key, Path entry) throws IOException {
+    Path kk = entry.getParent();
+    if (Files.isDirectory(kk)) {
+      return;
+    }
+    Path m = kk.getParent();
+    if (!Files.isDirectory(m)) {
+      if (!Files.isDirectory(entries)) {
+        throw new NoSuchFileException(entries.toString(), null, "the cache directory's entries/ is gone");
+      }
+      createDirectory(m);
+    }
+    if (methodFilesWritten.add(key.method()) && !Files.exists(m.resolve(METHOD_FILE))) {
+      MethodId id = key.method();
+      String text = "name=" + escape(id.name()) + "\ndescriptor=" + escape(id.descriptor()) + "\nversion="
+          + id.version() + "\nfingerprint=" + Hex.of(id.codeFingerprint()) + "\n";
+      writeAtomically(m.resolve(METHOD_FILE), text.getBytes(StandardCharsets.UTF_8));
+    }
+    createDirectory(kk);
+  }
+
+  /** Reads the method name from {@code entries/<m>/METHOD}, or {@code null} when it has none. */
+  static @Nullable String methodName(Path methodDir) {
+    try {
+      for (String line : Files.readAllLines(methodDir.resolve(METHOD_FILE), StandardCharsets.UTF_8)) {
+        if (line.startsWith("name=")) {
+          return unescape(line.substring(5));
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Makes the parent directory of a lock file. */
+  void prepareLockDir(Path lockFile) throws IOException {
+    Path dir = lockFile.getParent();
+    if (!Files.isDirectory(dir)) {
+      if (!Files.isDirectory(locks)) {
+        throw new NoSuchFileException(locks.toString(), null, "the cache directory's locks/ is gone");
+      }
+      createDirectory(dir);
+    }
+  }
+
+  /** Writes a small file via a tmp file and an atomic rename, owner-only. */
+  void writeAtomically(Path target, byte[] content) throws IOException {
+    Path t = target.resolveSibling(target.getFileName() + "." + ProcessIdentity.CURRENT.token() + "."
+        + tmpSeq.incrementAndGet() + TMP_SUFFIX);
+    try {
+      Files.write(t, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      if (posix) {
+        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-------"));
+      }
+      Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(t);
+    }
+  }
+
+  /** Creates one directory, owner-only; an existing one is fine. */
+  void createDirectory(Path dir) throws IOException {
+    try {
+      if (posix) {
+        Files.createDirectory(dir, ownerOnlyDir());
+      } else {
+        Files.createDirectory(dir);
+      }
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  private void createDirectories(Path dir) throws IOException {
+    Path parent = dir.getParent();
+    if (parent != null && !Files.exists(parent)) {
+      createDirectories(parent);
+    }
+    createDirectory(dir);
+  }
+
+  /** File attributes for files the tier creates. */
+  FileAttribute<?>[] ownerOnlyFile() {
+    if (!posix) {
+      return new FileAttribute<?>[0];
+    }
+    return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Set.of(
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))};
+  }
+
+  private static FileAttribute<Set<PosixFilePermission>> ownerOnlyDir() {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
+  private static String unescape(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(++i);
+        sb.append(n == 'n' ? '\n' : n);
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

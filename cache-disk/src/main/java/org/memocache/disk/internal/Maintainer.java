@@ -1,0 +1,464 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.memocache.MemoConfig;
+import org.memocache.disk.MaintenanceReport;
+
+/**
+ * The upkeep of a cache directory, done by one process at a time (the holder of
+ * {@code locks/maintenance.lock}; nobody ever waits for it): fold every process's journal into the
+ * MapDB index, rebuild or reconcile the index from entry headers, evict by age, count and size
+ * (least recently accessed first), delete tmp files of dead writers and lock files of dead holders.
+ *
+ * <p>Readers and writers never wait for maintenance: eviction unlinks files, and a reader that has
+ * an entry open keeps reading it.
+ */
+public final class Maintainer {
+  private static final Logger LOG = System.getLogger("org.memocache.disk");
+  /** How often a healthy index is reconciled with a full header scan. */
+  static final Duration FULL_SCAN_EVERY = Duration.ofHours(1);
+  /** Age after which files of writers on other hosts (whose liveness we cannot check) count as stale. */
+  static final Duration FOREIGN_STALE = Duration.ofHours(1);
+
+  private final Layout layout;
+  private final LockFiles locks;
+  private final Journal journal;
+  private final MemoConfig config;
+  private final Counts counts;
+  private final Faults faults;
+  private final Clock clock;
+
+  Maintainer(Layout layout, LockFiles locks, Journal journal, MemoConfig config, Counts counts, Faults faults) {
+    this.layout = layout;
+    this.locks = locks;
+    this.journal = journal;
+    this.config = config;
+    this.counts = counts;
+    this.faults = faults;
+    this.clock = config.clock();
+  }
+
+  /**
+   * Runs maintenance if this caller can become the maintainer within {@code wait}.
+   *
+   * @throws IOException when the directory cannot be maintained (for example it is read-only)
+   */
+  MaintenanceReport run(Duration wait) throws IOException {
+    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "maintenance", wait, false);
+    if (lock.isEmpty()) {
+      return MaintenanceReport.skipped();
+    }
+    long t0 = System.nanoTime();
+    LockFiles.Held held = lock.get();
+    try {
+      journal.flush();
+      Run run = new Run();
+      Index index = openOrRebuild(run);
+      try {
+        run.rebuilt |= index.fresh();
+        run.fullScan = index.fresh() || clock.millis() - index.lastFullScan() > FULL_SCAN_EVERY.toMillis();
+        fold(index, run);
+        if (run.fullScan) {
+          reconcile(index, run);
+        }
+        evict(index, run);
+        removeOrphans(run);
+        removeStaleLocks(run);
+        for (Map.Entry<byte[], byte[]> e : index.entries()) {
+          run.entries++;
+          run.bytes += IndexRecord.decode(e.getValue()).size();
+        }
+        index.commit();
+      } finally {
+        index.close();
+      }
+      MaintenanceReport r = new MaintenanceReport(true, run.entries, run.bytes, run.records, run.evicted,
+          run.evictedBytes, run.orphans, run.staleLocks, run.corrupt, run.rebuilt, run.fullScan,
+          Duration.ofNanos(System.nanoTime() - t0));
+      LOG.log(Level.DEBUG, () -> "MemoCache maintenance of " + layout.root + ": " + r);
+      return r;
+    } finally {
+      held.close();
+    }
+  }
+
+  /**
+   * The index records of the given keys (index keys as from {@link IndexRecord#key}), after folding
+   * the journals; empty when another process is maintaining right now.
+   */
+  Optional<Map<ByteKey, IndexRecord>> lookup(List<ByteKey> keys) throws IOException {
+    Optional<LockFiles.Held> lock = locks.tryAcquire(layout.maintenanceLock, "listing", false);
+    if (lock.isEmpty()) {
+      return Optional.empty();
+    }
+    LockFiles.Held held = lock.get();
+    try {
+      journal.flush();
+      Run run = new Run();
+      Index index = openOrRebuild(run);
+      try {
+        if (index.fresh()) {
+          reconcile(index, run);
+        }
+        fold(index, run);
+        Map<ByteKey, IndexRecord> out = new HashMap<>();
+        for (ByteKey k : keys) {
+          IndexRecord r = index.get(k.bytes());
+          if (r != null) {
+            out.put(k, r);
+          }
+        }
+        index.commit();
+        return Optional.of(out);
+      } finally {
+        index.close();
+      }
+    } finally {
+      held.close();
+    }
+  }
+
+  /** An index key usable in hash maps. */
+  record ByteKey(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByteKey k && Arrays.equals(bytes, k.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      long[] p = IndexRecord.parts(bytes);
+      return Hex.of(p[0]) + "/" + Hex.of(p[1], p[2]);
+    }
+  }
+
+  /** Counts of one run. */
+  private static final class Run {
+    long entries;
+    long bytes;
+    long records;
+    long evicted;
+    long evictedBytes;
+    long orphans;
+    long staleLocks;
+    long corrupt;
+    boolean rebuilt;
+    boolean fullScan;
+  }
+
+  private Index openOrRebuild(Run run) throws IOException {
+    if (!Files.isDirectory(layout.index)) {
+      layout.createDirectory(layout.index);
+    }
+    try {
+      return Index.open(layout.index);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, () -> "MemoCache: the index of " + layout.root + " is damaged (" + e.getMessage()
+          + "); rebuilding it from the entry headers");
+      Index.delete(layout.index);
+      run.rebuilt = true;
+      return Index.open(layout.index);
+    }
+  }
+
+  // ---- journals ----
+
+  private void fold(Index index, Run run) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Map<String, Integer> lastSeq = new HashMap<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.index, Journal.PREFIX + "*" + Journal.SUFFIX)) {
+      for (Path p : s) {
+        String[] parts = Journal.parseName(p.getFileName().toString());
+        if (parts != null) {
+          files.add(p);
+          lastSeq.merge(parts[0] + "-" + parts[1], Integer.parseInt(parts[2]), Math::max);
+        }
+      }
+    }
+    String own = journal.currentName();
+    List<JournalRecord> records = new ArrayList<>();
+    Set<String> present = new HashSet<>();
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      present.add(name);
+      String[] parts = Journal.parseName(name);
+      long offset = index.journalOffset(name);
+      long consumed;
+      long size;
+      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        size = ch.size();
+        if (size < offset) {
+          offset = 0; // a different file under the same name: read it all
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, Integer.MAX_VALUE - 16));
+        while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
+          // read until full
+        }
+        buf.flip();
+        consumed = JournalRecord.decode(buf, records);
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      boolean superseded = Integer.parseInt(parts[2]) < lastSeq.get(parts[0] + "-" + parts[1]);
+      boolean finished = !name.equals(own) && (superseded || !writerAlive(parts[0], p));
+      if (finished) {
+        Files.deleteIfExists(p);
+        index.forgetJournal(name);
+        present.remove(name);
+      } else {
+        index.journalOffset(name, offset + consumed);
+      }
+    }
+    for (String name : new ArrayList<String>(toList(index.journalNames()))) {
+      if (!present.contains(name)) {
+        index.forgetJournal(name);
+      }
+    }
+    run.records += records.size();
+    apply(index, records, run);
+  }
+
+  private static List<String> toList(Iterable<String> it) {
+    List<String> l = new ArrayList<>();
+    it.forEach(l::add);
+    return l;
+  }
+
+  private boolean writerAlive(String token, Path file) {
+    Optional<ProcessIdentity> id = ProcessIdentity.parse(token);
+    if (id.isEmpty()) {
+      return !olderThan(file, FOREIGN_STALE);
+    }
+    if (id.get().sameHost()) {
+      return id.get().alive();
+    }
+    return !olderThan(file, FOREIGN_STALE);
+  }
+
+  private static boolean olderThan(Path file, Duration age) {
+    try {
+      return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > age.toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Applies folded records. Journals of different processes have no common order, so puts and
+   * removes only say which keys changed: the file system says what is true now.
+   */
+  private void apply(Index index, List<JournalRecord> records, Run run) {
+    Map<ByteKey, JournalRecord> touched = new LinkedHashMap<>();
+    for (JournalRecord r : records) {
+      if (!(r instanceof JournalRecord.Access)) {
+        touched.put(new ByteKey(IndexRecord.key(r.methodHash(), r.hi(), r.lo())), r);
+      }
+    }
+    for (Map.Entry<ByteKey, JournalRecord> e : touched.entrySet()) {
+      JournalRecord r = e.getValue();
+      Path file = layout.entryFile(r.methodHash(), r.hi(), r.lo());
+      IndexRecord old = index.get(e.getKey().bytes());
+      try {
+        long size = Files.size(file);
+        EntryHeader h = EntryReader.readHeader(file);
+        IndexRecord now = IndexRecord.of(h, size);
+        index.put(e.getKey().bytes(), old == null ? now : old.replacedBy(now));
+      } catch (NoSuchFileException ex) {
+        index.remove(e.getKey().bytes());
+      } catch (IOException ex) {
+        // Damaged header: the next read deletes it; the index forgets it now.
+        index.remove(e.getKey().bytes());
+      }
+    }
+    for (JournalRecord r : records) {
+      if (r instanceof JournalRecord.Access a) {
+        byte[] key = IndexRecord.key(a.methodHash(), a.hi(), a.lo());
+        IndexRecord old = index.get(key);
+        if (old != null) {
+          index.put(key, old.accessed(a.timeMillis(), a.count()));
+        }
+      }
+    }
+  }
+
+  // ---- full scan ----
+
+  private void reconcile(Index index, Run run) throws IOException {
+    Set<ByteKey> seen = new HashSet<>();
+    Scanner.scan(layout, null, new Scanner.Sink() {
+      @Override
+      public void found(Scanner.Found f) {
+        EntryHeader h = f.header();
+        ByteKey k = new ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo()));
+        seen.add(k);
+        IndexRecord now = IndexRecord.of(h, f.size());
+        IndexRecord old = index.get(k.bytes());
+        if (old == null) {
+          index.put(k.bytes(), now);
+        } else if (old.createdMillis() != now.createdMillis() || old.size() != now.size()) {
+          index.put(k.bytes(), old.replacedBy(now));
+        }
+      }
+
+      @Override
+      public void corrupt(Path file, IOException e) {
+        try {
+          if (Files.deleteIfExists(file)) {
+            run.corrupt++;
+            counts.corrupt.increment();
+          }
+        } catch (IOException ex) {
+          faults.other("scan", "deleting damaged entry " + file, ex);
+        }
+      }
+    });
+    List<byte[]> gone = new ArrayList<>();
+    for (Map.Entry<byte[], byte[]> e : index.entries()) {
+      if (!seen.contains(new ByteKey(e.getKey()))) {
+        gone.add(e.getKey());
+      }
+    }
+    for (byte[] k : gone) {
+      long[] p = IndexRecord.parts(k);
+      if (!Files.exists(layout.entryFile(p[0], p[1], p[2]))) {
+        index.remove(k);
+      }
+    }
+    index.lastFullScan(clock.millis());
+  }
+
+  // ---- eviction ----
+
+  private record Candidate(byte[] key, IndexRecord record) {}
+
+  private void evict(Index index, Run run) {
+    long now = clock.millis();
+    Duration expire = config.expireAfter();
+    List<Candidate> expired = new ArrayList<>();
+    List<Candidate> rest = new ArrayList<>();
+    long bytes = 0;
+    for (Map.Entry<byte[], byte[]> e : index.entries()) {
+      Candidate c = new Candidate(e.getKey(), IndexRecord.decode(e.getValue()));
+      if (expire != null && c.record.createdMillis() + expire.toMillis() <= now) {
+        expired.add(c);
+      } else {
+        rest.add(c);
+        bytes += c.record.size();
+      }
+    }
+    for (Candidate c : expired) {
+      delete(index, c.key, c.record, run);
+    }
+    long count = rest.size();
+    if (count <= config.maximumDiskEntries() && bytes <= config.maximumDiskBytes()) {
+      return;
+    }
+    rest.sort(Comparator.comparingLong((Candidate c) -> c.record.lastAccessMillis())
+        .thenComparingLong(c -> c.record.createdMillis()));
+    for (Candidate c : rest) {
+      if (count <= config.maximumDiskEntries() && bytes <= config.maximumDiskBytes()) {
+        break;
+      }
+      if (delete(index, c.key, c.record, run)) {
+        count--;
+        bytes -= c.record.size();
+      }
+    }
+  }
+
+  private boolean delete(Index index, byte[] key, IndexRecord r, Run run) {
+    long[] p = IndexRecord.parts(key);
+    try {
+      Files.deleteIfExists(layout.entryFile(p[0], p[1], p[2]));
+    } catch (IOException e) {
+      faults.other("evict", "evicting an entry", e);
+      return false;
+    }
+    index.remove(key);
+    run.evicted++;
+    run.evictedBytes += r.size();
+    counts.evictions.increment();
+    return true;
+  }
+
+  // ---- orphans ----
+
+  private void removeOrphans(Run run) throws IOException {
+    if (!Files.isDirectory(layout.tmp)) {
+      return;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
+      for (Path f : s) {
+        if (EntryWriter.IN_FLIGHT.contains(f)) {
+          continue;
+        }
+        String token = Layout.tmpToken(f.getFileName().toString());
+        Optional<ProcessIdentity> writer = token == null ? Optional.empty() : ProcessIdentity.parse(token);
+        boolean orphan;
+        if (writer.isEmpty()) {
+          orphan = olderThan(f, FOREIGN_STALE);
+        } else if (writer.get().token().equals(ProcessIdentity.CURRENT.token())) {
+          orphan = true; // ours, and not being written: left by a failed delete
+        } else if (writer.get().sameHost()) {
+          orphan = !writer.get().alive();
+        } else {
+          orphan = olderThan(f, FOREIGN_STALE);
+        }
+        if (orphan && Files.deleteIfExists(f)) {
+          run.orphans++;
+        }
+      }
+    }
+  }
+
+  private void removeStaleLocks(Run run) throws IOException {
+    if (!Files.isDirectory(layout.locks)) {
+      return;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layout.locks)) {
+      for (Path d : dirs) {
+        if (!Files.isDirectory(d)) {
+          continue;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(d, "*" + Layout.LOCK_SUFFIX)) {
+          for (Path f : s) {
+            if (LockFiles.inUseHere(f)) {
+              continue;
+            }
+            Optional<LockFiles.Held> h = locks.tryAcquire(f, "maintenance", true);
+            if (h.isPresent()) {
+              h.get().close();
+              run.staleLocks++;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.memocache.disk.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Walks {@code entries/<m>/<kk>/*.memo} reading only headers (4 KiB per entry): the truth the index
+ * is rebuilt and reconciled from, and the source of listings.
+ */
+final class Scanner {
+  private Scanner() {}
+
+  /** One entry found. */
+  record Found(Path file, EntryHeader header, long size) {}
+
+  /** Receives what the walk finds. */
+  interface Sink {
+    void found(Found f);
+
+    /** A file whose header fails its checks. */
+    void corrupt(Path file, IOException e);
+  }
+
+  /**
+   * Scans all entries, or only those of methods named {@code methodName} (matched by the
+   * {@code METHOD} file, or by the header when a method directory has none).
+   */
+  static void scan(Layout layout, @Nullable String methodName, Sink sink) throws IOException {
+    if (!Files.isDirectory(layout.entries)) {
+      return;
+    }
+    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+      for (Path m : methods) {
+        if (!Files.isDirectory(m)) {
+          continue;
+        }
+        String known = Layout.methodName(m);
+        if (methodName != null && known != null && !known.equals(methodName)) {
+          continue;
+        }
+        try (DirectoryStream<Path> kks = Files.newDirectoryStream(m)) {
+          for (Path kk : kks) {
+            if (Files.isDirectory(kk)) {
+              scanDir(kk, methodName, sink);
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // Cleared concurrently.
+        }
+      }
+    }
+  }
+
+  private static void scanDir(Path kk, @Nullable String methodName, Sink sink) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
+      for (Path f : files) {
+        EntryHeader h;
+        long size;
+        try {
+          size = Files.size(f);
+          h = EntryReader.readHeader(f);
+        } catch (NoSuchFileException e) {
+          continue; // evicted or replaced while we walked
+        } catch (IOException e) {
+          sink.corrupt(f, e);
+          continue;
+        }
+        if (methodName == null || h.methodName().equals(methodName)) {
+          sink.found(new Found(f, h, size));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // Directory removed while we walked.
+    }
+  }
+}

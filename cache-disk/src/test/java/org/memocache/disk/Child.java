@@ -1,0 +1,107 @@
+package org.memocache.disk;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM running {@link ChildMain} on the test class path, with its output lines collected. */
+final class Child implements AutoCloseable {
+  final Process process;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> all = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private Child(Process p, Path log) {
+    this.process = p;
+    this.reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          all.add(line);
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // process killed
+      }
+    }, "child-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code ChildMain <args>}; stderr goes to {@code log}. */
+  static Child start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xshare:auto");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ChildMain.class.getName());
+    cmd.addAll(List.of(args));
+    java.nio.file.Files.createDirectories(log.getParent());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new Child(pb.start(), log);
+  }
+
+  /** Waits for a line starting with {@code prefix}; returns it. */
+  String await(String prefix, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      String l = lines.poll(Math.max(1, left), TimeUnit.MILLISECONDS);
+      if (l != null && l.startsWith(prefix)) {
+        return l;
+      }
+      if (l == null && System.currentTimeMillis() >= deadline) {
+        throw new AssertionError("child did not print '" + prefix + "' within " + timeoutMillis + " ms; output: " + all
+            + (process.isAlive() ? "" : ", exit " + process.exitValue()));
+      }
+    }
+  }
+
+  /** Waits for the process to exit and returns its exit code. */
+  int waitFor(long timeoutMillis) throws InterruptedException {
+    if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("child did not finish within " + timeoutMillis + " ms; output: " + all);
+    }
+    reader.join(5000);
+    return process.exitValue();
+  }
+
+  /** Every line printed so far. */
+  List<String> output() {
+    return List.copyOf(all);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    reader.join(5000);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
