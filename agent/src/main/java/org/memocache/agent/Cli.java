@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         "MemoCache: a memoizing computation cache for the JVM.",
         "",
         "As an agent: java -javaagent:memocache-agent.jar=methods=com.acme.Fit#fit,dir=/data/cache -jar job.jar",
-        "Agent options: methods=, dir=, config=, memory=, disk=, stateless=, allow=, fingerprint=, verbose"})
+        "Agent options: methods=, dir=, config=, memory=, disk=, stateless=, allow=, fingerprint=, verbose,",
+        "weavecache= (docs/agent.md)"})
 public final class Cli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
