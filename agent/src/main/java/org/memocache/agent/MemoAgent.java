@@ -61,8 +61,8 @@ public final class MemoAgent {
   }
 
   /**
-   * Builds and installs the Memo, once, before the first woven class runs: a job that never loads a
-   * memoized class never opens the cache.
+   * Builds and installs the Memo, once, before the first class with memoized code runs (woven by
+   * the agent or at build time): a job that never loads one never opens the cache.
    */
   private static void installMemo(AgentOptions options) {
     if (MEMO_INSTALLED.get()) {

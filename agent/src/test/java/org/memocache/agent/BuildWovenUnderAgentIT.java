@@ -47,5 +47,7 @@ class BuildWovenUnderAgentIT {
     assertEquals(1, r.errLines("COMPUTE twice 21"), r::toString);
     assertEquals(1, r.errLines("bw.Main was woven at build time; leaving it as is"), r::toString);
     assertEquals(0, r.errLines("memoizing bw.Main#twice"), r::toString);
+    // The build-woven code used the agent's Memo (dir=), not the default one.
+    assertEquals(1, r.errLines("opened Memo[" + dir.resolve("cache") + "]"), r::toString);
   }
 }

@@ -24,18 +24,18 @@ public final class AgentInstaller {
    * Installs the agent.
    *
    * @param agentLocation the agent jar's code source location, whose classes are never woven
-   * @param beforeFirstWeave run before the first woven class reaches the JVM (installs the Memo)
+   * @param beforeMemoizedCode run before a class with memoized code reaches the JVM (installs the Memo)
    * @param attached whether the JVM was already running (agentmain): loaded classes are woven too
    */
   public static void install(AgentOptions options, Instrumentation instrumentation, @Nullable String agentLocation,
-      Runnable beforeFirstWeave, boolean attached) {
+      Runnable beforeMemoizedCode, boolean attached) {
     AgentLog log = new AgentLog(options.verbose());
     Selection selection = new Selection(options.methods());
     LoaderChecks loaders = new LoaderChecks(log, agentLocation);
     String build = build(agentLocation);
     WeaveCache cache = options.weaveCache() == null || build == null ? null
         : WeaveCache.open(options.weaveCache(), build, log);
-    LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, loaders, cache, beforeFirstWeave,
+    LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, loaders, cache, beforeMemoizedCode,
         () -> ByteBuddyWeaver.create(options, selection, log, loaders));
     instrumentation.addTransformer(weaver, true);
     if (attached) {

@@ -22,7 +22,8 @@ import org.memocache.agent.MethodSelector;
  * this class was woven before (no Byte Buddy at all), otherwise with Byte Buddy (an
  * {@code AgentBuilder} transformer with {@code disableClassFormatChanges()}, created on first need),
  * storing the result for the next start. The Memo is built and installed just before the first
- * woven class is handed to the JVM, so a job that loads no memoized class pays for none of it.
+ * class with memoized code (woven here or at build time) is handed to the JVM, so a job that loads
+ * no memoized class pays for none of it.
  */
 public final class LoadTimeWeaver implements ClassFileTransformer {
   private static final byte[] MEMOIZE = ("L" + Weaving.MEMOIZE.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
@@ -36,17 +37,18 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
   private final AgentLog log;
   private final LoaderChecks loaders;
   private final @Nullable WeaveCache cache;
-  private final Runnable beforeFirstWeave;
+  private final Runnable beforeMemoizedCode;
   private final Supplier<ClassFileTransformer> byteBuddy;
   private volatile @Nullable ClassFileTransformer weaver;
   private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
 
   /**
-   * @param beforeFirstWeave run (once, by the caller's contract) before a woven class is returned
+   * @param beforeMemoizedCode run (idempotent) before a class with memoized code reaches the JVM:
+   *     one this agent wove, or one the build plugin wove
    * @param byteBuddy makes the Byte Buddy transformer, on the first cache miss
    */
   LoadTimeWeaver(AgentOptions options, Selection selection, AgentLog log, LoaderChecks loaders,
-      @Nullable WeaveCache cache, Runnable beforeFirstWeave, Supplier<ClassFileTransformer> byteBuddy) {
+      @Nullable WeaveCache cache, Runnable beforeMemoizedCode, Supplier<ClassFileTransformer> byteBuddy) {
     this.options = options;
     this.selection = selection;
     for (MethodSelector s : options.methods()) {
@@ -55,7 +57,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
     this.log = log;
     this.loaders = loaders;
     this.cache = cache;
-    this.beforeFirstWeave = beforeFirstWeave;
+    this.beforeMemoizedCode = beforeMemoizedCode;
     this.byteBuddy = byteBuddy;
   }
 
@@ -68,6 +70,8 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
     String binaryName = className.replace('/', '.');
     if (contains(classFile, WOVEN)) {
       log.info(() -> "MemoCache agent: " + binaryName + " was woven at build time; leaving it as is");
+      // Its woven code calls MemoRuntime too: it must find the agent's Memo, not the default one.
+      beforeMemoizedCode.run();
       return null;
     }
     if (loaders.isAgentCode(domain)) {
@@ -89,7 +93,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
         }
       }
       if (record.bytes() != null) {
-        beforeFirstWeave.run();
+        beforeMemoizedCode.run();
       }
       return record.bytes();
     } catch (Throwable t) {
