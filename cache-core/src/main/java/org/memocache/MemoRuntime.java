@@ -76,7 +76,9 @@ public final class MemoRuntime {
     try {
       return memo.engine().begin(spec, self, args);
     } catch (MemoKeyException e) {
-      Warnings.once("key:" + spec.id().name() + ":" + e.getMessage(), () -> "MemoCache: not memoizing this call of "
+      // One warning per method: the message names each lambda's generated class, which differs
+      // per call site, and a job passing lambdas in a loop must not log once per site.
+      Warnings.once("key:" + spec.id().name() + spec.id().descriptor(), () -> "MemoCache: not memoizing this call of "
           + spec.id() + ", which is computed normally: " + e.getMessage()
           + (self != null && e.getMessage().contains("receiver") ? ". If the receiver's state does not"
           + " change the result, declare the class stateless (@Memoize(stateless = true), or the agent"

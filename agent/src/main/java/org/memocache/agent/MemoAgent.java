@@ -1,0 +1,108 @@
+package org.memocache.agent;
+
+import java.lang.System.Logger.Level;
+import java.lang.instrument.Instrumentation;
+import java.security.CodeSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.memocache.Memo;
+import org.memocache.MemoRuntime;
+import org.memocache.agent.internal.AgentInstaller;
+import org.memocache.agent.internal.AgentLog;
+
+/**
+ * The Java agent: memoizes {@code @Memoize} methods, and the methods named by the {@code methods=}
+ * option, of every class the job loads, without recompiling anything.
+ *
+ * <pre>
+ * java -javaagent:memocache-agent.jar=methods=com.acme.Fit#fit,dir=/data/cache -jar job.jar
+ * </pre>
+ *
+ * <p>See {@link AgentOptions} for the options. A bad option stops the JVM at start-up with a message
+ * naming it; a cache directory that cannot be opened only degrades the cache to memory (with a
+ * warning), and the job runs either way.
+ */
+public final class MemoAgent {
+  private static final System.Logger LOG = System.getLogger("org.memocache.agent");
+  private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+  private static final AtomicBoolean MEMO_INSTALLED = new AtomicBoolean();
+
+  private MemoAgent() {}
+
+  /** Entry point of {@code -javaagent}. */
+  public static void premain(@Nullable String agentArgs, Instrumentation instrumentation) {
+    install(agentArgs, instrumentation, false);
+  }
+
+  /** Entry point when attached to a running JVM; classes already loaded are woven too. */
+  public static void agentmain(@Nullable String agentArgs, Instrumentation instrumentation) {
+    install(agentArgs, instrumentation, true);
+  }
+
+  private static void install(@Nullable String agentArgs, Instrumentation instrumentation, boolean attached) {
+    long start = System.nanoTime();
+    AgentOptions options;
+    try {
+      options = AgentOptions.parse(agentArgs);
+    } catch (IllegalArgumentException e) {
+      AgentLog.error(e.getMessage());
+      throw e;
+    }
+    if (!INSTALLED.compareAndSet(false, true)) {
+      LOG.log(Level.WARNING, "MemoCache agent is already installed in this JVM; ignoring the second"
+          + " installation (options: " + options + ")");
+      return;
+    }
+    AgentInstaller.install(options, instrumentation, location(), () -> installMemo(options), attached);
+    if (options.verbose()) {
+      LOG.log(Level.INFO, "MemoCache agent installed in " + (System.nanoTime() - start) / 1_000_000
+          + " ms" + (options.toString().isEmpty() ? "" : " with options " + options));
+    }
+  }
+
+  /**
+   * Builds and installs the Memo, once, before the first class with memoized code runs (woven by
+   * the agent or at build time): a job that never loads one never opens the cache.
+   */
+  private static void installMemo(AgentOptions options) {
+    if (MEMO_INSTALLED.get()) {
+      return;
+    }
+    synchronized (MEMO_INSTALLED) {
+      if (MEMO_INSTALLED.get()) {
+        return;
+      }
+      long start = System.nanoTime();
+      Memo memo = open(options);
+      MemoRuntime.install(memo);
+      Runtime.getRuntime().addShutdownHook(new Thread(memo::close, "memocache-agent-shutdown"));
+      MEMO_INSTALLED.set(true);
+      if (options.verbose()) {
+        LOG.log(Level.INFO, "MemoCache agent: opened " + memo + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      }
+    }
+  }
+
+  /** The configured Memo; a cache that cannot be opened degrades to memory, the job still runs. */
+  private static Memo open(AgentOptions options) {
+    try {
+      return options.applyTo(Memo.builder()).build();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "MemoCache agent: cannot open the cache (" + e.getMessage()
+          + "); memoizing in memory only for this run", e);
+      Memo.Builder b = Memo.builder().memoryOnly().codeFingerprint(options.fingerprint());
+      if (options.maximumMemoryBytes() >= 0) {
+        b.maximumMemoryBytes(options.maximumMemoryBytes());
+      }
+      if (!options.allowedPackages().isEmpty()) {
+        b.allowPackages(options.allowedPackages().toArray(String[]::new));
+      }
+      return b.build();
+    }
+  }
+
+  private static @Nullable String location() {
+    CodeSource source = MemoAgent.class.getProtectionDomain().getCodeSource();
+    return source == null || source.getLocation() == null ? null : source.getLocation().toExternalForm();
+  }
+}

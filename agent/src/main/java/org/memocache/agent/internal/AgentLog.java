@@ -1,0 +1,51 @@
+package org.memocache.agent.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The agent's log ({@code System.Logger} "org.memocache.agent"): warnings once per topic, so a
+ * class loader loading a thousand classes it cannot weave says so once; and what was woven, at INFO
+ * with the {@code verbose} option and at DEBUG without it.
+ */
+public final class AgentLog {
+  private static final Logger LOG = System.getLogger("org.memocache.agent");
+  private static final int MAX_TOPICS = 10_000;
+  private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
+  private final boolean verbose;
+
+  public AgentLog(boolean verbose) {
+    this.verbose = verbose;
+  }
+
+  /** Logs a warning the first time {@code topic} is seen. */
+  public void warnOnce(String topic, Supplier<String> message) {
+    if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
+      LOG.log(Level.WARNING, message.get());
+    }
+  }
+
+  /** Logs a warning with its cause the first time {@code topic} is seen. */
+  public void warnOnce(String topic, Supplier<String> message, Throwable cause) {
+    if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
+      LOG.log(Level.WARNING, message.get(), cause);
+    }
+  }
+
+  /** What the agent did: INFO when verbose, DEBUG otherwise. */
+  public void info(Supplier<String> message) {
+    Level level = verbose ? Level.INFO : Level.DEBUG;
+    if (LOG.isLoggable(level)) {
+      LOG.log(level, message.get());
+    }
+  }
+
+  /** A configuration or start-up failure. */
+  public static void error(String message) {
+    LOG.log(Level.ERROR, message);
+  }
+}

@@ -1,0 +1,45 @@
+package org.memocache.agent.internal;
+
+import java.lang.instrument.ClassFileTransformer;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+import org.jspecify.annotations.Nullable;
+import org.memocache.agent.AgentOptions;
+
+/**
+ * The Byte Buddy half of the agent: an {@code AgentBuilder} with {@code disableClassFormatChanges()}
+ * (the advice is inlined into existing methods and nothing is added, so loaded classes can be
+ * retransformed) and {@code RETRANSFORMATION}, used as a raw transformer behind the
+ * {@link LoadTimeWeaver}. In a class of its own so that loading the agent does not load Byte Buddy.
+ */
+final class ByteBuddyWeaver {
+  private ByteBuddyWeaver() {}
+
+  /** The transformer that weaves the classes the {@link LoadTimeWeaver} lets through. */
+  static ClassFileTransformer create(AgentOptions options, Selection selection, AgentLog log,
+      LoaderChecks loaders) {
+    Candidates candidates = new Candidates(selection, log, loaders);
+    return new AgentBuilder.Default(new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            // Advice rewrites declared methods only: no need to resolve the type hierarchy.
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(new AgentBuilder.Listener.Adapter() {
+          @Override
+          public void onError(String typeName, @Nullable ClassLoader classLoader,
+              @Nullable JavaModule module, boolean loaded, Throwable throwable) {
+            log.warnOnce("weave:" + typeName, () -> "MemoCache agent: could not weave " + typeName
+                + "; its methods are computed normally: " + throwable, throwable);
+          }
+        })
+        .ignore(candidates.ignored())
+        .type(candidates)
+        .transform(new AgentTransformer(options, selection, log))
+        .makeRaw();
+  }
+
+}

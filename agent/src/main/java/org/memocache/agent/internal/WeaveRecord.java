@@ -1,0 +1,71 @@
+package org.memocache.agent.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What weaving one class did besides producing bytes: the methods it declared to
+ * {@code MemoRuntime.define} (named by {@code methods=}, not annotated), and what it logged. Kept
+ * with the woven bytes in the {@link WeaveCache}, so a later JVM that takes the bytes from the cache
+ * repeats the declarations and the messages without weaving again.
+ *
+ * @param bytes the woven class file, or {@code null} when the class was left as it was
+ * @param defined the {@code name + descriptor} of each method to declare, in order
+ * @param infos messages logged at INFO (verbose) / DEBUG
+ * @param warnings warnings, each as {@code topic}, {@code message}, {@code topic}, ...
+ */
+public record WeaveRecord(byte @Nullable [] bytes, List<String> defined, List<String> infos, List<String> warnings) {
+
+  public WeaveRecord {
+    defined = List.copyOf(defined);
+    infos = List.copyOf(infos);
+    warnings = List.copyOf(warnings);
+  }
+
+  private static final ThreadLocal<@Nullable Builder> CURRENT = new ThreadLocal<>();
+
+  /** Collects what happens on this thread while a class is woven. */
+  public static final class Builder {
+    final List<String> defined = new ArrayList<>();
+    final List<String> infos = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    public WeaveRecord build(byte @Nullable [] bytes) {
+      return new WeaveRecord(bytes, defined, infos, warnings);
+    }
+  }
+
+  /** Starts recording on this thread; {@link #stop} ends it. */
+  static Builder start() {
+    Builder b = new Builder();
+    CURRENT.set(b);
+    return b;
+  }
+
+  static void stop() {
+    CURRENT.remove();
+  }
+
+  static void defined(String methodKey) {
+    Builder b = CURRENT.get();
+    if (b != null) {
+      b.defined.add(methodKey);
+    }
+  }
+
+  static void info(String message) {
+    Builder b = CURRENT.get();
+    if (b != null) {
+      b.infos.add(message);
+    }
+  }
+
+  static void warning(String topic, String message) {
+    Builder b = CURRENT.get();
+    if (b != null) {
+      b.warnings.add(topic);
+      b.warnings.add(message);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.memocache.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.memocache.MemoConfig;
+
+class AgentOptionsTest {
+
+  @Test
+  void parse_everyOption() {
+    AgentOptions o = AgentOptions.parse("methods=com.acme.Pipeline#clean;com.acme.Fit#*;"
+        + "com.acme.Io#load(java.nio.file.Path, int),dir=/data/cache,memory=512m,disk=50g,"
+        + "stateless=com.acme.Fit;com.acme.Svc,allow=com.acme.model,fingerprint=false,verbose");
+    assertEquals(List.of(MethodSelector.parse("com.acme.Pipeline#clean"), MethodSelector.parse("com.acme.Fit#*"),
+        new MethodSelector("com.acme.Io", "load", List.of("java.nio.file.Path", "int"))), o.methods());
+    assertEquals(Path.of("/data/cache"), o.directory());
+    assertEquals(512L << 20, o.maximumMemoryBytes());
+    assertEquals(50L << 30, o.maximumDiskBytes());
+    assertEquals(List.of("com.acme.Fit", "com.acme.Svc"), o.statelessClasses());
+    assertTrue(o.isStateless("com.acme.Svc"));
+    assertFalse(o.isStateless("com.acme.Pipeline"));
+    assertEquals(List.of("com.acme.model"), o.allowedPackages());
+    assertFalse(o.fingerprint());
+    assertTrue(o.verbose());
+  }
+
+  @Test
+  void parse_nothing_isDefaults() {
+    assertEquals(AgentOptions.defaults(), AgentOptions.parse(null));
+    assertEquals(AgentOptions.defaults(), AgentOptions.parse(""));
+    assertEquals(AgentOptions.defaults(), AgentOptions.parse(" , "));
+    assertEquals("", AgentOptions.defaults().toString());
+  }
+
+  @Test
+  void toString_parsesBackToEqualOptions() {
+    String text = "methods=a.B#c;a.B#d(int,double[][]);a.C#*,dir=/x/y,memory=1536k,disk=3g,"
+        + "stateless=a.B,allow=a;b.c,fingerprint=false,verbose";
+    AgentOptions o = AgentOptions.parse(text);
+    assertEquals(text, o.toString());
+    assertEquals(o, AgentOptions.parse(o.toString()));
+  }
+
+  @Test
+  void badValue_quotesKeyAndValue() {
+    assertMessage("MemoCache agent: invalid value for option 'memory': 'lots' is not a size such as 512m, 50g or 4096",
+        "memory=lots");
+    assertMessage("MemoCache agent: invalid value for option 'fingerprint': 'maybe' is not a boolean",
+        "fingerprint=maybe");
+    assertMessage("MemoCache agent: invalid value for option 'methods': 'com.acme.Fit' names no method: write"
+        + " com.acme.Fit#method, com.acme.Fit#method(int,long) or com.acme.Fit#*", "methods=com.acme.Fit");
+    assertMessage("MemoCache agent: invalid value for option 'stateless': 'com..Fit' is not a class or package"
+        + " name such as com.acme.Fit", "stateless=com..Fit");
+  }
+
+  @Test
+  void unknownKey_namesItAndTheKnownOnes() {
+    assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x'; the options are methods, dir,"
+        + " config, memory, disk, stateless, allow, fingerprint, verbose, weavecache", "directory=/x");
+  }
+
+  @Test
+  void builderRejection_namesTheOption() {
+    assertMessage("MemoCache agent: option disk=0: maximumDiskBytes must be positive, was 0", "disk=0");
+  }
+
+  @Test
+  void configFile_isOverriddenByTheCommandLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("memocache.properties");
+    Files.writeString(file, """
+        # the job's cache settings
+        methods = com.acme.Fit#fit
+        dir = /from/file
+        memory = 64m
+        verbose =
+        """);
+    AgentOptions o = AgentOptions.parse("config=" + file + ",dir=/from/command/line,methods=com.acme.Io#load");
+    assertEquals(Path.of("/from/command/line"), o.directory());
+    assertEquals(64L << 20, o.maximumMemoryBytes());
+    assertTrue(o.verbose());
+    assertEquals(List.of(MethodSelector.parse("com.acme.Fit#fit"), MethodSelector.parse("com.acme.Io#load")),
+        o.methods(), "methods accumulate");
+  }
+
+  @Test
+  void configFile_errorsSayTheyComeFromIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.properties");
+    Files.writeString(file, "disk=huge\n");
+    assertMessage("MemoCache agent: invalid value for option 'disk': 'huge' is not a size such as 512m, 50g or"
+        + " 4096 (in config file " + file + ")", "config=" + file);
+    assertMessage("MemoCache agent: cannot read config=" + dir.resolve("missing") + ": java.nio.file."
+        + "NoSuchFileException: " + dir.resolve("missing"), "config=" + dir.resolve("missing"));
+  }
+
+  @Test
+  void applyTo_configuresTheBuilder() {
+    MemoConfig c = AgentOptions.parse("memory=1m,fingerprint=false,allow=com.acme")
+        .applyTo(org.memocache.Memo.builder().memoryOnly()).build().config();
+    assertEquals(1L << 20, c.maximumMemoryBytes());
+    assertFalse(c.codeFingerprint());
+    assertEquals(List.of("com.acme"), c.allowedPackages());
+  }
+
+  @Test
+  void split_keepsParameterListsWhole() {
+    assertEquals(List.of("methods=a.B#c(int,long);a.B#d", "dir=/x"), AgentOptions.split("methods=a.B#c(int,long);a.B#d,dir=/x"));
+  }
+
+  private static void assertMessage(String expected, String args) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(args));
+    assertEquals(expected, e.getMessage());
+  }
+}

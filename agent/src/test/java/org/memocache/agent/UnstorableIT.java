@@ -1,0 +1,66 @@
+package org.memocache.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Results that cannot be stored on disk (a class outside the allow-list; an object holding a
+ * thread) are still returned on every call, with one clear warning naming the method and the class.
+ */
+class UnstorableIT {
+
+  static final Map<String, String> APP = Map.of(
+      "other/Handle.java", """
+          package other;
+          public class Handle {
+            public final String name;
+            public Handle(String name) { this.name = name; }
+            @Override public String toString() { return "Handle(" + name + ")"; }
+          }
+          """,
+      "app/Worker.java", """
+          package app;
+          public class Worker {
+            public final Thread thread = new Thread(() -> {}, "worker");
+            public final int id;
+            public Worker(int id) { this.id = id; }
+            @Override public String toString() { return "Worker(" + id + ")"; }
+          }
+          """,
+      "app/Main.java", """
+          package app;
+          import org.memocache.annotations.Memoize;
+          public class Main {
+            @Memoize static Object open(String name) { System.err.println("COMPUTE open"); return new other.Handle(name); }
+            @Memoize static Worker start(int id) { System.err.println("COMPUTE start"); return new Worker(id); }
+            public static void main(String[] args) {
+              for (int i = 0; i < 3; i++) System.out.println(open("db") + " " + start(4));
+            }
+          }
+          """);
+
+  @ParameterizedTest
+  @MethodSource("org.memocache.agent.Jvm#javas")
+  void resultIsReturnedEveryTimeWithOneWarning(String java) throws Exception {
+    Path dir = Jvm.testDir("UnstorableIT-" + (java.contains("25") ? "jdk25" : "jdk17"));
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off"));
+
+    for (int run = 0; run < 2; run++) {
+      Jvm.Result r = Jvm.run(java, agent, List.of(classes), "app.Main");
+      assertEquals(0, r.exitCode(), r::toString);
+      assertEquals(List.of("Handle(db) Worker(4)", "Handle(db) Worker(4)", "Handle(db) Worker(4)"), r.lines());
+      // Computed once per run (memory serves the repeats), again in the next run (never on disk).
+      assertEquals(1, r.errLines("COMPUTE open"), r::toString);
+      assertEquals(1, r.errLines("COMPUTE start"), r::toString);
+      assertEquals(1, r.warnings("app.Main#open", "other.Handle"), r::toString);
+      assertEquals(1, r.warnings("app.Main#start", "Worker"), r::toString);
+      assertEquals(2, r.warnings("MemoCache"), r::toString);
+    }
+  }
+}
