@@ -233,23 +233,39 @@ final class Engine {
       if (spec.memory()) {
         memory.put(detach(call.memoryKey), h);
       }
+      boolean stored = call.key != null;
       if (call.key != null) {
         for (Tier t : tiers) {
-          storeIn(t, call, value, Duration.ofNanos(nanos), created);
+          stored &= storeIn(t, call, value, Duration.ofNanos(nanos), created);
         }
       }
+      StoredProgress<?, ?> progress = call.progress;
+      if (progress != null) {
+        // Still holding the key's lock: no other process starts writing progress meanwhile.
+        progress.finish(stored);
+      }
     } finally {
+      unbindProgress(call);
       finishFlight(call, h);
     }
   }
 
-  /** The computation threw: nothing is cached; waiters retry. */
+  /** The computation threw: nothing is cached; waiters retry. Recorded progress is kept for a resume. */
   void fail(Pending call, Throwable thrown) {
     loadFailures.increment();
+    unbindProgress(call);
     abandon(call);
   }
 
-  private void storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
+  private static void unbindProgress(Pending call) {
+    InjectedProgress<?, ?> slot = call.slot;
+    if (slot != null) {
+      call.slot = null;
+      slot.unbind();
+    }
+  }
+
+  private boolean storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
     boolean ok;
     try {
       ok = t.put(call.key, value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
@@ -264,6 +280,7 @@ final class Engine {
       // warning here would only repeat it.
       storeFailures.increment();
     }
+    return ok;
   }
 
   private void finishFlight(Pending call, Held h) {
@@ -422,6 +439,143 @@ final class Engine {
     return new ArrayList<>(byKey.values());
   }
 
+  // ---- progressive computations ----
+
+  /**
+   * A whole progressive call: begin; on a miss, compute with the call's recorded progress (resumed
+   * from storage when an earlier run left some), then complete, which deletes the progress once the
+   * result is stored.
+   */
+  <S, C, R> @Nullable Object progressive(MethodSpec spec, @Nullable Object[] args, Progressive<S, C, R> body) {
+    MemoRuntime.Call started = begin(spec, null, args);
+    if (!(started instanceof Pending call)) {
+      return started.value();
+    }
+    Object value;
+    try {
+      value = body.compute(progressFor(call));
+    } catch (Throwable t) {
+      fail(call, t);
+      throw t;
+    }
+    complete(call, value);
+    return value;
+  }
+
+  /**
+   * The progress of a call that is about to compute: stored in the first tier with partial storage
+   * when this process holds the key's lock there, in memory otherwise.
+   */
+  <S, C> StoredProgress<S, C> progressFor(Pending call) {
+    Tier.PartialWriter writer = null;
+    String describe = call.spec.describe(call.summary);
+    if (call.key != null && call.lock != null) {
+      for (Tier t : tiers) {
+        Optional<Tier.Partials> partials = t.partials();
+        if (partials.isPresent()) {
+          try {
+            writer = partials.get().open(call.key, call.summary, call.spec.classes()).orElse(null);
+          } catch (RuntimeException e) {
+            Warnings.once("partial-open:" + t.name(), () -> "MemoCache: the " + t.name() + " tier cannot record the"
+                + " progress of " + describe + " (" + where + "); it is kept in memory", e);
+          }
+          break;
+        }
+      }
+    } else if (call.key != null && locks != null) {
+      Warnings.once("progress-unlocked:" + call.spec.id().name(), () -> "MemoCache: computing " + describe
+          + " without its key lock (another process is computing it, or the lock could not be taken):"
+          + " its progress is kept in memory and not resumed");
+    }
+    StoredProgress<S, C> p = new StoredProgress<>(writer, describe);
+    call.progress = p;
+    return p;
+  }
+
+  /** Binds the injected progress parameter of a woven call that is about to compute. */
+  void bindProgress(Pending call, @Nullable Object[] args) {
+    int i = call.spec.progressParameter();
+    if (i >= 0 && i < args.length && args[i] instanceof InjectedProgress<?, ?> slot) {
+      slot.bind(progressFor(call));
+      call.slot = slot;
+    }
+  }
+
+  /** The recorded progress of a call, read without computing. */
+  Optional<PartialResult<?, ?>> partial(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if (!spec.lowerTiers()) {
+      return Optional.empty();
+    }
+    CacheKey key = hash(spec, self, args);
+    String describe = spec.describe(ArgsSummary.of(spec.parameterNames(), args));
+    for (Tier t : tiers) {
+      Optional<Tier.Partials> partials = t.partials();
+      if (partials.isPresent()) {
+        return partials.get().read(key, spec.classes()).map(r -> new PartialResult<>(r, describe));
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- in-place access ----
+
+  /** A view of the stored array result of this call, from the first tier that has and can map it. */
+  Optional<ArrayView> view(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if (!spec.lowerTiers()) {
+      return Optional.empty();
+    }
+    CacheKey key = hash(spec, self, args);
+    return view(key, spec, spec.describe(ArgsSummary.of(spec.parameterNames(), args)));
+  }
+
+  /** A view of the stored array result under {@code key}. */
+  Optional<ArrayView> view(CacheKey key, @Nullable MethodSpec spec, String describe) {
+    for (Tier t : tiers) {
+      Optional<Tier.Mapped> mapped = t.map(key);
+      if (mapped.isPresent()) {
+        Tier.Mapped m = mapped.get();
+        if (spec != null && expired(spec, m.info().created())) {
+          return Optional.empty();
+        }
+        return Optional.of(AbstractArrayView.open(m, describe));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The full key of the entry stored under {@code keyHex}, from the first tier that has it. */
+  Optional<CacheKey> findKey(String keyHex) {
+    for (Tier t : tiers) {
+      Optional<CacheKey> k = t.findKey(keyHex);
+      if (k.isPresent()) {
+        return k;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The stored result under {@code key}, decoded with {@code classes}; never computes. */
+  Optional<CachedResult<?>> lookupKey(CacheKey key, ClassFilter classes) {
+    for (Tier t : tiers) {
+      Optional<Tier.Hit> hit = t.get(key, classes);
+      if (hit.isPresent()) {
+        return Optional.of(new CachedResult<>(hit.get().value(), hit.get().info()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Per-method summaries of the lower tiers (the first tier's, for a method several tiers store). */
+  List<MethodSummary> methods(@Nullable String name) {
+    Map<MethodId, MethodSummary> byId = new LinkedHashMap<>();
+    for (Tier t : tiers) {
+      for (MethodSummary m : t.methods(name)) {
+        byId.putIfAbsent(m.method(), m);
+      }
+    }
+    return new ArrayList<>(byId.values());
+  }
+
   MemoStats stats() {
     List<MemoStats.TierStats> ts = new ArrayList<>();
     for (int i = 0; i < tiers.size(); i++) {
@@ -511,6 +665,8 @@ final class Engine {
     String summary = "";
     Tier.@Nullable KeyLock lock;
     long startNanos;
+    @Nullable StoredProgress<?, ?> progress;
+    @Nullable InjectedProgress<?, ?> slot;
 
     Pending(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
       this.engine = engine;

@@ -1,5 +1,6 @@
 package org.memocache;
 
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import org.memocache.internal.key.KeyEncoders;
 public final class Memo implements AutoCloseable {
 
   private static final Object DEFAULT_LOCK = new Object();
+  private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static volatile @Nullable Memo defaultMemo;
 
   private final MemoConfig config;
@@ -183,6 +185,236 @@ public final class Memo implements AutoCloseable {
   /** Metadata of every stored result. */
   public List<EntryInfo> entries() {
     return engine.entries(null);
+  }
+
+  // ---- partial-result access: methods, keys, views, progress ----
+
+  /**
+   * The method stored under the programmatic name {@code name}, to look up, view and delete its
+   * results without calling it. A name of the form {@code com.acme.Fit#fit} whose class can be
+   * loaded and declares exactly one memoized method of that name addresses that woven method (as
+   * {@link #method(Method)}); use {@link #method(Class, String, Class...)} for overloads and for
+   * methods with a {@code @Memoize(name)}.
+   */
+  public MemoMethod method(String name) {
+    Objects.requireNonNull(name, "name");
+    Method woven = wovenByName(name);
+    if (woven != null) {
+      return method(woven);
+    }
+    return MemoMethod.programmatic(this, programmatic(name, null));
+  }
+
+  /**
+   * The woven method {@code owner.name(parameterTypes)}: annotated {@code @Memoize}, or memoized by
+   * the agent's {@code methods=} option in this JVM.
+   *
+   * @throws IllegalArgumentException if there is no such method, or it is not memoized
+   */
+  public MemoMethod method(Class<?> owner, String name, Class<?>... parameterTypes) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(name, "name");
+    try {
+      return method(owner.getDeclaredMethod(name, parameterTypes));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(owner.getName() + " declares no method " + name
+          + java.util.Arrays.stream(parameterTypes).map(Class::getTypeName)
+              .collect(java.util.stream.Collectors.joining(",", "(", ")")), e);
+    }
+  }
+
+  /**
+   * The woven method {@code method}: annotated {@code @Memoize}, or memoized by the agent's
+   * {@code methods=} option in this JVM. For a method memoized by the agent of another process, pass
+   * its settings with {@link #method(Method, MethodSettings)}.
+   *
+   * @throws IllegalArgumentException if it is not memoized
+   */
+  public MemoMethod method(Method method) {
+    Objects.requireNonNull(method, "method");
+    MethodSettings settings = MemoRuntime.settingsOf(method);
+    if (settings == null) {
+      throw new IllegalArgumentException(method.getDeclaringClass().getName() + "#" + method.getName()
+          + " is not memoized: it is not annotated @Memoize and the agent was not told to memoize it in this JVM;"
+          + " pass the agent's settings with method(Method, MethodSettings)");
+    }
+    return MemoMethod.woven(this, method, settings);
+  }
+
+  /** The method {@code method}, memoized with {@code settings} (as the agent's options gave them). */
+  public MemoMethod method(Method method, MethodSettings settings) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(settings, "settings");
+    return MemoMethod.woven(this, method, settings);
+  }
+
+  private static @Nullable Method wovenByName(String name) {
+    int hash = name.indexOf('#');
+    if (hash <= 0 || hash == name.length() - 1) {
+      return null;
+    }
+    String owner = name.substring(0, hash);
+    String method = name.substring(hash + 1);
+    Class<?> c = null;
+    for (ClassLoader l : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), Memo.class.getClassLoader()}) {
+      if (l != null && c == null) {
+        try {
+          c = Class.forName(owner, false, l);
+        } catch (ClassNotFoundException | LinkageError e) {
+          // not loadable here: a programmatic name, or a class of another process
+        }
+      }
+    }
+    if (c == null) {
+      return null;
+    }
+    List<Method> memoized = new ArrayList<>();
+    for (Method m : c.getDeclaredMethods()) {
+      if (m.getName().equals(method) && !m.isSynthetic() && MemoRuntime.settingsOf(m) != null) {
+        memoized.add(m);
+      }
+    }
+    if (memoized.size() > 1) {
+      throw new IllegalArgumentException(name + " names " + memoized.size() + " memoized overloads; choose one with"
+          + " method(" + c.getSimpleName() + ".class, \"" + method + "\", parameter types...)");
+    }
+    return memoized.isEmpty() ? null : memoized.get(0);
+  }
+
+  /**
+   * What the lower tiers store per method identity: entries, bytes, hits, time saved. Walks the
+   * disk tier's storage: not a constant-time operation.
+   */
+  public List<MethodSummary> methods() {
+    return engine.methods(null);
+  }
+
+  /**
+   * A memory-mapped, read-only view of the stored primitive-array result of this call; see
+   * {@link ArrayView}. Never computes; opening reads neither the array nor its checksums beyond its
+   * first block, so it costs the same for any size.
+   *
+   * @return the view, or empty when no lower tier holds the result
+   * @throws IllegalArgumentException if the stored result is not a primitive array of one or two
+   *     dimensions
+   * @throws IllegalStateException if this Memo is memory-only (only stored results can be mapped)
+   */
+  public Optional<ArrayView> view(String name, @Nullable Object... keyArgs) {
+    requireLowerTiers();
+    return engine.view(programmatic(name, null), null, keyArgs);
+  }
+
+  /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
+  public Optional<DoubleView> mapDoubles(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::doubles);
+  }
+
+  /** {@link #view} of a stored {@code float[]} or {@code float[][]}. */
+  public Optional<FloatView> mapFloats(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::floats);
+  }
+
+  /** {@link #view} of a stored {@code long[]} or {@code long[][]}. */
+  public Optional<LongView> mapLongs(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::longs);
+  }
+
+  /** {@link #view} of a stored {@code int[]} or {@code int[][]}. */
+  public Optional<IntView> mapInts(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::ints);
+  }
+
+  /** {@link #view} of a stored {@code short[]} or {@code short[][]}. */
+  public Optional<ShortView> mapShorts(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::shorts);
+  }
+
+  /** {@link #view} of a stored {@code char[]} or {@code char[][]}. */
+  public Optional<CharView> mapChars(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::chars);
+  }
+
+  /** {@link #view} of a stored {@code byte[]} or {@code byte[][]}. */
+  public Optional<ByteView> mapBytes(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::bytes);
+  }
+
+  /** {@link #view} of a stored {@code boolean[]} or {@code boolean[][]}. */
+  public Optional<BooleanView> mapBooleans(String name, @Nullable Object... keyArgs) {
+    return view(name, keyArgs).map(ArrayView::booleans);
+  }
+
+  /**
+   * The stored result whose 32-hex-digit key is {@code keyHex} (as the CLI and {@link EntryInfo#key()}
+   * show it), of any method; never computes. Decodes only classes admitted for programmatic calls
+   * of the calling code (see the class Javadoc).
+   *
+   * @throws IllegalArgumentException if {@code keyHex} is not 32 hex digits
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<CachedResult<T>> lookupKey(String keyHex) {
+    Optional<CacheKey> key = engine.findKey(checkHex(keyHex));
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    CallerPackages classes = new CallerPackages(AllowLists.forMethod(null, config.allowedPackages()));
+    classes.add(CALLER.getCallerClass().getPackageName());
+    MethodSpec known = named.get(key.get().method().name());
+    ClassFilter filter = known == null ? classes : c -> known.classes().admits(c) || classes.admits(c);
+    return engine.lookupKey(key.get(), filter).map(r -> (CachedResult<T>) r);
+  }
+
+  /** A memory-mapped view of the stored array result whose key is {@code keyHex}; see {@link #view}. */
+  public Optional<ArrayView> viewKey(String keyHex) {
+    requireLowerTiers();
+    Optional<CacheKey> key = engine.findKey(checkHex(keyHex));
+    return key.flatMap(k -> engine.view(k, null, k.method().name() + "/" + keyHex));
+  }
+
+  private static String checkHex(String keyHex) {
+    Objects.requireNonNull(keyHex, "keyHex");
+    if (!keyHex.matches("[0-9a-fA-F]{32}")) {
+      throw new IllegalArgumentException("a cache key is 32 hex digits, not '" + keyHex + "'");
+    }
+    return keyHex.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void requireLowerTiers() {
+    if (engine.tiers().isEmpty()) {
+      throw new IllegalStateException("views map stored results, and this Memo is memory-only: build it with"
+          + " a directory, or use lookup");
+    }
+  }
+
+  /**
+   * Returns the result of a long computation that records its progress (see {@link Progress}),
+   * computing it only if no tier has it. If an earlier run of this call died, {@code body} is given
+   * the chunks and checkpoint it recorded and continues from there; other processes can read the
+   * finished chunks meanwhile ({@link #partial}). When {@code body} returns, its result is stored like
+   * any other and the recorded progress is deleted; when it throws, the progress is kept for the
+   * next call.
+   *
+   * <pre>{@code
+   * double[] r = memo.progressive("sweep", (Progress<Integer, double[]> p) -> { ... }, n, seed);
+   * }</pre>
+   *
+   * @throws MemoKeyException when an argument cannot be part of a key
+   */
+  @SuppressWarnings("unchecked")
+  public <S, C, R> R progressive(String name, Progressive<S, C, R> body, @Nullable Object... keyArgs) {
+    Objects.requireNonNull(body, "body");
+    MethodSpec spec = programmatic(name, body.getClass());
+    return (R) engine.progressive(spec, keyArgs, body);
+  }
+
+  /**
+   * The progress recorded so far by the progressive call {@code name(keyArgs)}, while it runs (in
+   * this or another process) or after it died; never computes. Empty when none is stored: the call
+   * has not started, or it completed (then {@link #lookup} has its result).
+   */
+  @SuppressWarnings("unchecked")
+  public <S, C> Optional<PartialResult<S, C>> partial(String name, @Nullable Object... keyArgs) {
+    return engine.partial(programmatic(name, null), null, keyArgs).map(p -> (PartialResult<S, C>) p);
   }
 
   /** A snapshot of the counters. */

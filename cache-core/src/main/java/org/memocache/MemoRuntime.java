@@ -74,7 +74,16 @@ public final class MemoRuntime {
     }
     Memo memo = memo();
     try {
-      return memo.engine().begin(spec, self, args);
+      Call call = memo.engine().begin(spec, self, args);
+      if (spec.progressParameter() >= 0 && call instanceof Engine.Pending pending) {
+        try {
+          memo.engine().bindProgress(pending, args);
+        } catch (RuntimeException | Error e) {
+          pending.engine.fail(pending, e);
+          throw e;
+        }
+      }
+      return call;
     } catch (MemoKeyException e) {
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.
@@ -153,40 +162,75 @@ public final class MemoRuntime {
             () -> "MemoCache: woven method " + owner.getName() + "#" + method + " not found; not memoizing it");
         return DISABLED;
       }
-      Memoize annotation = target.getAnnotation(Memoize.class);
-      MethodSettings settings = annotation != null ? fromAnnotation(annotation, target)
-          : DEFINED.get(owner.getName() + "#" + method);
+      MethodSettings settings = settingsOf(target);
       if (settings == null) {
         return DISABLED;
       }
-      boolean stateless = settings.stateless() || owner.isAnnotationPresent(Memoize.Stateless.class);
-      Memo memo = memo();
-      boolean fingerprint = memo.config().codeFingerprint()
-          && (annotation == null || annotation.codeFingerprint());
-      String cacheName = settings.name().isEmpty() ? owner.getName() + "#" + name : settings.name();
-      MethodId id = new MethodId(cacheName, descriptor, settings.version(), fingerprint ? codeFingerprint : 0L);
-      Parameter[] params = target.getParameters();
-      String[] names = new String[params.length];
-      boolean[] ignored = new boolean[params.length];
-      boolean[] byContent = new boolean[params.length];
-      for (int i = 0; i < params.length; i++) {
-        names[i] = params[i].getName();
-        ignored[i] = params[i].isAnnotationPresent(Memoize.Ignore.class);
-        byContent[i] = params[i].isAnnotationPresent(Memoize.ByContent.class);
-      }
-      ClassFilter declared = AllowLists.forMethod(target.getGenericReturnType(), memo.config().allowedPackages());
-      String ownPackage = owner.getPackageName();
-      ClassFilter classes = ownPackage.isEmpty() ? declared
-          : c -> declared.admits(c) || c.startsWith(ownPackage + ".") && !c.contains("$$Lambda");
-      return new Site(new MethodSpec(id, names, ignored, byContent,
-          !Modifier.isStatic(target.getModifiers()) && !stateless,
-          settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
-          settings.expireAfter(), classes));
+      return new Site(spec(target, settings, codeFingerprint, memo().config()));
     } catch (RuntimeException | Error e) {
       Warnings.once("resolve:" + owner.getName() + "#" + method, () -> "MemoCache: cannot memoize "
           + owner.getName() + "#" + method + "; it is computed normally: " + e, e);
       return DISABLED;
     }
+  }
+
+  /**
+   * How {@code target} is memoized: its {@code @Memoize} annotation, or the settings the agent
+   * defined for it; {@code null} when it is not memoized.
+   */
+  static @Nullable MethodSettings settingsOf(Method target) {
+    Memoize annotation = target.getAnnotation(Memoize.class);
+    if (annotation != null) {
+      return fromAnnotation(annotation, target);
+    }
+    return DEFINED.get(target.getDeclaringClass().getName() + "#" + target.getName() + descriptorOf(target));
+  }
+
+  /** Whether {@code target}'s identity includes its bytecode fingerprint under {@code config}. */
+  static boolean fingerprinted(Method target, MemoConfig config) {
+    Memoize annotation = target.getAnnotation(Memoize.class);
+    return config.codeFingerprint() && (annotation == null || annotation.codeFingerprint());
+  }
+
+  /** The spec of a woven method: its identity, how its parameters enter the key, where results go. */
+  static MethodSpec spec(Method target, MethodSettings settings, long codeFingerprint, MemoConfig config) {
+    Class<?> owner = target.getDeclaringClass();
+    boolean stateless = settings.stateless() || owner.isAnnotationPresent(Memoize.Stateless.class);
+    String cacheName = settings.name().isEmpty() ? owner.getName() + "#" + target.getName() : settings.name();
+    MethodId id = new MethodId(cacheName, descriptorOf(target), settings.version(),
+        fingerprinted(target, config) ? codeFingerprint : 0L);
+    Parameter[] params = target.getParameters();
+    String[] names = new String[params.length];
+    boolean[] ignored = new boolean[params.length];
+    boolean[] byContent = new boolean[params.length];
+    int progress = -1;
+    for (int i = 0; i < params.length; i++) {
+      names[i] = params[i].getName();
+      ignored[i] = params[i].isAnnotationPresent(Memoize.Ignore.class);
+      byContent[i] = params[i].isAnnotationPresent(Memoize.ByContent.class);
+      if (params[i].getType() == Progress.class) {
+        // Injected per call, never an input: left out of the key like @Memoize.Ignore.
+        ignored[i] = true;
+        progress = progress < 0 ? i : progress;
+      }
+    }
+    ClassFilter declared = AllowLists.forMethod(target.getGenericReturnType(), config.allowedPackages());
+    String ownPackage = owner.getPackageName();
+    ClassFilter classes = ownPackage.isEmpty() ? declared
+        : c -> declared.admits(c) || c.startsWith(ownPackage + ".") && !c.contains("$$Lambda");
+    return new MethodSpec(id, names, ignored, byContent,
+        !Modifier.isStatic(target.getModifiers()) && !stateless,
+        settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
+        settings.expireAfter(), classes, progress);
+  }
+
+  /**
+   * The spec woven code resolved for {@code target} in this JVM, carrying the fingerprint the weaver
+   * computed; {@code null} when the method has not been called (or is not memoized).
+   */
+  static @Nullable MethodSpec live(Method target) {
+    Site site = SITES.get(target.getDeclaringClass()).get(target.getName() + descriptorOf(target));
+    return site == null ? null : site.spec;
   }
 
   private static MethodSettings fromAnnotation(Memoize m, Method target) {

@@ -1,5 +1,6 @@
 package org.memocache;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,6 +71,41 @@ public interface Tier extends AutoCloseable {
     return Counters.NONE;
   }
 
+  // ---- optional capabilities: access to stored results without computing (partial results) ----
+
+  /**
+   * The full key of the entry stored under the 32-hex-digit {@code keyHex}, with the identity of the
+   * method that stored it: for loading an entry named by the CLI or a listing, by a process that
+   * does not know the method's descriptor or bytecode fingerprint. Empty when the tier holds no such
+   * entry, or cannot look entries up this way.
+   */
+  default Optional<CacheKey> findKey(String keyHex) {
+    return Optional.empty();
+  }
+
+  /**
+   * What the tier stores per method: entries, bytes, hits, time saved. Only methods named
+   * {@code methodName} when it is not {@code null}. Walks the tier's storage: not a constant-time
+   * operation.
+   */
+  default List<MethodSummary> methods(@Nullable String methodName) {
+    return List.of();
+  }
+
+  /**
+   * The stored payload of {@code key}, mapped read-only and <em>not</em> verified, for array views
+   * that verify only the blocks they read. Empty on a miss, or when the tier cannot map entries.
+   * Opening must not read the payload: its cost may not grow with the entry's size.
+   */
+  default Optional<Mapped> map(CacheKey key) {
+    return Optional.empty();
+  }
+
+  /** Storage for the checkpoints and chunks of progressive computations, when the tier has it. */
+  default Optional<Partials> partials() {
+    return Optional.empty();
+  }
+
   /** Releases files, threads and handles. */
   @Override
   void close();
@@ -103,6 +139,105 @@ public interface Tier extends AutoCloseable {
   record Counters(long corrupt, long writeFailures, long evictions) {
     /** All zero. */
     public static final Counters NONE = new Counters(0, 0, 0);
+  }
+
+  /**
+   * A stored payload mapped into memory, as {@link #map} returns it. The mapping stays valid when
+   * the entry is evicted or replaced meanwhile (the storage is released when the mapping is garbage
+   * collected); implementations must be safe for concurrent use.
+   */
+  interface Mapped {
+    /** The entry's metadata. */
+    EntryInfo info();
+
+    /** The version of the codec that wrote the payload. */
+    int codecVersion();
+
+    /**
+     * The payload: read-only, little-endian, position 0, limit the payload length. Not verified:
+     * call {@link #verify} for a range before trusting its bytes.
+     */
+    ByteBuffer payload();
+
+    /** The checksum block size in bytes (a power of two): {@link #verify} works block by block. */
+    int blockSize();
+
+    /**
+     * Verifies the checksums of the blocks holding payload bytes {@code [from, to)}, each block at
+     * most once for the life of this mapping, whichever thread asks first.
+     *
+     * @throws CorruptResultException naming the entry and the first block that does not match
+     * @throws IndexOutOfBoundsException if the range is not inside the payload
+     */
+    void verify(long from, long to);
+  }
+
+  /**
+   * Storage for progressive computations ({@link Memo#progressive}): numbered result chunks and
+   * checkpoints of a computation's state, kept per key until the computation completes.
+   */
+  interface Partials {
+    /**
+     * Opens the stored progress of {@code key} for writing, resuming what an earlier, interrupted
+     * computation left. The caller must hold the key's lock from {@link #locks()}: the holder is the
+     * only writer. Empty when the storage cannot be written (the tier has warned why); the
+     * computation then keeps its progress in memory.
+     *
+     * @param classes classes that stored chunks and states may decode to
+     */
+    Optional<PartialWriter> open(CacheKey key, String argsSummary, ClassFilter classes);
+
+    /**
+     * The progress stored for {@code key} right now, for a reader that does not compute: another
+     * thread or process may be appending chunks. Empty when there is none.
+     */
+    Optional<PartialReader> read(CacheKey key, ClassFilter classes);
+  }
+
+  /** Read access to the stored progress of one computation. */
+  interface PartialReader {
+    /** Chunks stored, numbered {@code 0 .. chunks() - 1}. */
+    int chunks();
+
+    /**
+     * Reads and verifies chunk {@code index}.
+     *
+     * @throws CorruptResultException when it is damaged
+     * @throws java.util.NoSuchElementException when it is gone (the computation completed or
+     *     restarted since this reader was opened)
+     */
+    Object chunk(int index);
+
+    /** Metadata of chunk {@code index}: size, when it was stored, how long it took. */
+    EntryInfo chunkInfo(int index);
+
+    /** The state of the last checkpoint, or {@code null} when none was recorded. */
+    @Nullable Object state();
+
+    /** Whether a process holds the key's lock right now, that is, is computing it. */
+    boolean running();
+  }
+
+  /** Write access to the stored progress of one computation, held by the key's lock holder. */
+  interface PartialWriter extends PartialReader {
+    /**
+     * Stores chunk {@code index} (which must be {@link #chunks()}), published atomically before
+     * this returns.
+     *
+     * @return whether it was stored (the tier warned if not)
+     */
+    boolean append(int index, Object chunk, Duration computeTime);
+
+    /**
+     * Stores a checkpoint: {@code state}, valid after the first {@code chunks} chunks. A resume
+     * starts from the last checkpoint and drops chunks appended after it.
+     *
+     * @return whether it was stored
+     */
+    boolean checkpoint(int chunks, Object state);
+
+    /** Deletes every chunk and checkpoint: the computation's result is stored as an entry. */
+    void complete();
   }
 
   /** Per-key locks spanning processes. */

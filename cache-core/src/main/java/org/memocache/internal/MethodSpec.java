@@ -20,6 +20,8 @@ import org.memocache.MethodId;
  * @param lowerTiers whether results are stored in the tiers below memory (disk)
  * @param expireAfter the maximum age of a result, or {@code null}
  * @param classes classes stored results may decode to
+ * @param progressParameter the index of the injected {@code org.memocache.Progress} parameter (also
+ *     ignored for the key), or -1
  */
 public record MethodSpec(
     MethodId id,
@@ -30,11 +32,18 @@ public record MethodSpec(
     boolean memory,
     boolean lowerTiers,
     @Nullable Duration expireAfter,
-    ClassFilter classes) {
+    ClassFilter classes,
+    int progressParameter) {
 
   public MethodSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(classes, "classes");
+  }
+
+  /** A spec without a progress parameter. */
+  public MethodSpec(MethodId id, String[] parameterNames, boolean[] ignored, boolean[] byContent,
+      boolean receiverInKey, boolean memory, boolean lowerTiers, @Nullable Duration expireAfter, ClassFilter classes) {
+    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1);
   }
 
   /** Whether any parameter is ignored or hashed by content (the key then needs the full rules). */

@@ -11,6 +11,7 @@ import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
+import org.memocache.MethodSummary;
 import org.memocache.Tier;
 import org.memocache.TierContext;
 import org.memocache.ValueCodec;
@@ -131,6 +132,39 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
   @Override
   public List<EntryInfo> entries(@Nullable String methodName) {
     return store.entries(methodName);
+  }
+
+  @Override
+  public Optional<CacheKey> findKey(String keyHex) {
+    return store.findKey(keyHex);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the header of every entry of the method (4 KiB each), and the index as
+   * {@link #entries} does.
+   */
+  @Override
+  public List<MethodSummary> methods(@Nullable String methodName) {
+    return store.methods(methodName);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the header and the checksum table (8 bytes per 64 KiB block) and maps the payload;
+   * a small entry (up to 256 KiB) is read whole instead. Counts as an access for eviction.
+   */
+  @Override
+  public Optional<Mapped> map(CacheKey key) {
+    return store.map(key);
+  }
+
+  /** Progress is stored under {@code partial/<key>/}; see {@code docs/partial.md}. */
+  @Override
+  public Optional<Partials> partials() {
+    return Optional.of(store.partials());
   }
 
   @Override

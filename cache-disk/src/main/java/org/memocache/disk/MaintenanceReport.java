@@ -16,6 +16,9 @@ import org.memocache.Sizes;
  * @param orphanFiles tmp files of dead writers deleted
  * @param staleLocks lock files of dead holders deleted
  * @param corrupt entries found damaged by the header scan (deleted)
+ * @param partials recorded progress of progressive computations deleted: of computations that
+ *     completed (a process died between storing the result and deleting it), or older than
+ *     {@code expireAfter}
  * @param indexRebuilt whether the index was missing or damaged and was rebuilt from entry headers
  * @param fullScan whether every entry header was scanned to reconcile the index
  * @param took how long the run took
@@ -30,13 +33,14 @@ public record MaintenanceReport(
     long orphanFiles,
     long staleLocks,
     long corrupt,
+    long partials,
     boolean indexRebuilt,
     boolean fullScan,
     Duration took) {
 
   /** The report of a call that found another maintainer at work. */
   public static MaintenanceReport skipped() {
-    return new MaintenanceReport(false, 0, 0, 0, 0, 0, 0, 0, 0, false, false, Duration.ZERO);
+    return new MaintenanceReport(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false, Duration.ZERO);
   }
 
   @Override
@@ -45,8 +49,9 @@ public record MaintenanceReport(
       return "maintenance skipped (another process is maintaining)";
     }
     return String.format("%d entries, %s; folded %d journal records; evicted %d (%s); removed %d orphan tmp"
-        + " files, %d stale locks, %d corrupt entries%s%s; took %s", entries, Sizes.human(bytes), journalRecords,
-        evicted, Sizes.human(evictedBytes), orphanFiles, staleLocks, corrupt, indexRebuilt ? "; index rebuilt" : "",
+        + " files, %d stale locks, %d corrupt entries, %d finished progress%s%s; took %s", entries, Sizes.human(bytes),
+        journalRecords, evicted, Sizes.human(evictedBytes), orphanFiles, staleLocks, corrupt, partials,
+        indexRebuilt ? "; index rebuilt" : "",
         fullScan ? "; full scan" : "", Sizes.human(took));
   }
 }

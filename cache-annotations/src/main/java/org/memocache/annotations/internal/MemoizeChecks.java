@@ -137,9 +137,11 @@ final class MemoizeChecks {
 
   private void checkParameter(VariableElement parameter, Supplier<String> subject) {
     List<? extends AnnotationMirror> annotations = parameter.getAnnotationMirrors();
-    boolean ignored = TypeReader.hasAnnotation(annotations, IGNORE);
-    Optional<AnnotationMirror> byContent = TypeReader.find(annotations, BY_CONTENT);
     TypeMirror type = parameter.asType();
+    // An injected Progress is never part of the key, annotated @Memoize.Ignore or not.
+    boolean ignored = TypeReader.hasAnnotation(annotations, IGNORE)
+        || KeyTypeRules.isInjected(reader.typeAndSupertypes(type).get(0));
+    Optional<AnnotationMirror> byContent = TypeReader.find(annotations, BY_CONTENT);
     Supplier<String> what = () -> subject.get() + ": parameter '" + parameter.getSimpleName()
         + "' (" + TypeReader.display(type) + ")";
     if (byContent.isPresent()) {

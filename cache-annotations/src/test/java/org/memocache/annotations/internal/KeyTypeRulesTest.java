@@ -1,6 +1,7 @@
 package org.memocache.annotations.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -218,5 +219,12 @@ class KeyTypeRulesTest {
     assertTrue(names.containsAll(List.of("java.util.AbstractList", "java.util.List",
         "java.util.Collection", "java.lang.Iterable", "java.lang.Object")), names::toString);
     assertEquals(names.size(), names.stream().distinct().count());
+  }
+
+  @Test
+  void progress_isInjected_byExactName() {
+    assertTrue(KeyTypeRules.isInjected("org.memocache.Progress"));
+    assertFalse(KeyTypeRules.isInjected("com.acme.Progress"));
+    assertFalse(KeyTypeRules.isInjected("org.memocache.ProgressListener"));
   }
 }

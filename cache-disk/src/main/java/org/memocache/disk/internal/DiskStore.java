@@ -2,6 +2,7 @@ package org.memocache.disk.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.nio.ByteBuffer;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
+import org.memocache.MethodId;
+import org.memocache.MethodSummary;
 import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.MaintenanceReport;
@@ -50,6 +53,7 @@ public final class DiskStore implements AutoCloseable {
   private final LockFiles locks;
   private final Journal journal;
   private final Maintainer maintainer;
+  private final PartialStore partials;
   private final Duration maintenanceInterval;
   private final @Nullable ScheduledThreadPoolExecutor background;
   private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
@@ -70,6 +74,7 @@ public final class DiskStore implements AutoCloseable {
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery);
     this.journal = new Journal(layout, faults);
     this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
+    this.partials = new PartialStore(this, layout, writer, locks, faults);
     this.maintenanceInterval = maintenanceInterval;
     ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "memocache-disk " + layout.root);
@@ -109,8 +114,51 @@ public final class DiskStore implements AutoCloseable {
     return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery);
   }
 
+  /**
+   * Opens an existing cache directory for inspection: creates nothing, runs no background
+   * maintenance (journals are still flushed).
+   *
+   * @throws IOException naming the directory when it is missing or not a MemoCache directory
+   */
+  public static DiskStore openExisting(MemoConfig config, List<ValueCodec> codecs) throws IOException {
+    Path dir = config.directory();
+    if (dir == null) {
+      throw new IllegalArgumentException("config.directory() is null");
+    }
+    return new DiskStore(config, codecs, Layout.openExisting(dir), Duration.ZERO, Duration.ofSeconds(2),
+        Duration.ofSeconds(10));
+  }
+
   public Path root() {
     return layout.root;
+  }
+
+  MemoConfig config() {
+    return config;
+  }
+
+  Layout layout() {
+    return layout;
+  }
+
+  Maintainer maintainer() {
+    return maintainer;
+  }
+
+  Journal journal() {
+    return journal;
+  }
+
+  Counts counts() {
+    return counts;
+  }
+
+  Faults faults() {
+    return faults;
+  }
+
+  PartialStore partialStore() {
+    return partials;
   }
 
   // ---- reads ----
@@ -142,28 +190,7 @@ public final class DiskStore implements AutoCloseable {
       if (expire != null && h.createdMillis() + expire.toMillis() <= now) {
         return Optional.empty();
       }
-      ValueCodec codec = codecsById.get(h.codecId());
-      if (codec == null || codec.version() != h.codecVersion()) {
-        throw new CorruptEntryException("codec " + h.codecId() + " v" + h.codecVersion() + " is not available"
-            + (codec == null ? "" : " (this process has v" + codec.version() + ")"));
-      }
-      Object value;
-      try {
-        if (codec instanceof RawArrayCodec && !r.inMemory()) {
-          // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
-          RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
-          r.stream(decoder::accept);
-          value = decoder.result();
-        } else {
-          value = codec.decode(r.payload(), classes);
-        }
-      } catch (CorruptEntryException e) {
-        throw e;
-      } catch (RejectedClassException e) {
-        throw e;
-      } catch (IOException | RuntimeException | InternalError e) {
-        throw new CorruptEntryException("codec " + h.codecId() + " cannot decode it: " + e, e);
-      }
+      Object value = decode(r, classes);
       journal.access(key, now);
       return Optional.of(new Tier.Hit(value, info(h, r.size(), now)));
     } catch (RejectedClassException e) {
@@ -180,7 +207,45 @@ public final class DiskStore implements AutoCloseable {
     }
   }
 
-  private EntryInfo info(EntryHeader h, long size, long lastAccess) {
+  /**
+   * Verifies and decodes the payload of an open entry.
+   *
+   * @throws CorruptEntryException when a checksum fails, the codec is unknown, or it cannot decode
+   * @throws RejectedClassException when the value names a class {@code classes} does not admit
+   */
+  @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
+    EntryHeader h = r.header();
+    ValueCodec codec = codecsById.get(h.codecId());
+    if (codec == null || codec.version() != h.codecVersion()) {
+      throw new CorruptEntryException("codec " + h.codecId() + " v" + h.codecVersion() + " is not available"
+          + (codec == null ? "" : " (this process has v" + codec.version() + ")"));
+    }
+    try {
+      if (codec instanceof RawArrayCodec && !r.inMemory()) {
+        // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
+        RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
+        r.stream(decoder::accept);
+        return decoder.result();
+      }
+      return codec.decode(r.payload(), classes);
+    } catch (CorruptEntryException | RejectedClassException e) {
+      throw e;
+    } catch (IOException | RuntimeException | InternalError e) {
+      throw new CorruptEntryException("codec " + h.codecId() + " cannot decode it: " + e, e);
+    }
+  }
+
+  /** The first codec that can store {@code value}, or {@code null}. */
+  @Nullable ValueCodec codecFor(@Nullable Object value) {
+    for (ValueCodec c : codecs) {
+      if (c.canEncode(value)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  EntryInfo info(EntryHeader h, long size, long lastAccess) {
     return new EntryInfo(h.methodName(), h.keyHex(), h.argsSummary(), size, Instant.ofEpochMilli(h.createdMillis()),
         Duration.ofNanos(h.computeNanos()), 0, Instant.ofEpochMilli(lastAccess), h.codecId(), "disk");
   }
@@ -190,7 +255,7 @@ public final class DiskStore implements AutoCloseable {
    * read again: if it is not the one we judged ({@code seen}, or a header that did not parse), another
    * process has just replaced the file, and the new one is left alone.
    */
-  private void damaged(Path file, CacheKey key, IOException e, @Nullable EntryHeader seen) {
+  void damaged(Path file, CacheKey key, IOException e, @Nullable EntryHeader seen) {
     counts.corrupt.increment();
     if (seen == null) {
       // The file failed its structural checks: delete it unless it passes them now (replaced).
@@ -225,19 +290,122 @@ public final class DiskStore implements AutoCloseable {
     LOG.log(Level.DEBUG, () -> "MemoCache: deleted damaged entry " + file + ": " + e.getMessage());
   }
 
+  // ---- in-place access ----
+
+  /**
+   * The payload of {@code key}'s entry, mapped (or, for a small entry, read) and checked up to its
+   * checksum table, not verified: for array views. Counts as an access for eviction.
+   */
+  public Optional<Tier.Mapped> map(CacheKey key) {
+    if (closed) {
+      return Optional.empty();
+    }
+    Path file = layout.entryFile(key);
+    EntryReader r;
+    try {
+      r = EntryReader.open(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (CorruptEntryException e) {
+      damaged(file, key, e, null);
+      return Optional.empty();
+    } catch (IOException e) {
+      faults.readFailed(key.method().name(), e);
+      return Optional.empty();
+    }
+    try (r) {
+      EntryHeader h = r.header();
+      if (!h.isFor(key)) {
+        throw new CorruptEntryException("entry is for " + h.method() + "/" + h.keyHex() + ", not " + key);
+      }
+      long now = config.clock().millis();
+      Duration expire = config.expireAfter();
+      if (expire != null && h.createdMillis() + expire.toMillis() <= now) {
+        return Optional.empty();
+      }
+      ByteBuffer payload = r.rawPayload();
+      journal.access(key, now);
+      return Optional.of(new MappedEntry(file, h, r.blockSums(), payload, info(h, r.size(), now),
+          e -> damaged(file, key, e, h)));
+    } catch (CorruptEntryException e) {
+      damaged(file, key, e, r.header());
+      return Optional.empty();
+    } catch (IOException e) {
+      faults.readFailed(key.method().name(), e);
+      return Optional.empty();
+    }
+  }
+
+  /** The full key (with the identity of the method that stored it) of the entry named {@code keyHex}. */
+  public Optional<CacheKey> findKey(String keyHex) {
+    return findFile(keyHex).flatMap(f -> {
+      try {
+        EntryHeader h = EntryReader.readHeader(f);
+        return h.keyHex().equals(keyHex) ? Optional.of(new CacheKey(h.method(), h.keyHi(), h.keyLo()))
+            : Optional.empty();
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** The entry file named {@code keyHex} (32 lower-case hex digits), under whichever method directory holds it. */
+  public Optional<Path> findFile(String keyHex) {
+    if (keyHex.length() != 32) {
+      return Optional.empty();
+    }
+    String rel = keyHex.substring(0, 2) + "/" + keyHex + Layout.ENTRY_SUFFIX;
+    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+      for (Path m : methods) {
+        Path f = m.resolve(rel);
+        if (Files.isRegularFile(f)) {
+          return Optional.of(f);
+        }
+      }
+    } catch (IOException e) {
+      faults.readFailed("(finding " + keyHex + ")", e);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Summaries per method identity, from the entry headers, with hits and last access from the index
+   * when this process can take the maintenance lock right now.
+   */
+  public List<MethodSummary> methods(@Nullable String methodName) {
+    Map<MethodId, long[]> agg = new LinkedHashMap<>();
+    for (Listed l : listing(methodName)) {
+      EntryHeader h = l.found().header();
+      long[] a = agg.computeIfAbsent(h.method(), k -> new long[] {0, 0, 0, 0, 0, Long.MAX_VALUE, 0, 0});
+      long hits = l.record() == null ? 0 : l.record().hits();
+      long last = l.record() == null ? h.createdMillis() : l.record().lastAccessMillis();
+      a[0]++;
+      a[1] += l.found().size();
+      a[2] += hits;
+      a[3] += h.computeNanos();
+      a[4] += hits * h.computeNanos();
+      a[5] = Math.min(a[5], h.createdMillis());
+      a[6] = Math.max(a[6], h.createdMillis());
+      a[7] = Math.max(a[7], last);
+    }
+    List<MethodSummary> out = new ArrayList<>(agg.size());
+    agg.forEach((id, a) -> out.add(new MethodSummary(id, a[0], a[1], a[2], Duration.ofNanos(a[3]),
+        Duration.ofNanos(a[4]), Instant.ofEpochMilli(a[5]), Instant.ofEpochMilli(a[6]), Instant.ofEpochMilli(a[7]))));
+    return out;
+  }
+
+  /** Storage for progressive computations. */
+  public Tier.Partials partials() {
+    return partials;
+  }
+
   // ---- writes ----
 
   public boolean put(CacheKey key, @Nullable Object value, Tier.Metadata metadata) {
     if (closed) {
       return false;
     }
-    ValueCodec codec = null;
-    for (ValueCodec c : codecs) {
-      if (c.canEncode(value)) {
-        codec = c;
-        break;
-      }
-    }
+    ValueCodec codec = codecFor(value);
     String method = key.method().name();
     if (codec == null) {
       counts.writeFailures.increment();
@@ -341,6 +509,22 @@ public final class DiskStore implements AutoCloseable {
    * take the maintenance lock right now (otherwise hits are 0 and last access is the creation time).
    */
   public List<EntryInfo> entries(@Nullable String methodName) {
+    List<EntryInfo> out = new ArrayList<>();
+    for (Listed l : listing(methodName)) {
+      EntryHeader h = l.found().header();
+      IndexRecord r = l.record();
+      EntryInfo base = info(h, l.found().size(), r == null ? h.createdMillis() : r.lastAccessMillis());
+      out.add(r == null ? base : new EntryInfo(base.method(), base.key(), base.argsSummary(), base.sizeBytes(),
+          base.created(), base.computeTime(), r.hits(), base.lastAccess(), base.codec(), base.tier()));
+    }
+    return out;
+  }
+
+  /** An entry found by a listing, with its index record when the index could be read. */
+  record Listed(Scanner.Found found, @Nullable IndexRecord record) {}
+
+  /** Scans entry headers (of one method name, or all) and joins the index records. */
+  List<Listed> listing(@Nullable String methodName) {
     List<Scanner.Found> found = new ArrayList<>();
     try {
       Scanner.scan(layout, methodName, new Scanner.Sink() {
@@ -370,13 +554,9 @@ public final class DiskStore implements AutoCloseable {
         faults.other("index", "reading the index for a listing", e);
       }
     }
-    List<EntryInfo> out = new ArrayList<>(found.size());
+    List<Listed> out = new ArrayList<>(byKey.size());
     for (Map.Entry<Maintainer.ByteKey, Scanner.Found> e : byKey.entrySet()) {
-      EntryHeader h = e.getValue().header();
-      IndexRecord r = records.get(e.getKey());
-      EntryInfo base = info(h, e.getValue().size(), r == null ? h.createdMillis() : r.lastAccessMillis());
-      out.add(r == null ? base : new EntryInfo(base.method(), base.key(), base.argsSummary(), base.sizeBytes(),
-          base.created(), base.computeTime(), r.hits(), base.lastAccess(), base.codec(), base.tier()));
+      out.add(new Listed(e.getValue(), records.get(e.getKey())));
     }
     return out;
   }

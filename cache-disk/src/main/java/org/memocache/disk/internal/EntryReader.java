@@ -224,6 +224,22 @@ public final class EntryReader implements Closeable {
     }
   }
 
+  /** The block checksums from the table (verified against the header at open). */
+  long[] blockSums() {
+    return sums;
+  }
+
+  /**
+   * Verifies every block by streaming the payload through the cache (no mapping): for whole-file
+   * checks such as {@code memocache verify}, calling {@code progress} with the bytes of each chunk
+   * verified.
+   *
+   * @throws CorruptEntryException naming the first block that does not match
+   */
+  public void verifyAll(java.util.function.LongConsumer progress) throws IOException {
+    stream(chunk -> progress.accept(chunk.remaining()));
+  }
+
   /** Whether the whole file was read into memory at open (small entries). */
   public boolean inMemory() {
     return whole != null;

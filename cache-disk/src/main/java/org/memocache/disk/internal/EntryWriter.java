@@ -44,9 +44,26 @@ final class EntryWriter {
    */
   Written write(CacheKey key, @Nullable Object value, ValueCodec codec, @Nullable ClassFilter readableBy,
       long createdMillis, long computeNanos, String argsSummary) throws IOException {
+    Path entry = layout.entryFile(key);
+    return write(key, entry, () -> layout.prepareEntryDir(key, entry), value, codec, readableBy, createdMillis,
+        computeNanos, argsSummary);
+  }
+
+  /** Makes the directory a file is published into. */
+  interface Prepare {
+    void run() throws IOException;
+  }
+
+  /**
+   * As {@link #write(CacheKey, Object, ValueCodec, ClassFilter, long, long, String)}, publishing to
+   * {@code target} (a chunk or checkpoint of a progressive computation) with {@code key} in the
+   * header, after {@code prepare} made its directory.
+   */
+  Written write(CacheKey key, Path target, Prepare prepare, @Nullable Object value, ValueCodec codec,
+      @Nullable ClassFilter readableBy, long createdMillis, long computeNanos, String argsSummary) throws IOException {
     EntryHeader header = EntryHeader.forWrite(key, createdMillis, computeNanos, codec.id(), codec.version(),
         argsSummary, value == null ? "" : value.getClass().getName());
-    Path entry = layout.entryFile(key);
+    Path entry = target;
     Path tmp = layout.tmpFile(key);
     IN_FLIGHT.add(tmp);
     boolean published = false;
@@ -96,7 +113,7 @@ final class EntryWriter {
           ch.force(false);
         }
       }
-      layout.prepareEntryDir(key, entry);
+      prepare.run();
       Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
       published = true;
       if (durable) {

@@ -220,6 +220,77 @@ final class Layout {
     createDirectory(kk);
   }
 
+  /** {@code partial/<key>}: the recorded progress of a progressive computation. */
+  Path partialDir(CacheKey key) {
+    return partial.resolve(Hex.of(key.hi(), key.lo()));
+  }
+
+  /**
+   * The {@code key=value} lines of a small text file written by {@link #writeAtomically} (a
+   * {@code METHOD} or {@code PARTIAL} file), unescaped; empty when it is missing or unreadable.
+   */
+  static java.util.Map<String, String> readProperties(Path file) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          out.put(line.substring(0, eq), unescape(line.substring(eq + 1)));
+        }
+      }
+    } catch (IOException e) {
+      return java.util.Map.of();
+    }
+    return out;
+  }
+
+  /**
+   * The method identity from a {@code METHOD} or {@code PARTIAL} file, or {@code null} when it is
+   * missing or malformed.
+   */
+  static @Nullable MethodId methodId(Path file) {
+    java.util.Map<String, String> p = readProperties(file);
+    try {
+      String name = p.get("name");
+      if (name == null || name.isBlank()) {
+        return null;
+      }
+      return new MethodId(name, p.getOrDefault("descriptor", ""), Integer.parseInt(p.getOrDefault("version", "0")),
+          Hex.parse16(p.getOrDefault("fingerprint", "0000000000000000")));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The argument summary in a partial directory's {@code PARTIAL} file, or {@code ""}. */
+  static String partialArgs(Path dir) {
+    return readProperties(dir.resolve(PartialStore.INFO)).getOrDefault("args", "");
+  }
+
+  /**
+   * Opens an existing cache directory without creating anything: for tools that inspect a cache
+   * and must not turn a mistyped path into a new, empty cache.
+   *
+   * @throws IOException naming the directory when it does not exist, is not a directory, has no
+   *     {@code MEMOCACHE} marker, or has a newer format
+   */
+  static Layout openExisting(Path root) throws IOException {
+    Path abs = root.toAbsolutePath().normalize();
+    if (!Files.exists(abs)) {
+      throw new NoSuchFileException(abs.toString(), null, "no such cache directory");
+    }
+    if (!Files.isDirectory(abs)) {
+      throw new IOException(abs + " is not a directory");
+    }
+    Path marker = abs.resolve(MARKER);
+    if (!Files.exists(marker)) {
+      throw new IOException(abs + " is not a MemoCache directory (it has no " + MARKER + " marker)");
+    }
+    Layout l = new Layout(abs, abs.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    l.checkMarker(marker);
+    return l;
+  }
+
   /** Reads the method name from {@code entries/<m>/METHOD}, or {@code null} when it has none. */
   static @Nullable String methodName(Path methodDir) {
     try {
@@ -296,11 +367,11 @@ final class Layout {
     return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   }
 
-  private static String escape(String s) {
+  static String escape(String s) {
     return s.replace("\\", "\\\\").replace("\n", "\\n");
   }
 
-  private static String unescape(String s) {
+  static String unescape(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
 import org.memocache.MemoConfig;
+import org.memocache.MethodId;
 import org.memocache.disk.MaintenanceReport;
 
 /**
@@ -84,6 +87,7 @@ public final class Maintainer {
         }
         evict(index, run);
         removeOrphans(run);
+        removeFinishedPartials(run);
         removeStaleLocks(run);
         for (Map.Entry<byte[], byte[]> e : index.entries()) {
           run.entries++;
@@ -94,7 +98,7 @@ public final class Maintainer {
         index.close();
       }
       MaintenanceReport r = new MaintenanceReport(true, run.entries, run.bytes, run.records, run.evicted,
-          run.evictedBytes, run.orphans, run.staleLocks, run.corrupt, run.rebuilt, run.fullScan,
+          run.evictedBytes, run.orphans, run.staleLocks, run.corrupt, run.partials, run.rebuilt, run.fullScan,
           Duration.ofNanos(System.nanoTime() - t0));
       LOG.log(Level.DEBUG, () -> "MemoCache maintenance of " + layout.root + ": " + r);
       return r;
@@ -168,6 +172,7 @@ public final class Maintainer {
     long orphans;
     long staleLocks;
     long corrupt;
+    long partials;
     boolean rebuilt;
     boolean fullScan;
   }
@@ -458,6 +463,169 @@ public final class Maintainer {
             }
           }
         }
+      }
+    }
+  }
+
+  // ---- progress of progressive computations ----
+
+  /**
+   * Deletes the progress of computations that completed (their entry exists: the process died
+   * between storing the result and deleting the progress) or, with {@code expireAfter}, that nobody
+   * resumed for that long. Only when the key's lock is free: a computation holding it may be
+   * writing.
+   */
+  private void removeFinishedPartials(Run run) throws IOException {
+    Duration expire = config.expireAfter();
+    for (PartialDir p : partialDirs()) {
+      boolean finished = p.method() != null && Files.exists(layout.entryFile(p.method().id(), p.hi(), p.lo()));
+      boolean stale = expire != null && clock.millis() - p.updatedMillis() > expire.toMillis();
+      if ((finished || stale) && deletePartial(p)) {
+        run.partials++;
+      }
+    }
+  }
+
+  /** A directory under {@code partial/}. */
+  record PartialDir(Path dir, long hi, long lo, @Nullable MethodId method,
+      long updatedMillis) {}
+
+  /** The directories under {@code partial/} whose names are keys. */
+  List<PartialDir> partialDirs() throws IOException {
+    List<PartialDir> out = new ArrayList<>();
+    if (!Files.isDirectory(layout.partial)) {
+      return out;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.partial)) {
+      for (Path d : s) {
+        String name = d.getFileName().toString();
+        if (name.length() != 32 || !Files.isDirectory(d)) {
+          continue;
+        }
+        long hi;
+        long lo;
+        try {
+          hi = Hex.parse16(name.substring(0, 16));
+          lo = Hex.parse16(name.substring(16));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        out.add(new PartialDir(d, hi, lo, Layout.methodId(d.resolve(PartialStore.INFO)), updated(d)));
+      }
+    }
+    return out;
+  }
+
+  /** When anything in {@code dir} last changed (epoch ms). */
+  private static long updated(Path dir) {
+    long t = 0;
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      t = Files.getLastModifiedTime(dir).toMillis();
+      for (Path f : s) {
+        t = Math.max(t, Files.getLastModifiedTime(f).toMillis());
+      }
+    } catch (IOException e) {
+      // gone meanwhile: 0, the oldest
+    }
+    return t;
+  }
+
+  /** Deletes a partial directory if its key's lock is free right now (held while deleting). */
+  boolean deletePartial(PartialDir p) {
+    // The lock file is named by the key alone; the method part of the CacheKey does not matter.
+    Path lockFile = layout.lockFile(new CacheKey(MethodId.of("-", 0), p.hi(), p.lo()));
+    Optional<LockFiles.Held> lock = locks.tryAcquire(lockFile, "deleting progress", false);
+    if (lock.isEmpty()) {
+      return false;
+    }
+    try (LockFiles.Held held = lock.get()) {
+      PartialStore.deleteDirectory(p.dir());
+      return true;
+    } catch (IOException e) {
+      faults.other("partial", "deleting the progress in " + p.dir(), e);
+      return false;
+    }
+  }
+
+  // ---- prune (the CLI's prune command) ----
+
+  /** An entry chosen by {@link #prune}. */
+  record Pruned(byte[] key, IndexRecord record) {}
+
+  /** What {@link #prune} chose and did. */
+  record PruneRun(List<Pruned> removed, long remainingEntries, long remainingBytes, List<PartialDir> partials) {}
+
+  /**
+   * Removes entries created before {@code createdBefore}, or last read before {@code usedBefore}, then
+   * the least recently used until at most {@code maxEntries} and {@code maxBytes} remain; and the
+   * progress of computations not updated since {@code partialsBefore} (epoch ms; {@code Long.MIN_VALUE}
+   * for none). With {@code dryRun}, only says what it would remove. Folds the journals and reconciles
+   * the index with the entry headers first, so the choice sees every process's reads.
+   *
+   * @return empty when another process is maintaining and did not finish within {@code wait}
+   */
+  Optional<PruneRun> prune(long createdBefore, long usedBefore, long maxEntries, long maxBytes, long partialsBefore,
+      boolean dryRun, Duration wait) throws IOException {
+    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "prune", wait, false);
+    if (lock.isEmpty()) {
+      return Optional.empty();
+    }
+    try (LockFiles.Held held = lock.get()) {
+      journal.flush();
+      Run run = new Run();
+      Index index = openOrRebuild(run);
+      try {
+        fold(index, run);
+        reconcile(index, run);
+        List<Candidate> all = new ArrayList<>();
+        for (Map.Entry<byte[], byte[]> e : index.entries()) {
+          all.add(new Candidate(e.getKey(), IndexRecord.decode(e.getValue())));
+        }
+        List<Pruned> chosen = new ArrayList<>();
+        List<Candidate> rest = new ArrayList<>();
+        long bytes = 0;
+        for (Candidate c : all) {
+          if (c.record().createdMillis() < createdBefore || c.record().lastAccessMillis() < usedBefore) {
+            chosen.add(new Pruned(c.key(), c.record()));
+          } else {
+            rest.add(c);
+            bytes += c.record().size();
+          }
+        }
+        rest.sort(Comparator.comparingLong((Candidate c) -> c.record().lastAccessMillis())
+            .thenComparingLong(c -> c.record().createdMillis()));
+        long count = rest.size();
+        for (Candidate c : rest) {
+          if (count <= maxEntries && bytes <= maxBytes) {
+            break;
+          }
+          chosen.add(new Pruned(c.key(), c.record()));
+          count--;
+          bytes -= c.record().size();
+        }
+        List<Pruned> removed = new ArrayList<>();
+        long remainingBytes = 0;
+        for (Candidate c : all) {
+          remainingBytes += c.record().size();
+        }
+        for (Pruned p : chosen) {
+          if (dryRun || delete(index, p.key(), p.record(), run)) {
+            removed.add(p);
+            remainingBytes -= p.record().size();
+          }
+        }
+        index.commit();
+        List<PartialDir> partials = new ArrayList<>();
+        if (partialsBefore != Long.MIN_VALUE) {
+          for (PartialDir p : partialDirs()) {
+            if (p.updatedMillis() < partialsBefore && (dryRun || deletePartial(p))) {
+              partials.add(p);
+            }
+          }
+        }
+        return Optional.of(new PruneRun(removed, all.size() - removed.size(), remainingBytes, partials));
+      } finally {
+        index.close();
       }
     }
   }

@@ -55,6 +55,34 @@ final class Scanner {
     }
   }
 
+  /** Lists every entry file ({@code entries/<m>/<kk>/*.memo}) without reading anything. */
+  static void scanFiles(Layout layout, java.util.function.Consumer<Path> sink) throws IOException {
+    if (!Files.isDirectory(layout.entries)) {
+      return;
+    }
+    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+      for (Path m : methods) {
+        if (!Files.isDirectory(m)) {
+          continue;
+        }
+        try (DirectoryStream<Path> kks = Files.newDirectoryStream(m)) {
+          for (Path kk : kks) {
+            if (!Files.isDirectory(kk)) {
+              continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
+              files.forEach(sink);
+            } catch (NoSuchFileException e) {
+              // removed while we walked
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // cleared concurrently
+        }
+      }
+    }
+  }
+
   private static void scanDir(Path kk, @Nullable String methodName, Sink sink) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
       for (Path f : files) {

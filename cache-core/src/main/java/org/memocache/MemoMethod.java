@@ -1,0 +1,287 @@
+package org.memocache;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.memocache.internal.MethodSpec;
+
+/**
+ * One memoized method of a {@link Memo}, addressed without calling it: look up, inspect, view and
+ * delete its stored results. From {@link Memo#method(String)} for a programmatic name,
+ * {@link Memo#method(Class, String, Class...)} or {@link Memo#method(Method)} for a woven
+ * ({@code @Memoize} or agent-memoized) method.
+ *
+ * <pre>{@code
+ * MemoMethod fit = memo.method(Fit.class, "fit", int.class, long.class);
+ * Optional<CachedResult<double[]>> r = fit.lookup(1000, 7L);       // never computes
+ * fit.entries().forEach(System.out::println);
+ * MemoMethod svd = memo.method(Matrix.class, "svd").bind(matrix);   // receiver in the key
+ * }</pre>
+ *
+ * <p><b>Identity of a woven method.</b> The key of a woven method includes a fingerprint of its
+ * bytecode, computed when it is woven. If the method has been called in this JVM, the identity the
+ * woven code resolved is used, exactly. Otherwise (another process stored the results, or this JVM
+ * did not call the method yet) the fingerprint is taken from the identities stored in the cache
+ * directory: among those with the method's cache name, descriptor and version, the one with the
+ * newest entry, that is, the code that ran most recently. With fingerprints off
+ * ({@code @Memoize(codeFingerprint = false)} or {@code Memo.builder().codeFingerprint(false)}) the
+ * identity needs no resolving. {@link #identity()} says which identity is used.
+ *
+ * <p>A MemoMethod is immutable and thread-safe; {@link #bind} returns a new one.
+ */
+public final class MemoMethod {
+  private final Memo memo;
+  private final Engine engine;
+  private final String name;
+  /** The programmatic spec; {@code null} for a woven method. */
+  private final @Nullable MethodSpec programmatic;
+  /** The woven method and its settings; {@code null} for a programmatic name. */
+  private final @Nullable Method target;
+  private final @Nullable MethodSettings settings;
+  private final @Nullable Object receiver;
+  /** A woven method's spec resolved from stored identities; shared by bound copies. */
+  private final Resolved resolved;
+
+  private MemoMethod(Memo memo, String name, @Nullable MethodSpec programmatic, @Nullable Method target,
+      @Nullable MethodSettings settings, @Nullable Object receiver, Resolved resolved) {
+    this.memo = memo;
+    this.engine = memo.engine();
+    this.name = name;
+    this.programmatic = programmatic;
+    this.target = target;
+    this.settings = settings;
+    this.receiver = receiver;
+    this.resolved = resolved;
+  }
+
+  static MemoMethod programmatic(Memo memo, MethodSpec spec) {
+    return new MemoMethod(memo, spec.id().name(), spec, null, null, null, new Resolved());
+  }
+
+  static MemoMethod woven(Memo memo, Method target, MethodSettings settings) {
+    String name = MemoRuntime.spec(target, settings, 0L, memo.config()).id().name();
+    return new MemoMethod(memo, name, null, target, settings, null, new Resolved());
+  }
+
+  /** The cache name: the programmatic name, or {@code com.acme.Fit#fit} (or the {@code @Memoize(name)}). */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The identity keys are computed with: empty for a woven method that was neither called in this
+   * JVM nor has stored results (then nothing can be found, and lookups are empty).
+   */
+  public Optional<MethodId> identity() {
+    return spec().map(MethodSpec::id);
+  }
+
+  /**
+   * This method with {@code receiver} as {@code this}: needed for instance methods whose receiver's
+   * state is part of the key (not {@code stateless}).
+   */
+  public MemoMethod bind(Object receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    if (target == null) {
+      throw new IllegalStateException(name + " is a programmatic name: it has no receiver to bind");
+    }
+    if (Modifier.isStatic(target.getModifiers())) {
+      throw new IllegalStateException(this + " is static: it has no receiver to bind");
+    }
+    if (!target.getDeclaringClass().isInstance(receiver)) {
+      throw new IllegalArgumentException("cannot bind a " + receiver.getClass().getName() + " to " + this);
+    }
+    return new MemoMethod(memo, name, null, target, settings, receiver, resolved);
+  }
+
+  /**
+   * The stored result of the call with these arguments, if any tier has it; never computes.
+   *
+   * @throws IllegalArgumentException if the arguments do not match the method's parameters
+   * @throws IllegalStateException for an instance method whose receiver is in the key, unbound
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<CachedResult<T>> lookup(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.lookup(spec.get(), self(spec.get()), check(spec.get(), args)).map(r -> (CachedResult<T>) r);
+  }
+
+  /** Whether a result of the call with these arguments is stored; never computes. */
+  public boolean contains(@Nullable Object... args) {
+    return lookup(args).isPresent();
+  }
+
+  /** The 128-bit key of the call with these arguments; empty when the identity is unresolved. */
+  public Optional<CacheKey> keyOf(@Nullable Object... args) {
+    return spec().map(s -> engine.keyOf(s, self(s), check(s, args)));
+  }
+
+  /** Removes the stored result of the call with these arguments from every tier. */
+  public boolean invalidate(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    return spec.isPresent() && engine.invalidate(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
+  /**
+   * Metadata of every stored result under this method's cache name (all versions and fingerprints),
+   * without loading them. Walks the disk tier: not a constant-time operation.
+   */
+  public List<EntryInfo> entries() {
+    return engine.entries(name);
+  }
+
+  /** Per-identity summaries (version, fingerprint) of what is stored under this cache name. */
+  public List<MethodSummary> summaries() {
+    return engine.methods(name);
+  }
+
+  /** Removes every stored result under this method's cache name; returns how many lower-tier entries. */
+  public long clear() {
+    return engine.clear(name);
+  }
+
+  /**
+   * A memory-mapped view of the stored array result of the call with these arguments; see
+   * {@link ArrayView}. Empty when no tier that can map entries holds it.
+   *
+   * @throws IllegalArgumentException if the stored result is not a primitive array
+   */
+  public Optional<ArrayView> view(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.view(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
+  /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
+  public Optional<DoubleView> mapDoubles(@Nullable Object... args) {
+    return view(args).map(ArrayView::doubles);
+  }
+
+  /** {@link #view} of a stored {@code float[]} or {@code float[][]}. */
+  public Optional<FloatView> mapFloats(@Nullable Object... args) {
+    return view(args).map(ArrayView::floats);
+  }
+
+  /** {@link #view} of a stored {@code long[]} or {@code long[][]}. */
+  public Optional<LongView> mapLongs(@Nullable Object... args) {
+    return view(args).map(ArrayView::longs);
+  }
+
+  /** {@link #view} of a stored {@code int[]} or {@code int[][]}. */
+  public Optional<IntView> mapInts(@Nullable Object... args) {
+    return view(args).map(ArrayView::ints);
+  }
+
+  /** {@link #view} of a stored {@code short[]} or {@code short[][]}. */
+  public Optional<ShortView> mapShorts(@Nullable Object... args) {
+    return view(args).map(ArrayView::shorts);
+  }
+
+  /** {@link #view} of a stored {@code char[]} or {@code char[][]}. */
+  public Optional<CharView> mapChars(@Nullable Object... args) {
+    return view(args).map(ArrayView::chars);
+  }
+
+  /** {@link #view} of a stored {@code byte[]} or {@code byte[][]}. */
+  public Optional<ByteView> mapBytes(@Nullable Object... args) {
+    return view(args).map(ArrayView::bytes);
+  }
+
+  /** {@link #view} of a stored {@code boolean[]} or {@code boolean[][]}. */
+  public Optional<BooleanView> mapBooleans(@Nullable Object... args) {
+    return view(args).map(ArrayView::booleans);
+  }
+
+  /**
+   * The progress recorded so far by the progressive call with these arguments (see
+   * {@link Progress}), while it runs or after it died; empty when none is stored (it has not
+   * started, or it completed: then {@link #lookup} has its result).
+   */
+  @SuppressWarnings("unchecked")
+  public <S, C> Optional<PartialResult<S, C>> partial(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.partial(spec.get(), self(spec.get()), check(spec.get(), args)).map(p -> (PartialResult<S, C>) p);
+  }
+
+  // ---- resolution ----
+
+  private Optional<MethodSpec> spec() {
+    if (programmatic != null) {
+      return Optional.of(programmatic);
+    }
+    Method m = Objects.requireNonNull(target);
+    MethodSettings s = Objects.requireNonNull(settings);
+    MethodSpec live = MemoRuntime.live(m);
+    if (live != null) {
+      return Optional.of(live);
+    }
+    MethodSpec r = resolved.spec;
+    if (r != null) {
+      return Optional.of(r);
+    }
+    if (!MemoRuntime.fingerprinted(m, memo.config())) {
+      r = MemoRuntime.spec(m, s, 0L, memo.config());
+    } else {
+      MethodId want = MemoRuntime.spec(m, s, 0L, memo.config()).id();
+      MethodSummary newest = null;
+      for (MethodSummary stored : engine.methods(want.name())) {
+        MethodId id = stored.method();
+        if (id.descriptor().equals(want.descriptor()) && id.version() == want.version()
+            && (newest == null || stored.newest().isAfter(newest.newest()))) {
+          newest = stored;
+        }
+      }
+      if (newest == null) {
+        return Optional.empty();
+      }
+      r = MemoRuntime.spec(m, s, newest.method().codeFingerprint(), memo.config());
+    }
+    resolved.spec = r;
+    return Optional.of(r);
+  }
+
+  private @Nullable Object self(MethodSpec spec) {
+    if (spec.receiverInKey() && receiver == null && target != null && !Modifier.isStatic(target.getModifiers())) {
+      throw new IllegalStateException(this + " is an instance method whose receiver's state is part of the"
+          + " key: address a call with method(...).bind(receiver), or declare it stateless");
+    }
+    return receiver;
+  }
+
+  private @Nullable Object[] check(MethodSpec spec, @Nullable Object[] args) {
+    Objects.requireNonNull(args, "args");
+    if (target != null && args.length != target.getParameterCount()) {
+      throw new IllegalArgumentException(this + " takes " + target.getParameterCount() + " arguments, not "
+          + args.length + (spec.progressParameter() >= 0 ? " (pass anything, such as null, for its Progress)" : ""));
+    }
+    return args;
+  }
+
+  /** {@code com.acme.Fit#fit(int,long)} for a woven method, the name for a programmatic one. */
+  @Override
+  public String toString() {
+    if (target == null) {
+      return name;
+    }
+    return target.getDeclaringClass().getName() + "#" + target.getName() + Stream.of(target.getParameterTypes())
+        .map(Class::getTypeName).collect(Collectors.joining(",", "(", ")"));
+  }
+
+  /** The lazily resolved spec of a woven method, shared with bound copies. */
+  private static final class Resolved {
+    volatile @Nullable MethodSpec spec;
+  }
+}
