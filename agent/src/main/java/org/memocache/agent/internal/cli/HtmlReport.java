@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -50,7 +51,7 @@ final class HtmlReport {
             + "fill:#333}.empty{color:#888;font-style:italic}\n")
         .append("</style></head><body>\n");
     h.append("<h1>MemoCache report</h1><div class=\"sub\"><code>").append(esc(root)).append("</code> &middot; ")
-        .append(esc(now.toString())).append("</div>\n");
+        .append(esc(now.truncatedTo(ChronoUnit.SECONDS).toString())).append("</div>\n");
     h.append("<div class=\"cards\">").append(card("methods", Integer.toString(methods.size())))
         .append(card("entries", Integer.toString(entries.size()))).append(card("stored", Sizes.human(bytes)))
         .append(card("hits", Long.toString(hits))).append(card("time saved", Sizes.human(saved))).append("</div>\n");
@@ -84,7 +85,8 @@ final class HtmlReport {
         h.append("<tr><td><code>").append(esc(e.key().substring(0, 12))).append("</code></td><td><code>")
             .append(esc(e.method())).append("</code></td><td>").append(esc(cut(e.argsSummary()))).append("</td>")
             .append(num(Sizes.human(e.sizeBytes()))).append("<td>")
-            .append(esc(e.created().atOffset(ZoneOffset.UTC).toLocalDateTime().withNano(0).toString()))
+            .append(esc(e.created().atOffset(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MINUTES).toString()
+                .replace('T', ' ')))
             .append("</td>").append(num(Sizes.human(e.computeTime()))).append(num(e.hits())).append("<td>")
             .append(esc(e.codec())).append("</td></tr>\n"));
     h.append("</table>\n</body></html>\n");
@@ -160,10 +162,10 @@ final class HtmlReport {
     s.append("<line x1=\"").append(left).append("\" y1=\"").append(top + plotH).append("\" x2=\"")
         .append(left + plotW).append("\" y2=\"").append(top + plotH).append("\" stroke=\"#999\"/>\n");
     // left axis: per day; right axis: running total
-    s.append("<text x=\"").append(left - 6).append("\" y=\"").append(top + 10).append("\" text-anchor=\"end\">")
+    s.append("<text x=\"").append(left - 6).append("\" y=\"").append((int) (top + plotH * 0.08) + 4).append("\" text-anchor=\"end\">")
         .append(esc(seconds(maxDay))).append("</text><text x=\"").append(left - 6).append("\" y=\"").append(top + plotH)
         .append("\" text-anchor=\"end\">0</text>\n");
-    s.append("<text x=\"").append(left + plotW + 6).append("\" y=\"").append(top + 10).append("\" fill=\"#e15759\">")
+    s.append("<text x=\"").append(left + plotW + 6).append("\" y=\"").append((int) (top + plotH * 0.08) + 4).append("\" fill=\"#e15759\">")
         .append(esc(seconds(total))).append("</text>\n");
     double running = 0;
     StringBuilder line = new StringBuilder();
@@ -173,20 +175,20 @@ final class HtmlReport {
       running += v;
       double x = left + d * step;
       if (v > 0) {
-        double bh = maxDay <= 0 ? 0 : v / maxDay * plotH;
+        double bh = maxDay <= 0 ? 0 : v / maxDay * plotH * 0.92;
         s.append("<rect x=\"").append(String.format("%.1f", x + step * 0.1)).append("\" y=\"")
             .append(String.format("%.1f", top + plotH - bh)).append("\" width=\"")
             .append(String.format("%.1f", Math.max(1, step * 0.8))).append("\" height=\"")
             .append(String.format("%.1f", bh)).append("\" fill=\"#4e79a7\"><title>").append(day).append(": saved ")
             .append(esc(seconds(v))).append("</title></rect>\n");
       }
-      double ly = top + plotH - (total <= 0 ? 0 : running / total * plotH);
+      double ly = top + plotH - (total <= 0 ? 0 : running / total * plotH * 0.92);
       line.append(d == 0 ? "M" : " L").append(String.format("%.1f,%.1f", x + step / 2, ly));
     }
     s.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"#e15759\" stroke-width=\"2\"/>\n");
-    int labels = Math.min(days, 8);
-    for (int i = 0; i < labels; i++) {
-      int d = labels == 1 ? 0 : (int) Math.round((double) i * (days - 1) / (labels - 1));
+    // a label every few days, never closer than a label's width
+    int every = Math.max(1, (int) Math.ceil(days / 8.0));
+    for (int d = 0; d < days; d += every) {
       s.append("<text x=\"").append(String.format("%.1f", left + d * step + step / 2)).append("\" y=\"")
           .append(top + plotH + 18).append("\" text-anchor=\"middle\">").append(first.plusDays(d)).append("</text>\n");
     }
