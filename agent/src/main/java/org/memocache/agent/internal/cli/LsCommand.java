@@ -56,7 +56,8 @@ public final class LsCommand extends CacheCommand {
       t.print(out());
     }
     long methods = entries.stream().map(EntryInfo::method).distinct().count();
-    out().println(entries.size() + " entries, " + Sizes.human(bytes) + ", " + methods + " methods in " + d.root());
+    out().println(entries.size() + " entries, " + Sizes.human(bytes) + ", " + methods
+        + (methods == 1 ? " method" : " methods") + " in " + d.root());
     out().flush();
     return OK;
   }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code memocache report [-o file.html] [dir]}: one self-contained HTML page about the cache. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Writes one self-contained HTML page (inline CSS and SVG, no scripts, no network): size and",
-        "time saved per method, time saved by day, biggest entries."})
+    description = {"Writes a self-contained HTML report: size and time saved per method, by day, biggest entries.",
+        "One file with inline CSS and SVG: no scripts, no network."})
 public final class ReportCommand extends CacheCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
       description = "the cache directory (default: $MEMOCACHE_DIR or ~/.cache/memocache)")

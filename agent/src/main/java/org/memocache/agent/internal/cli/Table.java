@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A plain-text table with aligned columns: left-aligned text, right-aligned columns named at
  * construction (numbers, sizes). Cells longer than {@link #MAX_CELL} are cut with an ellipsis so one
- * long argument summary cannot push every other column off the screen.
+ * long argument summary cannot push every other column off the screen; the last column is never
+ * cut (nothing follows it, and a file path cut short is useless).
  */
 final class Table {
   static final int MAX_CELL = 60;
@@ -32,7 +33,7 @@ final class Table {
     String[] r = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {
       String s = String.valueOf(cells[i]);
-      r[i] = s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 1) + "…" : s;
+      r[i] = s.length() > MAX_CELL && i < cells.length - 1 ? s.substring(0, MAX_CELL - 1) + "…" : s;
     }
     rows.add(r);
     return this;
