@@ -64,11 +64,19 @@ public final class MemoRuntime {
    */
   public static @Nullable Call enter(Class<?> owner, String method, long codeFingerprint,
       @Nullable Object self, Object[] args) {
-    Site site = SITES.get(owner).get(method);
-    if (site == null) {
-      site = SITES.get(owner).computeIfAbsent(method, m -> resolve(owner, m, codeFingerprint));
+    // A direct-mapped cache in front of the per-class map: woven code passes the same String
+    // constant and Class on every call, so two identity checks confirm a hit. String caches its
+    // hash, so finding the slot costs a field read; a collision only costs the map lookup.
+    int slot = method.hashCode() & (RECENT.length - 1);
+    Recent recent = RECENT[slot];
+    MethodSpec spec;
+    if (recent != null && recent.method == method && recent.owner == owner) {
+      spec = recent.spec;
+    } else {
+      Site site = SITES.get(owner).computeIfAbsent(method, m -> resolve(owner, m, codeFingerprint));
+      spec = site.spec;
+      RECENT[slot] = new Recent(owner, method, spec);
     }
-    MethodSpec spec = site.spec;
     if (spec == null) {
       return null;
     }
@@ -144,6 +152,11 @@ public final class MemoRuntime {
 
   /** The resolved spec of a method, or {@code null} when it is not memoized. */
   private record Site(@Nullable MethodSpec spec) {}
+
+  /** A recently used site; slots are replaced whole, so a racy read sees a consistent triple. */
+  private record Recent(Class<?> owner, String method, @Nullable MethodSpec spec) {}
+
+  private static final Recent[] RECENT = new Recent[256];
 
   private static Site resolve(Class<?> owner, String method, long codeFingerprint) {
     try {

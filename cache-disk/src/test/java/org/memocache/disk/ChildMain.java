@@ -34,6 +34,8 @@ public final class ChildMain {
       case "memo-once" -> memoOnce(out, Path.of(args[1]), Path.of(args[2]));
       case "put" -> put(out, Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
       case "get" -> get(out, Path.of(args[1]), Integer.parseInt(args[2]));
+      case "woven-remote" -> wovenRemote(out, Path.of(args[1]), Long.parseLong(args[2], 16), Integer.parseInt(args[3]));
+      case "progressive" -> ProgressiveChild.run(out, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
     out.flush();
@@ -199,6 +201,14 @@ public final class ChildMain {
   private static void get(PrintStream out, Path dir, int k) {
     try (DiskTier tier = tier(dir)) {
       out.println("get " + tier.get(TestKeys.key(k), TestKeys.FILTER).map(h -> show(h.value())).orElse("<miss>"));
+    }
+  }
+
+  /** Calls the woven {@code Remote.counts(n)} as code woven with {@code fingerprint} would. */
+  private static void wovenRemote(PrintStream out, Path dir, long fingerprint, int n) {
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      org.memocache.MemoRuntime.install(memo);
+      out.println("counts " + java.util.Arrays.toString(org.memocache.disk.woven.Woven.remoteCounts(n, fingerprint)));
     }
   }
 

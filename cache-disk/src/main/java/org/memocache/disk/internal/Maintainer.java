@@ -516,16 +516,27 @@ public final class Maintainer {
     return out;
   }
 
-  /** When anything in {@code dir} last changed (epoch ms). */
+  /**
+   * When progress was last recorded in {@code dir} (epoch ms, by the cache's clock): the newest
+   * creation time in the headers of its chunks and checkpoints, or its start time.
+   */
   private static long updated(Path dir) {
-    long t = 0;
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      t = Files.getLastModifiedTime(dir).toMillis();
+    long t;
+    try {
+      t = Long.parseLong(Layout.readProperties(dir.resolve(PartialStore.INFO)).getOrDefault("started", "0"));
+    } catch (NumberFormatException e) {
+      t = 0;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + PartialStore.SUFFIX)) {
       for (Path f : s) {
-        t = Math.max(t, Files.getLastModifiedTime(f).toMillis());
+        try {
+          t = Math.max(t, EntryReader.readHeader(f).createdMillis());
+        } catch (IOException e) {
+          // damaged or gone: says nothing about when progress was recorded
+        }
       }
     } catch (IOException e) {
-      // gone meanwhile: 0, the oldest
+      // gone meanwhile: what we have
     }
     return t;
   }

@@ -3,6 +3,7 @@ package org.memocache.disk.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
@@ -34,6 +35,9 @@ final class MappedEntry implements Tier.Mapped {
   private final EntryInfo info;
   private final Damage damage;
   private final AtomicLongArray verified;
+  /** Blocks found damaged: later reads fail at once, without hashing again or reporting again. */
+  private final AtomicLongArray damagedBlocks;
+  private final AtomicBoolean reported = new AtomicBoolean();
 
   MappedEntry(Path file, EntryHeader header, long[] sums, ByteBuffer payload, EntryInfo info, Damage damage) {
     this.file = file;
@@ -43,6 +47,7 @@ final class MappedEntry implements Tier.Mapped {
     this.info = info;
     this.damage = damage;
     this.verified = new AtomicLongArray((sums.length + 63) >>> 6);
+    this.damagedBlocks = new AtomicLongArray((sums.length + 63) >>> 6);
   }
 
   @Override
@@ -92,6 +97,9 @@ final class MappedEntry implements Tier.Mapped {
   private void check(int i, int bs, long length) {
     long off = (long) i * bs;
     int len = (int) Math.min(bs, length - off);
+    if ((damagedBlocks.get(i >>> 6) & (1L << i)) != 0) {
+      throw damaged(i, off, len, "does not match its checksum", null);
+    }
     byte[] scratch = SCRATCH.get();
     long h;
     try {
@@ -111,7 +119,11 @@ final class MappedEntry implements Tier.Mapped {
         + file + " " + what;
     CorruptEntryException e = cause == null ? new CorruptEntryException(message)
         : new CorruptEntryException(message, cause);
-    damage.found(e);
+    long bit = 1L << i;
+    damagedBlocks.getAndUpdate(i >>> 6, w -> w | bit);
+    if (reported.compareAndSet(false, true)) {
+      damage.found(e);
+    }
     String full = "damaged result " + info.method() + "(" + info.argsSummary() + "): " + message
         + "; the entry is deleted so that the next call computes it again";
     return new CorruptResultException(full, file.toString(), i, e);
