@@ -1,5 +1,6 @@
 package org.memocache.agent.internal.cli;
 
+import java.io.Console;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.memocache.Sizes;
@@ -32,6 +33,23 @@ public final class VerifyCommand extends CacheCommand {
   @Option(names = "--progress", negatable = true, description = "a progress bar on stderr (default: when stderr is a terminal)")
   @Nullable Boolean progress;
 
+  /**
+   * Whether someone is watching: a console whose streams are terminals. Keeps the bar out of pipes
+   * and CI logs. On Java 22+ {@code System.console()} is non-null even when redirected, so there
+   * {@code Console.isTerminal()} (looked up reflectively: the baseline is 17) decides.
+   */
+  static boolean interactive() {
+    Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true; // before Java 22 a console exists only when stdin and stdout are terminals
+    }
+  }
+
   @Override
   @Nullable Path dirArgument() {
     return dir;
@@ -39,9 +57,7 @@ public final class VerifyCommand extends CacheCommand {
 
   @Override
   int run(CacheDirectory d) {
-    // System.console() is non-null only when both stdin and stdout are terminals; close enough for
-    // "someone is watching", and it keeps the bar out of pipes and CI logs.
-    boolean bar = progress != null ? progress : !json && System.console() != null;
+    boolean bar = progress != null ? progress : !json && interactive();
     ProgressBar pb = bar ? new ProgressBar(err()) : null;
     VerifyReport r = d.verify(delete, pb == null ? VerifyListener.NONE : pb);
     if (pb != null) {

@@ -113,14 +113,27 @@ class CliCommandsTest {
 
   @Test
   void showRefusesUnknownAndAmbiguousPrefixes() {
-    String k = key("simulate", "1000");
-    String other = k.charAt(0) == '0' ? "f" : "0";
-    try (CacheDirectory d = CacheDirectory.open(dir)) {
-      if (d.find(other).isEmpty()) {
-        assertEquals(2, run("show", other, dir.toString()));
-        assertTrue(err.contains("no entry with a key starting with '" + other + "'"), err);
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      for (int i = 0; i < 13; i++) {
+        int n = i;
+        memo.call("more", () -> "v" + n, n); // 17 entries: two share a first hex digit, and one digit is unused
       }
     }
+    List<String> keys;
+    try (CacheDirectory d = CacheDirectory.open(dir)) {
+      keys = d.entries().stream().map(EntryInfo::key).toList();
+    }
+    assertEquals(17, keys.size());
+    String unused = "0123456789abcdef".chars().mapToObj(c -> String.valueOf((char) c))
+        .filter(p -> keys.stream().noneMatch(k -> k.startsWith(p))).findFirst().orElseThrow();
+    String shared = "0123456789abcdef".chars().mapToObj(c -> String.valueOf((char) c))
+        .filter(p -> keys.stream().filter(k -> k.startsWith(p)).count() >= 2).findFirst().orElseThrow();
+
+    assertEquals(2, run("show", unused, dir.toString()));
+    assertTrue(err.contains("no entry with a key starting with '" + unused + "'"), err);
+    assertEquals(2, run("show", shared, dir.toString()));
+    assertTrue(err.contains("'" + shared + "' matches "), err);
+    assertTrue(out.isEmpty(), out);
     assertEquals(2, run("show", "xyz", dir.toString()));
     assertTrue(err.contains("1 to 32 hex digits, not 'xyz'"), err);
   }
@@ -163,7 +176,9 @@ class CliCommandsTest {
     assertTrue(out.contains("\"deleted\":false"), out);
     assertTrue(Files.exists(file));
 
-    assertEquals(1, run("verify", "--delete", dir.toString()), err);
+    assertEquals(1, run("verify", "--delete", "--progress", dir.toString()), err);
+    assertTrue(err.contains("files, ") && err.contains("%"), "the progress bar, forced: " + err);
+    assertTrue(err.contains("damaged: " + file), err);
     assertTrue(out.contains("1 damaged, 1 deleted"), out);
     assertFalse(Files.exists(file));
     assertEquals(0, run("verify", dir.toString()), err);
