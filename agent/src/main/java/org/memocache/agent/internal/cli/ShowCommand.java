@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ArrayView;
 import org.memocache.CachedResult;
@@ -111,15 +112,15 @@ public final class ShowCommand extends CacheCommand {
     }
     if (value.getClass().isArray()) {
       int n = Array.getLength(value);
-      StringBuilder sb = new StringBuilder(value.getClass().getComponentType().getSimpleName()).append('[').append(n)
-          .append("] [");
+      StringBuilder sb = new StringBuilder(arrayType(value.getClass(), n)).append(" [");
       for (int i = 0; i < Math.min(n, PREVIEW_ELEMENTS); i++) {
         sb.append(i > 0 ? ", " : "").append(element(Array.get(value, i)));
       }
       return sb.append(n > PREVIEW_ELEMENTS ? ", …]" : "]").toString();
     }
     if (value instanceof Collection<?> c) {
-      StringBuilder sb = new StringBuilder(value.getClass().getSimpleName()).append(" of ").append(c.size())
+      String kind = value instanceof List<?> ? "List" : value instanceof Set<?> ? "Set" : value.getClass().getSimpleName();
+      StringBuilder sb = new StringBuilder(kind).append(" of ").append(c.size())
           .append(" [");
       int i = 0;
       for (Object o : c) {
@@ -132,14 +133,21 @@ public final class ShowCommand extends CacheCommand {
       return sb.append(']').toString();
     }
     if (value instanceof Map<?, ?> m) {
-      return value.getClass().getSimpleName() + " of " + m.size() + " " + cut(m.toString());
+      return "Map of " + m.size() + " " + cut(m.toString());
     }
     return value.getClass().getSimpleName() + " " + cut(String.valueOf(value));
   }
 
+  /** {@code double[3]}, {@code double[3][]}: the length where Java writes it. */
+  private static String arrayType(Class<?> array, int length) {
+    String component = array.getComponentType().getSimpleName();
+    int b = component.indexOf('[');
+    return b < 0 ? component + "[" + length + "]" : component.substring(0, b) + "[" + length + "]" + component.substring(b);
+  }
+
   private static String element(@Nullable Object o) {
     if (o != null && o.getClass().isArray()) {
-      return o.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(o) + "]";
+      return arrayType(o.getClass(), Array.getLength(o));
     }
     return cut(String.valueOf(o));
   }
