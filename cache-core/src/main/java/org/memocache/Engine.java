@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.memocache.internal.ArgsSummary;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.Warnings;
@@ -130,7 +129,7 @@ final class Engine {
     Flight running;
     while ((running = flights.putIfAbsent(k1, flight)) != null) {
       if (running.owner == Thread.currentThread()) {
-        throw new IllegalStateException(spec.id().name() + "(" + ArgsSummary.of(spec.parameterNames(), args)
+        throw new IllegalStateException(spec.id().name() + "(" + spec.summarize(args)
             + ") calls itself with the same arguments while it is being computed; this would never"
             + " finish");
       }
@@ -163,7 +162,7 @@ final class Engine {
         return h;
       }
     }
-    call.summary = ArgsSummary.of(spec.parameterNames(), args);
+    call.summary = spec.summarize(args);
     if (spec.lowerTiers() && !tiers.isEmpty()) {
       call.key = call.memoryKey instanceof CacheKey ck ? ck : hash(spec, self, args);
       Held h = fromLowerTiers(call, true);
@@ -380,7 +379,7 @@ final class Engine {
     if (h != null && !h.expired()) {
       return Optional.of(new CachedResult<>(h.value(), new EntryInfo(spec.id().name(),
           (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
-          ArgsSummary.of(spec.parameterNames(), args), h.weight, Instant.ofEpochMilli(0),
+          spec.summarize(args), h.weight, Instant.ofEpochMilli(0),
           Duration.ofNanos(h.computeNanos), 0, Instant.ofEpochMilli(0), "object", "memory")));
     }
     if (!spec.lowerTiers()) {
@@ -507,7 +506,7 @@ final class Engine {
       return Optional.empty();
     }
     CacheKey key = hash(spec, self, args);
-    String describe = spec.describe(ArgsSummary.of(spec.parameterNames(), args));
+    String describe = spec.describe(spec.summarize(args));
     for (Tier t : tiers) {
       Optional<Tier.Partials> partials = t.partials();
       if (partials.isPresent()) {
@@ -525,7 +524,7 @@ final class Engine {
       return Optional.empty();
     }
     CacheKey key = hash(spec, self, args);
-    return view(key, spec, spec.describe(ArgsSummary.of(spec.parameterNames(), args)));
+    return view(key, spec, spec.describe(spec.summarize(args)));
   }
 
   /** A view of the stored array result under {@code key}. */
@@ -563,6 +562,17 @@ final class Engine {
       }
     }
     return Optional.empty();
+  }
+
+  /** The stored identities of the method named {@code name}, newest first, from the first tier that knows any. */
+  List<MethodId> identities(String name) {
+    for (Tier t : tiers) {
+      List<MethodId> ids = t.identities(name);
+      if (!ids.isEmpty()) {
+        return ids;
+      }
+    }
+    return List.of();
   }
 
   /** Per-method summaries of the lower tiers (the first tier's, for a method several tiers store). */

@@ -27,8 +27,8 @@ import org.memocache.internal.MethodSpec;
  * bytecode, computed when it is woven. If the method has been called in this JVM, the identity the
  * woven code resolved is used, exactly. Otherwise (another process stored the results, or this JVM
  * did not call the method yet) the fingerprint is taken from the identities stored in the cache
- * directory: among those with the method's cache name, descriptor and version, the one with the
- * newest entry, that is, the code that ran most recently. With fingerprints off
+ * directory: among those with the method's cache name, descriptor and version, the one whose
+ * results (or recorded progress) were written most recently, that is, the code that ran last. With fingerprints off
  * ({@code @Memoize(codeFingerprint = false)} or {@code Memo.builder().codeFingerprint(false)}) the
  * identity needs no resolving. {@link #identity()} says which identity is used.
  *
@@ -236,18 +236,17 @@ public final class MemoMethod {
       r = MemoRuntime.spec(m, s, 0L, memo.config());
     } else {
       MethodId want = MemoRuntime.spec(m, s, 0L, memo.config()).id();
-      MethodSummary newest = null;
-      for (MethodSummary stored : engine.methods(want.name())) {
-        MethodId id = stored.method();
-        if (id.descriptor().equals(want.descriptor()) && id.version() == want.version()
-            && (newest == null || stored.newest().isAfter(newest.newest()))) {
-          newest = stored;
+      MethodId newest = null;
+      for (MethodId id : engine.identities(want.name())) {
+        if (id.descriptor().equals(want.descriptor()) && id.version() == want.version()) {
+          newest = id;
+          break;
         }
       }
       if (newest == null) {
         return Optional.empty();
       }
-      r = MemoRuntime.spec(m, s, newest.method().codeFingerprint(), memo.config());
+      r = MemoRuntime.spec(m, s, newest.codeFingerprint(), memo.config());
     }
     resolved.spec = r;
     return Optional.of(r);

@@ -93,6 +93,16 @@ public interface Tier extends AutoCloseable {
   }
 
   /**
+   * The identities (descriptor, version, bytecode fingerprint) under which results of the method
+   * named {@code methodName} are stored, completed or in progress, the most recently written first:
+   * how a process that never ran a woven method finds the identity its results were stored under.
+   * Cheaper than {@link #methods}: no index, no headers.
+   */
+  default List<MethodId> identities(String methodName) {
+    return List.of();
+  }
+
+  /**
    * The stored payload of {@code key}, mapped read-only and <em>not</em> verified, for array views
    * that verify only the blocks they read. Empty on a miss, or when the tier cannot map entries.
    * Opening must not read the payload: its cost may not grow with the entry's size.

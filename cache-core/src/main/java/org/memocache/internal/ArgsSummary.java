@@ -18,11 +18,24 @@ public final class ArgsSummary {
 
   /** Summarises {@code args}; {@code names} may be shorter than {@code args} or {@code null}. */
   public static String of(String @Nullable [] names, @Nullable Object[] args) {
+    return of(names, args, null);
+  }
+
+  /**
+   * Summarises {@code args} but those {@code skip} marks (parameters left out of the key: loggers,
+   * an injected {@code Progress}): they say nothing about which result this is.
+   */
+  public static String of(String @Nullable [] names, @Nullable Object[] args, boolean @Nullable [] skip) {
     StringBuilder sb = new StringBuilder();
+    boolean first = true;
     for (int i = 0; i < args.length; i++) {
-      if (i > 0) {
+      if (skip != null && i < skip.length && skip[i]) {
+        continue;
+      }
+      if (!first) {
         sb.append(", ");
       }
+      first = false;
       if (names != null && i < names.length && names[i] != null) {
         sb.append(names[i]).append('=');
       }

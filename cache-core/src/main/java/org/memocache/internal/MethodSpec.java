@@ -56,6 +56,11 @@ public record MethodSpec(
     return false;
   }
 
+  /** A summary of the key arguments (ignored parameters left out), as entries and messages show it. */
+  public String summarize(@Nullable Object[] args) {
+    return ArgsSummary.of(parameterNames, args, ignored);
+  }
+
   /** The method name and a summary of the arguments, as progress and error messages show it. */
   public String describe(String argsSummary) {
     return id.name() + "(" + argsSummary + ")";

@@ -11,6 +11,7 @@ import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
+import org.memocache.MethodId;
 import org.memocache.MethodSummary;
 import org.memocache.Tier;
 import org.memocache.TierContext;
@@ -148,6 +149,11 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
   @Override
   public List<MethodSummary> methods(@Nullable String methodName) {
     return store.methods(methodName);
+  }
+
+  @Override
+  public List<MethodId> identities(String methodName) {
+    return store.identities(methodName);
   }
 
   /**

@@ -35,6 +35,7 @@ public final class ChildMain {
       case "put" -> put(out, Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
       case "get" -> get(out, Path.of(args[1]), Integer.parseInt(args[2]));
       case "woven-remote" -> wovenRemote(out, Path.of(args[1]), Long.parseLong(args[2], 16), Integer.parseInt(args[3]));
+      case "woven-partial" -> wovenPartial(out, Path.of(args[1]), Integer.parseInt(args[2]));
       case "progressive" -> ProgressiveChild.run(out, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -209,6 +210,17 @@ public final class ChildMain {
     try (Memo memo = Memo.builder().directory(dir).build()) {
       org.memocache.MemoRuntime.install(memo);
       out.println("counts " + java.util.Arrays.toString(org.memocache.disk.woven.Woven.remoteCounts(n, fingerprint)));
+    }
+  }
+
+  /** Reads the recorded progress of the woven {@code Fitter.sweep}, never called in this JVM. */
+  private static void wovenPartial(PrintStream out, Path dir, int chunks) {
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      org.memocache.MemoMethod sweep = memo.method(org.memocache.disk.woven.Fitter.class, "sweep", int.class,
+          org.memocache.Progress.class);
+      out.println("identity " + sweep.identity().map(id -> Long.toHexString(id.codeFingerprint())).orElse("none"));
+      out.println("chunks " + sweep.partial(chunks, null).map(p -> p.chunkCount() + " " + java.util.Arrays.toString(
+          (double[]) p.chunk(p.chunkCount() - 1))).orElse("none"));
     }
   }
 

@@ -239,6 +239,24 @@ class ProgressiveTest {
         .<double[]>lookup(6, null).orElseThrow().value());
   }
 
+  /** A process that never ran the woven method finds its progress: the identity comes from the progress. */
+  @Test
+  void progressOfAWovenMethod_isReadByAProcessThatNeverCalledIt() throws Exception {
+    MemoRuntime.install(memo);
+    Fitter.failAfterChunk = 3;
+    try {
+      assertThrows(IllegalStateException.class, () -> Woven.sweep(8, Progress.injected()));
+    } finally {
+      Fitter.failAfterChunk = -1;
+    }
+    Path logs = dir.resolveSibling(dir.getFileName() + "-logs");
+    try (Child reader = Child.start(logs.resolve("reader.log"), "woven-partial", dir.toString(), "8")) {
+      assertEquals("identity " + Long.toHexString(Woven.FINGERPRINT), reader.await("identity ", 60_000));
+      assertEquals("chunks 4 [3.0, 9.0]", reader.await("chunks ", 60_000));
+      assertEquals(0, reader.waitFor(60_000));
+    }
+  }
+
   @Test
   void unwovenInjectedProgress_andMemoryOnlyMemo_keepProgressInMemory() {
     Progress<Integer, double[]> p = Progress.injected();

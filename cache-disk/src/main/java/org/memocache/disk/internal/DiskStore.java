@@ -394,6 +394,44 @@ public final class DiskStore implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The identities stored under {@code methodName}, newest first: from the {@code METHOD} file of
+   * each method directory and the {@code PARTIAL} file of each progress directory, ordered by the
+   * newest modification time of their files (one {@code stat} per entry of that name).
+   */
+  public List<MethodId> identities(String methodName) {
+    Map<MethodId, Long> newest = new java.util.HashMap<>();
+    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+      for (Path m : methods) {
+        MethodId id = Layout.methodId(m.resolve(Layout.METHOD_FILE));
+        if (id == null || !id.name().equals(methodName)) {
+          continue;
+        }
+        long[] t = {Long.MIN_VALUE};
+        Scanner.scanFiles(m, f -> {
+          try {
+            t[0] = Math.max(t[0], Files.getLastModifiedTime(f).toMillis());
+          } catch (IOException e) {
+            // evicted meanwhile
+          }
+        });
+        if (t[0] != Long.MIN_VALUE) {
+          newest.merge(id, t[0], Math::max);
+        }
+      }
+      for (Maintainer.PartialDir p : maintainer.partialDirs()) {
+        if (p.method() != null && p.method().name().equals(methodName)) {
+          newest.merge(p.method(), Files.getLastModifiedTime(p.dir()).toMillis(), Math::max);
+        }
+      }
+    } catch (IOException e) {
+      faults.readFailed(methodName, e);
+    }
+    List<MethodId> out = new ArrayList<>(newest.keySet());
+    out.sort(java.util.Comparator.comparingLong((MethodId id) -> newest.get(id)).reversed());
+    return out;
+  }
+
   /** Storage for progressive computations. */
   public Tier.Partials partials() {
     return partials;

@@ -107,10 +107,8 @@ public final class EntryReader implements Closeable {
       throw new CorruptEntryException("checksum table hash mismatch");
     }
     long[] sums = new long[n];
-    ByteBuffer tb = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      sums[i] = tb.getLong();
-    }
+    // One bulk conversion: the table of a 1 GiB entry has 16 384 checksums, read on every open.
+    ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(sums);
     EntryReader r = new EntryReader(path, ch, size, header, sums, whole);
     r.checkPadding();
     return r;

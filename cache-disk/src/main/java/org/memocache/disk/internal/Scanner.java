@@ -62,24 +62,28 @@ final class Scanner {
     }
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
-        if (!Files.isDirectory(m)) {
-          continue;
-        }
-        try (DirectoryStream<Path> kks = Files.newDirectoryStream(m)) {
-          for (Path kk : kks) {
-            if (!Files.isDirectory(kk)) {
-              continue;
-            }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
-              files.forEach(sink);
-            } catch (NoSuchFileException e) {
-              // removed while we walked
-            }
-          }
-        } catch (NoSuchFileException e) {
-          // cleared concurrently
+        if (Files.isDirectory(m)) {
+          scanFiles(m, sink);
         }
       }
+    }
+  }
+
+  /** Lists the entry files of one method directory ({@code entries/<m>/<kk>/*.memo}). */
+  static void scanFiles(Path methodDir, java.util.function.Consumer<Path> sink) throws IOException {
+    try (DirectoryStream<Path> kks = Files.newDirectoryStream(methodDir)) {
+      for (Path kk : kks) {
+        if (!Files.isDirectory(kk)) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
+          files.forEach(sink);
+        } catch (NoSuchFileException e) {
+          // removed while we walked
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // cleared concurrently
     }
   }
 
