@@ -1,5 +1,12 @@
 package org.memocache.agent;
 
+import org.memocache.agent.internal.cli.ClearCommand;
+import org.memocache.agent.internal.cli.LsCommand;
+import org.memocache.agent.internal.cli.PruneCommand;
+import org.memocache.agent.internal.cli.ReportCommand;
+import org.memocache.agent.internal.cli.ShowCommand;
+import org.memocache.agent.internal.cli.StatsCommand;
+import org.memocache.agent.internal.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,6 +16,11 @@ import picocli.CommandLine.Command;
  * {@code verify}, {@code prune}, {@code report}) are subcommands of this one.
  */
 @Command(name = "memocache", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    subcommands = {LsCommand.class, ShowCommand.class, StatsCommand.class, VerifyCommand.class, PruneCommand.class,
+        ClearCommand.class, ReportCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:verify found damaged files", "2:bad arguments, or not a MemoCache directory",
+        "3:reading or writing the directory failed"},
     description = {
         "MemoCache: a memoizing computation cache for the JVM.",
         "",
@@ -21,7 +33,12 @@ public final class Cli implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Cli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with every subcommand, as {@link #main} runs it (tests run it in-process). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Cli());
   }
 
   /** Without a subcommand: the usage. */

@@ -1,0 +1,78 @@
+package org.memocache.agent.internal.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Ages for humans: {@code 3d}, {@code 5h} when printing; {@code 30d}, {@code 12h}, {@code P30D} when parsing. */
+final class Ages {
+  private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(s|m|min|h|d|w)");
+
+  private Ages() {}
+
+  /** How long ago {@code t} was, as {@code 42s}, {@code 7m}, {@code 5h} or {@code 3d}; {@code -} for the epoch. */
+  static String since(Instant t, Instant now) {
+    if (t.equals(Instant.EPOCH)) {
+      return "-";
+    }
+    long s = Math.max(0, Duration.between(t, now).toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m";
+    }
+    if (s < 86400) {
+      return s / 3600 + "h";
+    }
+    return s / 86400 + "d";
+  }
+
+  /**
+   * Parses {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 2w} or an ISO-8601 duration.
+   *
+   * @throws IllegalArgumentException naming {@code option} and the text
+   */
+  static Duration parse(String option, String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Matcher m = SHORT.matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m", "min" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofDays(7 * n);
+      };
+    }
+    try {
+      return Duration.parse(text.trim());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(option + " takes an age such as 30d, 12h, 90m or P30D, not '" + text + "'");
+    }
+  }
+
+  /**
+   * Parses a size: {@code 1048576}, {@code 500M}, {@code 10G}, {@code 2GiB}, {@code 64k}.
+   *
+   * @throws IllegalArgumentException naming {@code option} and the text
+   */
+  static long bytes(String option, String text) {
+    Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?").matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " takes a size such as 500M, 10G or 1048576, not '" + text + "'");
+    }
+    int shift = switch (m.group(2)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      case "t" -> 40;
+      default -> 0;
+    };
+    return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
+  }
+}
