@@ -164,6 +164,31 @@ public final class DiskStore implements AutoCloseable {
   // ---- reads ----
 
   public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes) {
+    return withLiveEntry(key, (file, r, h, now) -> {
+      try {
+        return new Tier.Hit(decode(r, classes), info(h, r.size(), now));
+      } catch (RejectedClassException e) {
+        // The entry is fine; this reader's allow-list is narrower than the writer's. Not deleted.
+        counts.corrupt.increment();
+        AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
+        return null;
+      }
+    });
+  }
+
+  /** What a read makes of an open entry already checked to be {@code key}'s and not expired. */
+  @FunctionalInterface
+  private interface EntryUse<T> {
+    /** The result, or {@code null} for a miss that is not damage. */
+    @Nullable T apply(Path file, EntryReader reader, EntryHeader header, long now) throws IOException;
+  }
+
+  /**
+   * Opens {@code key}'s entry, checks it is this key's and not expired, and hands it to {@code use};
+   * a use that returns a value counts as an access. Damage deletes the entry and is a miss; other
+   * I/O failures are a miss with one warning per kind of fault.
+   */
+  private <T> Optional<T> withLiveEntry(CacheKey key, EntryUse<T> use) {
     if (closed) {
       return Optional.empty();
     }
@@ -190,14 +215,11 @@ public final class DiskStore implements AutoCloseable {
       if (expire != null && h.createdMillis() + expire.toMillis() <= now) {
         return Optional.empty();
       }
-      Object value = decode(r, classes);
-      journal.access(key, now);
-      return Optional.of(new Tier.Hit(value, info(h, r.size(), now)));
-    } catch (RejectedClassException e) {
-      // The entry is fine; this reader's allow-list is narrower than the writer's. Not deleted.
-      counts.corrupt.increment();
-      AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
-      return Optional.empty();
+      T result = use.apply(file, r, h, now);
+      if (result != null) {
+        journal.access(key, now);
+      }
+      return Optional.ofNullable(result);
     } catch (CorruptEntryException e) {
       damaged(file, key, e, r.header());
       return Optional.empty();
@@ -297,43 +319,8 @@ public final class DiskStore implements AutoCloseable {
    * checksum table, not verified: for array views. Counts as an access for eviction.
    */
   public Optional<Tier.Mapped> map(CacheKey key) {
-    if (closed) {
-      return Optional.empty();
-    }
-    Path file = layout.entryFile(key);
-    EntryReader r;
-    try {
-      r = EntryReader.open(file);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (CorruptEntryException e) {
-      damaged(file, key, e, null);
-      return Optional.empty();
-    } catch (IOException e) {
-      faults.readFailed(key.method().name(), e);
-      return Optional.empty();
-    }
-    try (r) {
-      EntryHeader h = r.header();
-      if (!h.isFor(key)) {
-        throw new CorruptEntryException("entry is for " + h.method() + "/" + h.keyHex() + ", not " + key);
-      }
-      long now = config.clock().millis();
-      Duration expire = config.expireAfter();
-      if (expire != null && h.createdMillis() + expire.toMillis() <= now) {
-        return Optional.empty();
-      }
-      ByteBuffer payload = r.rawPayload();
-      journal.access(key, now);
-      return Optional.of(new MappedEntry(file, h, r.blockSums(), payload, info(h, r.size(), now),
-          e -> damaged(file, key, e, h)));
-    } catch (CorruptEntryException e) {
-      damaged(file, key, e, r.header());
-      return Optional.empty();
-    } catch (IOException e) {
-      faults.readFailed(key.method().name(), e);
-      return Optional.empty();
-    }
+    return withLiveEntry(key, (file, r, h, now) -> new MappedEntry(file, h, r.blockSums(), r.rawPayload(),
+        info(h, r.size(), now), e -> damaged(file, key, e, h)));
   }
 
   /** The full key (with the identity of the method that stored it) of the entry named {@code keyHex}. */
