@@ -24,7 +24,7 @@ import org.memocache.internal.codec.Codecs;
  * {@code destroyForcibly()} at a random moment, round after round. After each round every entry on
  * disk must read back correct (no torn entry is ever served, none is even found damaged), every entry
  * published in an earlier round must still be there, and maintenance must leave no orphan tmp file
- * and no stale lock file. {@code -Dmemocache.torture.rounds=N} runs longer ({@code bench/torture.sh}).
+ * and no stale lock file. {@code -Dmemocache.torture.rounds=N} runs longer ({@code bench/kill-rounds.sh}).
  */
 class KillTortureTest {
   static final int KEYS = 16;

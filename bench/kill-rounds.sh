@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The kill -9 torture test of cache-disk, longer than in the normal test run.
-# Usage: bench/torture.sh [rounds, default 300] [seed]
+# Usage: bench/kill-rounds.sh [rounds, default 300] [seed]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-300}"
