@@ -364,7 +364,7 @@ final class Engine {
         long computeNanos = th.info().computeTime().toNanos();
         savedNanos.add(computeNanos);
         Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
-        if (spec.memory() && h.keep) {
+        if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
         }
         for (int j = 0; j < i; j++) {
@@ -403,7 +403,7 @@ final class Engine {
     Instant created = config.clock().instant();
     Held h = held(spec, value, nanos, created, true);
     try {
-      if (spec.memory() && h.keep) {
+      if (spec.memory()) {
         memory.put(detach(call.memoryKey), h);
       }
       boolean lower = call.key != null;
@@ -501,22 +501,31 @@ final class Engine {
     }
     Object kept = value;
     boolean copies = !spec.shared() && !ResultCopies.immutable(value);
-    boolean keep = true;
     if (copies && fromCaller) {
       try {
         kept = ResultCopies.copy(value);
       } catch (RuntimeException e) {
-        // Handing this object out again would share it with the caller that computed it.
-        keep = false;
+        // Objects holding handles (threads, connections) are services more than data: keep
+        // serving the one instance, and say so.
         copies = false;
+        String why = firstLine(e.getMessage());
         Warnings.once("copy:" + spec.id() + ":" + value.getClass().getName(), () -> "MemoCache: a "
-            + value.getClass().getName() + " returned by " + spec.id() + " cannot be copied (" + e.getMessage()
-            + "), so it is not kept in memory; with shared = true it would be handed to every caller as is");
+            + value.getClass().getName() + " returned by " + spec.id().name() + " cannot be copied (" + why
+            + "); memory hits hand every caller this same object, so callers must not change it");
       }
     }
     long weight = Math.min(Integer.MAX_VALUE, SizeEstimator.estimate(kept));
-    return new Held(kept == null ? NULL : kept, computeNanos, (int) weight, expiresAt, created, copies, keep,
+    return new Held(kept == null ? NULL : kept, computeNanos, (int) weight, expiresAt, created, copies,
         spec.id(), config);
+  }
+
+  /** The first line of an exception message: Kryo appends a multi-line serialization trace. */
+  static String firstLine(@Nullable String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** Whether a returned future completed normally; a failed, cancelled or running one is not cached. */
@@ -881,20 +890,17 @@ final class Engine {
     final Instant created;
     /** Whether each caller gets a copy of {@link #value}, which can change. */
     final boolean copies;
-    /** Whether the memory tier may keep it (false: it could not be copied). */
-    final boolean keep;
     final MethodId method;
     final MemoConfig config;
 
     Held(Object value, long computeNanos, int weight, long expiresAtMillis, Instant created, boolean copies,
-        boolean keep, MethodId method, MemoConfig config) {
+        MethodId method, MemoConfig config) {
       this.value = value;
       this.computeNanos = computeNanos;
       this.weight = weight;
       this.expiresAtMillis = expiresAtMillis;
       this.created = created;
       this.copies = copies;
-      this.keep = keep;
       this.method = method;
       this.config = config;
     }
@@ -916,8 +922,8 @@ final class Engine {
         return ResultCopies.copy(value);
       } catch (RuntimeException e) {
         // It was copied when stored; failing the caller's method now would be worse than sharing.
-        Warnings.once("copy-hit:" + method, () -> "MemoCache: cannot copy a result of " + method
-            + " for a caller (" + e.getMessage() + "); handing out the cached object itself");
+        Warnings.once("copy-hit:" + method, () -> "MemoCache: cannot copy a result of " + method.name()
+            + " for a caller (" + firstLine(e.getMessage()) + "); handing out the cached object itself");
         return value;
       }
     }

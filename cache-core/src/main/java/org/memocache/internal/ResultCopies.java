@@ -169,7 +169,7 @@ public final class ResultCopies {
   /**
    * A deep copy of {@code value} that shares nothing mutable with it (immutable parts are shared).
    *
-   * @throws IllegalStateException naming the class when the value cannot be copied
+   * @throws IllegalStateException saying what stops the copy when the value cannot be copied
    */
   public static @Nullable Object copy(@Nullable Object value) {
     return copy(value, 0);
@@ -306,7 +306,12 @@ public final class ResultCopies {
         KRYO.encode(v, out);
         return KRYO.decode(ByteBuffer.wrap(out.toByteArray()), c -> true);
       } catch (IOException | RuntimeException e) {
-        throw new IllegalStateException("cannot copy a " + v.getClass().getName() + ": " + e.getMessage(), e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        // The root cause names what stops the copy (a field of a JDK class, say), the chain only Kryo.
+        throw new IllegalStateException(String.valueOf(root.getMessage()), e);
       }
     }
   }
