@@ -89,6 +89,23 @@ class ResultCopyTest {
   }
 
   @Test
+  void unmodifiableViewsAndSortedContainers_areCopied() {
+    List<String> backing = new ArrayList<>(List.of("a"));
+    List<String> view = memo.call("view", () -> java.util.Collections.unmodifiableList(backing), 1);
+    backing.add("b");
+    assertEquals(List.of("a", "b"), view, "the caller's view is its own");
+    assertEquals(List.of("a"), memo.call("view", () -> null, 1), "memory kept a copy of what was returned");
+
+    java.util.TreeMap<String, Integer> byLength = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    byLength.put("a", 1);
+    byLength.put("b", 2);
+    java.util.TreeMap<String, Integer> t = memo.call("tree", () -> byLength, 1);
+    t.clear();
+    java.util.TreeMap<String, Integer> hit = memo.call("tree", () -> null, 1);
+    assertEquals(List.of("b", "a"), new ArrayList<>(hit.keySet()), "same comparator");
+  }
+
+  @Test
   void recordWithAnArrayField_isCopied() {
     Series s = memo.call("series", () -> new Series("s", new double[] {1, 2}), 1);
     s.values()[0] = 42;
