@@ -3,6 +3,7 @@ package org.memocache.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -80,6 +81,39 @@ public final class ResultCopies {
     }
   };
 
+  /** A record class's accessors and canonical constructor, looked up once. */
+  private record RecordPlan(Method[] accessors, boolean[] primitive,
+      @Nullable Constructor<?> constructor, @Nullable RuntimeException problem) {}
+
+  private static final ClassValue<RecordPlan> RECORDS = new ClassValue<>() {
+    @Override
+    protected RecordPlan computeValue(Class<?> type) {
+      RecordComponent[] cs = type.getRecordComponents();
+      Method[] accessors = new Method[cs.length];
+      boolean[] primitive = new boolean[cs.length];
+      Class<?>[] types = new Class<?>[cs.length];
+      try {
+        for (int i = 0; i < cs.length; i++) {
+          accessors[i] = cs[i].getAccessor();
+          accessors[i].setAccessible(true);
+          primitive[i] = cs[i].getType().isPrimitive();
+          types[i] = cs[i].getType();
+        }
+      } catch (RuntimeException e) {
+        // An encapsulated module: its records are copied by Kryo.
+        return new RecordPlan(accessors, primitive, null, e);
+      }
+      Constructor<?> ctor;
+      try {
+        ctor = type.getDeclaredConstructor(types);
+        ctor.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        ctor = null;
+      }
+      return new RecordPlan(accessors, primitive, ctor, null);
+    }
+  };
+
   private static Kind classify(Class<?> type) {
     if (VALUES.contains(type) || type.isEnum() || Enum.class.isAssignableFrom(type)
         || type.getName().startsWith("java.time.") || Path.class.isAssignableFrom(type) && isJdk(type)
@@ -130,17 +164,18 @@ public final class ResultCopies {
     switch (KINDS.get(v.getClass())) {
       case VALUE:
         return true;
-      case RECORD:
-        for (RecordComponent c : v.getClass().getRecordComponents()) {
-          if (c.getType().isPrimitive()) {
-            continue;
-          }
-          Object cv = component(v, c);
-          if (!immutable(cv, depth + 1)) {
+      case RECORD: {
+        RecordPlan plan = RECORDS.get(v.getClass());
+        if (plan.problem() != null) {
+          return false;
+        }
+        for (int i = 0; i < plan.accessors().length; i++) {
+          if (!plan.primitive()[i] && !immutable(component(v, plan.accessors()[i]), depth + 1)) {
             return false;
           }
         }
         return true;
+      }
       case OPTIONAL:
         return immutable(((Optional<?>) v).orElse(null), depth + 1);
       case UNMODIFIABLE:
@@ -267,31 +302,27 @@ public final class ResultCopies {
   }
 
   private static Object copyRecord(Object v, int depth) {
-    Class<?> type = v.getClass();
-    RecordComponent[] cs = type.getRecordComponents();
-    Class<?>[] types = new Class<?>[cs.length];
-    Object[] values = new Object[cs.length];
-    for (int i = 0; i < cs.length; i++) {
-      types[i] = cs[i].getType();
-      values[i] = copy(component(v, cs[i]), depth + 1);
+    RecordPlan plan = RECORDS.get(v.getClass());
+    if (plan.constructor() == null) {
+      return kryoCopy(v);
+    }
+    Object[] values = new Object[plan.accessors().length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = copy(component(v, plan.accessors()[i]), depth + 1);
     }
     try {
-      Constructor<?> ctor = type.getDeclaredConstructor(types);
-      ctor.setAccessible(true);
-      return ctor.newInstance(values);
+      return plan.constructor().newInstance(values);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      // A compact constructor that rejects its own components, or an encapsulated module.
+      // A compact constructor that rejects its own components.
       return kryoCopy(v);
     }
   }
 
-  private static @Nullable Object component(Object record, RecordComponent c) {
+  private static @Nullable Object component(Object record, Method accessor) {
     try {
-      var accessor = c.getAccessor();
-      accessor.setAccessible(true);
       return accessor.invoke(record);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("cannot read " + record.getClass().getName() + "." + c.getName()
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read " + record.getClass().getName() + "." + accessor.getName()
           + " to copy it: " + e, e);
     }
   }
