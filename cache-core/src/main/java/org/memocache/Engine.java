@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.ResultCopies;
+import org.memocache.internal.Signatures;
 import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.key.KeyEncoders;
@@ -312,7 +313,7 @@ final class Engine {
             + " changes its arguments: " + e);
       }
     }
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + id + " any more: its " + what
+    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + " any more: its " + what
         + " changed while it ran (the method writes into it, or another thread did), and a cached result"
         + " would skip that change; it is computed on every call");
   }
@@ -334,7 +335,7 @@ final class Engine {
     }
     changesInput.put(id, what.get());
     anyChangesInput = true;
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + id + ": an earlier run found"
+    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + ": an earlier run found"
         + " that its " + what.get() + " changes while it runs (recorded in " + where + "); it is computed on"
         + " every call");
     return true;
@@ -409,7 +410,7 @@ final class Engine {
       boolean lower = call.key != null;
       if (value instanceof Future<?> && lower) {
         lower = false;
-        Warnings.once("future-lower:" + spec.id(), () -> "MemoCache: " + spec.id() + " returns a "
+        Warnings.once("future-lower:" + spec.id(), () -> "MemoCache: " + Signatures.of(spec.id()) + " returns a "
             + value.getClass().getName() + ", which is kept in memory only: futures are not stored in"
             + " lower tiers");
       }
@@ -551,7 +552,8 @@ final class Engine {
       state = "failed";
     }
     if (!ok) {
-      Warnings.once("future:" + spec.id() + ":" + state, () -> "MemoCache: not caching a result of " + spec.id()
+      Warnings.once("future:" + spec.id() + ":" + state, () -> "MemoCache: not caching a result of "
+          + Signatures.of(spec.id())
           + ": the " + f.getClass().getSimpleName() + " it returned " + state);
     }
     return ok;

@@ -159,7 +159,7 @@ class MutationTest {
       self.data[0] *= 2;
       return null;
     });
-    assertEquals(List.of("MemoCache: not memoizing Mat#scale(D)V any more: its receiver"
+    assertEquals(List.of("MemoCache: not memoizing Mat#scale(double) any more: its receiver"
         + " (org.memocache.MutationTest$Mat) changed while it ran (the method writes into it, or another thread"
         + " did), and a cached result would skip that change; it is computed on every call"), warnings());
     memo.engine().call(spec, self, new Object[] {2.0}, () -> {

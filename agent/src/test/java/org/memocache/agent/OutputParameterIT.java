@@ -77,10 +77,10 @@ class OutputParameterIT {
     assertEquals(2, second.errLines("COMPUTE invert"), second::toString);
     assertEquals(1, first.errLines("COMPUTE vec"), first::toString);
     assertEquals(0, second.errLines("COMPUTE vec"), second::toString);
-    assertEquals(1, first.warnings("MemoCache: not memoizing job.Lin#invert", " any more: its parameter 1 (",
+    assertEquals(1, first.warnings("MemoCache: not memoizing job.Lin#invert(Mat, Mat) any more: its parameter 1 (",
         ") changed while it ran"), first::toString);
     assertEquals(1, first.warnings("MemoCache"), first::toString);
-    assertEquals(1, second.warnings("MemoCache: not memoizing job.Lin#invert", ": an earlier run found that its"
+    assertEquals(1, second.warnings("MemoCache: not memoizing job.Lin#invert(Mat, Mat): an earlier run found that its"
         + " parameter 1 (", ") changes while it runs (recorded in "), second::toString);
     assertEquals(1, second.warnings("MemoCache"), second::toString);
   }
