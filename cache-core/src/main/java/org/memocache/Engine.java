@@ -10,11 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
+import org.memocache.internal.ResultCopies;
+import org.memocache.internal.Signatures;
 import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.key.KeyEncoders;
@@ -29,10 +34,28 @@ import org.memocache.internal.key.KeyHasher;
  * cross-process lock → lower tiers again → compute → store in every tier → release. The work is
  * split in two phases ({@link #begin} and {@link #complete}/{@link #fail}) because woven code runs
  * the method body between them.
+ *
+ * <p>A miss keyed by the 128-bit key hashes the arguments (and the receiver) again after the body
+ * ran: a method that changed them has an effect a hit would skip, so it is never memoized again,
+ * here or (through {@link Tier#verdicts()}) in other processes. Results that can change are copied
+ * between callers and the memory tier ({@link ResultCopies}) unless the method's results are shared.
  */
 final class Engine {
   /** Stands for a cached {@code null}, which Caffeine cannot hold. */
   static final Object NULL = new Object();
+
+  /** The call of a method that is not memoized (any more): the caller computes, and stores nothing. */
+  static final MemoRuntime.Call DIRECT = new MemoRuntime.Call() {
+    @Override
+    public boolean isHit() {
+      return false;
+    }
+
+    @Override
+    public @Nullable Object value() {
+      return null;
+    }
+  };
 
   private final MemoConfig config;
   private final List<Tier> tiers;
@@ -40,7 +63,13 @@ final class Engine {
   private final Cache<Object, Held> memory;
   private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
   private final Tier.@Nullable KeyLocks locks;
+  private final Tier.@Nullable Verdicts verdicts;
   private final String where;
+  /** Methods seen changing their inputs, with what they changed: computed directly from then on. */
+  private final ConcurrentHashMap<MethodId, String> changesInput = new ConcurrentHashMap<>();
+  /** Keeps the check off the hit path until some method has been caught. */
+  private volatile boolean anyChangesInput;
+  private final Set<MethodId> verdictsRead = ConcurrentHashMap.newKeySet();
 
   private final LongAdder memoryHits = new LongAdder();
   private final LongAdder tierHits = new LongAdder();
@@ -52,6 +81,7 @@ final class Engine {
   private final LongAdder evictions = new LongAdder();
   private final LongAdder keyFailures = new LongAdder();
   private final LongAdder storeFailures = new LongAdder();
+  private final LongAdder unmemoized = new LongAdder();
   private final LongAdder[] perTierHits;
   private final LongAdder[] perTierMisses;
 
@@ -81,6 +111,15 @@ final class Engine {
       }
     }
     this.locks = l;
+    Tier.Verdicts v = null;
+    for (Tier t : tiers) {
+      Optional<Tier.Verdicts> tv = t.verdicts();
+      if (tv.isPresent()) {
+        v = tv.get();
+        break;
+      }
+    }
+    this.verdicts = v;
     this.where = config.directory() == null ? "memory" : config.directory().toString();
     this.perTierHits = new LongAdder[tiers.size()];
     this.perTierMisses = new LongAdder[tiers.size()];
@@ -98,6 +137,9 @@ final class Engine {
   @Nullable Object call(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
       Supplier<?> compute) {
     MemoRuntime.Call started = begin(spec, self, args);
+    if (started == DIRECT) {
+      return compute.get();
+    }
     if (!(started instanceof Pending call)) {
       return started.value();
     }
@@ -117,6 +159,10 @@ final class Engine {
    * or {@link #fail}.
    */
   MemoRuntime.Call begin(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if (anyChangesInput && changesInput.containsKey(spec.id())) {
+      unmemoized.increment();
+      return DIRECT;
+    }
     Object k1 = memoryKey(spec, self, args);
     if (spec.memory()) {
       Held h = memory.getIfPresent(k1);
@@ -124,6 +170,10 @@ final class Engine {
         h.hits++;
         return h;
       }
+    }
+    if (verdicts != null && !verdictsRead.contains(spec.id()) && recordedChange(spec)) {
+      unmemoized.increment();
+      return DIRECT;
     }
     Flight flight = new Flight();
     Flight running;
@@ -179,9 +229,120 @@ final class Engine {
         }
       }
     }
+    if (call.memoryKey instanceof CacheKey key) {
+      watchInputs(call, key, self, args);
+    }
     misses.increment();
     call.startNanos = System.nanoTime();
     return call;
+  }
+
+  // ---- methods that change their inputs ----
+
+  /**
+   * Records the digest of each key part (receiver, arguments) of a call about to compute, to
+   * compare after the body ran. The last digest is the key's: when it differs from the key already
+   * computed, another thread changed an argument meanwhile.
+   */
+  private void watchInputs(Pending call, CacheKey key, @Nullable Object self, @Nullable Object[] args) {
+    int parts = args.length + (self != null && call.spec.receiverInKey() ? 1 : 0);
+    if (parts == 0) {
+      return;
+    }
+    long[] before = new long[2 * parts];
+    int done = digest(call.spec, self, args, before);
+    call.self = self;
+    call.args = args;
+    call.before = before;
+    call.changedEarly = done < parts || before[2 * parts - 2] != key.hi() || before[2 * parts - 1] != key.lo();
+  }
+
+  /** What changed in the call's key parts while it ran, or {@code null} when nothing did. */
+  private @Nullable String changedInput(Pending call) {
+    long[] before = call.before;
+    if (before == null) {
+      return null;
+    }
+    long[] after = new long[before.length];
+    int done = digest(call.spec, call.self, call.args, after);
+    for (int i = 0; i < before.length / 2; i++) {
+      if (i >= done || after[2 * i] != before[2 * i] || after[2 * i + 1] != before[2 * i + 1]) {
+        return partName(call.spec, call.self, i);
+      }
+    }
+    return call.changedEarly ? "arguments" : null;
+  }
+
+  private static String partName(MethodSpec spec, @Nullable Object self, int part) {
+    boolean receiver = self != null && spec.receiverInKey();
+    if (receiver && part == 0) {
+      return "receiver (" + self.getClass().getName() + ")";
+    }
+    int i = receiver ? part - 1 : part;
+    String[] names = spec.parameterNames();
+    return "parameter " + i + " (" + (i < names.length ? names[i] : "arg" + i) + ")";
+  }
+
+  /** Hashes the call recording per-part digests; returns how many parts hashed (all, unless one failed). */
+  private int digest(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, long[] into) {
+    KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
+    h.recordParts(into);
+    try {
+      feed(h, spec, self, args);
+    } catch (RuntimeException e) {
+      // An argument that no longer hashes has changed: the caller finds the part that failed.
+    } finally {
+      h.release();
+    }
+    return h.partsRecorded();
+  }
+
+  /** The call changed {@code what}: store nothing, and never memoize the method again. */
+  private void onChangedInput(Pending call, String what) {
+    MethodId id = call.spec.id();
+    changesInput.put(id, what);
+    anyChangesInput = true;
+    // Results of earlier calls were right for them, but the method is now computed on every call.
+    memory.asMap().keySet().removeIf(k -> methodId(k).equals(id));
+    Tier.Verdicts v = verdicts;
+    if (v != null) {
+      try {
+        v.recordChangedInput(id, what);
+      } catch (RuntimeException e) {
+        Warnings.once("verdict:" + where, () -> "MemoCache: cannot record in " + where + " that " + id.name()
+            + " changes its arguments: " + e);
+      }
+    }
+    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + " any more: its " + what
+        + " changed while it ran (the method writes into it, or another thread did), and a cached result"
+        + " would skip that change; it is computed on every call");
+  }
+
+  /** Whether another process recorded that the method changes its inputs (read once per method). */
+  private boolean recordedChange(MethodSpec spec) {
+    MethodId id = spec.id();
+    if (!verdictsRead.add(id)) {
+      return false;
+    }
+    Optional<String> what;
+    try {
+      what = verdicts.changedInput(id);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (what.isEmpty()) {
+      return false;
+    }
+    changesInput.put(id, what.get());
+    anyChangesInput = true;
+    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + ": an earlier run found"
+        + " that its " + what.get() + " changes while it runs (recorded in " + where + "); it is computed on"
+        + " every call");
+    return true;
+  }
+
+  private static MethodId methodId(Object k) {
+    return k instanceof StructKey s ? s.spec().id() : ((CacheKey) k).method();
   }
 
   /** Looks in the lower tiers; on a hit fills memory, finishes the flight and releases the lock. */
@@ -203,7 +364,7 @@ final class Engine {
         Tier.Hit th = hit.get();
         long computeNanos = th.info().computeTime().toNanos();
         savedNanos.add(computeNanos);
-        Held h = held(spec, th.value(), computeNanos, th.info().created());
+        Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
         }
@@ -226,14 +387,35 @@ final class Engine {
     loads.increment();
     loadNanos.add(nanos);
     MethodSpec spec = call.spec;
+    String changed = changedInput(call);
+    if (changed != null || value instanceof Future<?> f && !completedNormally(spec, f)) {
+      if (changed != null) {
+        onChangedInput(call, changed);
+      }
+      StoredProgress<?, ?> progress = call.progress;
+      if (progress != null) {
+        progress.finish(false);
+      }
+      unbindProgress(call);
+      // Waiters compute for themselves: the method's effect is theirs to have, or the future failed.
+      abandon(call);
+      return;
+    }
     Instant created = config.clock().instant();
-    Held h = held(spec, value, nanos, created);
+    Held h = held(spec, value, nanos, created, true);
     try {
       if (spec.memory()) {
         memory.put(detach(call.memoryKey), h);
       }
-      boolean stored = call.key != null;
-      if (call.key != null) {
+      boolean lower = call.key != null;
+      if (value instanceof Future<?> && lower) {
+        lower = false;
+        Warnings.once("future-lower:" + spec.id(), () -> "MemoCache: " + Signatures.of(spec.id()) + " returns a "
+            + value.getClass().getName() + ", which is kept in memory only: futures are not stored in"
+            + " lower tiers");
+      }
+      boolean stored = lower;
+      if (lower) {
         for (Tier t : tiers) {
           stored &= storeIn(t, call, value, Duration.ofNanos(nanos), created);
         }
@@ -306,14 +488,75 @@ final class Engine {
     }
   }
 
-  private Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created) {
+  /**
+   * A result as the memory tier keeps it. Unless results are shared, a value that can change is
+   * held as a private copy ({@code fromCaller}: the caller keeps the computed object) and copied
+   * again for each caller of a hit.
+   */
+  private Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created,
+      boolean fromCaller) {
     Duration ttl = ttl(spec);
     long expiresAt = Long.MAX_VALUE;
     if (ttl != null) {
       expiresAt = created.plus(ttl).toEpochMilli();
     }
-    long weight = Math.min(Integer.MAX_VALUE, SizeEstimator.estimate(value));
-    return new Held(value == null ? NULL : value, computeNanos, (int) weight, expiresAt, config);
+    Object kept = value;
+    boolean copies = !spec.shared() && !ResultCopies.immutable(value);
+    if (copies && fromCaller) {
+      try {
+        kept = ResultCopies.copy(value);
+      } catch (RuntimeException e) {
+        // Objects holding handles (threads, connections) are services more than data: keep
+        // serving the one instance, and say so.
+        copies = false;
+        String why = firstLine(e.getMessage());
+        Warnings.once("copy:" + spec.id() + ":" + value.getClass().getName(), () -> "MemoCache: a "
+            + value.getClass().getName() + " returned by " + spec.id().name() + " cannot be copied (" + why
+            + "); memory hits hand every caller this same object, so callers must not change it");
+      }
+    }
+    long weight = Math.min(Integer.MAX_VALUE, SizeEstimator.estimate(kept));
+    return new Held(kept == null ? NULL : kept, computeNanos, (int) weight, expiresAt, created, copies,
+        spec.id(), config);
+  }
+
+  /** The first line of an exception message: Kryo appends a multi-line serialization trace. */
+  static String firstLine(@Nullable String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** Whether a returned future completed normally; a failed, cancelled or running one is not cached. */
+  private static boolean completedNormally(MethodSpec spec, Future<?> f) {
+    boolean ok;
+    String state;
+    if (!f.isDone()) {
+      ok = false;
+      state = "has not completed";
+    } else if (f.isCancelled()) {
+      ok = false;
+      state = "was cancelled";
+    } else if (f instanceof CompletableFuture<?> cf) {
+      ok = !cf.isCompletedExceptionally();
+      state = "failed";
+    } else {
+      try {
+        f.get();
+        ok = true;
+      } catch (Exception e) {
+        ok = false;
+      }
+      state = "failed";
+    }
+    if (!ok) {
+      Warnings.once("future:" + spec.id() + ":" + state, () -> "MemoCache: not caching a result of "
+          + Signatures.of(spec.id())
+          + ": the " + f.getClass().getSimpleName() + " it returned " + state);
+    }
+    return ok;
   }
 
   private @Nullable Duration ttl(MethodSpec spec) {
@@ -341,22 +584,7 @@ final class Engine {
   CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
     KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
     try {
-      if (self != null && spec.receiverInKey()) {
-        h.receiver(self);
-      }
-      String[] names = spec.parameterNames();
-      boolean[] ignored = spec.ignored();
-      boolean[] byContent = spec.byContent();
-      for (int i = 0; i < args.length; i++) {
-        String name = i < names.length ? names[i] : "arg" + i;
-        if (i < ignored.length && ignored[i]) {
-          h.ignored(i);
-        } else if (i < byContent.length && byContent[i]) {
-          h.argumentByContent(i, name, args[i]);
-        } else {
-          h.argument(i, name, args[i]);
-        }
-      }
+      feed(h, spec, self, args);
       return h.finish(spec.id());
     } catch (RuntimeException | Error e) {
       h.release();
@@ -364,6 +592,25 @@ final class Engine {
         keyFailures.increment();
       }
       throw e;
+    }
+  }
+
+  private static void feed(KeyHasher h, MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if (self != null && spec.receiverInKey()) {
+      h.receiver(self);
+    }
+    String[] names = spec.parameterNames();
+    boolean[] ignored = spec.ignored();
+    boolean[] byContent = spec.byContent();
+    for (int i = 0; i < args.length; i++) {
+      String name = i < names.length ? names[i] : "arg" + i;
+      if (i < ignored.length && ignored[i]) {
+        h.ignored(i);
+      } else if (i < byContent.length && byContent[i]) {
+        h.argumentByContent(i, name, args[i]);
+      } else {
+        h.argument(i, name, args[i]);
+      }
     }
   }
 
@@ -379,8 +626,8 @@ final class Engine {
     if (h != null && !h.expired()) {
       return Optional.of(new CachedResult<>(h.value(), new EntryInfo(spec.id().name(),
           (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
-          spec.summarize(args), h.weight, Instant.ofEpochMilli(0),
-          Duration.ofNanos(h.computeNanos), 0, Instant.ofEpochMilli(0), "object", "memory")));
+          spec.summarize(args), h.weight, h.created,
+          Duration.ofNanos(h.computeNanos), h.hits, h.created, "object", "memory")));
     }
     if (!spec.lowerTiers()) {
       return Optional.empty();
@@ -425,7 +672,7 @@ final class Engine {
   }
 
   private static String methodName(Object k) {
-    return k instanceof StructKey s ? s.spec().id().name() : ((CacheKey) k).method().name();
+    return methodId(k).name();
   }
 
   List<EntryInfo> entries(@Nullable String name) {
@@ -447,6 +694,9 @@ final class Engine {
    */
   <S, C, R> @Nullable Object progressive(MethodSpec spec, @Nullable Object[] args, Progressive<S, C, R> body) {
     MemoRuntime.Call started = begin(spec, null, args);
+    if (started == DIRECT) {
+      return body.compute(new StoredProgress<>(null, spec.describe(spec.summarize(args))));
+    }
     if (!(started instanceof Pending call)) {
       return started.value();
     }
@@ -601,7 +851,7 @@ final class Engine {
     }
     return new MemoStats(memoryHits.sum() + liveHits, tierHits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
         Duration.ofNanos(loadNanos.sum()), Duration.ofNanos(savedNanos.sum() + liveSaved), evictions.sum(),
-        keyFailures.sum(), storeFailures.sum(), ts);
+        keyFailures.sum(), storeFailures.sum(), unmemoized.sum(), ts);
   }
 
   /** Moves the lossy per-entry hit count of a removed entry into the totals. */
@@ -639,13 +889,21 @@ final class Engine {
     final long computeNanos;
     final int weight;
     final long expiresAtMillis;
+    final Instant created;
+    /** Whether each caller gets a copy of {@link #value}, which can change. */
+    final boolean copies;
+    final MethodId method;
     final MemoConfig config;
 
-    Held(Object value, long computeNanos, int weight, long expiresAtMillis, MemoConfig config) {
+    Held(Object value, long computeNanos, int weight, long expiresAtMillis, Instant created, boolean copies,
+        MethodId method, MemoConfig config) {
       this.value = value;
       this.computeNanos = computeNanos;
       this.weight = weight;
       this.expiresAtMillis = expiresAtMillis;
+      this.created = created;
+      this.copies = copies;
+      this.method = method;
       this.config = config;
     }
 
@@ -656,7 +914,20 @@ final class Engine {
 
     @Override
     public @Nullable Object value() {
-      return value == NULL ? null : value;
+      if (value == NULL) {
+        return null;
+      }
+      if (!copies) {
+        return value;
+      }
+      try {
+        return ResultCopies.copy(value);
+      } catch (RuntimeException e) {
+        // It was copied when stored; failing the caller's method now would be worse than sharing.
+        Warnings.once("copy-hit:" + method, () -> "MemoCache: cannot copy a result of " + method.name()
+            + " for a caller (" + firstLine(e.getMessage()) + "); handing out the cached object itself");
+        return value;
+      }
     }
 
     boolean expired() {
@@ -677,6 +948,11 @@ final class Engine {
     long startNanos;
     @Nullable StoredProgress<?, ?> progress;
     @Nullable InjectedProgress<?, ?> slot;
+    /** Per-part digests of the inputs before the body ran, or {@code null} when not watched. */
+    long @Nullable [] before;
+    boolean changedEarly;
+    @Nullable Object self;
+    @Nullable Object[] args;
 
     Pending(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
       this.engine = engine;

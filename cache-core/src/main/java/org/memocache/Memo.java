@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -51,14 +53,16 @@ public final class Memo implements AutoCloseable {
   private final MemoConfig config;
   private final Engine engine;
   private final KeyEncoders encoders;
+  private final Set<String> sharedNames;
   private final ConcurrentHashMap<String, MethodSpec> named = new ConcurrentHashMap<>();
   // A fresh String instance: no caller can pass this exact reference.
   private volatile Named lastNamed = new Named(new String("-"), null);
 
-  private Memo(MemoConfig config, Engine engine, KeyEncoders encoders) {
+  private Memo(MemoConfig config, Engine engine, KeyEncoders encoders, Set<String> sharedNames) {
     this.config = config;
     this.engine = engine;
     this.encoders = encoders;
+    this.sharedNames = sharedNames;
   }
 
   /** A builder; every setter validates its argument at the call. */
@@ -465,7 +469,7 @@ public final class Memo implements AutoCloseable {
       }
       spec = named.computeIfAbsent(name, n -> new MethodSpec(MethodId.of(n, 0), new String[0],
           new boolean[0], new boolean[0], false, true, true, null,
-          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages()))));
+          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())), -1, sharedNames.contains(n)));
     }
     if (caller != null) {
       ((CallerPackages) spec.classes()).addCallerOf(caller);
@@ -496,6 +500,7 @@ public final class Memo implements AutoCloseable {
     private final Map<Class<?>, KeyEncoder<?>> keyEncoders = new LinkedHashMap<>();
     private final List<ValueCodec> codecs = new ArrayList<>();
     private final List<Tier> tiers = new ArrayList<>();
+    private final Set<String> sharedNames = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -592,6 +597,22 @@ public final class Memo implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Hands results of the calls named {@code names} (as passed to {@link Memo#call}) to callers
+     * without copying: the programmatic {@code @Memoize(shared = true)}. By default a memory hit
+     * copies a result that can change (arrays, modifiable collections, objects with mutable
+     * fields), so a caller mutating it cannot change later hits; a shared result costs no copy, and
+     * its callers promise never to mutate it.
+     */
+    public Builder shareResults(String... names) {
+      for (String n : names) {
+        Objects.requireNonNull(n, "name");
+        requireArgument(!n.isBlank(), "a call name must not be blank");
+        sharedNames.add(n);
+      }
+      return this;
+    }
+
     /** Whether woven methods include a fingerprint of their bytecode in their identity (default on). */
     public Builder codeFingerprint(boolean enabled) {
       requireState(codeFingerprint == null, "codeFingerprint was already set to %s", codeFingerprint);
@@ -670,7 +691,8 @@ public final class Memo implements AutoCloseable {
       }
       lower.addAll(tiers);
       KeyEncoders encoders = new KeyEncoders(keyEncoders);
-      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders);
+      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
+          Set.copyOf(sharedNames));
     }
 
     private static void requireState(boolean ok, String template, @Nullable Object... args) {

@@ -234,7 +234,7 @@ public final class MemoRuntime {
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
         settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
-        settings.expireAfter(), classes, progress);
+        settings.expireAfter(), classes, progress, settings.shared());
   }
 
   /**
@@ -258,7 +258,7 @@ public final class MemoRuntime {
     }
     Set<Memoize.Tier> tiers = m.tiers().length == 0 ? EnumSet.noneOf(Memoize.Tier.class)
         : EnumSet.copyOf(java.util.Arrays.asList(m.tiers()));
-    return new MethodSettings(m.name(), m.version(), m.stateless(), tiers, expire);
+    return new MethodSettings(m.name(), m.version(), m.stateless(), tiers, expire, m.shared());
   }
 
   /** The JVM descriptor of {@code m}, such as {@code (IJ)[D}. */

@@ -17,6 +17,7 @@ import java.util.List;
  * @param memoryEvictions entries evicted from the memory tier by its byte bound or by age
  * @param keyFailures calls whose arguments could not be hashed (woven calls then just compute)
  * @param storeFailures results that could not be stored in a lower tier (still returned)
+ * @param unmemoizedCalls calls of methods found changing their arguments, computed without the cache
  * @param tiers per-tier counters of the lower tiers
  */
 public record MemoStats(
@@ -30,6 +31,7 @@ public record MemoStats(
     long memoryEvictions,
     long keyFailures,
     long storeFailures,
+    long unmemoizedCalls,
     List<TierStats> tiers) {
 
   public MemoStats {
@@ -60,8 +62,10 @@ public record MemoStats(
   @Override
   public String toString() {
     return String.format("hits %d (memory %d, lower tiers %d), misses %d, hit rate %.1f%%, loads %d "
-        + "(%d failed) in %s, time saved %s, memory evictions %d, unhashable calls %d, store failures %d",
+        + "(%d failed) in %s, time saved %s, memory evictions %d, unhashable calls %d, store failures %d, "
+        + "unmemoized calls %d",
         hits(), memoryHits, tierHits, misses, 100 * hitRate(), loads, loadFailures,
-        Sizes.human(loadTime), Sizes.human(timeSaved), memoryEvictions, keyFailures, storeFailures);
+        Sizes.human(loadTime), Sizes.human(timeSaved), memoryEvictions, keyFailures, storeFailures,
+        unmemoizedCalls);
   }
 }

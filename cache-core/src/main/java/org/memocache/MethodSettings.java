@@ -16,9 +16,12 @@ import org.memocache.annotations.Memoize;
  * @param stateless whether the receiver's state is left out of the key
  * @param tiers where results are stored
  * @param expireAfter maximum age of a result, or {@code null}
+ * @param shared whether memory hits hand out the kept result itself rather than a copy (see
+ *     {@link Memoize#shared()})
  */
 public record MethodSettings(
-    String name, int version, boolean stateless, Set<Memoize.Tier> tiers, @Nullable Duration expireAfter) {
+    String name, int version, boolean stateless, Set<Memoize.Tier> tiers, @Nullable Duration expireAfter,
+    boolean shared) {
 
   public MethodSettings {
     Objects.requireNonNull(name, "name");
@@ -31,13 +34,24 @@ public record MethodSettings(
     }
   }
 
-  /** Memory and disk, version 0, receiver state in the key, no expiry. */
+  /** Settings whose results are copied on memory hits (not {@code shared}). */
+  public MethodSettings(String name, int version, boolean stateless, Set<Memoize.Tier> tiers,
+      @Nullable Duration expireAfter) {
+    this(name, version, stateless, tiers, expireAfter, false);
+  }
+
+  /** Memory and disk, version 0, receiver state in the key, no expiry, results copied on hits. */
   public static MethodSettings defaults() {
-    return new MethodSettings("", 0, false, EnumSet.allOf(Memoize.Tier.class), null);
+    return new MethodSettings("", 0, false, EnumSet.allOf(Memoize.Tier.class), null, false);
   }
 
   /** A copy with {@code stateless} set. */
   public MethodSettings withStateless(boolean stateless) {
-    return new MethodSettings(name, version, stateless, tiers, expireAfter);
+    return new MethodSettings(name, version, stateless, tiers, expireAfter, shared);
+  }
+
+  /** A copy with {@code shared} set. */
+  public MethodSettings withShared(boolean shared) {
+    return new MethodSettings(name, version, stateless, tiers, expireAfter, shared);
   }
 }

@@ -116,6 +116,14 @@ public interface Tier extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Findings about methods that the processes sharing this tier keep: a method seen changing its
+   * own arguments is not memoized by any of them. Empty when the tier cannot keep them.
+   */
+  default Optional<Verdicts> verdicts() {
+    return Optional.empty();
+  }
+
   /** Releases files, threads and handles. */
   @Override
   void close();
@@ -248,6 +256,25 @@ public interface Tier extends AutoCloseable {
 
     /** Deletes every chunk and checkpoint: the computation's result is stored as an entry. */
     void complete();
+  }
+
+  /**
+   * Which methods change their own inputs while they run (write into an argument or the receiver):
+   * a hit would skip that change, so such a method must compute on every call.
+   */
+  interface Verdicts {
+    /**
+     * What {@code method} was recorded changing, such as {@code "parameter 1 (inv)"}; empty when
+     * nothing is recorded for this exact identity (another version or bytecode is judged anew).
+     * Reads storage: called once per method and process.
+     */
+    Optional<String> changedInput(MethodId method);
+
+    /**
+     * Records that {@code method} changed {@code what} while it ran; best effort, atomic (readers see
+     * the whole record or none), and the tier warns once if it cannot write.
+     */
+    void recordChangedInput(MethodId method, String what);
   }
 
   /** Per-key locks spanning processes. */

@@ -44,7 +44,7 @@ class MemoTest {
       return new double[] {-1};
     }, 3);
     assertEquals(1, computed.get());
-    assertSame(a, b);
+    assertArrayEquals(a, b);
     memo.call("square", () -> new double[] {16}, 4);
     assertEquals(2, memo.stats().misses());
     assertEquals(1, memo.stats().memoryHits());

@@ -17,7 +17,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li>memory hit through {@code Memo.call} (2 small args) vs raw Caffeine {@code getIfPresent}
  *       on a record key (JMH, target ≤ 2×);
  *   <li>hashing a 1 GiB {@code double[]} vs {@code System.arraycopy} of it (bandwidth ratio,
- *       target ≥ 0.5).
+ *       target ≥ 0.5);
+ *   <li>copies on memory hits: the small hit and a 16 MB {@code double[]} hit, copied vs shared (JMH);
+ *   <li>the cost of watching a miss's arguments for changes: a miss with a 16 MB argument against
+ *       one key hash of it.
  * </ul>
  * Run: {@code bash bench/run-core.sh} (add {@code --quick} for a short run).
  */
@@ -28,8 +31,52 @@ public final class CoreBench {
     boolean quick = Arrays.asList(args).contains("--quick");
     System.out.println("== CoreBench (" + Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ")");
-    hashing(quick ? 3 : 7);
+    if (!Arrays.asList(args).contains("--copies")) {
+      hashing(quick ? 3 : 7);
+    }
     memoryHit(quick);
+    largeHit(quick);
+    missOverhead(quick ? 5 : 15);
+  }
+
+  /** A miss hashes its arguments twice more (before and after the body): its cost against one key hash. */
+  static void missOverhead(int repeats) throws Exception {
+    int n = 2 * 1024 * 1024;
+    double[] a = new double[n];
+    MethodId m = MethodId.of("bench", 0);
+    Measure.Summary hash = Measure.millis("one key hash of a 16 MB double[]", 3, repeats, () -> {
+      return KeyHasher.acquire(m, KeyEncoders.NONE).argument(0, "a", a).finish(m);
+    });
+    try (org.memocache.Memo memo = org.memocache.Memo.builder().memoryOnly().build()) {
+      long[] i = {0};
+      Measure.Summary miss = Measure.millis("Memo.call miss, 16 MB double[] argument, trivial body", 3, repeats, () -> {
+        a[0] = ++i[0];
+        return memo.call("missOverhead", () -> 1.0, (Object) a);
+      });
+      System.out.println(hash.format());
+      System.out.println(miss.format());
+      System.out.println(Measure.ratio("miss / one key hash (median; 3 = key + before + after)",
+          miss.median() / hash.median(), "~3"));
+    }
+  }
+
+  static void largeHit(boolean quick) throws Exception {
+    Options opt = new OptionsBuilder()
+        .include(LargeHitBenchmark.class.getName())
+        .forks(1)
+        .warmupIterations(quick ? 2 : 3)
+        .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+        .measurementIterations(quick ? 3 : 5)
+        .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+        .jvmArgsAppend("-Xmx2g")
+        .build();
+    for (RunResult r : new Runner(opt).run()) {
+      double[] scores = r.getBenchmarkResults().stream()
+          .flatMap(b -> b.getIterationResults().stream())
+          .mapToDouble(i -> i.getPrimaryResult().getScore()).toArray();
+      System.out.println(Measure.summarize("16 MB " + r.getParams().getBenchmark().replaceAll(".*\\.", ""), scores,
+          "us/op").format());
+    }
   }
 
   static void hashing(int repeats) throws Exception {
@@ -80,7 +127,7 @@ public final class CoreBench {
       System.out.println(s.format());
       if (r.getParams().getBenchmark().endsWith("rawCaffeineGetIfPresent")) {
         raw = s.median();
-      } else {
+      } else if (r.getParams().getBenchmark().endsWith("memoCallHit")) {
         memo = s.median();
       }
     }

@@ -16,7 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A memory hit through {@link Memo#call} with two small arguments, against the floor: a raw
- * Caffeine {@code getIfPresent} on an equivalent record key.
+ * Caffeine {@code getIfPresent} on an equivalent record key. The result is a small {@code double[]}:
+ * by default each hit hands out a copy of it; {@code memoCallHitShared} is the same hit with the
+ * result shared ({@code shareResults}), as every hit was before copies.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,6 +28,7 @@ public class MemoryHitBenchmark {
 
   Cache<Key, double[]> caffeine;
   Memo memo;
+  Memo sharing;
   int n = 1000;
   long seed = 42;
   final double[] result = {1, 2, 3};
@@ -36,11 +39,14 @@ public class MemoryHitBenchmark {
     caffeine.put(new Key(n, seed), result);
     memo = Memo.builder().memoryOnly().build();
     memo.call("simulate", () -> result, n, seed);
+    sharing = Memo.builder().memoryOnly().shareResults("simulate").build();
+    sharing.call("simulate", () -> result, n, seed);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     memo.close();
+    sharing.close();
   }
 
   @Benchmark
@@ -51,5 +57,10 @@ public class MemoryHitBenchmark {
   @Benchmark
   public double[] memoCallHit() {
     return memo.call("simulate", () -> result, n, seed);
+  }
+
+  @Benchmark
+  public double[] memoCallHitShared() {
+    return sharing.call("simulate", () -> result, n, seed);
   }
 }

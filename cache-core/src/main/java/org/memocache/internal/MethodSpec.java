@@ -22,6 +22,7 @@ import org.memocache.MethodId;
  * @param classes classes stored results may decode to
  * @param progressParameter the index of the injected {@code org.memocache.Progress} parameter (also
  *     ignored for the key), or -1
+ * @param shared whether memory hits hand out the kept result itself rather than a copy
  */
 public record MethodSpec(
     MethodId id,
@@ -33,17 +34,18 @@ public record MethodSpec(
     boolean lowerTiers,
     @Nullable Duration expireAfter,
     ClassFilter classes,
-    int progressParameter) {
+    int progressParameter,
+    boolean shared) {
 
   public MethodSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(classes, "classes");
   }
 
-  /** A spec without a progress parameter. */
+  /** A spec without a progress parameter whose results are copied on memory hits. */
   public MethodSpec(MethodId id, String[] parameterNames, boolean[] ignored, boolean[] byContent,
       boolean receiverInKey, boolean memory, boolean lowerTiers, @Nullable Duration expireAfter, ClassFilter classes) {
-    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1);
+    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1, false);
   }
 
   /** Whether any parameter is ignored or hashed by content (the key then needs the full rules). */

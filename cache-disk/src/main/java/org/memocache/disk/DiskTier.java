@@ -17,6 +17,7 @@ import org.memocache.Tier;
 import org.memocache.TierContext;
 import org.memocache.ValueCodec;
 import org.memocache.disk.internal.DiskStore;
+import org.memocache.disk.internal.InputChanges;
 
 /**
  * The disk tier: results stored as immutable, checksummed entry files in a directory that any number
@@ -38,9 +39,11 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
 
   private final DiskStore store;
+  private final InputChanges verdicts;
 
   private DiskTier(DiskStore store) {
     this.store = store;
+    this.verdicts = InputChanges.of(store);
   }
 
   /**
@@ -171,6 +174,12 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
   @Override
   public Optional<Partials> partials() {
     return Optional.of(store.partials());
+  }
+
+  /** {@inheritDoc} Kept as {@code entries/<m>/CHANGES_INPUT} files. */
+  @Override
+  public Optional<Verdicts> verdicts() {
+    return Optional.of(verdicts);
   }
 
   @Override

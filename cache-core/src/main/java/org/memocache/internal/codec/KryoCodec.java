@@ -146,6 +146,21 @@ public final class KryoCodec implements ValueCodec {
     }
   }
 
+  /**
+   * A deep copy of {@code value} by Kryo's copy support (no encoding): for handing a result out
+   * without sharing it. References and cycles are preserved.
+   *
+   * @throws com.esotericsoftware.kryo.KryoException when a serializer in the graph cannot copy
+   */
+  public <T> @Nullable T copy(@Nullable T value) {
+    Slot s = pool.obtain();
+    try {
+      return s.kryo.copy(value);
+    } finally {
+      release(s);
+    }
+  }
+
   private void release(Slot s) {
     s.resolver.filters(null, null);
     s.output.setOutputStream(null);

@@ -88,6 +88,8 @@ public final class KeyHasher implements KeySink {
   private boolean inUse;
   private KeyEncoders encoders = KeyEncoders.NONE;
   private String method = "";
+  private long @Nullable [] parts;
+  private int partCount;
 
   private KeyHasher() {}
 
@@ -108,10 +110,39 @@ public final class KeyHasher implements KeySink {
     h.depth = 0;
     h.spareDepth = 0;
     h.onPath.clear();
+    h.parts = null;
+    h.partCount = 0;
     h.root.putInt(ENCODING_VERSION);
     h.root.putString(method.name()).putString(method.descriptor()).putInt(method.version())
         .putLong(method.codeFingerprint());
     return h;
+  }
+
+  /**
+   * From now on, records after each part (receiver, argument, ignored argument) the digest of the
+   * key so far into {@code into}, two longs per part: comparing two such records of one call finds
+   * the first part whose state differs, and the last digest is the key's. Costs a copy of the hash
+   * state per part, so only for calls that need it (a miss about to compute).
+   */
+  public KeyHasher recordParts(long[] into) {
+    parts = into;
+    partCount = 0;
+    return this;
+  }
+
+  /** How many parts {@link #recordParts} recorded, also after a failure (the failing part's index). */
+  public int partsRecorded() {
+    return partCount;
+  }
+
+  private void endPart() {
+    long[] p = parts;
+    if (p != null && 2 * partCount + 1 < p.length) {
+      HashValue128 v = root.copy().get();
+      p[2 * partCount] = v.getMostSignificantBits();
+      p[2 * partCount + 1] = v.getLeastSignificantBits();
+      partCount++;
+    }
   }
 
   /** Adds the state of the receiver {@code self} of an instance method. */
@@ -119,6 +150,7 @@ public final class KeyHasher implements KeySink {
     path[0] = "receiver (" + self.getClass().getName() + ")";
     out.putByte(Tag.RECEIVER);
     value(self, 1);
+    endPart();
     return this;
   }
 
@@ -127,6 +159,7 @@ public final class KeyHasher implements KeySink {
     path[0] = "parameter " + index + " (" + name + ")";
     out.putByte(Tag.ARGUMENTS).putInt(index);
     value(value, 1);
+    endPart();
     return this;
   }
 
@@ -144,6 +177,7 @@ public final class KeyHasher implements KeySink {
   /** Marks argument {@code index} as left out of the key (so positions stay distinct). */
   public KeyHasher ignored(int index) {
     out.putByte(Tag.IGNORED).putInt(index);
+    endPart();
     return this;
   }
 
@@ -159,6 +193,7 @@ public final class KeyHasher implements KeySink {
     inUse = false;
     onPath.clear();
     encoders = KeyEncoders.NONE;
+    parts = null;
   }
 
   // ---- KeySink, for user KeyEncoders ----

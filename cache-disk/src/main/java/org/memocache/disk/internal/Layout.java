@@ -27,6 +27,7 @@ import org.memocache.MethodId;
  * <pre>
  * MEMOCACHE                               marker with the format version
  * entries/&lt;m&gt;/METHOD                      the method's identity, for listing by name
+ * entries/&lt;m&gt;/CHANGES_INPUT               present when the method was seen changing its arguments
  * entries/&lt;m&gt;/&lt;kk&gt;/&lt;key&gt;.memo             published entries
  * tmp/&lt;m&gt;-&lt;key&gt;.&lt;proc&gt;.&lt;n&gt;.tmp           entries being written
  * locks/&lt;kk&gt;/&lt;key&gt;.lock                  key locks
@@ -45,6 +46,7 @@ final class Layout {
   static final String TMP_SUFFIX = ".tmp";
   static final String LOCK_SUFFIX = ".lock";
   static final String METHOD_FILE = "METHOD";
+  static final String CHANGES_FILE = "CHANGES_INPUT";
   private static final Set<String> OWN_NAMES = Set.of(MARKER, "entries", "tmp", "locks", "index", "partial");
 
   final Path root;
@@ -204,20 +206,33 @@ final class Layout {
     if (Files.isDirectory(kk)) {
       return;
     }
-    Path m = kk.getParent();
+    prepareMethodDir(key.method());
+    createDirectory(kk);
+  }
+
+  /**
+   * Makes sure {@code entries/<m>} exists with its {@code METHOD} file. Never creates the root or
+   * {@code entries/}.
+   */
+  Path prepareMethodDir(MethodId id) throws IOException {
+    Path m = methodDir(id);
     if (!Files.isDirectory(m)) {
       if (!Files.isDirectory(entries)) {
         throw new NoSuchFileException(entries.toString(), null, "the cache directory's entries/ is gone");
       }
       createDirectory(m);
     }
-    if (methodFilesWritten.add(key.method()) && !Files.exists(m.resolve(METHOD_FILE))) {
-      MethodId id = key.method();
+    if (methodFilesWritten.add(id) && !Files.exists(m.resolve(METHOD_FILE))) {
       String text = "name=" + escape(id.name()) + "\ndescriptor=" + escape(id.descriptor()) + "\nversion="
           + id.version() + "\nfingerprint=" + Hex.of(id.codeFingerprint()) + "\n";
       writeAtomically(m.resolve(METHOD_FILE), text.getBytes(StandardCharsets.UTF_8));
     }
-    createDirectory(kk);
+    return m;
+  }
+
+  /** {@code entries/<m>/CHANGES_INPUT}: the verdict that the method changes its arguments. */
+  Path changesFile(MethodId id) {
+    return methodDir(id).resolve(CHANGES_FILE);
   }
 
   /** {@code partial/<key>}: the recorded progress of a progressive computation. */
