@@ -339,7 +339,7 @@ final class Engine {
   }
 
   CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
-    KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
+    KeyHasher h = KeyHasher.acquire(spec.id(), spec.resultShape(), encoders);
     try {
       if (self != null && spec.receiverInKey()) {
         h.receiver(self);

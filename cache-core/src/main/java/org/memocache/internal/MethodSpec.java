@@ -22,6 +22,8 @@ import org.memocache.MethodId;
  * @param classes classes stored results may decode to
  * @param progressParameter the index of the injected {@code org.memocache.Progress} parameter (also
  *     ignored for the key), or -1
+ * @param resultShape the {@link org.memocache.internal.codec.Shapes shape} of the declared result
+ *     type, hashed into every key (0: none, as for programmatic calls)
  */
 public record MethodSpec(
     MethodId id,
@@ -33,11 +35,20 @@ public record MethodSpec(
     boolean lowerTiers,
     @Nullable Duration expireAfter,
     ClassFilter classes,
-    int progressParameter) {
+    int progressParameter,
+    long resultShape) {
 
   public MethodSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(classes, "classes");
+  }
+
+  /** A spec whose result type has no shape in its identity. */
+  public MethodSpec(MethodId id, String[] parameterNames, boolean[] ignored, boolean[] byContent,
+      boolean receiverInKey, boolean memory, boolean lowerTiers, @Nullable Duration expireAfter, ClassFilter classes,
+      int progressParameter) {
+    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes,
+        progressParameter, 0L);
   }
 
   /** A spec without a progress parameter. */
