@@ -166,6 +166,30 @@ class ForeignEntryTest {
   }
 
   @Test
+  void intactPayloadTheCodecCannotDecode_isAMiss_andIsKept() throws Exception {
+    CacheKey key = TestKeys.key(8);
+    Path file = tier.store().entryFile(key);
+    try (DiskTier withCodec = DiskTier.open(TestDirs.config(dir), List.of(new Money(1)), Duration.ZERO)) {
+      assertTrue(withCodec.put(key, new Cents(4200), TestKeys.meta("m")));
+    }
+    ValueCodec failing = new Money(1) {
+      @Override
+      public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
+        throw new IOException("Unable to resolve reference 3\nSerialization trace: ...");
+      }
+    };
+    try (DiskTier other = DiskTier.open(TestDirs.config(dir), List.of(failing), Duration.ZERO);
+        LogCapture log = new LogCapture()) {
+      assertTrue(other.get(key, TestKeys.FILTER).isEmpty());
+      assertEquals(new Tier.Counters(0, 0, 0, 1), other.counters());
+      assertEquals(List.of("MemoCache: a stored result of simulate in " + dir + " cannot be decoded by this program"
+          + " (IOException: Unable to resolve reference 3); this program does not use it (a miss) and leaves it in"
+          + " place"), log.messages(Level.WARNING));
+    }
+    assertTrue(Files.exists(file));
+  }
+
+  @Test
   void entryOfAnotherFormatVersion_isAMiss_andIsKept() throws Exception {
     CacheKey key = TestKeys.key(3);
     tier.put(key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
@@ -249,7 +273,18 @@ class ForeignEntryTest {
   record Cents(long value) {}
 
   /** A custom codec for {@link Cents}, in a given version. */
-  record Money(int version) implements ValueCodec {
+  static class Money implements ValueCodec {
+    private final int version;
+
+    Money(int version) {
+      this.version = version;
+    }
+
+    @Override
+    public int version() {
+      return version;
+    }
+
     @Override
     public String id() {
       return "money";
@@ -269,7 +304,7 @@ class ForeignEntryTest {
     }
 
     @Override
-    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) {
+    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
       return new Cents(payload.order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
   }

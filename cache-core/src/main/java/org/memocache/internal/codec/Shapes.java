@@ -37,9 +37,9 @@ import org.memocache.ClassFilter;
  * the order it writes them, superclasses included); of a class Kryo writes with another serializer,
  * that serializer's class. Field and component types are followed recursively (values of a final
  * field type are written without their class name, so their shape must be part of the outer one).
- * Platform classes ({@code java.*}, {@code jdk.*}...), primitives and enums (written by name) are
- * identified by name only and have no shape ({@link #NONE}). Arrays have the shape of their element
- * class. Computed once per class.
+ * Platform classes ({@code java.*}, {@code jdk.*}...) and primitives are identified by name only and
+ * have no shape ({@link #NONE}); an enum's shape is its serializer (constants are written by name, so
+ * adding one changes nothing). Arrays have the shape of their element class. Computed once per class.
  */
 public final class Shapes {
   private Shapes() {}
@@ -198,8 +198,7 @@ public final class Shapes {
 
   /** Whether {@code c} (not an array) is identified by its name alone. */
   private static boolean nameOnly(Class<?> c) {
-    return c.isPrimitive() || c.isEnum() || (c.getSuperclass() != null && c.getSuperclass().isEnum())
-        || JdkValueTypes.isPlatform(c.getName());
+    return c.isPrimitive() || JdkValueTypes.isPlatform(c.getName());
   }
 
   private static long shape(Class<?> type) {
