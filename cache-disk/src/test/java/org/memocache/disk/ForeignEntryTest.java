@@ -209,7 +209,14 @@ class ForeignEntryTest {
     }
     tier.maintain();
     assertEquals(0, tier.entries(null).size(), "not listed");
-    assertTrue(Files.exists(file), "kept through reads, listing and maintenance");
+    try (CacheDirectory cd = CacheDirectory.open(dir)) {
+      VerifyReport r = cd.verify(true, VerifyListener.NONE);
+      assertEquals(List.of("unreadable by this version: it was written in entry format "
+          + (EntryHeader.FORMAT_VERSION - 1) + "; this version reads format " + EntryHeader.FORMAT_VERSION),
+          r.damaged().stream().map(VerifyReport.Damage::problem).toList());
+      assertEquals(List.of(false), r.damaged().stream().map(VerifyReport.Damage::deleted).toList());
+    }
+    assertTrue(Files.exists(file), "kept through reads, listing, maintenance and verify");
     assertEquals(0, tier.counters().corrupt());
     // A flipped version byte is damage, not another format: the header checksum tells them apart.
     bytes[8] ^= 4;
