@@ -11,14 +11,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.build.EntryPoint;
+import net.bytebuddy.build.Plugin;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.inline.MethodNameTransformer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two versions of a program whose result class differs (the memoized method's body does not) share
- * one cache directory and run alternately: each prints exactly what it prints without MemoCache,
- * each one's second run computes nothing, and neither deletes the other's entries.
+ * one cache directory and run alternately, woven by the agent and by the build plugin: each prints
+ * exactly what it prints without MemoCache, each one's second run computes nothing, and neither
+ * deletes the other's entries.
  */
 class ResultShapeIT {
 
@@ -96,23 +102,18 @@ class ResultShapeIT {
     String plainB = plain(java, b);
     assertTrue(!plainA.equals(plainB), plainA);
 
+    // Woven by the agent.
     Path cache = dir.resolve("cache");
     List<String> agent = List.of(Jvm.agent("dir=" + cache + ",weavecache=off"));
-    Set<Path> before = Set.of();
-    String[][] runs = {{"a", "1"}, {"b", "1"}, {"a", "0"}, {"b", "0"}};
-    for (String[] run : runs) {
-      boolean isA = run[0].equals("a");
-      Jvm.Result r = Jvm.run(java, agent, List.of(isA ? a : b), "app.Main");
-      assertEquals(0, r.exitCode(), r::toString);
-      assertEquals(isA ? plainA : plainB, r.out(), () -> "version " + run[0] + " printed what a plain run does\n" + r);
-      assertEquals(Integer.parseInt(run[1]), r.errLines("COMPUTE summarize"), () -> "version " + run[0] + "\n" + r);
-      assertEquals(0, r.warnings("MemoCache"), r::toString);
-      Set<Path> now = entries(cache);
-      Set<Path> was = before;
-      assertTrue(now.containsAll(was), () -> "no entry deleted: " + was + " -> " + now);
-      before = now;
-    }
-    assertEquals(2, before.size(), before::toString);
+    alternate(cache, plainA, plainB, v -> Jvm.run(java, agent, List.of(v ? a : b), "app.Main"));
+
+    // Woven at build time, using the default directory.
+    Path wovenA = weave(a, dir.resolve("woven-a"));
+    Path wovenB = weave(b, dir.resolve("woven-b"));
+    Path home = dir.resolve("home");
+    List<String> defaults = List.of("-Duser.home=" + home);
+    alternate(home.resolve(".cache/memocache"), plainA, plainB,
+        v -> Jvm.run(java, defaults, List.of(v ? wovenA : wovenB, Jvm.agentJar()), "app.Main"));
 
     // Without a declared type the key cannot tell the versions apart: a miss (never a wrong value),
     // and each store replaces the other's entry.
@@ -133,6 +134,41 @@ class ResultShapeIT {
           + " in place"), rb::toString);
       assertEquals(0, rb.warnings("damaged"), rb::toString);
     }
+  }
+
+  /** A run of version a ({@code true}) or b. */
+  interface Launch {
+    Jvm.Result run(boolean a) throws Exception;
+  }
+
+  /** Runs a, b, a, b on one directory: plain output every time, the second runs compute nothing, nothing deleted. */
+  private static void alternate(Path cache, String plainA, String plainB, Launch launch) throws Exception {
+    Set<Path> before = Set.of();
+    String[][] runs = {{"a", "1"}, {"b", "1"}, {"a", "0"}, {"b", "0"}};
+    for (String[] run : runs) {
+      boolean isA = run[0].equals("a");
+      Jvm.Result r = launch.run(isA);
+      assertEquals(0, r.exitCode(), r::toString);
+      assertEquals(isA ? plainA : plainB, r.out(), () -> "version " + run[0] + " printed what a plain run does\n" + r);
+      assertEquals(Integer.parseInt(run[1]), r.errLines("COMPUTE summarize"), () -> "version " + run[0] + "\n" + r);
+      assertEquals(0, r.warnings("MemoCache"), r::toString);
+      Set<Path> now = entries(cache);
+      Set<Path> was = before;
+      assertTrue(now.containsAll(was), () -> "no entry deleted: " + was + " -> " + now);
+      before = now;
+    }
+    assertEquals(2, before.size(), before::toString);
+  }
+
+  /** Weaves {@code classes} with the build plugin into {@code out}. */
+  private Path weave(Path classes, Path out) throws IOException {
+    Files.createDirectories(out);
+    Plugin.Engine.Default.of(EntryPoint.Default.REBASE, ClassFileVersion.JAVA_V17,
+            MethodNameTransformer.Suffixing.withRandomSuffix())
+        .with(ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()))
+        .apply(new Plugin.Engine.Source.ForFolder(classes.toFile()), new Plugin.Engine.Target.ForFolder(out.toFile()),
+            List.of(new Plugin.Factory.Simple(new MemoizePlugin())));
+    return out;
   }
 
   private static String plain(String java, Path classes) throws Exception {
