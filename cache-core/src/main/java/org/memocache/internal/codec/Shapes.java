@@ -58,8 +58,14 @@ public final class Shapes {
    */
   public record Shape(String className, long shape) {}
 
-  /** A Kryo configured as the codec's, asked only which serializer it would use for a class. */
-  private static final Kryo KRYO = KryoCodec.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
+  /**
+   * A Kryo configured as the codec's, asked only which serializer it would use for a class (without
+   * registering it, so no class is retained). Created on first use: results of JDK types never load
+   * Kryo.
+   */
+  private static final class Serializers {
+    static final Kryo KRYO = KryoCodec.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
+  }
 
   /** A class's own part: its description and the classes its fields refer to. */
   private record Own(String text, List<Class<?>> refs) {}
@@ -246,8 +252,8 @@ public final class Shapes {
         }
       } else {
         Serializer<?> s;
-        synchronized (KRYO) {
-          s = KRYO.getRegistration(c).getSerializer();
+        synchronized (Serializers.KRYO) {
+          s = Serializers.KRYO.getDefaultSerializer(c);
         }
         if (s instanceof FieldSerializer<?> fs) {
           sb.append("fields");
