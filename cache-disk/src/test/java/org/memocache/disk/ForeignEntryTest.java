@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.Tier;
@@ -133,18 +134,28 @@ class ForeignEntryTest {
     return what.startsWith("element") ? "Part" : "Summary";
   }
 
-  @Test
-  void bigValue_writtenBeforeItsHeader_isCheckedToo() throws Exception {
-    // Over 1 MiB the payload is written before the header, which then may have no room for the
-    // shape records: the reader compares the shapes hash with the classes it decoded.
-    ClassLoader a = compile("a", "public record Big(double[] data, double max) {}", "new Big(new double[300_000], 1.0)");
-    ClassLoader b = compile("b", "public record Big(double[] data, double spread) {}",
-        "new Big(new double[300_000], 1.0)");
+  @ParameterizedTest(name = "{0} classes")
+  @ValueSource(ints = {1, 40})
+  void bigValue_writtenBeforeItsHeader_isCheckedToo(int classes) throws Exception {
+    // Over 1 MiB the payload is written before the header, which has room for a few shape records;
+    // beyond them only the hash is stored and the reader checks it against the classes it decoded.
+    StringBuilder parts = new StringBuilder();
+    StringBuilder make = new StringBuilder("new Big(new double[300_000], java.util.List.of(");
+    for (int i = 1; i < classes; i++) {
+      parts.append(" record Part").append(i).append("(int value) {}");
+      make.append(i > 1 ? ", " : "").append("new Part").append(i).append("(").append(i).append(")");
+    }
+    make.append("), 1.0)");
+    ClassLoader a = compile("a", "public record Big(double[] data, java.util.List<Object> parts, double max) {}" + parts,
+        make.toString());
+    ClassLoader b = compile("b", "public record Big(double[] data, java.util.List<Object> parts, double spread) {}"
+        + parts, make.toString());
     CacheKey key = TestKeys.key(9);
     assertTrue(tier.put(key, make(a), TestKeys.meta("big")));
     EntryHeader h = EntryReader.readHeader(tier.store().entryFile(key));
     assertTrue(h.payloadLength() > 1 << 20);
     assertTrue(h.shapesHash() != 0);
+    assertEquals(classes == 1 ? 1 : 0, h.shapes().size(), "the shape records fit the reserve only for a few classes");
     assertTrue(read(b, key).isEmpty(), "shapes " + h.shapes());
     assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
     assertEquals(1.0, a.loadClass(PKG + ".Big").getMethod("max").invoke(read(a, key).orElseThrow().value()));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import org.memocache.CacheKey;
 import org.memocache.MethodId;
+import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.Shapes;
 
 /**
@@ -28,7 +29,8 @@ import org.memocache.internal.codec.Shapes;
  * 80  8  XXH3-64 of the block checksum table
  * 88  ...  codec id, method name, descriptor (u16 length + UTF-8 each), method version (i32),
  *          code fingerprint (i64), argument summary, value class (u16 length + UTF-8 each),
- *          shapes hash (i64), shape count n (u16), n × (class name (u16 length + UTF-8), shape (i64))
+ *          shapes hash (i64), shape count n (u16), n × (class name (u16 length + UTF-8), shape (i64)),
+ *          reserve length R (u16), R zero bytes
  * H-8 8  XXH3-64 of bytes [0, H-8)
  * </pre>
  *
@@ -94,6 +96,11 @@ public record EntryHeader(
   static final int MAX_SUMMARY = 1024;
   /** Most bytes of shape records stored in a header (more: only their hash). */
   static final int MAX_SHAPES = 16 * 1024;
+  /**
+   * Header room a payload over 1 MiB leaves for shape records: such a payload is written before the
+   * classes it names are known and its offset cannot move; smaller entries are laid out afterwards.
+   */
+  static final int SHAPES_RESERVE = 1024;
 
   static final Hasher64 XXH3 = Hashing.xxh3_64();
 
@@ -113,7 +120,7 @@ public record EntryHeader(
     String summary = cut(argsSummary, MAX_SUMMARY);
     String type = cut(valueType, 1024);
     int h = FIXED + 2 + utf8(codecId) + 2 + utf8(m.name()) + 2 + utf8(m.descriptor()) + 4 + 8 + 2 + utf8(summary)
-        + 2 + utf8(type) + 8 + 2 + 8;
+        + 2 + utf8(type) + 8 + 2 + 2 + reserveFor(codecId) + 8;
     if (h > MAX_HEADER || utf8(m.name()) > 0xffff || utf8(m.descriptor()) > 0xffff || utf8(codecId) > 255) {
       throw new IllegalArgumentException("entry header of " + m + " would be " + h + " bytes, more than "
           + MAX_HEADER);
@@ -125,25 +132,39 @@ public record EntryHeader(
 
   /**
    * The header of the written payload, with the shapes of the classes the codec wrote. When the
-   * payload was already written at {@code fixedPayloadOffset} (≥ 0; big payloads), the shape records
-   * are kept only if the header still ends before that offset; otherwise, or when they are too many,
+   * payload was already written after this header ({@code payloadWritten}: big payloads), the header
+   * keeps its length and the shape records must fit {@link #SHAPES_RESERVE}; otherwise the reserve
+   * is dropped. Shape records that do not fit (or take more than {@link #MAX_SHAPES}) are left out:
    * only their hash is stored.
    */
-  EntryHeader complete(long payloadLength, long tableHash, List<Shapes.Shape> written, long fixedPayloadOffset) {
+  EntryHeader complete(long payloadLength, long tableHash, List<Shapes.Shape> written, boolean payloadWritten) {
     int extra = 0;
     for (Shapes.Shape sh : written) {
       extra += 2 + utf8(sh.className()) + 8;
     }
-    int h = headerLength + extra;
+    int bare = headerLength - reserveFor(codecId);
     List<Shapes.Shape> kept = written;
-    if (extra > MAX_SHAPES || h > MAX_HEADER
-        || fixedPayloadOffset >= 0 && ((h + 63L) & ~63L) != fixedPayloadOffset) {
-      kept = List.of();
+    int h;
+    if (payloadWritten) {
       h = headerLength;
+      if (extra > reserveFor(codecId)) {
+        kept = List.of();
+      }
+    } else {
+      h = bare + extra;
+      if (extra > MAX_SHAPES || h > MAX_HEADER) {
+        kept = List.of();
+        h = bare;
+      }
     }
     return new EntryHeader(formatVersion, h, keyHi, keyLo, methodHash, createdMillis, computeNanos,
         payloadLength, blockSize, codecVersion, tableHash, codecId, methodName, methodDescriptor, methodVersion,
         codeFingerprint, argsSummary, valueType, Shapes.hash(written), kept);
+  }
+
+  /** Only the Kryo codec writes class names, so only its entries have shapes to reserve room for. */
+  private static int reserveFor(String codecId) {
+    return codecId.equals(KryoCodec.ID) ? SHAPES_RESERVE : 0;
   }
 
   /** P: where the payload starts, a multiple of 64. */
@@ -202,6 +223,12 @@ public record EntryHeader(
       putString(b, sh.className());
       b.putLong(sh.shape());
     }
+    int reserve = headerLength - 8 - b.position() - 2;
+    if (reserve < 0 || reserve > 0xffff) {
+      throw new IllegalStateException("header layout: reserve " + reserve);
+    }
+    b.putShort((short) reserve);
+    b.position(b.position() + reserve); // zeros
     if (b.position() != headerLength - 8) {
       throw new IllegalStateException("header layout: " + b.position() + " != " + (headerLength - 8));
     }
@@ -286,6 +313,18 @@ public record EntryHeader(
         throw new CorruptEntryException("header shapes overrun the header");
       }
       shapes.add(new Shapes.Shape(className, r.getLong()));
+    }
+    if (r.position() + 2 > h - 8) {
+      throw new CorruptEntryException("header shapes overrun the header");
+    }
+    int reserve = r.getShort() & 0xffff;
+    if (r.position() + reserve != h - 8) {
+      throw new CorruptEntryException("header reserve of " + reserve + " bytes does not end the header");
+    }
+    for (int i = 0; i < reserve; i++) {
+      if (r.get() != 0) {
+        throw new CorruptEntryException("header reserve is not zero");
+      }
     }
     if (r.position() != h - 8) {
       throw new CorruptEntryException("header fields end at " + r.position() + ", not " + (h - 8));

@@ -87,7 +87,7 @@ final class EntryWriter {
         }
         byte[] table = payload.table();
         header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table), Shapes.list(written),
-            inMemory ? -1 : header.payloadOffset());
+            !inMemory);
         if (inMemory) {
           // A small entry: the whole file in one write (zero padding included).
           byte[] file = new byte[(int) header.fileLength()];
