@@ -285,7 +285,7 @@ final class Engine {
 
   /** Hashes the call recording per-part digests; returns how many parts hashed (all, unless one failed). */
   private int digest(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, long[] into) {
-    KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
+    KeyHasher h = KeyHasher.acquire(spec.id(), spec.resultShape(), encoders);
     h.recordParts(into);
     try {
       feed(h, spec, self, args);
@@ -582,7 +582,7 @@ final class Engine {
   }
 
   CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
-    KeyHasher h = KeyHasher.acquire(spec.id(), encoders);
+    KeyHasher h = KeyHasher.acquire(spec.id(), spec.resultShape(), encoders);
     try {
       feed(h, spec, self, args);
       return h.finish(spec.id());

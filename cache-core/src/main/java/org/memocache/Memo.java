@@ -469,7 +469,7 @@ public final class Memo implements AutoCloseable {
       }
       spec = named.computeIfAbsent(name, n -> new MethodSpec(MethodId.of(n, 0), new String[0],
           new boolean[0], new boolean[0], false, true, true, null,
-          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())), -1, sharedNames.contains(n)));
+          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())), -1, sharedNames.contains(n), 0L));
     }
     if (caller != null) {
       ((CallerPackages) spec.classes()).addCallerOf(caller);

@@ -13,6 +13,7 @@ import org.memocache.annotations.Memoize;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.Shapes;
 
 /**
  * The static bridge that woven code (agent or build plugin) calls; small and stable, and never
@@ -234,7 +235,16 @@ public final class MemoRuntime {
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
         settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
-        settings.expireAfter(), classes, progress, settings.shared());
+        settings.expireAfter(), classes, progress, settings.shared(), resultShape(target));
+  }
+
+  /** The shape of the declared result type; a type whose shape cannot be computed has none. */
+  private static long resultShape(Method target) {
+    try {
+      return Shapes.ofType(target.getGenericReturnType());
+    } catch (RuntimeException | LinkageError e) {
+      return Shapes.NONE;
+    }
   }
 
   /**

@@ -153,10 +153,18 @@ public interface Tier extends AutoCloseable {
    * @param corrupt entries found damaged or unreadable and treated as misses
    * @param writeFailures values that could not be stored
    * @param evictions entries removed by size, age or count limits
+   * @param foreign entries left in place and treated as misses because this process cannot use
+   *     them: written for another definition of a result class, by a codec (or codec version) this
+   *     process lacks, or in another entry format
    */
-  record Counters(long corrupt, long writeFailures, long evictions) {
+  record Counters(long corrupt, long writeFailures, long evictions, long foreign) {
     /** All zero. */
-    public static final Counters NONE = new Counters(0, 0, 0);
+    public static final Counters NONE = new Counters(0, 0, 0, 0);
+
+    /** Counters without foreign entries. */
+    public Counters(long corrupt, long writeFailures, long evictions) {
+      this(corrupt, writeFailures, evictions, 0);
+    }
   }
 
   /**

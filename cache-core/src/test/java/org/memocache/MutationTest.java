@@ -128,6 +128,25 @@ class MutationTest {
   }
 
   @Test
+  void pureMethod_whoseResultShapeIsInItsKey_isStoredAndHits() {
+    // The shape of a declared result type is hashed into the key: watching the arguments must hash
+    // the same way, or every such method would look as if it changed its arguments.
+    MethodSpec spec = new MethodSpec(new MethodId("Stats#summarize", "([D)LSummary;", 0, 0), new String[] {"xs"},
+        new boolean[1], new boolean[1], false, true, true, null, c -> true, -1, false, 0x5eedL);
+    AtomicInteger computed = new AtomicInteger();
+    double[] xs = {1, 2, 3};
+    for (int i = 0; i < 3; i++) {
+      assertEquals(6.0, memo.engine().call(spec, null, new Object[] {xs}, () -> {
+        computed.incrementAndGet();
+        return xs[0] + xs[1] + xs[2];
+      }));
+    }
+    assertEquals(1, computed.get());
+    assertEquals(List.of(), warnings());
+    assertEquals(0, memo.stats().unmemoizedCalls());
+  }
+
+  @Test
   void methodThatMutatesOnlySometimes_isCaughtAtItsFirstMutatingCall() {
     AtomicInteger computed = new AtomicInteger();
     int[] state = new int[1];

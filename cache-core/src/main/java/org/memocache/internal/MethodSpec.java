@@ -23,6 +23,8 @@ import org.memocache.MethodId;
  * @param progressParameter the index of the injected {@code org.memocache.Progress} parameter (also
  *     ignored for the key), or -1
  * @param shared whether memory hits hand out the kept result itself rather than a copy
+ * @param resultShape the {@link org.memocache.internal.codec.Shapes shape} of the declared result
+ *     type, hashed into every key (0: none, as for programmatic calls)
  */
 public record MethodSpec(
     MethodId id,
@@ -35,17 +37,18 @@ public record MethodSpec(
     @Nullable Duration expireAfter,
     ClassFilter classes,
     int progressParameter,
-    boolean shared) {
+    boolean shared,
+    long resultShape) {
 
   public MethodSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(classes, "classes");
   }
 
-  /** A spec without a progress parameter whose results are copied on memory hits. */
+  /** A spec without a progress parameter or result shape, whose results are copied on memory hits. */
   public MethodSpec(MethodId id, String[] parameterNames, boolean[] ignored, boolean[] byContent,
       boolean receiverInKey, boolean memory, boolean lowerTiers, @Nullable Duration expireAfter, ClassFilter classes) {
-    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1, false);
+    this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1, false, 0L);
   }
 
   /** Whether any parameter is ignored or hashed by content (the key then needs the full rules). */

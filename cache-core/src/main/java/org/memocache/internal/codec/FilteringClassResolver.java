@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IntMap;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
 
@@ -33,9 +34,27 @@ final class FilteringClassResolver extends DefaultClassResolver {
   private @Nullable ClassFilter readFilter;
   private @Nullable ClassFilter writeFilter;
 
+  private @Nullable Set<Class<?>> seen;
+
+  private @Nullable ClassLoader lastLoader;
+
   void filters(@Nullable ClassFilter read, @Nullable ClassFilter write) {
     this.readFilter = read;
     this.writeFilter = write;
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (read != null && context != lastLoader) {
+      // Names resolve through the context loader first: a class cached for another loader (a
+      // reloaded or second version of the class) must not receive this call's values.
+      if (nameToClass != null) {
+        nameToClass.clear();
+      }
+      lastLoader = context;
+    }
+  }
+
+  /** Adds every class named in the stream (written or read) to {@code classes}; {@code null}: none. */
+  void collect(@Nullable Set<Class<?>> classes) {
+    this.seen = classes;
   }
 
   @Override
@@ -44,6 +63,9 @@ final class FilteringClassResolver extends DefaultClassResolver {
     ClassFilter f = writeFilter;
     if (f != null && !AllowLists.admits(f, type.getName())) {
       throw new Rejected(type.getName());
+    }
+    if (seen != null) {
+      seen.add(type);
     }
     super.writeName(output, type, registration);
   }
@@ -72,6 +94,9 @@ final class FilteringClassResolver extends DefaultClassResolver {
         nameToClass.put(className, type);
       }
       nameIdToClass.put(nameId, type);
+      if (seen != null) {
+        seen.add(type);
+      }
     }
     return kryo.getRegistration(type);
   }

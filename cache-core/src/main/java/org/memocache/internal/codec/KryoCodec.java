@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
 import org.memocache.ValueCodec;
@@ -53,13 +54,19 @@ public final class KryoCodec implements ValueCodec {
     final Output output = new Output(64 * 1024, -1);
 
     Slot() {
-      kryo.setRegistrationRequired(false);
-      kryo.setReferences(true);
-      kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-      kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
-      UnmodifiableSerializer.register(kryo);
-      JdkSerializers.register(kryo);
+      configure(kryo);
     }
+  }
+
+  /** Configures {@code kryo} as this codec's (also used by {@link Shapes} to ask which serializer a class gets). */
+  static Kryo configure(Kryo kryo) {
+    kryo.setRegistrationRequired(false);
+    kryo.setReferences(true);
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
+    UnmodifiableSerializer.register(kryo);
+    JdkSerializers.register(kryo);
+    return kryo;
   }
 
   @Override
@@ -105,9 +112,19 @@ public final class KryoCodec implements ValueCodec {
    */
   public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy)
       throws IOException {
+    encode(value, out, readableBy, null);
+  }
+
+  /**
+   * As {@link #encode(Object, OutputStream, ClassFilter)}, adding every class whose name is written
+   * to {@code written} (for the entry's {@link Shapes shape} record).
+   */
+  public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy,
+      @Nullable Set<Class<?>> written) throws IOException {
     Slot s = pool.obtain();
     try {
       s.resolver.filters(null, readableBy);
+      s.resolver.collect(written);
       s.output.setOutputStream(out);
       s.kryo.writeClassAndObject(s.output, value);
       s.output.flush();
@@ -120,9 +137,16 @@ public final class KryoCodec implements ValueCodec {
 
   @Override
   public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
+    return decode(payload, classes, null);
+  }
+
+  /** As {@link #decode(ByteBuffer, ClassFilter)}, adding every class whose name is read to {@code read}. */
+  public @Nullable Object decode(ByteBuffer payload, ClassFilter classes, @Nullable Set<Class<?>> read)
+      throws IOException {
     Slot s = pool.obtain();
     try {
       s.resolver.filters(classes, null);
+      s.resolver.collect(read);
       Input input;
       int end;
       if (payload.hasArray()) {
@@ -163,6 +187,7 @@ public final class KryoCodec implements ValueCodec {
 
   private void release(Slot s) {
     s.resolver.filters(null, null);
+    s.resolver.collect(null);
     s.output.setOutputStream(null);
     s.kryo.reset();
     pool.free(s);

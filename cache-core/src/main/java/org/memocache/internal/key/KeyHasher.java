@@ -98,6 +98,15 @@ public final class KeyHasher implements KeySink {
    * thread (a user {@link KeyEncoder} that itself computes a key) gets a fresh instance.
    */
   public static KeyHasher acquire(MethodId method, KeyEncoders encoders) {
+    return acquire(method, 0L, encoders);
+  }
+
+  /**
+   * As {@link #acquire(MethodId, KeyEncoders)}, with the {@code org.memocache.internal.codec.Shapes}
+   * shape of the method's declared result type as part of its identity (0: none, the key is then
+   * the same as without it): two program versions whose result classes differ keep separate results.
+   */
+  public static KeyHasher acquire(MethodId method, long resultShape, KeyEncoders encoders) {
     KeyHasher h = LOCAL.get();
     if (h.inUse) {
       h = new KeyHasher();
@@ -115,6 +124,9 @@ public final class KeyHasher implements KeySink {
     h.root.putInt(ENCODING_VERSION);
     h.root.putString(method.name()).putString(method.descriptor()).putInt(method.version())
         .putLong(method.codeFingerprint());
+    if (resultShape != 0L) {
+      h.root.putByte(Tag.RESULT_SHAPE).putLong(resultShape);
+    }
     return h;
   }
 

@@ -45,4 +45,6 @@ final class Tag {
   static final byte STRING_FORM = 33;
   static final byte MAP_ENTRY = 34;
   static final byte BUFFER = 35;
+  /** The shape of the declared result type, part of a woven method's identity. */
+  static final byte RESULT_SHAPE = 64;
 }

@@ -8,8 +8,9 @@ public final class Counts {
   public final LongAdder corrupt = new LongAdder();
   public final LongAdder writeFailures = new LongAdder();
   public final LongAdder evictions = new LongAdder();
+  public final LongAdder foreign = new LongAdder();
 
   public Tier.Counters snapshot() {
-    return new Tier.Counters(corrupt.sum(), writeFailures.sum(), evictions.sum());
+    return new Tier.Counters(corrupt.sum(), writeFailures.sum(), evictions.sum(), foreign.sum());
   }
 }

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,8 +34,10 @@ import org.memocache.ValueCodec;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RejectedClassException;
+import org.memocache.internal.codec.Shapes;
 
 /**
  * The disk tier's machinery behind {@code org.memocache.disk.DiskTier}: lock-free reads of verified
@@ -198,6 +202,9 @@ public final class DiskStore implements AutoCloseable {
       r = EntryReader.open(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (ForeignEntryException e) {
+      foreign(key, e);
+      return Optional.empty();
     } catch (CorruptEntryException e) {
       damaged(file, key, e, null);
       return Optional.empty();
@@ -220,6 +227,9 @@ public final class DiskStore implements AutoCloseable {
         journal.access(key, now);
       }
       return Optional.ofNullable(result);
+    } catch (ForeignEntryException e) {
+      foreign(key, e);
+      return Optional.empty();
     } catch (CorruptEntryException e) {
       damaged(file, key, e, r.header());
       return Optional.empty();
@@ -230,19 +240,36 @@ public final class DiskStore implements AutoCloseable {
   }
 
   /**
-   * Verifies and decodes the payload of an open entry.
+   * Verifies and decodes the payload of an open entry. Before decoding, the shapes of the classes
+   * the entry names are compared with the live classes: a value is never decoded into another
+   * definition of its class.
    *
-   * @throws CorruptEntryException when a checksum fails, the codec is unknown, or it cannot decode
+   * @throws CorruptEntryException when a checksum fails
+   * @throws ForeignEntryException when the codec is unknown here (or in another version), a class
+   *     has another shape, or the codec cannot decode the intact payload
    * @throws RejectedClassException when the value names a class {@code classes} does not admit
    */
   @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
     EntryHeader h = r.header();
     ValueCodec codec = codecsById.get(h.codecId());
     if (codec == null || codec.version() != h.codecVersion()) {
-      throw new CorruptEntryException("codec " + h.codecId() + " v" + h.codecVersion() + " is not available"
-          + (codec == null ? "" : " (this process has v" + codec.version() + ")"));
+      throw new ForeignEntryException("was written by codec " + h.codecId() + " v" + h.codecVersion()
+          + (codec == null ? ", which this process does not have" : "; this process has v" + codec.version()));
+    }
+    String changed = Shapes.mismatch(h.shapes(), classes);
+    if (changed != null) {
+      throw new ForeignEntryException(SHAPE_CHANGED + changed);
     }
     try {
+      if (codec instanceof KryoCodec kryo && h.shapes().isEmpty() && h.shapesHash() != Shapes.NONE) {
+        // Too many classes for the header: check the classes the payload names once decoded.
+        Set<Class<?>> read = new HashSet<>();
+        Object value = kryo.decode(r.payload(), classes, read);
+        if (Shapes.hash(Shapes.list(read)) != h.shapesHash()) {
+          throw new ForeignEntryException(SHAPE_CHANGED + "a class in its " + h.valueType());
+        }
+        return value;
+      }
       if (codec instanceof RawArrayCodec && !r.inMemory()) {
         // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
         RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
@@ -250,11 +277,25 @@ public final class DiskStore implements AutoCloseable {
         return decoder.result();
       }
       return codec.decode(r.payload(), classes);
-    } catch (CorruptEntryException | RejectedClassException e) {
+    } catch (CorruptEntryException | RejectedClassException | ForeignEntryException e) {
       throw e;
     } catch (IOException | RuntimeException | InternalError e) {
-      throw new CorruptEntryException("codec " + h.codecId() + " cannot decode it: " + e, e);
+      // Every checksum matched: written by a program this one differs from, not damage.
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new ForeignEntryException("cannot be decoded by this program (" + e.getClass().getSimpleName() + ": " + why
+          + ")", e);
     }
+  }
+
+  private static final String SHAPE_CHANGED = "was written for another definition of ";
+
+  /** An intact entry this process cannot use: counted, a miss, left in place; one warning per method. */
+  void foreign(CacheKey key, ForeignEntryException e) {
+    counts.foreign.increment();
+    String method = key.method().name();
+    Warnings.once("disk-foreign:" + layout.root + ":" + method, () -> "MemoCache: a stored result of " + method
+        + " in " + layout.root + " " + e.getMessage() + "; this program does not use it (a miss) and leaves it in"
+        + " place");
   }
 
   /** The first codec that can store {@code value}, or {@code null}. */
@@ -284,7 +325,7 @@ public final class DiskStore implements AutoCloseable {
       try {
         EntryReader.open(file).close();
         return;
-      } catch (NoSuchFileException gone) {
+      } catch (NoSuchFileException | ForeignEntryException gone) {
         return;
       } catch (IOException stillBad) {
         // delete below
@@ -520,6 +561,14 @@ public final class DiskStore implements AutoCloseable {
             Files.deleteIfExists(file);
           } catch (IOException ex) {
             // Left for the next read to count.
+          }
+        }
+
+        @Override
+        public void foreign(Path file) {
+          if (methodName == null) {
+            // Clearing everything includes the entries of other MemoCache versions.
+            corrupt(file, null);
           }
         }
       });

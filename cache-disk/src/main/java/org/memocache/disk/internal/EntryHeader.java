@@ -2,15 +2,20 @@ package org.memocache.disk.internal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.memocache.CacheKey;
 import org.memocache.MethodId;
+import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.Shapes;
 
 /**
- * The header of an entry file, format version 1 (all little-endian; see {@code docs/disk.md}):
+ * The header of an entry file, format version 2 (all little-endian; see {@code docs/disk.md}):
  *
  * <pre>
  *  0  8  magic 89 4D 45 4D 4F 0D 0A 1A
@@ -23,7 +28,9 @@ import org.memocache.MethodId;
  * 72  4  block size B                       76  4  codec version
  * 80  8  XXH3-64 of the block checksum table
  * 88  ...  codec id, method name, descriptor (u16 length + UTF-8 each), method version (i32),
- *          code fingerprint (i64), argument summary, value class (u16 length + UTF-8 each)
+ *          code fingerprint (i64), argument summary, value class (u16 length + UTF-8 each),
+ *          shapes hash (i64), shape count n (u16), n × (class name (u16 length + UTF-8), shape (i64)),
+ *          reserve length R (u16), R zero bytes
  * H-8 8  XXH3-64 of bytes [0, H-8)
  * </pre>
  *
@@ -48,6 +55,10 @@ import org.memocache.MethodId;
  * @param codeFingerprint the method's bytecode fingerprint
  * @param argsSummary the argument summary
  * @param valueType the value's class name ({@code ""} for {@code null})
+ * @param shapesHash {@link Shapes#hash} of the shapes of the classes the codec wrote ({@link Shapes#NONE}:
+ *     none, or a codec other than Kryo)
+ * @param shapes those shapes, sorted by class name; empty when there are none or when they did not
+ *     fit the header (then only {@code shapesHash} is checked, after decoding)
  */
 public record EntryHeader(
     int formatVersion,
@@ -67,12 +78,14 @@ public record EntryHeader(
     int methodVersion,
     long codeFingerprint,
     String argsSummary,
-    String valueType) {
+    String valueType,
+    long shapesHash,
+    List<Shapes.Shape> shapes) {
 
   /** The magic number: {@code \x89MEMO\r\n\x1a}. */
   public static final long MAGIC = 0x1a0a0d4f4d454d89L;
   /** The format this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   /** Bytes of the fixed part of the header. */
   public static final int FIXED = 88;
   /** Largest header accepted. */
@@ -81,6 +94,13 @@ public record EntryHeader(
   public static final int BLOCK_SIZE = 64 * 1024;
   /** Longest argument summary stored, in UTF-8 bytes (longer ones are cut). */
   static final int MAX_SUMMARY = 1024;
+  /** Most bytes of shape records stored in a header (more: only their hash). */
+  static final int MAX_SHAPES = 16 * 1024;
+  /**
+   * Header room a payload over 1 MiB leaves for shape records: such a payload is written before the
+   * classes it names are known and its offset cannot move; smaller entries are laid out afterwards.
+   */
+  static final int SHAPES_RESERVE = 1024;
 
   static final Hasher64 XXH3 = Hashing.xxh3_64();
 
@@ -90,6 +110,7 @@ public record EntryHeader(
     Objects.requireNonNull(methodDescriptor, "methodDescriptor");
     Objects.requireNonNull(argsSummary, "argsSummary");
     Objects.requireNonNull(valueType, "valueType");
+    shapes = List.copyOf(shapes);
   }
 
   /** A header for writing: the payload length and table hash are filled in later ({@link #complete}). */
@@ -99,20 +120,51 @@ public record EntryHeader(
     String summary = cut(argsSummary, MAX_SUMMARY);
     String type = cut(valueType, 1024);
     int h = FIXED + 2 + utf8(codecId) + 2 + utf8(m.name()) + 2 + utf8(m.descriptor()) + 4 + 8 + 2 + utf8(summary)
-        + 2 + utf8(type) + 8;
+        + 2 + utf8(type) + 8 + 2 + 2 + reserveFor(codecId) + 8;
     if (h > MAX_HEADER || utf8(m.name()) > 0xffff || utf8(m.descriptor()) > 0xffff || utf8(codecId) > 255) {
       throw new IllegalArgumentException("entry header of " + m + " would be " + h + " bytes, more than "
           + MAX_HEADER);
     }
     return new EntryHeader(FORMAT_VERSION, h, key.hi(), key.lo(), m.id(), createdMillis, computeNanos, 0,
         BLOCK_SIZE, codecVersion, 0, codecId, m.name(), m.descriptor(), m.version(), m.codeFingerprint(),
-        summary, type);
+        summary, type, Shapes.NONE, List.of());
   }
 
-  EntryHeader complete(long payloadLength, long tableHash) {
-    return new EntryHeader(formatVersion, headerLength, keyHi, keyLo, methodHash, createdMillis, computeNanos,
+  /**
+   * The header of the written payload, with the shapes of the classes the codec wrote. When the
+   * payload was already written after this header ({@code payloadWritten}: big payloads), the header
+   * keeps its length and the shape records must fit {@link #SHAPES_RESERVE}; otherwise the reserve
+   * is dropped. Shape records that do not fit (or take more than {@link #MAX_SHAPES}) are left out:
+   * only their hash is stored.
+   */
+  EntryHeader complete(long payloadLength, long tableHash, List<Shapes.Shape> written, boolean payloadWritten) {
+    int extra = 0;
+    for (Shapes.Shape sh : written) {
+      extra += 2 + utf8(sh.className()) + 8;
+    }
+    int bare = headerLength - reserveFor(codecId);
+    List<Shapes.Shape> kept = written;
+    int h;
+    if (payloadWritten) {
+      h = headerLength;
+      if (extra > reserveFor(codecId)) {
+        kept = List.of();
+      }
+    } else {
+      h = bare + extra;
+      if (extra > MAX_SHAPES || h > MAX_HEADER) {
+        kept = List.of();
+        h = bare;
+      }
+    }
+    return new EntryHeader(formatVersion, h, keyHi, keyLo, methodHash, createdMillis, computeNanos,
         payloadLength, blockSize, codecVersion, tableHash, codecId, methodName, methodDescriptor, methodVersion,
-        codeFingerprint, argsSummary, valueType);
+        codeFingerprint, argsSummary, valueType, Shapes.hash(written), kept);
+  }
+
+  /** Only the Kryo codec writes class names, so only its entries have shapes to reserve room for. */
+  private static int reserveFor(String codecId) {
+    return codecId.equals(KryoCodec.ID) ? SHAPES_RESERVE : 0;
   }
 
   /** P: where the payload starts, a multiple of 64. */
@@ -166,6 +218,17 @@ public record EntryHeader(
     b.putInt(methodVersion).putLong(codeFingerprint);
     putString(b, argsSummary);
     putString(b, valueType);
+    b.putLong(shapesHash).putShort((short) shapes.size());
+    for (Shapes.Shape sh : shapes) {
+      putString(b, sh.className());
+      b.putLong(sh.shape());
+    }
+    int reserve = headerLength - 8 - b.position() - 2;
+    if (reserve < 0 || reserve > 0xffff) {
+      throw new IllegalStateException("header layout: reserve " + reserve);
+    }
+    b.putShort((short) reserve);
+    b.position(b.position() + reserve); // zeros
     if (b.position() != headerLength - 8) {
       throw new IllegalStateException("header layout: " + b.position() + " != " + (headerLength - 8));
     }
@@ -180,8 +243,9 @@ public record EntryHeader(
    * @return the header, or throws
    * @throws CorruptEntryException naming the first check that failed
    * @throws HeaderTooShort when more than {@code available} bytes are needed ({@link HeaderTooShort#needed})
+   * @throws ForeignEntryException when the entry is in another format version
    */
-  static EntryHeader decode(ByteBuffer buf, long fileSize) throws CorruptEntryException {
+  static EntryHeader decode(ByteBuffer buf, long fileSize) throws IOException {
     ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int base = b.position();
     int available = b.remaining();
@@ -191,12 +255,11 @@ public record EntryHeader(
     if (b.getLong(base) != MAGIC) {
       throw new CorruptEntryException("bad magic number");
     }
+    // Every format version keeps the first 16 bytes and the trailing header checksum, so that an
+    // entry of another version is told from a damaged one before the rest is interpreted.
     int version = b.getShort(base + 8) & 0xffff;
-    if (version != FORMAT_VERSION) {
-      throw new CorruptEntryException("format version " + version + ", this code reads " + FORMAT_VERSION);
-    }
     int h = b.getInt(base + 12);
-    if (h < FIXED + 8 || h > MAX_HEADER || h > fileSize) {
+    if (h < 16 + 8 || h > MAX_HEADER || h > fileSize) {
       throw new CorruptEntryException("header length " + h + " out of range");
     }
     if (h > available) {
@@ -207,6 +270,14 @@ public record EntryHeader(
     long stored = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(h - 8);
     if (XXH3.hashBytesToLong(bytes, 0, h - 8) != stored) {
       throw new CorruptEntryException("header checksum mismatch");
+    }
+    if (version != FORMAT_VERSION) {
+      // Another version of MemoCache sharing the directory: its entry, not damage.
+      throw new ForeignEntryException("was written in entry format " + version + "; this version reads format "
+          + FORMAT_VERSION);
+    }
+    if (h < FIXED + 8) {
+      throw new CorruptEntryException("header length " + h + " out of range");
     }
     ByteBuffer r = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     r.position(16);
@@ -230,6 +301,31 @@ public record EntryHeader(
     long fingerprint = r.getLong();
     String summary = getString(r, h);
     String type = getString(r, h);
+    if (r.position() + 10 > h - 8) {
+      throw new CorruptEntryException("header shapes overrun the header");
+    }
+    long shapesHash = r.getLong();
+    int n = r.getShort() & 0xffff;
+    List<Shapes.Shape> shapes = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      String className = getString(r, h);
+      if (r.position() + 8 > h - 8) {
+        throw new CorruptEntryException("header shapes overrun the header");
+      }
+      shapes.add(new Shapes.Shape(className, r.getLong()));
+    }
+    if (r.position() + 2 > h - 8) {
+      throw new CorruptEntryException("header shapes overrun the header");
+    }
+    int reserve = r.getShort() & 0xffff;
+    if (r.position() + reserve != h - 8) {
+      throw new CorruptEntryException("header reserve of " + reserve + " bytes does not end the header");
+    }
+    for (int i = 0; i < reserve; i++) {
+      if (r.get() != 0) {
+        throw new CorruptEntryException("header reserve is not zero");
+      }
+    }
     if (r.position() != h - 8) {
       throw new CorruptEntryException("header fields end at " + r.position() + ", not " + (h - 8));
     }
@@ -243,7 +339,7 @@ public record EntryHeader(
       throw new CorruptEntryException("payload length " + l + " out of range");
     }
     EntryHeader e = new EntryHeader(version, h, hi, lo, method, created, compute, l, block, codecVersion, tableHash,
-        codec, name, descriptor, methodVersion, fingerprint, summary, type);
+        codec, name, descriptor, methodVersion, fingerprint, summary, type, shapesHash, shapes);
     if (p != e.payloadOffset()) {
       throw new CorruptEntryException("payload offset " + p + ", expected " + e.payloadOffset());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.ValueCodec;
 import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.Shapes;
 
 /**
  * Writes one entry: encode into a fresh tmp file (payload first, then the checksum table, then the
@@ -72,9 +74,10 @@ final class EntryWriter {
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
         boolean inMemory;
+        Set<Class<?>> written = new HashSet<>();
         try {
           if (codec instanceof KryoCodec kryo) {
-            kryo.encode(value, payload, readableBy);
+            kryo.encode(value, payload, readableBy, written);
           } else {
             codec.encode(value, payload);
           }
@@ -83,7 +86,8 @@ final class EntryWriter {
           payload.close(); // waits for writes behind before the channel is closed
         }
         byte[] table = payload.table();
-        header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table));
+        header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table), Shapes.list(written),
+            !inMemory);
         if (inMemory) {
           // A small entry: the whole file in one write (zero padding included).
           byte[] file = new byte[(int) header.fileLength()];

@@ -164,6 +164,9 @@ public final class Inspector {
         continue; // evicted or completed meanwhile
       } catch (CorruptEntryException e) {
         problem = e.getMessage();
+      } catch (ForeignEntryException e) {
+        // Another MemoCache version's entry: not verifiable here, and not damage (never deleted).
+        problem = "unreadable by this version: it " + e.getMessage();
       } catch (IOException e) {
         problem = "unreadable: " + e;
       }

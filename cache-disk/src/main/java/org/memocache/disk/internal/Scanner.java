@@ -23,6 +23,9 @@ final class Scanner {
 
     /** A file whose header fails its checks. */
     void corrupt(Path file, IOException e);
+
+    /** An entry in another format version (of another MemoCache version): left alone by default. */
+    default void foreign(Path file) {}
   }
 
   /**
@@ -97,6 +100,9 @@ final class Scanner {
           h = EntryReader.readHeader(f);
         } catch (NoSuchFileException e) {
           continue; // evicted or replaced while we walked
+        } catch (ForeignEntryException e) {
+          sink.foreign(f);
+          continue;
         } catch (IOException e) {
           sink.corrupt(f, e);
           continue;
