@@ -139,7 +139,11 @@ public final class MemoRuntime {
     DEFINED.put(ownerBinaryName + "#" + method, settings);
   }
 
-  /** Replaces the Memo used by woven code (the agent installs one built from its options). */
+  /**
+   * Replaces the Memo used by woven code in this JVM, which is otherwise {@link Memo#defaultMemo()}
+   * (for tests, and programs that build their own; the agent and the configuration keys configure
+   * the default one).
+   */
   public static void install(Memo memo) {
     installed = java.util.Objects.requireNonNull(memo, "memo");
   }
@@ -148,6 +152,20 @@ public final class MemoRuntime {
   public static Memo memo() {
     Memo m = installed;
     return m != null ? m : Memo.defaultMemo();
+  }
+
+  /**
+   * {@link #memo()}, or {@code null} after one warning when the configuration has a bad value: woven
+   * code has no start-up to fail at, and a cache problem never breaks the method.
+   */
+  private static @Nullable Memo configuredMemo() {
+    try {
+      return memo();
+    } catch (IllegalArgumentException e) {
+      Warnings.once("configuration", () -> "MemoCache: memoizing nothing in this JVM, every method is computed"
+          + " normally: " + e.getMessage());
+      return null;
+    }
   }
 
   /** The resolved spec of a method, or {@code null} when it is not memoized. */
@@ -179,7 +197,11 @@ public final class MemoRuntime {
       if (settings == null) {
         return DISABLED;
       }
-      return new Site(spec(target, settings, codeFingerprint, memo().config()));
+      Memo memo = configuredMemo();
+      if (memo == null) {
+        return DISABLED;
+      }
+      return new Site(spec(target, settings, codeFingerprint, memo.config()));
     } catch (RuntimeException | Error e) {
       Warnings.once("resolve:" + owner.getName() + "#" + method, () -> "MemoCache: cannot memoize "
           + owner.getName() + "#" + method + "; it is computed normally: " + e, e);

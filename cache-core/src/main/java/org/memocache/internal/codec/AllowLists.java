@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
+import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 
 /**
@@ -26,7 +27,8 @@ import org.memocache.internal.Warnings;
  *       {@code java.util} collections, optionals, {@code UUID}...) and primitive arrays;
  *   <li>classes in the packages of the method's declared return type, of its type arguments, and
  *       of the declared field types reachable from them (plus permitted subclasses of sealed types);
- *   <li>classes under the configured prefixes ({@code Memo.builder().allowPackages("com.acme")}).
+ *   <li>classes under the configured prefixes ({@code Memo.builder().allowPackages("com.acme")}, the
+ *       {@code allow} setting: {@code -Dmemocache.allow=com.acme}, agent option {@code allow=}).
  * </ul>
  *
  * Arrays are admitted when their element type is. Derived packages match exactly (not their
@@ -87,7 +89,7 @@ public final class AllowLists {
     Warnings.once("reject:" + className, () -> "MemoCache: a stored result of " + method + " (" + where
         + ") contains " + className + ", which is not a JDK value type and not in the packages of the"
         + " method's declared types; it is treated as a miss and the class is never loaded. If it is"
-        + " yours, admit it with Memo.builder().allowPackages(\"" + packageOf(className) + "\")");
+        + " yours, admit it: " + howToAdmit(packageOf(className)));
   }
 
   /**
@@ -97,8 +99,18 @@ public final class AllowLists {
   public static void warnNotStorable(String method, String className, String where) {
     Warnings.once("unstorable:" + className, () -> "MemoCache: the result of " + method + " contains "
         + className + ", which its allow-list does not admit, so it would never be readable from "
-        + where + "; it is not stored there. Admit it with Memo.builder().allowPackages(\""
-        + packageOf(className) + "\")");
+        + where + "; it is not stored there. Admit it: " + howToAdmit(packageOf(className)));
+  }
+
+  /**
+   * Every way to admit {@code pkg}, one for each way in: a system property or environment variable
+   * or {@code memocache.properties} line (the default Memo, build-woven code), the agent option, and
+   * the builder.
+   */
+  static String howToAdmit(String pkg) {
+    return "-D" + Settings.Key.ALLOW.property() + "=" + pkg + " (or " + Settings.Key.ALLOW.env() + "=" + pkg
+        + ", or " + Settings.Key.ALLOW.key() + "=" + pkg + " in " + Settings.FILE + "), the agent option "
+        + Settings.Key.ALLOW.key() + "=" + pkg + ", or Memo.builder().allowPackages(\"" + pkg + "\")";
   }
 
   static String packageOf(String className) {
