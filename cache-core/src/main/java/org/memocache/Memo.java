@@ -726,7 +726,13 @@ public final class Memo implements AutoCloseable {
     /** {@code /proc/memocache: read-only file system}: the directory, then why it cannot be used. */
     private static String problem(Path dir, Throwable e) {
       String d = IoFailures.describe(e);
-      return d.startsWith(dir.toString()) || d.startsWith(dir.toAbsolutePath().toString()) ? d : dir + ": " + d;
+      String abs = dir.toAbsolutePath().toString();
+      for (String named : List.of("cache directory " + abs + " ", "cache directory " + dir + " ", abs + " ", dir + " ")) {
+        if (d.startsWith(named)) {
+          return dir + ": " + d.substring(named.length());
+        }
+      }
+      return d.startsWith(dir.toString()) || d.startsWith(abs) ? d : dir + ": " + d;
     }
 
     private static void requireState(boolean ok, String template, @Nullable Object... args) {
