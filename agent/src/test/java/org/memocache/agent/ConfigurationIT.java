@@ -1,0 +1,157 @@
+package org.memocache.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.build.EntryPoint;
+import net.bytebuddy.build.Plugin;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.inline.MethodNameTransformer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The configuration keys as agent options, and the same keys reaching code woven at build time
+ * (no agent: system properties, environment, files), in child JVMs running the shaded jar: the
+ * effect of each key, agent options over properties over environment, a bad value stopping the
+ * agent, and a default directory that cannot be used degrading to memory with one warning line.
+ */
+class ConfigurationIT {
+  static final Map<String, String> SOURCES = Map.of("app/Main.java", """
+      package app;
+      import org.memocache.MemoConfig;
+      import org.memocache.MemoRuntime;
+      import org.memocache.annotations.Memoize;
+      public class Main {
+        static int computed;
+        /** Declared Object: lib.Matrix is admitted only by the allow setting. */
+        @Memoize static Object matrix(int n) { computed++; return new lib.Matrix(n); }
+        public static void main(String[] args) {
+          Object a = matrix(2);
+          Object b = matrix(2);
+          System.out.println("matrix " + a + " " + b + " computed=" + computed);
+          MemoConfig c = MemoRuntime.memo().config();
+          System.out.println("dir=" + c.directory() + " memory=" + c.maximumMemoryBytes() + " disk=" + c.maximumDiskBytes()
+              + " disk-entries=" + c.maximumDiskEntries() + " expire=" + c.expireAfter() + " lock-timeout=" + c.lockTimeout()
+              + " durable=" + c.durable() + " fingerprint=" + c.codeFingerprint() + " allow=" + c.allowedPackages());
+        }
+      }
+      """, "lib/Matrix.java", """
+      package lib;
+      public class Matrix {
+        public int n;
+        public Matrix(int n) { this.n = n; }
+        @Override public String toString() { return "Matrix(" + n + ")"; }
+      }
+      """);
+
+  static Path dir;
+  static Path classes;
+  static Path woven;
+  static String java;
+
+  @BeforeAll
+  static void compileAndWeave() throws Exception {
+    dir = Jvm.testDir("ConfigurationIT");
+    List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
+    classes = Jvm.compile(dir.resolve("classes"), cp, SOURCES);
+    woven = Files.createDirectories(dir.resolve("woven"));
+    Plugin.Engine.Default.of(EntryPoint.Default.REBASE, ClassFileVersion.JAVA_V17, MethodNameTransformer.Suffixing.withRandomSuffix())
+        .with(ClassFileLocator.ForClassLoader.of(ConfigurationIT.class.getClassLoader()))
+        .apply(new Plugin.Engine.Source.ForFolder(classes.toFile()), new Plugin.Engine.Target.ForFolder(woven.toFile()),
+            List.of(new Plugin.Factory.Simple(new MemoizePlugin())));
+    java = Jvm.javas().findFirst().orElseThrow();
+  }
+
+  @Test
+  void agentOptions_everyKeyTakesEffect() throws Exception {
+    Path cache = dir.resolve("agent-cache");
+    String options = "dir=" + cache + ",memory=16k,disk=2g,disk-entries=1000,expire=30d,lock-timeout=45s,durable=true,"
+        + "fingerprint=false,allow=lib,weavecache=off";
+    Jvm.Result first = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes), "app.Main");
+    assertEquals(List.of("matrix Matrix(2) Matrix(2) computed=1", "dir=" + cache + " memory=16384 disk=2147483648"
+        + " disk-entries=1000 expire=PT720H lock-timeout=PT45S durable=true fingerprint=false allow=[lib]"),
+        first.lines(), first::toString);
+    assertEquals(1, entries(cache), first::toString);
+    Jvm.Result second = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes), "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=0", second.lines().get(0), "a second JVM hits: " + second);
+  }
+
+  @Test
+  void agentOption_winsOverPropertyOverEnvironment() throws Exception {
+    Map<String, String> env = Map.of("MEMOCACHE_MEMORY", "3k", "MEMOCACHE_DIR", dir.resolve("env-cache").toString());
+    Jvm.Result agent = Jvm.run(java, List.of("-Dmemocache.memory=2k", Jvm.agent("memory=1k,weavecache=off")),
+        List.of(classes), env, "app.Main");
+    assertTrue(agent.lines().get(1).startsWith("dir=" + dir.resolve("env-cache") + " memory=1024 "), agent::toString);
+    Jvm.Result property = Jvm.run(java, List.of("-Dmemocache.memory=2k", Jvm.agent("weavecache=off")),
+        List.of(classes), env, "app.Main");
+    assertTrue(property.lines().get(1).contains(" memory=2048 "), property::toString);
+  }
+
+  @Test
+  void badConfiguration_stopsTheAgentNamingKeySourceAndValue() throws Exception {
+    Jvm.Result r = Jvm.run(java, List.of("-Dmemocache.expire=forever", Jvm.agent("weavecache=off")), List.of(classes),
+        "app.Main");
+    assertNotEquals(0, r.exitCode(), r::toString);
+    assertEquals(1, r.errLines("SEVERE: MemoCache: system property memocache.expire=forever: not a duration such as 30s, 10m,"
+        + " 12h, 30d or PT10M"), r::toString);
+  }
+
+  @Test
+  void buildWoven_readsPropertiesEnvironmentAndFiles() throws Exception {
+    Path cache = dir.resolve("woven-cache");
+    List<Path> cp = List.of(woven, Jvm.agentJar());
+    Jvm.Result first = Jvm.run(java, List.of("-Dmemocache.allow=lib"), cp, Map.of("MEMOCACHE_DIR", cache.toString()),
+        "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=1", first.lines().get(0), first::toString);
+    assertTrue(first.lines().get(1).startsWith("dir=" + cache + " "), first::toString);
+    assertEquals(1, entries(cache), first::toString);
+    Path config = Files.writeString(dir.resolve("woven.properties"), "dir = " + cache + "\nallow = lib\n");
+    Jvm.Result second = Jvm.run(java, List.of(), cp, Map.of("MEMOCACHE_CONFIG", config.toString()), "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=0", second.lines().get(0), "a second JVM hits: " + second);
+  }
+
+  @Test
+  void buildWoven_withoutAllow_warnsOnceNamingEveryWayToAdmit() throws Exception {
+    Path cache = dir.resolve("woven-unallowed");
+    Jvm.Result r = Jvm.run(java, List.of(), List.of(woven, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", cache.toString()),
+        "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=1", r.lines().get(0), r::toString);
+    assertEquals(List.of("WARNING: MemoCache: the result of app.Main#matrix contains lib.Matrix, which its allow-list"
+        + " does not admit, so it would never be readable from " + cache + "; it is not stored there. Admit it:"
+        + " -Dmemocache.allow=lib (or MEMOCACHE_ALLOW=lib, or allow=lib in memocache.properties), the agent option"
+        + " allow=lib, or Memo.builder().allowPackages(\"lib\")"),
+        r.err().lines().filter(l -> l.startsWith("WARNING")).toList(), r::toString);
+  }
+
+  @Test
+  void unusableDefaultDirectory_oneWarningLine_noStackTrace() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    String warning = "WARNING: MemoCache: cannot use the cache directory " + file
+        + ": exists and is not a directory; memoizing in memory only for this run";
+    Jvm.Result wovenRun = Jvm.run(java, List.of(), List.of(woven, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", file.toString()),
+        "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=1", wovenRun.lines().get(0), "memoized in memory: " + wovenRun);
+    assertEquals(List.of(warning), wovenRun.err().lines().filter(l -> l.startsWith("WARNING")).toList(), wovenRun::toString);
+    assertEquals(2, wovenRun.err().lines().count(), "one log record, no stack trace: " + wovenRun);
+    Jvm.Result agentRun = Jvm.run(java, List.of(Jvm.agent("dir=" + file + ",weavecache=off")), List.of(classes), "app.Main");
+    assertEquals("matrix Matrix(2) Matrix(2) computed=1", agentRun.lines().get(0), agentRun::toString);
+    assertEquals(List.of(warning), agentRun.err().lines().filter(l -> l.startsWith("WARNING")).toList(), agentRun::toString);
+    assertEquals(2, agentRun.err().lines().count(), "one log record, no stack trace: " + agentRun);
+  }
+
+  private static long entries(Path cache) throws Exception {
+    try (Stream<Path> s = Files.walk(cache.resolve("entries"))) {
+      return s.filter(f -> f.toString().endsWith(".memo")).count();
+    }
+  }
+}
