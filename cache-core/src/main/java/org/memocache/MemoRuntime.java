@@ -249,10 +249,7 @@ public final class MemoRuntime {
         progress = progress < 0 ? i : progress;
       }
     }
-    ClassFilter declared = AllowLists.forMethod(target.getGenericReturnType(), config.allowedPackages());
-    String ownPackage = owner.getPackageName();
-    ClassFilter classes = ownPackage.isEmpty() ? declared
-        : c -> declared.admits(c) || c.startsWith(ownPackage + ".") && !c.contains("$$Lambda");
+    ClassFilter classes = AllowLists.forWovenMethod(target, config.allowedPackages());
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
         settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),

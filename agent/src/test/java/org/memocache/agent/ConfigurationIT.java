@@ -26,6 +26,27 @@ import org.junit.jupiter.api.Test;
  * agent, and a default directory that cannot be used degrading to memory with one warning line.
  */
 class ConfigurationIT {
+  static final Map<String, String> LIBRARY = Map.of("lib/Matrix.java", """
+      package lib;
+      public class Matrix {
+        public int n;
+        public Matrix(int n) { this.n = n; }
+        @Override public String toString() { return "Matrix(" + n + ")"; }
+      }
+      """, "lib/Shape.java", """
+      package lib;
+      public interface Shape {
+        static Shape circle(double r) { return new lib.impl.Circle(r); }
+      }
+      """, "lib/impl/Circle.java", """
+      package lib.impl;
+      public class Circle implements lib.Shape {
+        public double r;
+        public Circle(double r) { this.r = r; }
+        @Override public String toString() { return "Circle(" + r + ")"; }
+      }
+      """);
+
   static final Map<String, String> SOURCES = Map.of("app/Main.java", """
       package app;
       import org.memocache.MemoConfig;
@@ -33,8 +54,12 @@ class ConfigurationIT {
       import org.memocache.annotations.Memoize;
       public class Main {
         static int computed;
-        /** Declared Object: lib.Matrix is admitted only by the allow setting. */
+        /** Declared Object, from another code source: lib.Matrix is admitted only by the allow setting. */
         @Memoize static Object matrix(int n) { computed++; return new lib.Matrix(n); }
+        /** Declared Object, of another package in the method's own code source: admitted. */
+        @Memoize static Object point(int x) { computed++; return new other.Point(x); }
+        /** Declared by the library, returned of another package of that library: admitted. */
+        @Memoize static lib.Shape shape(double r) { computed++; return lib.Shape.circle(r); }
         public static void main(String[] args) {
           Object a = matrix(2);
           Object b = matrix(2);
@@ -43,18 +68,23 @@ class ConfigurationIT {
           System.out.println("dir=" + c.directory() + " memory=" + c.maximumMemoryBytes() + " disk=" + c.maximumDiskBytes()
               + " disk-entries=" + c.maximumDiskEntries() + " expire=" + c.expireAfter() + " lock-timeout=" + c.lockTimeout()
               + " durable=" + c.durable() + " fingerprint=" + c.codeFingerprint() + " allow=" + c.allowedPackages());
+          if (args.length > 0) {
+            computed = 0;
+            System.out.println(point(3) + " " + shape(1.5) + " computed=" + computed);
+          }
         }
       }
-      """, "lib/Matrix.java", """
-      package lib;
-      public class Matrix {
-        public int n;
-        public Matrix(int n) { this.n = n; }
-        @Override public String toString() { return "Matrix(" + n + ")"; }
+      """, "other/Point.java", """
+      package other;
+      public class Point {
+        public int x;
+        public Point(int x) { this.x = x; }
+        @Override public String toString() { return "Point(" + x + ")"; }
       }
       """);
 
   static Path dir;
+  static Path lib;
   static Path classes;
   static Path woven;
   static String java;
@@ -63,10 +93,13 @@ class ConfigurationIT {
   static void compileAndWeave() throws Exception {
     dir = Jvm.testDir("ConfigurationIT");
     List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
-    classes = Jvm.compile(dir.resolve("classes"), cp, SOURCES);
+    lib = Jvm.compile(dir.resolve("lib"), cp, LIBRARY);
+    classes = Jvm.compile(dir.resolve("classes"), Stream.concat(cp.stream(), Stream.of(lib)).toList(),
+        SOURCES);
     woven = Files.createDirectories(dir.resolve("woven"));
     Plugin.Engine.Default.of(EntryPoint.Default.REBASE, ClassFileVersion.JAVA_V17, MethodNameTransformer.Suffixing.withRandomSuffix())
-        .with(ClassFileLocator.ForClassLoader.of(ConfigurationIT.class.getClassLoader()))
+        .with(new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(ConfigurationIT.class.getClassLoader()),
+            new ClassFileLocator.ForFolder(lib.toFile())))
         .apply(new Plugin.Engine.Source.ForFolder(classes.toFile()), new Plugin.Engine.Target.ForFolder(woven.toFile()),
             List.of(new Plugin.Factory.Simple(new MemoizePlugin())));
     java = Jvm.javas().findFirst().orElseThrow();
@@ -77,12 +110,12 @@ class ConfigurationIT {
     Path cache = dir.resolve("agent-cache");
     String options = "dir=" + cache + ",memory=16k,disk=2g,disk-entries=1000,expire=30d,lock-timeout=45s,durable=true,"
         + "fingerprint=false,allow=lib,weavecache=off";
-    Jvm.Result first = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes), "app.Main");
+    Jvm.Result first = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes, lib), "app.Main");
     assertEquals(List.of("matrix Matrix(2) Matrix(2) computed=1", "dir=" + cache + " memory=16384 disk=2147483648"
         + " disk-entries=1000 expire=PT720H lock-timeout=PT45S durable=true fingerprint=false allow=[lib]"),
         first.lines(), first::toString);
     assertEquals(1, entries(cache), first::toString);
-    Jvm.Result second = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes), "app.Main");
+    Jvm.Result second = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes, lib), "app.Main");
     assertEquals("matrix Matrix(2) Matrix(2) computed=0", second.lines().get(0), "a second JVM hits: " + second);
   }
 
@@ -90,16 +123,16 @@ class ConfigurationIT {
   void agentOption_winsOverPropertyOverEnvironment() throws Exception {
     Map<String, String> env = Map.of("MEMOCACHE_MEMORY", "3k", "MEMOCACHE_DIR", dir.resolve("env-cache").toString());
     Jvm.Result agent = Jvm.run(java, List.of("-Dmemocache.memory=2k", Jvm.agent("memory=1k,weavecache=off")),
-        List.of(classes), env, "app.Main");
+        List.of(classes, lib), env, "app.Main");
     assertTrue(agent.lines().get(1).startsWith("dir=" + dir.resolve("env-cache") + " memory=1024 "), agent::toString);
     Jvm.Result property = Jvm.run(java, List.of("-Dmemocache.memory=2k", Jvm.agent("weavecache=off")),
-        List.of(classes), env, "app.Main");
+        List.of(classes, lib), env, "app.Main");
     assertTrue(property.lines().get(1).contains(" memory=2048 "), property::toString);
   }
 
   @Test
   void badConfiguration_stopsTheAgentNamingKeySourceAndValue() throws Exception {
-    Jvm.Result r = Jvm.run(java, List.of("-Dmemocache.expire=forever", Jvm.agent("weavecache=off")), List.of(classes),
+    Jvm.Result r = Jvm.run(java, List.of("-Dmemocache.expire=forever", Jvm.agent("weavecache=off")), List.of(classes, lib),
         "app.Main");
     assertNotEquals(0, r.exitCode(), r::toString);
     assertEquals(1, r.errLines("SEVERE: MemoCache: system property memocache.expire=forever: not a duration such as 30s, 10m,"
@@ -109,7 +142,7 @@ class ConfigurationIT {
   @Test
   void buildWoven_readsPropertiesEnvironmentAndFiles() throws Exception {
     Path cache = dir.resolve("woven-cache");
-    List<Path> cp = List.of(woven, Jvm.agentJar());
+    List<Path> cp = List.of(woven, lib, Jvm.agentJar());
     Jvm.Result first = Jvm.run(java, List.of("-Dmemocache.allow=lib"), cp, Map.of("MEMOCACHE_DIR", cache.toString()),
         "app.Main");
     assertEquals("matrix Matrix(2) Matrix(2) computed=1", first.lines().get(0), first::toString);
@@ -123,7 +156,7 @@ class ConfigurationIT {
   @Test
   void buildWoven_withoutAllow_warnsOnceNamingEveryWayToAdmit() throws Exception {
     Path cache = dir.resolve("woven-unallowed");
-    Jvm.Result r = Jvm.run(java, List.of(), List.of(woven, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", cache.toString()),
+    Jvm.Result r = Jvm.run(java, List.of(), List.of(woven, lib, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", cache.toString()),
         "app.Main");
     assertEquals("matrix Matrix(2) Matrix(2) computed=1", r.lines().get(0), r::toString);
     assertEquals(List.of("WARNING: MemoCache: the result of app.Main#matrix contains lib.Matrix, which its allow-list"
@@ -138,15 +171,33 @@ class ConfigurationIT {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     String warning = "WARNING: MemoCache: cannot use the cache directory " + file
         + ": exists and is not a directory; memoizing in memory only for this run";
-    Jvm.Result wovenRun = Jvm.run(java, List.of(), List.of(woven, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", file.toString()),
+    Jvm.Result wovenRun = Jvm.run(java, List.of(), List.of(woven, lib, Jvm.agentJar()), Map.of("MEMOCACHE_DIR", file.toString()),
         "app.Main");
     assertEquals("matrix Matrix(2) Matrix(2) computed=1", wovenRun.lines().get(0), "memoized in memory: " + wovenRun);
     assertEquals(List.of(warning), wovenRun.err().lines().filter(l -> l.startsWith("WARNING")).toList(), wovenRun::toString);
     assertEquals(2, wovenRun.err().lines().count(), "one log record, no stack trace: " + wovenRun);
-    Jvm.Result agentRun = Jvm.run(java, List.of(Jvm.agent("dir=" + file + ",weavecache=off")), List.of(classes), "app.Main");
+    Jvm.Result agentRun = Jvm.run(java, List.of(Jvm.agent("dir=" + file + ",weavecache=off")), List.of(classes, lib), "app.Main");
     assertEquals("matrix Matrix(2) Matrix(2) computed=1", agentRun.lines().get(0), agentRun::toString);
     assertEquals(List.of(warning), agentRun.err().lines().filter(l -> l.startsWith("WARNING")).toList(), agentRun::toString);
     assertEquals(2, agentRun.err().lines().count(), "one log record, no stack trace: " + agentRun);
+  }
+
+  @Test
+  void resultsOfTheMethodsCodeSourceAndOfTheDeclaringLibrary_areAdmittedWithoutAllow() throws Exception {
+    Path cache = dir.resolve("code-sources");
+    List<Path> cp = List.of(woven, lib, Jvm.agentJar());
+    Map<String, String> env = Map.of("MEMOCACHE_DIR", cache.toString());
+    Jvm.Result first = Jvm.run(java, List.of(), cp, env, "app.Main", "more");
+    assertEquals("Point(3) Circle(1.5) computed=2", first.lines().get(2), first::toString);
+    Jvm.Result second = Jvm.run(java, List.of(), cp, env, "app.Main", "more");
+    assertEquals("Point(3) Circle(1.5) computed=0", second.lines().get(2), "a second JVM hits both: " + second);
+    assertEquals(List.of(), second.err().lines().filter(l -> l.contains("other.Point") || l.contains("Circle")).toList(),
+        second::toString);
+    Path agentCache = dir.resolve("code-sources-agent");
+    String options = "dir=" + agentCache + ",weavecache=off";
+    Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes, lib), "app.Main", "more");
+    Jvm.Result agent = Jvm.run(java, List.of(Jvm.agent(options)), List.of(classes, lib), "app.Main", "more");
+    assertEquals("Point(3) Circle(1.5) computed=0", agent.lines().get(2), "under the agent too: " + agent);
   }
 
   private static long entries(Path cache) throws Exception {
