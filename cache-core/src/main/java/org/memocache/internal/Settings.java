@@ -422,7 +422,7 @@ public final class Settings {
         String at = where + ":" + lines.getOrDefault(k, 0);
         Warnings.once("setting:" + at, () -> "MemoCache: " + at + ": unknown key '" + k + "'" + suggestion(key, false)
             + (AGENT_ONLY.contains(key) ? "; agent options such as '" + key + "' are read from the agent's"
-            + " command line and its config= file" : ""));
+            + " command line and the file named by config= or MEMOCACHE_CONFIG" : ""));
         continue;
       }
       raw.put(key, p.getProperty(k));

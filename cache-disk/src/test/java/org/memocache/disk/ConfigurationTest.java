@@ -80,6 +80,24 @@ class ConfigurationTest {
   }
 
   @Test
+  void storedThirdPartyResult_readWithoutAllow_isAMissWithOneWarning(TestInfo info) throws Exception {
+    Path base = Files.createDirectories(TestDirs.forTest(info));
+    Path dir = base.resolve("cache");
+    run(base, Source.PROPERTY, Map.of("dir", dir.toString(), "allow", "org.thirdparty.linear"), List.of());
+    Run r = run(base, Source.PROPERTY, Map.of("dir", dir.toString()), List.of());
+    assertEquals("matrix Matrix2[1.0, 2.0, 3.0, 4.0] computed=1", r.lines().get(9), r::toString);
+    String key = r.err.lines().filter(l -> l.startsWith("WARNING: MemoCache: a stored result of matrix (")).findFirst()
+        .orElseThrow(() -> new AssertionError(r)).replaceAll(".*\\((.*)\\) contains.*", "$1");
+    assertEquals("WARNING: MemoCache: a stored result of matrix (" + key + ") contains org.thirdparty.linear.Matrix,"
+        + " which this reader does not admit (it admits JDK value types and, for a method it knows, that method's"
+        + " declared types and code, and the allow setting); it is treated as a miss and the class is never loaded."
+        + " If it is yours, admit it: -Dmemocache.allow=org.thirdparty.linear (or MEMOCACHE_ALLOW=org.thirdparty.linear,"
+        + " or allow=org.thirdparty.linear in memocache.properties), the agent option allow=org.thirdparty.linear, or"
+        + " Memo.builder().allowPackages(\"org.thirdparty.linear\")",
+        r.err.lines().filter(l -> l.contains("a stored result of matrix")).findFirst().orElseThrow());
+  }
+
+  @Test
   void precedence_propertyThenEnvironmentThenConfigFileThenClassPathFile(TestInfo info) throws Exception {
     Path base = Files.createDirectories(TestDirs.forTest(info));
     Path cp = Files.createDirectories(base.resolve("cp"));

@@ -137,9 +137,10 @@ public final class AllowLists {
    */
   public static void warnRejected(String method, String className, String where) {
     Warnings.once("reject:" + className, () -> "MemoCache: a stored result of " + method + " (" + where
-        + ") contains " + className + ", which is not a JDK value type and not in the packages of the"
-        + " method's declared types; it is treated as a miss and the class is never loaded. If it is"
-        + " yours, admit it: " + howToAdmit(packageOf(className)));
+        + ") contains " + className + ", which this reader does not admit (it admits JDK value types and,"
+        + " for a method it knows, that method's declared types and code, and the allow setting); it is"
+        + " treated as a miss and the class is never loaded. If it is yours, admit it: "
+        + howToAdmit(packageOf(className)));
   }
 
   /**
