@@ -163,7 +163,7 @@ public final class MemoRuntime {
       return memo();
     } catch (IllegalArgumentException e) {
       Warnings.once("configuration", () -> "MemoCache: memoizing nothing in this JVM, every method is computed"
-          + " normally: " + e.getMessage());
+          + " normally: " + e.getMessage().replaceFirst("^MemoCache: ", ""));
       return null;
     }
   }

@@ -64,7 +64,13 @@ class ConfigurationIT {
           Object a = matrix(2);
           Object b = matrix(2);
           System.out.println("matrix " + a + " " + b + " computed=" + computed);
-          MemoConfig c = MemoRuntime.memo().config();
+          MemoConfig c;
+          try {
+            c = MemoRuntime.memo().config();
+          } catch (IllegalArgumentException e) {
+            System.out.println("no Memo: " + e.getMessage());
+            return;
+          }
           System.out.println("dir=" + c.directory() + " memory=" + c.maximumMemoryBytes() + " disk=" + c.maximumDiskBytes()
               + " disk-entries=" + c.maximumDiskEntries() + " expire=" + c.expireAfter() + " lock-timeout=" + c.lockTimeout()
               + " durable=" + c.durable() + " fingerprint=" + c.codeFingerprint() + " allow=" + c.allowedPackages());
@@ -137,6 +143,18 @@ class ConfigurationIT {
     assertNotEquals(0, r.exitCode(), r::toString);
     assertEquals(1, r.errLines("SEVERE: MemoCache: system property memocache.expire=forever: not a duration such as 30s, 10m,"
         + " 12h, 30d or PT10M"), r::toString);
+  }
+
+  @Test
+  void buildWoven_badConfiguration_computesNormallyWithOneWarning() throws Exception {
+    Jvm.Result r = Jvm.run(java, List.of("-Dmemocache.memory=lots"), List.of(woven, lib, Jvm.agentJar()), "app.Main");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(List.of("matrix Matrix(2) Matrix(2) computed=2", "no Memo: MemoCache: system property"
+        + " memocache.memory=lots: not a size such as 512m, 2g or 4096"), r.lines(), r::toString);
+    assertEquals(List.of("WARNING: MemoCache: memoizing nothing in this JVM, every method is computed normally:"
+        + " system property memocache.memory=lots: not a size such as 512m, 2g or 4096"),
+        r.err().lines().filter(l -> l.startsWith("WARNING")).toList(), r::toString);
+    assertEquals(2, r.err().lines().count(), "one log record, no stack trace: " + r);
   }
 
   @Test
