@@ -21,6 +21,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.CallerPackages;
+import org.memocache.internal.IoFailures;
+import org.memocache.internal.Settings;
+import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.key.KeyEncoders;
@@ -71,9 +74,14 @@ public final class Memo implements AutoCloseable {
   }
 
   /**
-   * The process-wide default Memo, built on first use: the disk tier at {@code $MEMOCACHE_DIR}, or at
-   * {@code ~/.cache/memocache} when the variable is not set (when {@code cache-disk} is on the class
-   * path), with default bounds.
+   * The process-wide default Memo, built on first use from the configuration (system properties
+   * {@code memocache.*}, environment variables {@code MEMOCACHE_*}, {@code memocache.properties} and
+   * the agent's options; see the guide): the disk tier at the configured {@code dir}, else at
+   * {@code ~/.cache/memocache} (when {@code cache-disk} is on the class path). Woven code uses it
+   * too. A directory that cannot be used leaves it memory-only, with one warning.
+   *
+   * @throws IllegalArgumentException naming the key, where it was set and the value, when a
+   *     configured value is bad
    */
   public static Memo defaultMemo() {
     Memo m = defaultMemo;
@@ -89,12 +97,19 @@ public final class Memo implements AutoCloseable {
     return m;
   }
 
-  /** The cache directory used when none is given: {@code $MEMOCACHE_DIR} or {@code ~/.cache/memocache}. */
+  /**
+   * The cache directory used when none is given: the configured {@code dir} (system property
+   * {@code memocache.dir}, environment variable {@code MEMOCACHE_DIR}, {@code memocache.properties};
+   * see the guide), else {@code ~/.cache/memocache}.
+   *
+   * @throws IllegalArgumentException when the configured directory is not a path, naming where it was set
+   */
   public static Path defaultDirectory() {
-    String env = System.getenv("MEMOCACHE_DIR");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
+    Path configured = Settings.load().directory();
+    return configured != null ? configured : homeDirectory();
+  }
+
+  private static Path homeDirectory() {
     return Path.of(System.getProperty("user.home"), ".cache", "memocache");
   }
 
@@ -483,7 +498,8 @@ public final class Memo implements AutoCloseable {
 
   /**
    * Builds a {@link Memo}. Each setter checks its argument and that it was not set before, and names
-   * the bad value.
+   * the bad value. What a setter sets wins over the configuration (system properties, environment,
+   * {@code memocache.properties}), which in turn wins over the defaults.
    */
   public static final class Builder {
     private @Nullable Path directory;
@@ -505,8 +521,9 @@ public final class Memo implements AutoCloseable {
     private Builder() {}
 
     /**
-     * The cache directory of the disk tier (created owner-only if missing). Without it, the disk tier
-     * uses {@link Memo#defaultDirectory()}.
+     * The cache directory of the disk tier (created owner-only if missing); {@link #build()} fails
+     * if it cannot be used. Without it, the disk tier uses {@link Memo#defaultDirectory()}, and
+     * a default directory that cannot be used leaves the Memo memory-only, with a warning.
      *
      * @throws IllegalStateException if a directory was already set, or {@link #memoryOnly()} was
      */
@@ -654,45 +671,90 @@ public final class Memo implements AutoCloseable {
     }
 
     /**
-     * Builds the Memo, opening its disk tier.
+     * Builds the Memo, opening its disk tier. Settings not made on this builder come from the
+     * configuration (system properties {@code memocache.*}, environment variables
+     * {@code MEMOCACHE_*}, {@code memocache.properties}; see the guide), else from the defaults.
      *
+     * <p>A directory set with {@link #directory} must be usable: building fails, naming it and the
+     * cause. A configured or default directory that cannot be used (read-only, not a directory, a
+     * cache of a newer format) leaves this Memo memory-only, with one warning naming the directory
+     * and the cause, so a program never fails because of its cache.
+     *
+     * @throws IllegalArgumentException naming the key, where it was set and the value, when a
+     *     configured value is bad
      * @throws IllegalStateException if a directory was set but {@code cache-disk} is not on the class
      *     path, or the directory cannot be used
      */
     public Memo build() {
+      Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
-      Path dir = directory;
       List<TierProvider> providers = new ArrayList<>();
       ServiceLoader.load(TierProvider.class, Memo.class.getClassLoader()).forEach(providers::add);
       TierProvider disk = providers.stream().filter(p -> p.kind().equals("disk")).findFirst().orElse(null);
-      if (dir == null && !memoryOnly && disk != null) {
-        dir = defaultDirectory();
-      }
+      Path dir = directory;
       if (dir != null && disk == null) {
         throw new IllegalStateException("directory(" + dir + ") needs the disk tier: add the"
             + " org.memocache:cache-disk artifact to the class path");
       }
+      boolean explicit = dir != null;
+      if (dir == null && !memoryOnly && disk != null) {
+        dir = settings.directory() != null ? settings.directory() : homeDirectory();
+      }
+      List<String> allow = new ArrayList<>(allowedPackages);
+      for (String p : settings.allow()) {
+        if (!allow.contains(p)) {
+          allow.add(p);
+        }
+      }
       MemoConfig config = new MemoConfig(
           dir,
-          maximumMemoryBytes >= 0 ? maximumMemoryBytes : heapQuarter,
-          maximumDiskBytes > 0 ? maximumDiskBytes : Long.MAX_VALUE,
-          maximumDiskEntries > 0 ? maximumDiskEntries : Long.MAX_VALUE,
-          expireAfter,
-          durable != null && durable,
-          lockTimeout != null ? lockTimeout : Duration.ofMinutes(10),
-          allowedPackages,
-          codeFingerprint == null || codeFingerprint,
+          maximumMemoryBytes >= 0 ? maximumMemoryBytes : or(settings.number(Settings.Key.MEMORY), heapQuarter),
+          maximumDiskBytes > 0 ? maximumDiskBytes : or(settings.number(Settings.Key.DISK), Long.MAX_VALUE),
+          maximumDiskEntries > 0 ? maximumDiskEntries : or(settings.number(Settings.Key.DISK_ENTRIES), Long.MAX_VALUE),
+          expireAfter != null ? expireAfter : settings.duration(Settings.Key.EXPIRE),
+          durable != null ? durable : or(settings.bool(Settings.Key.DURABLE), false),
+          lockTimeout != null ? lockTimeout : or(settings.duration(Settings.Key.LOCK_TIMEOUT), Duration.ofMinutes(10)),
+          allow,
+          codeFingerprint != null ? codeFingerprint : or(settings.bool(Settings.Key.FINGERPRINT), true),
           clock != null ? clock : Clock.systemUTC());
       List<ValueCodec> allCodecs = new ArrayList<>(codecs);
       allCodecs.addAll(Codecs.builtIns());
       List<Tier> lower = new ArrayList<>();
       if (dir != null) {
-        lower.add(disk.create(new TierContext(config, allCodecs)));
+        try {
+          lower.add(disk.create(new TierContext(config, allCodecs)));
+        } catch (RuntimeException e) {
+          String problem = problem(dir, e);
+          if (explicit) {
+            throw new IllegalStateException("MemoCache: cannot use the cache directory " + problem, e);
+          }
+          Warnings.once("directory:" + dir, () -> "MemoCache: cannot use the cache directory " + problem
+              + "; memoizing in memory only for this run");
+          config = new MemoConfig(null, config.maximumMemoryBytes(), config.maximumDiskBytes(),
+              config.maximumDiskEntries(), config.expireAfter(), config.durable(), config.lockTimeout(),
+              config.allowedPackages(), config.codeFingerprint(), config.clock());
+        }
       }
       lower.addAll(tiers);
       KeyEncoders encoders = new KeyEncoders(keyEncoders);
       return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
           Set.copyOf(sharedNames));
+    }
+
+    private static <T> T or(@Nullable T configured, T fallback) {
+      return configured != null ? configured : fallback;
+    }
+
+    /** {@code /proc/memocache: read-only file system}: the directory, then why it cannot be used. */
+    private static String problem(Path dir, Throwable e) {
+      String d = IoFailures.describe(e);
+      String abs = dir.toAbsolutePath().toString();
+      for (String named : List.of("cache directory " + abs + " ", "cache directory " + dir + " ", abs + " ", dir + " ")) {
+        if (d.startsWith(named)) {
+          return dir + ": " + d.substring(named.length());
+        }
+      }
+      return d.startsWith(dir.toString()) || d.startsWith(abs) ? d : dir + ": " + d;
     }
 
     private static void requireState(boolean ok, String template, @Nullable Object... args) {

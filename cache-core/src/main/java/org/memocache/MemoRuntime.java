@@ -140,7 +140,11 @@ public final class MemoRuntime {
     DEFINED.put(ownerBinaryName + "#" + method, settings);
   }
 
-  /** Replaces the Memo used by woven code (the agent installs one built from its options). */
+  /**
+   * Replaces the Memo used by woven code in this JVM, which is otherwise {@link Memo#defaultMemo()}
+   * (for tests, and programs that build their own; the agent and the configuration keys configure
+   * the default one).
+   */
   public static void install(Memo memo) {
     installed = java.util.Objects.requireNonNull(memo, "memo");
   }
@@ -149,6 +153,20 @@ public final class MemoRuntime {
   public static Memo memo() {
     Memo m = installed;
     return m != null ? m : Memo.defaultMemo();
+  }
+
+  /**
+   * {@link #memo()}, or {@code null} after one warning when the configuration has a bad value: woven
+   * code has no start-up to fail at, and a cache problem never breaks the method.
+   */
+  private static @Nullable Memo configuredMemo() {
+    try {
+      return memo();
+    } catch (IllegalArgumentException e) {
+      Warnings.once("configuration", () -> "MemoCache: memoizing nothing in this JVM, every method is computed"
+          + " normally: " + e.getMessage().replaceFirst("^MemoCache: ", ""));
+      return null;
+    }
   }
 
   /** The resolved spec of a method, or {@code null} when it is not memoized. */
@@ -180,7 +198,11 @@ public final class MemoRuntime {
       if (settings == null) {
         return DISABLED;
       }
-      return new Site(spec(target, settings, codeFingerprint, memo().config()));
+      Memo memo = configuredMemo();
+      if (memo == null) {
+        return DISABLED;
+      }
+      return new Site(spec(target, settings, codeFingerprint, memo.config()));
     } catch (RuntimeException | Error e) {
       Warnings.once("resolve:" + owner.getName() + "#" + method, () -> "MemoCache: cannot memoize "
           + owner.getName() + "#" + method + "; it is computed normally: " + e, e);
@@ -228,10 +250,7 @@ public final class MemoRuntime {
         progress = progress < 0 ? i : progress;
       }
     }
-    ClassFilter declared = AllowLists.forMethod(target.getGenericReturnType(), config.allowedPackages());
-    String ownPackage = owner.getPackageName();
-    ClassFilter classes = ownPackage.isEmpty() ? declared
-        : c -> declared.admits(c) || c.startsWith(ownPackage + ".") && !c.contains("$$Lambda");
+    ClassFilter classes = AllowLists.forWovenMethod(target, config.allowedPackages());
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
         settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),

@@ -6,15 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
-import org.memocache.Memo;
-import org.memocache.agent.internal.ByteSizes;
 import org.memocache.agent.internal.OptionsParser;
+import org.memocache.internal.Settings;
 
 /**
  * The agent's options, as given after {@code -javaagent:memocache-agent.jar=}: comma-separated
@@ -27,44 +28,41 @@ import org.memocache.agent.internal.OptionsParser;
  * weavecache=off
  * </pre>
  *
- * <p>{@code config=} names a properties file with the same keys; options on the command line
- * override it ({@code methods}, {@code stateless} and {@code allow} accumulate instead). Parsing
- * checks everything, including the {@link Memo.Builder} calls the options turn into, so a bad value
- * fails at start-up with a message quoting its key and value; {@link #toString()} prints a form that
- * parses back to equal options.
+ * <p>Besides its own options ({@code methods}, {@code stateless}, {@code verbose},
+ * {@code weavecache}), the agent takes every configuration key of MemoCache ({@code dir},
+ * {@code memory}, {@code disk}, {@code disk-entries}, {@code expire}, {@code lock-timeout},
+ * {@code durable}, {@code fingerprint}, {@code allow}, {@code config}), which win over the same keys
+ * given as system properties ({@code -Dmemocache.memory}), environment variables
+ * ({@code MEMOCACHE_MEMORY}) or in properties files. {@code config=} names the properties file of
+ * that configuration; it may also hold the agent's own options, which the command line overrides
+ * ({@code methods} and {@code stateless} accumulate instead). Parsing checks everything, the
+ * configuration included, so a bad value fails at start-up with a message quoting its key, source
+ * and value; {@link #toString()} prints a form that parses back to equal options.
  *
  * @param methods methods memoized without an annotation
- * @param directory the cache directory, or {@code null} for the default
- * @param maximumMemoryBytes bound of the memory tier, or -1 for the default
- * @param maximumDiskBytes bound of the disk tier, or -1 for the default
+ * @param settings the configuration keys given on the command line (key → text, as written)
  * @param statelessClasses classes whose receiver state is left out of the keys of their
  *     {@code methods=} methods
- * @param allowedPackages packages (or classes) admitted when decoding stored results
- * @param fingerprint whether a hash of each woven method's bytecode is part of its identity
  * @param verbose whether each woven method is logged at INFO
  * @param weaveCache where woven classes are kept for the next start ({@code weavecache=}), or
  *     {@code null} for none ({@code weavecache=off}); default {@code ~/.cache/memocache-agent}
  */
 public record AgentOptions(
     List<MethodSelector> methods,
-    @Nullable Path directory,
-    long maximumMemoryBytes,
-    long maximumDiskBytes,
+    Map<String, String> settings,
     List<String> statelessClasses,
-    List<String> allowedPackages,
-    boolean fingerprint,
     boolean verbose,
     @Nullable Path weaveCache) {
 
   public AgentOptions {
     methods = List.copyOf(methods);
+    settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     statelessClasses = List.copyOf(statelessClasses);
-    allowedPackages = List.copyOf(allowedPackages);
   }
 
-  /** No options: annotated methods only, default directory and bounds. */
+  /** No options: annotated methods only, the configuration from properties, environment and files. */
   public static AgentOptions defaults() {
-    return new AgentOptions(List.of(), null, -1, -1, List.of(), List.of(), true, false, defaultWeaveCache());
+    return new AgentOptions(List.of(), Map.of(), List.of(), false, defaultWeaveCache());
   }
 
   /** {@code $XDG_CACHE_HOME/memocache-agent}, else {@code ~/.cache/memocache-agent}. */
@@ -75,28 +73,44 @@ public record AgentOptions(
   }
 
   /**
-   * Parses the agent's argument string (which may be {@code null} or empty).
+   * Parses the agent's argument string (which may be {@code null} or empty), and checks the
+   * configuration it completes (system properties, environment, files).
    *
-   * @throws IllegalArgumentException naming the key and value that are wrong, or the config file
-   *     that cannot be read
+   * @throws IllegalArgumentException naming the key and value that are wrong and where they were
+   *     given, or the config file that cannot be read
    */
   public static AgentOptions parse(@Nullable String agentArgs) {
     List<String> explicit = split(agentArgs == null ? "" : agentArgs);
-    List<String> words = new ArrayList<>();
-    Path configFile = null;
+    Map<String, String> settings = new LinkedHashMap<>();
+    List<String> own = new ArrayList<>();
     for (String w : explicit) {
-      if (w.startsWith("config=")) {
-        configFile = Path.of(w.substring("config=".length()).strip());
+      String key = key(w).strip();
+      Settings.Key k = Settings.Key.of(key);
+      if (k == null) {
+        own.add(w);
+        continue;
       }
+      String value = w.indexOf('=') < 0 ? "" : w.substring(w.indexOf('=') + 1).strip();
+      try {
+        Settings.parse(k, value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + value + ": " + e.getMessage(), e);
+      }
+      settings.merge(key, value, (a, b) -> k == Settings.Key.ALLOW ? a + ";" + b : b);
     }
+    // The whole configuration, checked now rather than when the first memoized class loads; it
+    // names the config file, whose agent options come before the command line's.
+    Settings configuration = Settings.load(settings, systemProperties(), System.getenv(), loader());
+    Settings.Setting config = configuration.get(Settings.Key.CONFIG);
+    List<String> words = new ArrayList<>();
     Set<String> fromFile = new TreeSet<>();
-    if (configFile != null) {
-      for (String w : readConfig(configFile)) {
+    if (config != null) {
+      for (String w : readAgentOptions((Path) config.value())) {
         fromFile.add(key(w));
         words.add(w);
       }
     }
-    words.addAll(explicit);
+    words.addAll(own);
 
     OptionsParser spec = new OptionsParser();
     for (String w : words) {
@@ -107,42 +121,48 @@ public record AgentOptions(
         spec.accept(key, value);
       } catch (OptionsParser.UnknownOptionException e) {
         throw new IllegalArgumentException("MemoCache agent: unknown option '" + key + "' in '" + w + "'"
-            + origin(key, fromFile, explicit, configFile) + "; the options are "
-            + String.join(", ", OptionsParser.NAMES), e);
+            + "; the options are " + String.join(", ", OptionsParser.NAMES), e);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("MemoCache agent: invalid value for option '" + key + "': "
-            + e.getMessage() + origin(key, fromFile, explicit, configFile), e);
+            + e.getMessage() + origin(key, fromFile, own, config), e);
       }
     }
-    AgentOptions options = new AgentOptions(spec.methods, spec.dir, spec.memory, spec.disk,
-        spec.stateless, spec.allow, spec.fingerprint, spec.verbose,
+    return new AgentOptions(spec.methods, settings, spec.stateless, spec.verbose,
         spec.weaveCacheOff ? null : spec.weaveCache != null ? spec.weaveCache : defaultWeaveCache());
-    options.applyTo(Memo.builder()); // the builder's own checks, now rather than at first use
-    return options;
+  }
+
+  /** The cache directory given on the command line ({@code dir=}), or {@code null}. */
+  public @Nullable Path directory() {
+    String v = settings.get(Settings.Key.DIR.key());
+    return v == null ? null : (Path) Settings.parse(Settings.Key.DIR, v);
+  }
+
+  /** The memory bound given on the command line ({@code memory=}), or -1. */
+  public long maximumMemoryBytes() {
+    String v = settings.get(Settings.Key.MEMORY.key());
+    return v == null ? -1 : (Long) Settings.parse(Settings.Key.MEMORY, v);
+  }
+
+  /** The disk bound given on the command line ({@code disk=}), or -1. */
+  public long maximumDiskBytes() {
+    String v = settings.get(Settings.Key.DISK.key());
+    return v == null ? -1 : (Long) Settings.parse(Settings.Key.DISK, v);
+  }
+
+  /** The packages given on the command line ({@code allow=}). */
+  @SuppressWarnings("unchecked")
+  public List<String> allowedPackages() {
+    String v = settings.get(Settings.Key.ALLOW.key());
+    return v == null ? List.of() : (List<String>) Settings.parse(Settings.Key.ALLOW, v);
   }
 
   /**
-   * Configures {@code builder} with these options: the one place where options become a Memo.
-   *
-   * @throws IllegalArgumentException quoting the option the builder rejected
+   * Whether the weaver computes a hash of each woven method's bytecode ({@code fingerprint=}, default
+   * {@code true}); the configuration decides whether it becomes part of the identity.
    */
-  public Memo.Builder applyTo(Memo.Builder builder) {
-    Objects.requireNonNull(builder, "builder");
-    if (directory != null) {
-      call("dir=" + directory, () -> builder.directory(directory));
-    }
-    if (maximumMemoryBytes >= 0) {
-      call("memory=" + ByteSizes.format(maximumMemoryBytes), () -> builder.maximumMemoryBytes(maximumMemoryBytes));
-    }
-    if (maximumDiskBytes >= 0) {
-      call("disk=" + ByteSizes.format(maximumDiskBytes), () -> builder.maximumDiskBytes(maximumDiskBytes));
-    }
-    if (!allowedPackages.isEmpty()) {
-      call("allow=" + String.join(";", allowedPackages),
-          () -> builder.allowPackages(allowedPackages.toArray(String[]::new)));
-    }
-    call("fingerprint=" + fingerprint, () -> builder.codeFingerprint(fingerprint));
-    return builder;
+  public boolean fingerprint() {
+    String v = settings.get(Settings.Key.FINGERPRINT.key());
+    return v == null || (Boolean) Settings.parse(Settings.Key.FINGERPRINT, v);
   }
 
   /** Whether instances of {@code className} are left out of the keys of its {@code methods=} methods. */
@@ -157,23 +177,14 @@ public record AgentOptions(
     if (!methods.isEmpty()) {
       parts.add("methods=" + String.join(";", methods.stream().map(MethodSelector::toString).toList()));
     }
-    if (directory != null) {
-      parts.add("dir=" + directory);
-    }
-    if (maximumMemoryBytes >= 0) {
-      parts.add("memory=" + ByteSizes.format(maximumMemoryBytes));
-    }
-    if (maximumDiskBytes >= 0) {
-      parts.add("disk=" + ByteSizes.format(maximumDiskBytes));
+    for (Settings.Key k : Settings.Key.values()) {
+      String v = settings.get(k.key());
+      if (v != null) {
+        parts.add(k.key() + "=" + v);
+      }
     }
     if (!statelessClasses.isEmpty()) {
       parts.add("stateless=" + String.join(";", statelessClasses));
-    }
-    if (!allowedPackages.isEmpty()) {
-      parts.add("allow=" + String.join(";", allowedPackages));
-    }
-    if (!fingerprint) {
-      parts.add("fingerprint=false");
     }
     if (verbose) {
       parts.add("verbose");
@@ -184,14 +195,6 @@ public record AgentOptions(
       parts.add("weavecache=" + weaveCache);
     }
     return String.join(",", parts);
-  }
-
-  private static void call(String option, Runnable builderCall) {
-    try {
-      builderCall.run();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IllegalArgumentException("MemoCache agent: option " + option + ": " + e.getMessage(), e);
-    }
   }
 
   /** Splits at commas outside parentheses: {@code load(java.nio.file.Path,int)} stays whole. */
@@ -216,7 +219,8 @@ public record AgentOptions(
     return words;
   }
 
-  private static List<String> readConfig(Path file) {
+  /** The agent's own options in the config file; its configuration keys are read by {@link Settings}. */
+  private static List<String> readAgentOptions(Path file) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -225,12 +229,10 @@ public record AgentOptions(
     }
     List<String> words = new ArrayList<>();
     for (String k : new TreeSet<>(p.stringPropertyNames())) {
-      if (k.equals("config")) {
-        throw new IllegalArgumentException("MemoCache agent: config file " + file
-            + " cannot name another config file (config=" + p.getProperty(k) + ")");
+      if (OptionsParser.NAMES.contains(k) && Settings.Key.of(k) == null) {
+        String v = p.getProperty(k).strip();
+        words.add(v.isEmpty() && k.equals("verbose") ? k : k + "=" + v);
       }
-      String v = p.getProperty(k).strip();
-      words.add(v.isEmpty() && k.equals("verbose") ? k : k + "=" + v);
     }
     return words;
   }
@@ -240,9 +242,24 @@ public record AgentOptions(
     return eq < 0 ? word : word.substring(0, eq);
   }
 
-  private static String origin(String key, Set<String> fromFile, List<String> explicit, @Nullable Path file) {
-    boolean onCommandLine = explicit.stream().anyMatch(w -> key(w).equals(key));
-    return !onCommandLine && fromFile.contains(key) ? " (in config file " + file + ")" : "";
+  private static String origin(String key, Set<String> fromFile, List<String> explicit,
+      Settings.@Nullable Setting config) {
+    boolean onCommandLine = explicit.stream().anyMatch(w -> key(w).strip().equals(key));
+    return !onCommandLine && fromFile.contains(key) && config != null ? " (in config file " + config.value() + ")" : "";
   }
 
+  private static Map<String, String> systemProperties() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("memocache.")) {
+        m.put(name, System.getProperty(name));
+      }
+    }
+    return m;
+  }
+
+  private static @Nullable ClassLoader loader() {
+    ClassLoader l = Thread.currentThread().getContextClassLoader();
+    return l != null ? l : ClassLoader.getSystemClassLoader();
+  }
 }

@@ -9,6 +9,7 @@ import org.memocache.Memo;
 import org.memocache.MemoRuntime;
 import org.memocache.agent.internal.AgentInstaller;
 import org.memocache.agent.internal.AgentLog;
+import org.memocache.internal.Settings;
 
 /**
  * The Java agent: memoizes {@code @Memoize} methods, and the methods named by the {@code methods=}
@@ -44,6 +45,7 @@ public final class MemoAgent {
     AgentOptions options;
     try {
       options = AgentOptions.parse(agentArgs);
+      Settings.useAgentOptions(options.settings());
     } catch (IllegalArgumentException e) {
       AgentLog.error(e.getMessage());
       throw e;
@@ -73,31 +75,15 @@ public final class MemoAgent {
         return;
       }
       long start = System.nanoTime();
-      Memo memo = open(options);
+      // The default Memo reads the agent's options through the configuration, like every other
+      // source; a directory that cannot be used leaves it memory-only, with one warning.
+      Memo memo = Memo.defaultMemo();
       MemoRuntime.install(memo);
       Runtime.getRuntime().addShutdownHook(new Thread(memo::close, "memocache-agent-shutdown"));
       MEMO_INSTALLED.set(true);
       if (options.verbose()) {
         LOG.log(Level.INFO, "MemoCache agent: opened " + memo + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       }
-    }
-  }
-
-  /** The configured Memo; a cache that cannot be opened degrades to memory, the job still runs. */
-  private static Memo open(AgentOptions options) {
-    try {
-      return options.applyTo(Memo.builder()).build();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "MemoCache agent: cannot open the cache (" + e.getMessage()
-          + "); memoizing in memory only for this run", e);
-      Memo.Builder b = Memo.builder().memoryOnly().codeFingerprint(options.fingerprint());
-      if (options.maximumMemoryBytes() >= 0) {
-        b.maximumMemoryBytes(options.maximumMemoryBytes());
-      }
-      if (!options.allowedPackages().isEmpty()) {
-        b.allowPackages(options.allowedPackages().toArray(String[]::new));
-      }
-      return b.build();
     }
   }
 

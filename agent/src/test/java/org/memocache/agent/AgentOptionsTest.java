@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.MemoConfig;
+import org.memocache.internal.Settings;
 
 class AgentOptionsTest {
 
@@ -18,7 +20,8 @@ class AgentOptionsTest {
   void parse_everyOption() {
     AgentOptions o = AgentOptions.parse("methods=com.acme.Pipeline#clean;com.acme.Fit#*;"
         + "com.acme.Io#load(java.nio.file.Path, int),dir=/data/cache,memory=512m,disk=50g,"
-        + "stateless=com.acme.Fit;com.acme.Svc,allow=com.acme.model,fingerprint=false,verbose");
+        + "stateless=com.acme.Fit;com.acme.Svc,allow=com.acme.model,fingerprint=false,verbose,"
+        + "disk-entries=1000,expire=30d,lock-timeout=45s,durable=true");
     assertEquals(List.of(MethodSelector.parse("com.acme.Pipeline#clean"), MethodSelector.parse("com.acme.Fit#*"),
         new MethodSelector("com.acme.Io", "load", List.of("java.nio.file.Path", "int"))), o.methods());
     assertEquals(Path.of("/data/cache"), o.directory());
@@ -30,6 +33,10 @@ class AgentOptionsTest {
     assertEquals(List.of("com.acme.model"), o.allowedPackages());
     assertFalse(o.fingerprint());
     assertTrue(o.verbose());
+    assertEquals("1000", o.settings().get("disk-entries"));
+    assertEquals("30d", o.settings().get("expire"));
+    assertEquals("45s", o.settings().get("lock-timeout"));
+    assertEquals("true", o.settings().get("durable"));
   }
 
   @Test
@@ -42,8 +49,8 @@ class AgentOptionsTest {
 
   @Test
   void toString_parsesBackToEqualOptions() {
-    String text = "methods=a.B#c;a.B#d(int,double[][]);a.C#*,dir=/x/y,memory=1536k,disk=3g,"
-        + "stateless=a.B,allow=a;b.c,fingerprint=false,verbose";
+    String text = "methods=a.B#c;a.B#d(int,double[][]);a.C#*,dir=/x/y,memory=1536k,disk=3g,expire=P30D,"
+        + "fingerprint=false,allow=a;b.c,stateless=a.B,verbose";
     AgentOptions o = AgentOptions.parse(text);
     assertEquals(text, o.toString());
     assertEquals(o, AgentOptions.parse(o.toString()));
@@ -51,10 +58,8 @@ class AgentOptionsTest {
 
   @Test
   void badValue_quotesKeyAndValue() {
-    assertMessage("MemoCache agent: invalid value for option 'memory': 'lots' is not a size such as 512m, 50g or 4096",
-        "memory=lots");
-    assertMessage("MemoCache agent: invalid value for option 'fingerprint': 'maybe' is not a boolean",
-        "fingerprint=maybe");
+    assertMessage("MemoCache: agent option memory=lots: not a size such as 512m, 2g or 4096", "memory=lots");
+    assertMessage("MemoCache: agent option fingerprint=maybe: not true or false", "fingerprint=maybe");
     assertMessage("MemoCache agent: invalid value for option 'methods': 'com.acme.Fit' names no method: write"
         + " com.acme.Fit#method, com.acme.Fit#method(int,long) or com.acme.Fit#*", "methods=com.acme.Fit");
     assertMessage("MemoCache agent: invalid value for option 'stateless': 'com..Fit' is not a class or package"
@@ -63,13 +68,14 @@ class AgentOptionsTest {
 
   @Test
   void unknownKey_namesItAndTheKnownOnes() {
-    assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x'; the options are methods, dir,"
-        + " config, memory, disk, stateless, allow, fingerprint, verbose, weavecache", "directory=/x");
+    assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x'; the options are methods, stateless,"
+        + " verbose, weavecache, dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
+        + " config", "directory=/x");
   }
 
   @Test
-  void builderRejection_namesTheOption() {
-    assertMessage("MemoCache agent: option disk=0: maximumDiskBytes must be positive, was 0", "disk=0");
+  void rangeRejection_namesTheOption() {
+    assertMessage("MemoCache: agent option disk=0: must be positive", "disk=0");
   }
 
   @Test
@@ -84,7 +90,9 @@ class AgentOptionsTest {
         """);
     AgentOptions o = AgentOptions.parse("config=" + file + ",dir=/from/command/line,methods=com.acme.Io#load");
     assertEquals(Path.of("/from/command/line"), o.directory());
-    assertEquals(64L << 20, o.maximumMemoryBytes());
+    Settings s = Settings.load(o.settings(), Map.of(), Map.of(), null);
+    assertEquals(Path.of("/from/command/line"), s.directory());
+    assertEquals(64L << 20, s.number(Settings.Key.MEMORY), "configuration keys come from the file");
     assertTrue(o.verbose());
     assertEquals(List.of(MethodSelector.parse("com.acme.Fit#fit"), MethodSelector.parse("com.acme.Io#load")),
         o.methods(), "methods accumulate");
@@ -94,19 +102,34 @@ class AgentOptionsTest {
   void configFile_errorsSayTheyComeFromIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "disk=huge\n");
-    assertMessage("MemoCache agent: invalid value for option 'disk': 'huge' is not a size such as 512m, 50g or"
-        + " 4096 (in config file " + file + ")", "config=" + file);
-    assertMessage("MemoCache agent: cannot read config=" + dir.resolve("missing") + ": java.nio.file."
-        + "NoSuchFileException: " + dir.resolve("missing"), "config=" + dir.resolve("missing"));
+    assertMessage("MemoCache: " + file + ":1 disk=huge: not a size such as 512m, 2g or 4096", "config=" + file);
+    Path missing = dir.resolve("missing");
+    assertMessage("MemoCache: cannot read the configuration file " + missing + " (agent option config=" + missing
+        + "): " + missing + ": no such file or directory", "config=" + missing);
+    Files.writeString(file, "methods=com.acme.Fit\n");
+    assertMessage("MemoCache agent: invalid value for option 'methods': 'com.acme.Fit' names no method: write"
+        + " com.acme.Fit#method, com.acme.Fit#method(int,long) or com.acme.Fit#* (in config file " + file + ")",
+        "config=" + file);
   }
 
   @Test
-  void applyTo_configuresTheBuilder() {
-    MemoConfig c = AgentOptions.parse("memory=1m,fingerprint=false,allow=com.acme")
-        .applyTo(org.memocache.Memo.builder().memoryOnly()).build().config();
-    assertEquals(1L << 20, c.maximumMemoryBytes());
-    assertFalse(c.codeFingerprint());
-    assertEquals(List.of("com.acme"), c.allowedPackages());
+  void agentOptions_configureTheDefaultMemoAboveProperties() {
+    String before = System.getProperty("memocache.memory");
+    System.setProperty("memocache.memory", "2m");
+    try {
+      Settings.useAgentOptions(AgentOptions.parse("memory=1m,fingerprint=false,allow=com.acme").settings());
+      MemoConfig c = org.memocache.Memo.builder().memoryOnly().build().config();
+      assertEquals(1L << 20, c.maximumMemoryBytes(), "agent option over system property");
+      assertFalse(c.codeFingerprint());
+      assertEquals(List.of("com.acme"), c.allowedPackages());
+    } finally {
+      Settings.useAgentOptions(Map.of());
+      if (before == null) {
+        System.clearProperty("memocache.memory");
+      } else {
+        System.setProperty("memocache.memory", before);
+      }
+    }
   }
 
   @Test

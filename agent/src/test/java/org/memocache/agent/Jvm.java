@@ -134,6 +134,12 @@ final class Jvm {
    */
   static Result run(String java, List<String> jvmArgs, List<Path> classPath, String mainClass, String... args)
       throws IOException, InterruptedException {
+    return run(java, jvmArgs, classPath, Map.of(), mainClass, args);
+  }
+
+  /** As {@link #run(String, List, List, String, String...)}, with these environment variables set. */
+  static Result run(String java, List<String> jvmArgs, List<Path> classPath, Map<String, String> env, String mainClass,
+      String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("-Xshare:auto");
@@ -150,7 +156,8 @@ final class Jvm {
     }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("MEMOCACHE_DIR");
+    pb.environment().keySet().removeIf(k -> k.startsWith("MEMOCACHE_"));
+    pb.environment().putAll(env);
     Path out = Files.createTempFile("child", ".out");
     Path err = Files.createTempFile("child", ".err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -152,6 +152,6 @@ class ShadedJarIT {
     Jvm.Result r = Jvm.run(java, List.of(Jvm.agent("memory=lots")), List.of(classes), "m.Main");
     assertNotEquals(0, r.exitCode(), r::toString);
     assertTrue(!r.out().contains("ran"), "the job must not run with a bad option: " + r);
-    assertTrue(r.err().contains("MemoCache agent: invalid value for option 'memory': 'lots' is not a size"), r::toString);
+    assertTrue(r.err().contains("MemoCache: agent option memory=lots: not a size such as 512m, 2g or 4096"), r::toString);
   }
 }

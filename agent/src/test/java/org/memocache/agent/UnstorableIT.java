@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UnstorableIT {
 
-  static final Map<String, String> APP = Map.of(
+  /** In a code source of its own (a library's), so neither the method's nor its declared type's. */
+  static final Map<String, String> LIBRARY = Map.of(
       "other/Handle.java", """
           package other;
           public class Handle {
@@ -23,7 +24,9 @@ class UnstorableIT {
             public Handle(String name) { this.name = name; }
             @Override public String toString() { return "Handle(" + name + ")"; }
           }
-          """,
+          """);
+
+  static final Map<String, String> APP = Map.of(
       "app/Worker.java", """
           package app;
           public class Worker {
@@ -49,11 +52,12 @@ class UnstorableIT {
   @MethodSource("org.memocache.agent.Jvm#javas")
   void resultIsReturnedEveryTimeWithOneWarning(String java) throws Exception {
     Path dir = Jvm.testDir("UnstorableIT-" + (java.contains("25") ? "jdk25" : "jdk17"));
-    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    Path lib = Jvm.compile(dir.resolve("lib"), List.of(), LIBRARY);
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar(), lib), APP);
     List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off"));
 
     for (int run = 0; run < 2; run++) {
-      Jvm.Result r = Jvm.run(java, agent, List.of(classes), "app.Main");
+      Jvm.Result r = Jvm.run(java, agent, List.of(classes, lib), "app.Main");
       assertEquals(0, r.exitCode(), r::toString);
       assertEquals(List.of("Handle(db) Worker(4)", "Handle(db) Worker(4)", "Handle(db) Worker(4)"), r.lines());
       // Computed once per run (memory serves the repeats), again in the next run (never on disk).

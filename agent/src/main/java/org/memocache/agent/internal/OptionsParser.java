@@ -7,13 +7,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.memocache.agent.MethodSelector;
+import org.memocache.internal.Settings;
 
 /**
- * Reads the agent's {@code key=value} words into values, converting and checking each one. List
- * options ({@code methods}, {@code stateless}, {@code allow}; {@code ;}-separated) accumulate over
- * repeats; for the others the last value wins, so words read later override earlier ones.
+ * Reads the agent's own {@code key=value} words into values, converting and checking each one (the
+ * configuration keys, such as {@code dir} and {@code memory}, are read by
+ * {@link org.memocache.internal.Settings}). List options ({@code methods}, {@code stateless};
+ * {@code ;}-separated) accumulate over repeats; for the others the last value wins, so words read
+ * later override earlier ones.
  *
  * <p>Hand-written rather than picocli (which the command line uses): the agent parses its options
  * on every JVM start, and picocli's first parse cost 150 to 250 ms here, most of the start-up
@@ -21,21 +25,18 @@ import org.memocache.agent.MethodSelector;
  */
 public final class OptionsParser {
 
-  /** The option names, in the order {@code AgentOptions.toString()} prints them. */
-  public static final List<String> NAMES = List.of(
-      "methods", "dir", "config", "memory", "disk", "stateless", "allow", "fingerprint", "verbose",
-      "weavecache");
+  /** The agent's own option names. */
+  public static final List<String> OWN = List.of("methods", "stateless", "verbose", "weavecache");
+
+  /** Every option name: the agent's own, then the configuration keys. */
+  public static final List<String> NAMES = Stream.concat(OWN.stream(),
+      Arrays.stream(Settings.Key.values()).map(Settings.Key::key)).toList();
 
   private static final Pattern NAME = Pattern.compile(
       "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
   public final List<MethodSelector> methods = new ArrayList<>();
-  public @Nullable Path dir;
-  public long memory = -1;
-  public long disk = -1;
   public final List<String> stateless = new ArrayList<>();
-  public final List<String> allow = new ArrayList<>();
-  public boolean fingerprint = true;
   public boolean verbose;
   public @Nullable Path weaveCache;
   public boolean weaveCacheOff;
@@ -62,13 +63,7 @@ public final class OptionsParser {
           methods.add(MethodSelector.parse(s));
         }
       }
-      case "dir" -> dir = path(value);
-      case "config" -> path(value); // read by the caller before any other word
-      case "memory" -> memory = ByteSizes.parse(required(value));
-      case "disk" -> disk = ByteSizes.parse(required(value));
       case "stateless" -> stateless.addAll(names(value));
-      case "allow" -> allow.addAll(names(value));
-      case "fingerprint" -> fingerprint = bool(required(value));
       case "verbose" -> verbose = value == null || bool(value);
       case "weavecache" -> {
         weaveCacheOff = required(value).equals("off");

@@ -1,20 +1,26 @@
 package org.memocache.internal.codec;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
+import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 
 /**
@@ -26,7 +32,10 @@ import org.memocache.internal.Warnings;
  *       {@code java.util} collections, optionals, {@code UUID}...) and primitive arrays;
  *   <li>classes in the packages of the method's declared return type, of its type arguments, and
  *       of the declared field types reachable from them (plus permitted subclasses of sealed types);
- *   <li>classes under the configured prefixes ({@code Memo.builder().allowPackages("com.acme")}).
+ *   <li>for woven methods, their own package and the classes of their own code source or their
+ *       declared return type's (see {@link #forWovenMethod});
+ *   <li>classes under the configured prefixes ({@code Memo.builder().allowPackages("com.acme")}, the
+ *       {@code allow} setting: {@code -Dmemocache.allow=com.acme}, agent option {@code allow=}).
  * </ul>
  *
  * Arrays are admitted when their element type is. Derived packages match exactly (not their
@@ -49,6 +58,49 @@ public final class AllowLists {
       collectPackages(declaredReturnType, packages);
     }
     return new AllowList(Set.copyOf(packages), List.copyOf(allowedPackages));
+  }
+
+  /**
+   * The filter for the woven method {@code target}: as {@link #forMethod} for its declared return
+   * type, plus its own package (and subpackages), plus classes whose class file lies in the same
+   * code source (jar or class directory) as {@code target}'s class or as its declared return type's
+   * class (the declaring library: {@code RealMatrix} declared, {@code Array2DRowRealMatrix}
+   * returned), with the packages reachable from their fields. Such a class is loaded (never
+   * initialized) only after its class file was found there; any other class is still never loaded.
+   */
+  public static ClassFilter forWovenMethod(Method target, List<String> allowedPackages) {
+    ClassFilter declared = forMethod(target.getGenericReturnType(), allowedPackages);
+    Class<?> owner = target.getDeclaringClass();
+    Set<String> sources = new HashSet<>();
+    for (Class<?> c : new Class<?>[] {owner, rawElement(target.getReturnType())}) {
+      String location = location(c);
+      if (location != null) {
+        sources.add(location);
+      }
+    }
+    return new WovenAllowList(declared, owner.getPackageName(), owner.getClassLoader(), Set.copyOf(sources));
+  }
+
+  private static Class<?> rawElement(Class<?> c) {
+    while (c.isArray()) {
+      c = c.getComponentType();
+    }
+    return c;
+  }
+
+  /** The code source of {@code c} as a URL string, or {@code null} for the JDK and unknown sources. */
+  private static @Nullable String location(Class<?> c) {
+    try {
+      if (c.isPrimitive() || JdkValueTypes.isPlatform(c.getName()) || c.getClassLoader() == null) {
+        return null;
+      }
+      ProtectionDomain domain = c.getProtectionDomain();
+      CodeSource source = domain == null ? null : domain.getCodeSource();
+      URL url = source == null ? null : source.getLocation();
+      return url == null ? null : url.toExternalForm();
+    } catch (SecurityException e) {
+      return null;
+    }
   }
 
   /**
@@ -85,9 +137,10 @@ public final class AllowLists {
    */
   public static void warnRejected(String method, String className, String where) {
     Warnings.once("reject:" + className, () -> "MemoCache: a stored result of " + method + " (" + where
-        + ") contains " + className + ", which is not a JDK value type and not in the packages of the"
-        + " method's declared types; it is treated as a miss and the class is never loaded. If it is"
-        + " yours, admit it with Memo.builder().allowPackages(\"" + packageOf(className) + "\")");
+        + ") contains " + className + ", which this reader does not admit (it admits JDK value types and,"
+        + " for a method it knows, that method's declared types and code, and the allow setting); it is"
+        + " treated as a miss and the class is never loaded. If it is yours, admit it: "
+        + howToAdmit(packageOf(className)));
   }
 
   /**
@@ -97,8 +150,18 @@ public final class AllowLists {
   public static void warnNotStorable(String method, String className, String where) {
     Warnings.once("unstorable:" + className, () -> "MemoCache: the result of " + method + " contains "
         + className + ", which its allow-list does not admit, so it would never be readable from "
-        + where + "; it is not stored there. Admit it with Memo.builder().allowPackages(\""
-        + packageOf(className) + "\")");
+        + where + "; it is not stored there. Admit it: " + howToAdmit(packageOf(className)));
+  }
+
+  /**
+   * Every way to admit {@code pkg}, one for each way in: a system property or environment variable
+   * or {@code memocache.properties} line (the default Memo, build-woven code), the agent option, and
+   * the builder.
+   */
+  static String howToAdmit(String pkg) {
+    return "-D" + Settings.Key.ALLOW.property() + "=" + pkg + " (or " + Settings.Key.ALLOW.env() + "=" + pkg
+        + ", or " + Settings.Key.ALLOW.key() + "=" + pkg + " in " + Settings.FILE + "), the agent option "
+        + Settings.Key.ALLOW.key() + "=" + pkg + ", or Memo.builder().allowPackages(\"" + pkg + "\")";
   }
 
   static String packageOf(String className) {
@@ -159,6 +222,73 @@ public final class AllowLists {
           todo.add(f.getGenericType());
         }
       }
+    }
+  }
+
+  /** A woven method's filter; decisions about code sources are made once per class name. */
+  private static final class WovenAllowList implements ClassFilter {
+    private final ClassFilter declared;
+    private final String ownPackage;
+    private final @Nullable ClassLoader loader;
+    private final Set<String> sources;
+    private final Set<String> reachable = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Boolean> decided = new ConcurrentHashMap<>();
+
+    WovenAllowList(ClassFilter declared, String ownPackage, @Nullable ClassLoader loader, Set<String> sources) {
+      this.declared = declared;
+      this.ownPackage = ownPackage;
+      this.loader = loader;
+      this.sources = sources;
+    }
+
+    @Override
+    public boolean admits(String className) {
+      if (declared.admits(className)) {
+        return true;
+      }
+      if (className.contains("$$Lambda")) {
+        return false;
+      }
+      if (!ownPackage.isEmpty() && className.startsWith(ownPackage + ".")) {
+        return true;
+      }
+      if (reachable.contains(packageOf(className))) {
+        return true;
+      }
+      if (sources.isEmpty() || loader == null || decided.size() > MAX_CLASSES) {
+        return false;
+      }
+      return decided.computeIfAbsent(className, this::fromTrustedSource);
+    }
+
+    private boolean fromTrustedSource(String className) {
+      try {
+        URL file = loader.getResource(className.replace('.', '/') + ".class");
+        if (file == null || !fromSources(file.toExternalForm())) {
+          return false;
+        }
+        Set<String> packages = new TreeSet<>();
+        collectPackages(Class.forName(className, false, loader), packages);
+        reachable.addAll(packages);
+        return true;
+      } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+        return false;
+      }
+    }
+
+    /** Whether a class file URL lies in one of the code sources (a class directory or a jar). */
+    private boolean fromSources(String file) {
+      for (String s : sources) {
+        if (file.startsWith(s) && s.endsWith("/") || file.startsWith("jar:" + s + "!/")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "WovenAllowList[" + declared + ", package " + ownPackage + ", code sources " + sources + "]";
     }
   }
 

@@ -1,10 +1,10 @@
-package org.memocache.agent.internal;
+package org.memocache.internal;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Sizes as operators write them in agent options: {@code 512m}, {@code 50g}, {@code 1.5G}, {@code 4096}. */
+/** Sizes as operators write them in settings and agent options: {@code 512m}, {@code 50g}, {@code 1.5G}, {@code 4096}. */
 public final class ByteSizes {
   private static final Pattern SIZE =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);

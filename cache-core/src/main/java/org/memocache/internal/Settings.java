@@ -1,0 +1,527 @@
+package org.memocache.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * MemoCache's configuration from outside the program, read the same way by every {@code Memo}
+ * (the default one, build-woven code's and the agent's): the table of {@link Key keys} and where
+ * their values come from, highest precedence first:
+ *
+ * <ol>
+ *   <li>agent options ({@code -javaagent:memocache-agent.jar=memory=512m}), registered with
+ *       {@link #useAgentOptions};
+ *   <li>system properties {@code memocache.<key>} ({@code -Dmemocache.memory=512m});
+ *   <li>environment variables {@code MEMOCACHE_<KEY>} ({@code MEMOCACHE_MEMORY=512m});
+ *   <li>the properties file named by the {@code config} key (agent option {@code config=},
+ *       {@code memocache.config} or {@code MEMOCACHE_CONFIG});
+ *   <li>{@code memocache.properties} at the root of the class path;
+ *   <li>the defaults.
+ * </ol>
+ *
+ * {@code allow} adds up over all sources instead: each admits more classes. Values set on a
+ * {@code Memo.Builder} win over all of these. Reading is cheap (a few look-ups and at most two small
+ * files) and done when a Memo is built; a bad value fails with one message naming the key, its
+ * source (property, variable, agent option or file and line) and the value.
+ */
+public final class Settings {
+
+  /** The keys, in the order the documentation lists them. */
+  public enum Key {
+    DIR("dir", "the cache directory (a leading ~/ is the home directory)"),
+    MEMORY("memory", "bound of the memory tier in estimated bytes: 512m, 2g, 4096"),
+    DISK("disk", "bound of the disk tier in bytes: 50g"),
+    DISK_ENTRIES("disk-entries", "bound of the disk tier in entries"),
+    EXPIRE("expire", "maximum age of a stored result: 30d, 12h, 90m, 45s or ISO-8601 P30D"),
+    LOCK_TIMEOUT("lock-timeout", "how long to wait for another process computing the same key: 10m, PT30S"),
+    DURABLE("durable", "true: fsync every entry before publishing it"),
+    FINGERPRINT("fingerprint", "false: leave the bytecode fingerprint out of woven methods' identity"),
+    ALLOW("allow", "packages or classes, ; or , separated, whose objects may be decoded from the cache"),
+    CONFIG("config", "a properties file with these keys");
+
+    private final String key;
+    private final String meaning;
+
+    Key(String key, String meaning) {
+      this.key = key;
+      this.meaning = meaning;
+    }
+
+    /** The key as written in files and agent options: {@code lock-timeout}. */
+    public String key() {
+      return key;
+    }
+
+    /** The system property: {@code memocache.lock-timeout}. */
+    public String property() {
+      return PREFIX + key;
+    }
+
+    /** The environment variable: {@code MEMOCACHE_LOCK_TIMEOUT}. */
+    public String env() {
+      return "MEMOCACHE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** What it sets. */
+    public String meaning() {
+      return meaning;
+    }
+
+    /** The key named {@code key} ({@code lock-timeout}), or {@code null}. */
+    public static @Nullable Key of(String key) {
+      for (Key k : values()) {
+        if (k.key.equals(key)) {
+          return k;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** A value and where it came from, such as {@code system property memocache.memory=512m}. */
+  public record Setting(Key key, Object value, String origin) {}
+
+  /** The name of the class-path file. */
+  public static final String FILE = "memocache.properties";
+
+  private static final String PREFIX = "memocache.";
+
+  /** Keys of the agent alone, read from its command line and its config file. */
+  private static final Set<String> AGENT_ONLY = Set.of("methods", "stateless", "verbose", "weavecache");
+
+  /** {@code memocache.*} properties read elsewhere (the disk tier's maintenance interval). */
+  private static final Set<String> OTHER_PROPERTIES = Set.of("memocache.disk.maintenanceInterval");
+
+  private static final Pattern NAME = Pattern.compile(
+      "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*)*");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d|w)");
+  private static final Pattern FILE_KEY = Pattern.compile("^\\s*((?:[^=:\\s\\\\]|\\\\.)+)");
+
+  private static volatile Map<String, String> agentOptions = Map.of();
+
+  private final Map<Key, Setting> values;
+  private final List<String> allow;
+
+  private Settings(Map<Key, Setting> values, List<String> allow) {
+    this.values = values;
+    this.allow = List.copyOf(allow);
+  }
+
+  /**
+   * Registers the agent's options for these keys (key → text, as on its command line), the source
+   * of highest precedence for every Memo of this JVM.
+   *
+   * @throws IllegalArgumentException as {@link #load()} does, for a bad option or configuration
+   */
+  public static void useAgentOptions(Map<String, String> options) {
+    Map<String, String> copy = Map.copyOf(options);
+    load(copy, properties(), System.getenv(), loader()); // fail at the agent's start-up, not later
+    agentOptions = copy;
+  }
+
+  /**
+   * The configuration of this JVM now: agent options, system properties, environment, files.
+   *
+   * @throws IllegalArgumentException naming the key, its source and the value when a value is bad,
+   *     or the configuration file when it cannot be read
+   */
+  public static Settings load() {
+    return load(agentOptions, properties(), System.getenv(), loader());
+  }
+
+  /** As {@link #load()}, from these sources (for tests). */
+  public static Settings load(Map<String, String> agent, Map<String, String> properties, Map<String, String> env,
+      @Nullable ClassLoader loader) {
+    List<Source> sources = new ArrayList<>();
+    sources.add(new Source(agent, k -> "agent option " + k.key() + "=", Key::key));
+    sources.add(new Source(properties, k -> "system property " + k.property() + "=", Key::property));
+    sources.add(new Source(env, k -> "environment variable " + k.env() + "=", Key::env));
+    warnUnknownProperties(properties);
+
+    Setting config = null;
+    for (Source s : sources) {
+      if (config == null) {
+        config = s.setting(Key.CONFIG);
+      }
+    }
+    if (config != null) {
+      sources.add(file((Path) config.value(), config.origin()));
+    }
+    URL resource = loader == null ? null : loader.getResource(FILE);
+    if (resource != null) {
+      sources.add(resource(resource));
+    }
+
+    Map<Key, Setting> values = new EnumMap<>(Key.class);
+    List<String> allow = new ArrayList<>();
+    for (Source s : sources) {
+      for (Key k : Key.values()) {
+        Setting v = s.setting(k);
+        if (v == null) {
+          continue;
+        }
+        if (k == Key.ALLOW) {
+          @SuppressWarnings("unchecked")
+          List<String> names = (List<String>) v.value();
+          allow.addAll(names);
+        }
+        values.putIfAbsent(k, v);
+      }
+    }
+    return new Settings(values, allow);
+  }
+
+  /** The value of {@code key} and its origin, or {@code null} when no source sets it. */
+  public @Nullable Setting get(Key key) {
+    return values.get(key);
+  }
+
+  /** The configured cache directory, or {@code null}. */
+  public @Nullable Path directory() {
+    Setting s = values.get(Key.DIR);
+    return s == null ? null : (Path) s.value();
+  }
+
+  /** A configured size, count or boolean, or {@code null}. */
+  public @Nullable Long number(Key key) {
+    Setting s = values.get(key);
+    return s == null ? null : (Long) s.value();
+  }
+
+  /** A configured duration, or {@code null}. */
+  public @Nullable Duration duration(Key key) {
+    Setting s = values.get(key);
+    return s == null ? null : (Duration) s.value();
+  }
+
+  /** A configured switch, or {@code null}. */
+  public @Nullable Boolean bool(Key key) {
+    Setting s = values.get(key);
+    return s == null ? null : (Boolean) s.value();
+  }
+
+  /** The packages admitted by every source together. */
+  public List<String> allow() {
+    return allow;
+  }
+
+  @Override
+  public String toString() {
+    return values.values().stream().map(Setting::origin).collect(Collectors.joining(", ", "Settings[", "]"));
+  }
+
+  // ---- parsing ----
+
+  /**
+   * The value of {@code key} written as {@code text}.
+   *
+   * @throws IllegalArgumentException with the reason, not naming the key
+   */
+  public static Object parse(Key key, String text) {
+    String t = text.strip();
+    if (t.isEmpty()) {
+      throw new IllegalArgumentException("a value is required");
+    }
+    return switch (key) {
+      case DIR, CONFIG -> path(t);
+      case MEMORY -> size(t);
+      case DISK -> positive(size(t));
+      case DISK_ENTRIES -> positive(count(t));
+      case EXPIRE -> positive(duration(t));
+      case LOCK_TIMEOUT -> duration(t);
+      case DURABLE, FINGERPRINT -> bool(t);
+      case ALLOW -> names(t);
+    };
+  }
+
+  private static Path path(String t) {
+    try {
+      if (t.equals("~") || t.startsWith("~/")) {
+        return Path.of(System.getProperty("user.home"), t.substring(1).replaceFirst("^/", ""));
+      }
+      return Path.of(t);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a path: " + e.getReason());
+    }
+  }
+
+  private static long size(String t) {
+    try {
+      return ByteSizes.parse(t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a size such as 512m, 2g or 4096");
+    }
+  }
+
+  private static long count(String t) {
+    try {
+      return Long.parseLong(t.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number");
+    }
+  }
+
+  private static long positive(long n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("must be positive");
+    }
+    return n;
+  }
+
+  private static Duration positive(Duration d) {
+    if (d.isZero()) {
+      throw new IllegalArgumentException("must be positive");
+    }
+    return d;
+  }
+
+  /** {@code 500ms}, {@code 45s}, {@code 10m}, {@code 12h}, {@code 30d}, {@code 2w} or ISO-8601 ({@code PT10M}). */
+  static Duration duration(String t) {
+    Matcher m = SHORT_DURATION.matcher(t.toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m", "min" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofDays(7 * n);
+      };
+    }
+    try {
+      Duration d = Duration.parse(t);
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("not a duration such as 30s, 10m, 12h, 30d or PT10M");
+  }
+
+  private static boolean bool(String t) {
+    return switch (t.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not true or false");
+    };
+  }
+
+  private static List<String> names(String t) {
+    List<String> names = Arrays.stream(t.split("[;,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    for (String n : names) {
+      if (!NAME.matcher(n).matches()) {
+        throw new IllegalArgumentException("'" + n + "' is not a package or class name such as com.acme.model");
+      }
+    }
+    return names;
+  }
+
+  // ---- sources ----
+
+  /**
+   * One source: its raw texts, how a key is named in it, and how to say where a value came from.
+   * Values are parsed when first asked for, so a bad value is reported only if it would be used.
+   */
+  private static final class Source {
+    final Map<String, String> raw;
+    final java.util.function.Function<Key, String> origin;
+    final java.util.function.Function<Key, String> name;
+
+    Source(Map<String, String> raw, java.util.function.Function<Key, String> origin,
+        java.util.function.Function<Key, String> name) {
+      this.raw = raw;
+      this.origin = origin;
+      this.name = name;
+    }
+
+    @Nullable Setting setting(Key k) {
+      String text = raw.get(name.apply(k));
+      if (text == null) {
+        return null;
+      }
+      String where = origin.apply(k) + text.strip();
+      try {
+        return new Setting(k, parse(k, text), where);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("MemoCache: " + where + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static Source file(Path file, String namedBy) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("MemoCache: cannot read the configuration file " + file + " (" + namedBy
+          + "): " + IoFailures.describe(e), e);
+    }
+    return fileSource(file.toString(), text, false);
+  }
+
+  private static Source resource(URL url) {
+    String where = url.getProtocol().equals("file") ? fileName(url) : url.toString();
+    try (InputStream in = url.openStream()) {
+      return fileSource(where, new String(in.readAllBytes(), StandardCharsets.UTF_8), true);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("MemoCache: cannot read " + where + ": " + IoFailures.describe(e), e);
+    }
+  }
+
+  private static String fileName(URL url) {
+    try {
+      return Path.of(url.toURI()).toString();
+    } catch (Exception e) {
+      return url.toString();
+    }
+  }
+
+  /** A properties file: keys written bare ({@code memory}) or as properties ({@code memocache.memory}). */
+  private static Source fileSource(String where, String text, boolean onClassPath) {
+    Properties p = new Properties();
+    try {
+      p.load(new StringReader(text));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("MemoCache: cannot read " + where + ": " + e.getMessage(), e);
+    }
+    Map<String, Integer> lines = lineNumbers(text);
+    Map<String, String> raw = new HashMap<>();
+    for (String k : p.stringPropertyNames()) {
+      String key = k.startsWith(PREFIX) ? k.substring(PREFIX.length()) : k;
+      Key known = Key.of(key);
+      if (known == Key.CONFIG) {
+        throw new IllegalArgumentException("MemoCache: " + where + ":" + lines.getOrDefault(k, 0)
+            + ": a configuration file cannot name another one (" + k + "=" + p.getProperty(k) + ")");
+      }
+      if (known == null && !(AGENT_ONLY.contains(key) && !onClassPath)) {
+        String at = where + ":" + lines.getOrDefault(k, 0);
+        Warnings.once("setting:" + at, () -> "MemoCache: " + at + ": unknown key '" + k + "'" + suggestion(key, false)
+            + (AGENT_ONLY.contains(key) ? "; agent options such as '" + key + "' are read from the agent's"
+            + " command line and the file named by config= or MEMOCACHE_CONFIG" : ""));
+        continue;
+      }
+      raw.put(key, p.getProperty(k));
+    }
+    return new Source(raw, k -> where + ":" + lines.getOrDefault(rawKey(p, k), 0) + " " + k.key() + "=", Key::key);
+  }
+
+  private static String rawKey(Properties p, Key k) {
+    return p.containsKey(PREFIX + k.key()) && !p.containsKey(k.key()) ? PREFIX + k.key() : k.key();
+  }
+
+  /** The line of each key's last occurrence (the one {@link Properties} keeps). */
+  private static Map<String, Integer> lineNumbers(String text) {
+    Map<String, Integer> lines = new HashMap<>();
+    String[] all = text.split("\r\n|\r|\n", -1);
+    boolean continued = false;
+    for (int i = 0; i < all.length; i++) {
+      String line = all[i];
+      String stripped = line.strip();
+      boolean startsEntry = !continued && !stripped.isEmpty() && !stripped.startsWith("#") && !stripped.startsWith("!");
+      if (startsEntry) {
+        Matcher m = FILE_KEY.matcher(line);
+        if (m.find()) {
+          lines.put(m.group(1).replaceAll("\\\\(.)", "$1"), i + 1);
+        }
+      }
+      continued = (startsEntry || continued) && endsWithOddBackslashes(line);
+    }
+    return lines;
+  }
+
+  private static boolean endsWithOddBackslashes(String line) {
+    int n = 0;
+    for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+      n++;
+    }
+    return n % 2 == 1;
+  }
+
+  private static void warnUnknownProperties(Map<String, String> properties) {
+    for (String name : properties.keySet()) {
+      if (name.startsWith(PREFIX) && Key.of(name.substring(PREFIX.length())) == null
+          && !OTHER_PROPERTIES.contains(name)) {
+        Warnings.once("setting:" + name, () -> "MemoCache: unknown system property " + name
+            + suggestion(name.substring(PREFIX.length()), true));
+      }
+    }
+  }
+
+  /** {@code ; did you mean memory?}, or the list of keys when none is close. */
+  static String suggestion(String unknown, boolean asProperty) {
+    Key best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Key k : Key.values()) {
+      int d = distance(unknown.toLowerCase(Locale.ROOT), k.key());
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    if (best != null && bestDistance <= Math.max(2, best.key().length() / 3)) {
+      return "; did you mean " + (asProperty ? best.property() : "'" + best.key() + "'") + "?";
+    }
+    return "; the keys are " + Arrays.stream(Key.values()).map(Key::key).collect(Collectors.joining(", "));
+  }
+
+  /** Levenshtein distance, for suggesting the key a typo meant. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static Map<String, String> properties() {
+    Map<String, String> m = new LinkedHashMap<>();
+    Properties p = System.getProperties();
+    for (String name : p.stringPropertyNames()) {
+      if (name.startsWith(PREFIX)) {
+        m.put(name, p.getProperty(name));
+      }
+    }
+    return m;
+  }
+
+  private static @Nullable ClassLoader loader() {
+    ClassLoader l = Thread.currentThread().getContextClassLoader();
+    return l != null ? l : Objects.requireNonNullElse(Settings.class.getClassLoader(), ClassLoader.getSystemClassLoader());
+  }
+}

@@ -1,0 +1,158 @@
+package org.memocache.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.memocache.internal.Settings.Key;
+
+/** Parsing, sources and precedence of the configuration, in-process (child JVMs: cache-disk ConfigurationTest). */
+class SettingsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyKey_parsesFromEverySource() throws Exception {
+    Map<String, String> bare = Map.of("dir", "/data/cache", "memory", "512m", "disk", "2g", "disk-entries", "10_000",
+        "expire", "P30D", "lock-timeout", "90s", "durable", "true", "fingerprint", "FALSE", "allow", "com.acme; org.lib");
+    Path file = dir.resolve("file.properties");
+    Files.writeString(file, String.join("\n", bare.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+    Path cp = Files.createDirectories(dir.resolve("cp"));
+    Files.writeString(cp.resolve("memocache.properties"), Files.readString(file));
+    List<Settings> fromEach = List.of(
+        Settings.load(bare, Map.of(), Map.of(), null),
+        Settings.load(Map.of(), prefixed(bare), Map.of(), null),
+        Settings.load(Map.of(), Map.of(), env(bare), null),
+        Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CONFIG", file.toString()), null),
+        Settings.load(Map.of(), Map.of(), Map.of(), new URLClassLoader(new URL[] {cp.toUri().toURL()}, null)));
+    for (Settings s : fromEach) {
+      assertEquals(Path.of("/data/cache"), s.directory(), s::toString);
+      assertEquals(512L << 20, s.number(Key.MEMORY));
+      assertEquals(2L << 30, s.number(Key.DISK));
+      assertEquals(10_000L, s.number(Key.DISK_ENTRIES));
+      assertEquals(Duration.ofDays(30), s.duration(Key.EXPIRE));
+      assertEquals(Duration.ofSeconds(90), s.duration(Key.LOCK_TIMEOUT));
+      assertEquals(true, s.bool(Key.DURABLE));
+      assertEquals(false, s.bool(Key.FINGERPRINT));
+      assertEquals(List.of("com.acme", "org.lib"), s.allow());
+    }
+    assertEquals("agent option memory=512m", fromEach.get(0).get(Key.MEMORY).origin());
+    assertEquals("system property memocache.memory=512m", fromEach.get(1).get(Key.MEMORY).origin());
+    assertEquals("environment variable MEMOCACHE_MEMORY=512m", fromEach.get(2).get(Key.MEMORY).origin());
+    assertTrue(fromEach.get(3).get(Key.MEMORY).origin().matches(java.util.regex.Pattern.quote(file.toString())
+        + ":\\d memory=512m"), fromEach.get(3).get(Key.MEMORY).origin());
+  }
+
+  @Test
+  void precedence_agentThenPropertyThenEnvironmentThenConfigFileThenClassPath() throws Exception {
+    Path cp = Files.createDirectories(dir.resolve("cp"));
+    Files.writeString(cp.resolve("memocache.properties"), "memory=1k\ndisk=1g\nexpire=1d\nlock-timeout=1s\ndurable=true\n"
+        + "allow=from.classpath\n");
+    Path file = Files.writeString(dir.resolve("c.properties"), "memory=2k\ndisk=2g\nexpire=2d\nlock-timeout=2s\nallow=from.file\n");
+    Settings s = Settings.load(Map.of("memory", "5k", "allow", "from.agent"),
+        Map.of("memocache.memory", "4k", "memocache.disk", "4g", "memocache.allow", "from.property"),
+        Map.of("MEMOCACHE_MEMORY", "3k", "MEMOCACHE_DISK", "3g", "MEMOCACHE_EXPIRE", "3d", "MEMOCACHE_CONFIG", file.toString()),
+        new URLClassLoader(new URL[] {cp.toUri().toURL()}, null));
+    assertEquals(5L << 10, s.number(Key.MEMORY));
+    assertEquals(4L << 30, s.number(Key.DISK));
+    assertEquals(Duration.ofDays(3), s.duration(Key.EXPIRE));
+    assertEquals(Duration.ofSeconds(2), s.duration(Key.LOCK_TIMEOUT));
+    assertEquals(true, s.bool(Key.DURABLE));
+    assertNull(s.bool(Key.FINGERPRINT));
+    assertEquals(List.of("from.agent", "from.property", "from.file", "from.classpath"), s.allow(), "allow adds up");
+  }
+
+  @Test
+  void configKey_agentThenPropertyThenEnvironment() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.properties"), "memory=1k\n");
+    Path p = Files.writeString(dir.resolve("p.properties"), "memory=2k\n");
+    Path e = Files.writeString(dir.resolve("e.properties"), "memory=3k\n");
+    assertEquals(1L << 10, Settings.load(Map.of("config", a.toString()), Map.of("memocache.config", p.toString()),
+        Map.of("MEMOCACHE_CONFIG", e.toString()), null).number(Key.MEMORY));
+    assertEquals(2L << 10, Settings.load(Map.of(), Map.of("memocache.config", p.toString()),
+        Map.of("MEMOCACHE_CONFIG", e.toString()), null).number(Key.MEMORY));
+  }
+
+  @Test
+  void badValues_nameKeySourceAndValue() throws Exception {
+    assertMessage("MemoCache: system property memocache.disk=0: must be positive",
+        () -> Settings.load(Map.of(), Map.of("memocache.disk", "0"), Map.of(), null));
+    assertMessage("MemoCache: environment variable MEMOCACHE_DISK_ENTRIES=many: not a whole number",
+        () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_DISK_ENTRIES", "many"), null));
+    assertMessage("MemoCache: agent option expire=PT0S: must be positive",
+        () -> Settings.load(Map.of("expire", "PT0S"), Map.of(), Map.of(), null));
+    assertMessage("MemoCache: system property memocache.allow=com..acme: 'com..acme' is not a package or class name"
+        + " such as com.acme.model", () -> Settings.load(Map.of(), Map.of("memocache.allow", "com..acme"), Map.of(), null));
+    assertMessage("MemoCache: system property memocache.dir=: a value is required",
+        () -> Settings.load(Map.of(), Map.of("memocache.dir", " "), Map.of(), null));
+    Path file = Files.writeString(dir.resolve("bad.properties"), "# comment\n\nmemory = 1g\n"
+        + "fingerprint : off\n");
+    assertMessage("MemoCache: " + file + ":4 fingerprint=off: not true or false",
+        () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CONFIG", file.toString()), null));
+    Path missing = dir.resolve("missing.properties");
+    assertMessage("MemoCache: cannot read the configuration file " + missing + " (environment variable MEMOCACHE_CONFIG="
+        + missing + "): " + missing + ": no such file or directory",
+        () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CONFIG", missing.toString()), null));
+    Path nested = Files.writeString(dir.resolve("nested.properties"), "config=/other\n");
+    assertMessage("MemoCache: " + nested + ":1: a configuration file cannot name another one (config=/other)",
+        () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CONFIG", nested.toString()), null));
+  }
+
+  @Test
+  void durations_shortFormsAndIso() {
+    assertEquals(Duration.ofMillis(500), Settings.duration("500ms"));
+    assertEquals(Duration.ofMinutes(10), Settings.duration("10m"));
+    assertEquals(Duration.ofHours(12), Settings.duration("12h"));
+    assertEquals(Duration.ofDays(14), Settings.duration("2w"));
+    assertEquals(Duration.ofMinutes(90), Settings.duration("PT1H30M"));
+    assertThrows(IllegalArgumentException.class, () -> Settings.duration("-PT1S"));
+  }
+
+  @Test
+  void homeDirectory_isExpanded() {
+    assertEquals(Path.of(System.getProperty("user.home"), "cache"), Settings.parse(Key.DIR, "~/cache"));
+  }
+
+  @Test
+  void unknownKeys_suggestTheClosest() {
+    assertEquals("; did you mean memocache.memory?", Settings.suggestion("memroy", true));
+    assertEquals("; did you mean 'lock-timeout'?", Settings.suggestion("locktimeout", false));
+    assertEquals("; did you mean 'dir'?", Settings.suggestion("DIR", false));
+    assertEquals("; the keys are dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
+        + " config", Settings.suggestion("shared", false));
+  }
+
+  @Test
+  void theGuideListsEveryKey() throws Exception {
+    String guide = Files.readString(Path.of("..", "docs", "guide.md"));
+    for (Key k : Key.values()) {
+      String row = "| `" + k.key() + "` | `" + k.property() + "` | `" + k.env() + "` | `" + k.key() + "=` |";
+      assertTrue(guide.contains(row), "docs/guide.md has the row " + row);
+    }
+  }
+
+  private static Map<String, String> prefixed(Map<String, String> bare) {
+    return bare.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> "memocache." + e.getKey(),
+        Map.Entry::getValue));
+  }
+
+  private static Map<String, String> env(Map<String, String> bare) {
+    return Arrays.stream(Key.values()).filter(k -> bare.containsKey(k.key()))
+        .collect(java.util.stream.Collectors.toMap(Key::env, k -> bare.get(k.key())));
+  }
+
+  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
+    assertEquals(expected, assertThrows(IllegalArgumentException.class, e).getMessage());
+  }
+}
