@@ -46,7 +46,7 @@ import org.memocache.agent.internal.Weaving;
  * {@link #MemoizePlugin(BuildLogger, File, File[])} constructor. Constructed without them, it
  * fingerprints each method's own class only.
  */
-public final class MemoizePlugin implements Plugin {
+public final class MemoizePlugin implements Plugin.WithPreprocessor {
   private final BuildLogger logger;
   private final BuildClassFiles.@Nullable ClassPath classPath;
 
@@ -73,6 +73,26 @@ public final class MemoizePlugin implements Plugin {
   public MemoizePlugin(BuildLogger logger, File classes, File[] classPath) {
     this.logger = logger;
     this.classPath = new BuildClassFiles.ClassPath(classes, Arrays.asList(classPath));
+  }
+
+  /**
+   * Keeps the original class file of each class this build will weave: byte-buddy-maven-plugin
+   * weaves in place, and a fingerprint walking into a class woven earlier in the same build must
+   * read it as the agent would, unwoven. Byte Buddy preprocesses every class before it transforms
+   * any.
+   */
+  @Override
+  public void onPreprocess(TypeDescription type, ClassFileLocator classFileLocator) {
+    if (classPath != null && matches(type)) {
+      try {
+        ClassFileLocator.Resolution r = classFileLocator.locate(type.getName());
+        if (r.isResolved()) {
+          classPath.keepOriginal(type.getInternalName(), r.resolve());
+        }
+      } catch (IOException e) {
+        // Unreadable here means unreadable to the weaver too: the class is not woven.
+      }
+    }
   }
 
   /** Classes declaring a {@code @Memoize} method and not woven yet (weaving twice is a no-op). */

@@ -21,11 +21,18 @@ import net.bytebuddy.build.Plugin.Factory.UsingReflection.ArgumentResolver;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.inline.MethodNameTransformer;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.Memo;
 import org.memocache.MemoRuntime;
+import org.memocache.agent.internal.LoaderClassFiles;
+import org.memocache.agent.internal.MethodFingerprints;
 
 /**
  * {@link CalleeFingerprintIT}'s edits woven by the build plugin, made as byte-buddy-maven-plugin
@@ -73,6 +80,83 @@ class MemoizePluginCalleeTest {
     } finally {
       MemoRuntime.install(Memo.builder().memoryOnly().build());
     }
+  }
+
+  @Test
+  void weavingInPlace_fingerprintsCalleesAsTheAgentDoes() throws Exception {
+    // Each class's memoized method calls the other's: whichever is woven first, the other's walk
+    // reaches a class already rewritten in the folder.
+    Map<String, String> sources = Map.of(
+        "cyc/A.java", """
+            package cyc;
+            import org.memocache.annotations.Memoize;
+            public class A {
+              @Memoize public static int f(int x) { return B.h(x) + 1; }
+              @Memoize public static int g(int x) { return x * 3; }
+            }
+            """,
+        "cyc/B.java", """
+            package cyc;
+            import org.memocache.annotations.Memoize;
+            public class B {
+              @Memoize public static int h(int x) { return x * 2; }
+              @Memoize public static int k(int x) { return A.g(x) - 1; }
+            }
+            """);
+    List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
+    Path classes = Jvm.compile(dir.resolve("in-place/classes"), cp, sources);
+    Path unwoven = Jvm.compile(dir.resolve("in-place/unwoven"), cp, sources);
+    Plugin.Factory factory = new Plugin.Factory.UsingReflection(MemoizePlugin.class).with(
+        ArgumentResolver.ForType.of(File.class, classes.toFile()),
+        ArgumentResolver.ForType.of(File[].class, new File[] {classes.toFile()}),
+        ArgumentResolver.ForType.of(BuildLogger.class, BuildLogger.NoOp.INSTANCE));
+    Plugin.Engine.Summary summary = Plugin.Engine.Default.of(EntryPoint.Default.REBASE, ClassFileVersion.JAVA_V17,
+            MethodNameTransformer.Suffixing.withRandomSuffix())
+        .with(ClassFileLocator.ForClassLoader.of(MemoizePluginCalleeTest.class.getClassLoader()))
+        .withoutErrorHandlers()
+        .apply(new Plugin.Engine.Source.ForFolder(classes.toFile()), new Plugin.Engine.Target.ForFolder(classes.toFile()),
+            List.of(factory));
+    assertEquals(2, summary.getTransformed().size());
+    try (URLClassLoader agentView = new URLClassLoader(new URL[] {unwoven.toUri().toURL()}, null)) {
+      for (String[] m : List.of(new String[] {"cyc/A", "f(I)I"}, new String[] {"cyc/B", "k(I)I"})) {
+        byte[] original = Files.readAllBytes(unwoven.resolve(m[0] + ".class"));
+        long agent = new MethodFingerprints(new LoaderClassFiles(agentView, m[0], null), m[0], original).of(m[1]);
+        assertEquals(agent, wovenFingerprint(Files.readAllBytes(classes.resolve(m[0] + ".class")), m[1]),
+            m[0] + "#" + m[1]);
+      }
+    }
+  }
+
+  /** The fingerprint constant the advice passes to {@code MemoRuntime.enter} in {@code method}. */
+  private static long wovenFingerprint(byte[] classFile, String method) {
+    long[] found = {0L};
+    new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        if (!(name + descriptor).equals(method)) {
+          return null;
+        }
+        return new MethodVisitor(Opcodes.ASM9) {
+          private long last;
+
+          @Override
+          public void visitLdcInsn(Object value) {
+            if (value instanceof Long l) {
+              last = l;
+            }
+          }
+
+          @Override
+          public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+            if (owner.equals("org/memocache/MemoRuntime") && n.equals("enter") && found[0] == 0L) {
+              found[0] = last;
+            }
+          }
+        };
+      }
+    }, 0);
+    assertNotEquals(0L, found[0], "a woven call of MemoRuntime.enter in " + method);
+    return found[0];
   }
 
   private static List<Object> results(Class<?> job) throws Exception {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,10 @@ public final class BuildClassFiles implements ClassFiles {
 
   @Override
   public byte @Nullable [] read(String internalName) {
+    byte[] original = classPath.original(internalName);
+    if (original != null) {
+      return original;
+    }
     try {
       ClassFileLocator.Resolution r = locator.locate(internalName.replace('/', '.'));
       return r.isResolved() ? r.resolve() : null;
@@ -55,6 +60,7 @@ public final class BuildClassFiles implements ClassFiles {
     private final List<File> entries = new ArrayList<>();
     private final Map<File, @Nullable JarFile> jars = new HashMap<>();
     private final Map<File, Origin> jarOrigins = new HashMap<>();
+    private final Map<String, byte[]> originals = new ConcurrentHashMap<>();
 
     /**
      * @param classes the folder of the classes being woven
@@ -67,6 +73,18 @@ public final class BuildClassFiles implements ClassFiles {
           entries.add(f.getAbsoluteFile());
         }
       }
+    }
+
+    /**
+     * Remembers the class file of a class before it is woven (in place), so that callers' walks
+     * read what the agent would read.
+     */
+    public void keepOriginal(String internalName, byte[] classFile) {
+      originals.put(internalName, classFile);
+    }
+
+    byte @Nullable [] original(String internalName) {
+      return originals.get(internalName);
     }
 
     synchronized Origin origin(String internalName) {
