@@ -107,8 +107,7 @@ public final class MethodFingerprints {
       return known;
     }
     ClassCode c = code(own);
-    MethodCode m = c == null ? null : c.methods.get(methodKey);
-    long fp = m == null || !m.hasCode ? 0L : walk(methodKey);
+    long fp = c == null || !c.hasCode(methodKey) ? 0L : walk(methodKey);
     results.put(methodKey, fp);
     return fp;
   }
@@ -151,14 +150,14 @@ public final class MethodFingerprints {
       String owner = next[0];
       String key = next[1];
       ClassCode c = code(owner);
-      MethodCode m = c == null ? null : c.methods.get(key);
-      if (m == null || !m.hasCode) {
+      if (c == null || !c.hasCode(key)) {
         continue;
       }
       if (bodies.size() >= MAX_METHODS) {
         pastBound.add(owner);
         continue;
       }
+      MethodCode m = c.method(key);
       bodies.put(owner + '.' + key, m.local);
       for (Ref r : m.refs) {
         switch (r.kind) {
@@ -201,7 +200,7 @@ public final class MethodFingerprints {
       if (code == null) {
         return;
       }
-      if (code.methods.containsKey(member)) {
+      if (code.declared.containsKey(member)) {
         enqueue(c, member, seen, queue);
         return;
       }
@@ -224,8 +223,7 @@ public final class MethodFingerprints {
       if (code == null) {
         continue;
       }
-      MethodCode m = code.methods.get(member);
-      if (m != null && m.hasCode) {
+      if (code.hasCode(member)) {
         enqueue(itf, member, seen, queue);
         return;
       }
@@ -245,12 +243,12 @@ public final class MethodFingerprints {
     if (code == null) {
       return;
     }
-    if (code.methods.containsKey(CLINIT)) {
+    if (code.hasCode(CLINIT)) {
       enqueue(owner, CLINIT, seen, queue);
     }
     if (instantiated) {
-      for (Map.Entry<String, MethodCode> e : code.methods.entrySet()) {
-        if (e.getValue().hasCode) {
+      for (Map.Entry<String, Boolean> e : code.declared.entrySet()) {
+        if (e.getValue()) {
           enqueue(owner, e.getKey(), seen, queue);
         }
       }
@@ -310,19 +308,29 @@ public final class MethodFingerprints {
   /** One method: the hash of its own instructions, and what they refer to. */
   private static final class MethodCode {
     long local;
-    boolean hasCode;
     final Set<Ref> refs = new LinkedHashSet<>();
   }
 
-  /** One parsed class file. */
+  /**
+   * One class file: its supertypes and declared methods read up front, each method's code hashed
+   * only when the walk reaches it (a class's other methods, such as a large static initializer,
+   * cost a skip).
+   */
   private static final class ClassCode {
+    private final ClassReader reader;
     @Nullable String superName;
     List<String> interfaces = List.of();
-    final Map<String, MethodCode> methods = new LinkedHashMap<>();
+    /** Each declared method, by name and descriptor: whether it has code (not abstract or native). */
+    final Map<String, Boolean> declared = new LinkedHashMap<>();
+    private final Map<String, MethodCode> hashed = new HashMap<>();
+
+    private ClassCode(ClassReader reader) {
+      this.reader = reader;
+    }
 
     static ClassCode parse(byte[] classFile) {
-      ClassCode c = new ClassCode();
-      OpenedClassReader.of(classFile).accept(new ClassVisitor(OpenedClassReader.ASM_API) {
+      ClassCode c = new ClassCode(OpenedClassReader.of(classFile));
+      c.reader.accept(new ClassVisitor(OpenedClassReader.ASM_API) {
         @Override
         public void visit(int version, int access, String name, @Nullable String signature,
             @Nullable String superName, String @Nullable [] interfaces) {
@@ -331,14 +339,34 @@ public final class MethodFingerprints {
         }
 
         @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-            String[] exceptions) {
-          MethodCode m = new MethodCode();
-          c.methods.put(name + descriptor, m);
-          return new Recorder(m);
+        public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor,
+            String signature, String[] exceptions) {
+          c.declared.put(name + descriptor, (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0);
+          return null;
+        }
+      }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+      return c;
+    }
+
+    boolean hasCode(String key) {
+      return declared.getOrDefault(key, false);
+    }
+
+    MethodCode method(String key) {
+      MethodCode known = hashed.get(key);
+      if (known != null) {
+        return known;
+      }
+      MethodCode m = new MethodCode();
+      reader.accept(new ClassVisitor(OpenedClassReader.ASM_API) {
+        @Override
+        public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor,
+            String signature, String[] exceptions) {
+          return key.equals(name + descriptor) ? new Recorder(m) : null;
         }
       }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-      return c;
+      hashed.put(key, m);
+      return m;
     }
   }
 
@@ -351,11 +379,6 @@ public final class MethodFingerprints {
     Recorder(MethodCode method) {
       super(OpenedClassReader.ASM_API);
       this.method = method;
-    }
-
-    @Override
-    public void visitCode() {
-      method.hasCode = true;
     }
 
     private int label(Label l) {
