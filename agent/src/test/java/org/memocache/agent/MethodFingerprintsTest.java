@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memocache.agent.internal.ClassFiles;
 import org.memocache.agent.internal.MethodFingerprints;
 
-/** What changes a method's fingerprint (its code, its lambdas) and what does not (layout, debug info). */
+/**
+ * What changes a method's fingerprint within its own class (its code, its lambdas) and what does not
+ * (layout, debug info); callees in other classes are {@link CalleeFingerprintsTest}'s.
+ */
 class MethodFingerprintsTest {
   @TempDir
   Path dir;
@@ -32,7 +36,9 @@ class MethodFingerprintsTest {
 
   private Map<String, Long> fingerprints(String name, String source, String debug) throws Exception {
     Path out = Jvm.compile(dir.resolve(name), List.of(), Map.of("p/C.java", source), debug);
-    return MethodFingerprints.of(Files.readAllBytes(out.resolve("p/C.class")));
+    MethodFingerprints fps = new MethodFingerprints(ClassFiles.None.INSTANCE, "p/C",
+        Files.readAllBytes(out.resolve("p/C.class")));
+    return Map.of("f(I)I", fps.of("f(I)I"), "other(I)I", fps.of("other(I)I"));
   }
 
   @Test

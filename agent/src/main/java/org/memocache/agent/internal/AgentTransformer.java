@@ -74,7 +74,10 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     if (chosen.isEmpty()) {
       return builder;
     }
-    return Weaving.weave(builder, target -> chosen.contains(Weaving.key(target)), options.fingerprint());
+    ClassFiles classFiles = !options.fingerprint() ? null
+        : classLoader == null ? ClassFiles.None.INSTANCE
+        : new LoaderClassFiles(classLoader, type.getInternalName(), protectionDomain);
+    return Weaving.weave(builder, target -> chosen.contains(Weaving.key(target)), classFiles);
   }
 
   /** Declares a method named by {@code methods=} to the runtime (also when replayed from the cache). */

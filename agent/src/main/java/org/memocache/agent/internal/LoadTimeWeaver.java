@@ -84,6 +84,11 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       }
       String key = cache == null ? null : cache.key(className, classFile, weavingOptions(binaryName));
       WeaveRecord record = key == null ? null : cache.get(key);
+      if (record != null && !dependenciesUnchanged(record, loader, className, domain)) {
+        log.info(() -> "MemoCache agent: " + binaryName + " calls code that changed since it was woven;"
+            + " weaving it again");
+        record = null;
+      }
       if (record != null) {
         replay(binaryName, record);
       } else {
@@ -103,6 +108,19 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
     } finally {
       busy.remove();
     }
+  }
+
+  /**
+   * Whether the classes the cached weaving's fingerprints depend on are as they were: their bytes
+   * (own code) and identities (libraries) hash to the recorded digest.
+   */
+  private static boolean dependenciesUnchanged(WeaveRecord record, ClassLoader loader, String className,
+      @Nullable ProtectionDomain domain) {
+    if (record.dependencies().isEmpty()) {
+      return true;
+    }
+    ClassFiles files = new LoaderClassFiles(loader, className, domain);
+    return MethodFingerprints.digest(files, record.dependencies()) == record.dependencyDigest();
   }
 
   private boolean isCandidate(String internalName, byte[] classFile) {

@@ -31,8 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <p>An entry is keyed by a 128-bit hash of everything the woven bytes depend on: the original class
  * file, the agent build (jar size and time), the {@code fingerprint} option and the {@code methods=}
  * selectors naming the class. It holds the woven bytes (or "unchanged") and the {@link WeaveRecord}
- * of declarations and messages to repeat. Entries are written to a temporary file and moved into
- * place, and carry a checksum; anything unreadable is a miss.
+ * of declarations and messages to repeat, and the classes the woven methods' code fingerprints
+ * depend on (their callees in other classes, and the libraries they call) with a digest of them:
+ * the woven bytes carry those fingerprints as constants, so the agent takes an entry only after
+ * {@link MethodFingerprints#digest} of those classes, as the class loader finds them now, still
+ * matches (reading them again, not parsing them). Entries are written to a temporary file and moved
+ * into place, and carry a checksum; anything unreadable is a miss.
  *
  * <p>These files are code the JVM will run, so they never live in a (possibly shared) cache
  * directory of results: the default is the user's own {@code ~/.cache/memocache-agent}, created
@@ -41,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WeaveCache {
   private static final int MAGIC = 0x4d435756; // "MCWV"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private final Path dir;
   private final String build;
@@ -126,7 +130,11 @@ public final class WeaveCache {
       }
       int length = in.readInt();
       byte[] bytes = length < 0 ? null : in.readNBytes(length);
-      return new WeaveRecord(bytes, strings(in), strings(in), strings(in));
+      List<String> defined = strings(in);
+      List<String> infos = strings(in);
+      List<String> warnings = strings(in);
+      List<String> dependencies = strings(in);
+      return new WeaveRecord(bytes, defined, infos, warnings, dependencies, in.readLong());
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -147,6 +155,8 @@ public final class WeaveCache {
         strings(out, record.defined());
         strings(out, record.infos());
         strings(out, record.warnings());
+        strings(out, record.dependencies());
+        out.writeLong(record.dependencyDigest());
         byte[] body = buf.toByteArray();
         out.writeLong(Hashing.xxh3_64().hashBytesToLong(body));
       }

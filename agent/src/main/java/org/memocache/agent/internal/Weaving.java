@@ -39,14 +39,15 @@ public final class Weaving {
   private Weaving() {}
 
   /**
-   * Inlines the memoizing advice into the methods {@code methods} matches; with
-   * {@code fingerprints}, each method's bytecode fingerprint becomes part of its identity.
+   * Inlines the memoizing advice into the methods {@code methods} matches; with {@code classFiles},
+   * each method's code fingerprint (its bytecode and its callees', {@link MethodFingerprints})
+   * becomes part of its identity; {@code null} turns fingerprints off.
    */
   public static DynamicType.Builder<?> weave(DynamicType.Builder<?> builder,
-      ElementMatcher<? super MethodDescription> methods, boolean fingerprints) {
+      ElementMatcher<? super MethodDescription> methods, @Nullable ClassFiles classFiles) {
     DynamicType.Builder<?> woven = builder.visit(ADVICE.on(methods));
     // Visited last, so it wraps outermost and sees the original class before the advice does.
-    return fingerprints ? woven.visit(FingerprintingWrapper.INSTANCE) : woven;
+    return classFiles != null ? woven.visit(new FingerprintingWrapper(classFiles)) : woven;
   }
 
   /** Whether {@code method} carries {@code @Memoize}. */

@@ -20,7 +20,8 @@ class WeaveCacheTest {
   private final AgentLog log = new AgentLog(false);
   private final byte[] original = {(byte) 0xCA, (byte) 0xFE, 1, 2, 3};
   private final WeaveRecord record = new WeaveRecord(new byte[] {(byte) 0xCA, (byte) 0xFE, 9, 9},
-      List.of("fit(IJ)[D"), List.of("MemoCache agent: memoizing a.B#fit(int,long)"), List.of("topic", "message"));
+      List.of("fit(IJ)[D"), List.of("MemoCache agent: memoizing a.B#fit(int,long)"), List.of("topic", "message"),
+      List.of("a/Helper", "lib/Lib"), 0x1234_5678_9abc_def0L);
 
   @Test
   void roundTrip() {
@@ -35,7 +36,9 @@ class WeaveCacheTest {
     assertEquals(record.defined(), back.defined());
     assertEquals(record.infos(), back.infos());
     assertEquals(record.warnings(), back.warnings());
-    WeaveRecord unchanged = new WeaveRecord(null, List.of(), List.of(), List.of());
+    assertEquals(record.dependencies(), back.dependencies());
+    assertEquals(record.dependencyDigest(), back.dependencyDigest());
+    WeaveRecord unchanged = new WeaveRecord(null, List.of(), List.of(), List.of(), List.of(), 0L);
     cache.put("00", unchanged);
     assertNull(cache.get("00").bytes());
   }
