@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.CallerPackages;
+import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.key.KeyEncoders;
@@ -633,7 +634,9 @@ public final class Memo implements AutoCloseable {
     }
 
     /**
-     * Builds the Memo, opening its disk tier.
+     * Builds the Memo, opening its disk tier. When no directory was set and the default one cannot
+     * be used (for example it belongs to another user, see {@code docs/disk.md}), the Memo keeps
+     * results in memory only, after one warning.
      *
      * @throws IllegalStateException if a directory was set but {@code cache-disk} is not on the class
      *     path, or the directory cannot be used
@@ -666,7 +669,21 @@ public final class Memo implements AutoCloseable {
       allCodecs.addAll(Codecs.builtIns());
       List<Tier> lower = new ArrayList<>();
       if (dir != null) {
-        lower.add(disk.create(new TierContext(config, allCodecs)));
+        try {
+          lower.add(disk.create(new TierContext(config, allCodecs)));
+        } catch (RuntimeException e) {
+          if (directory != null) {
+            throw e;
+          }
+          // The default directory was not asked for: a program that merely uses memoized methods
+          // keeps working, in memory.
+          Warnings.once("default-directory:" + dir, () -> "MemoCache: " + e.getMessage()
+              + "; keeping results in memory only (set MEMOCACHE_DIR or Memo.builder().directory(...) to use"
+              + " another directory)");
+          config = new MemoConfig(null, config.maximumMemoryBytes(), config.maximumDiskBytes(),
+              config.maximumDiskEntries(), config.expireAfter(), config.durable(), config.lockTimeout(),
+              config.allowedPackages(), config.codeFingerprint(), config.clock());
+        }
       }
       lower.addAll(tiers);
       KeyEncoders encoders = new KeyEncoders(keyEncoders);
