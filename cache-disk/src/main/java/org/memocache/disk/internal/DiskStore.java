@@ -491,7 +491,7 @@ public final class DiskStore implements AutoCloseable {
   public boolean remove(CacheKey key) {
     try {
       Path file = layout.entryFile(key);
-      layout.safe.parents(file);
+      layout.safe.parentsNow(file);
       boolean removed = Files.deleteIfExists(file);
       if (removed) {
         journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));

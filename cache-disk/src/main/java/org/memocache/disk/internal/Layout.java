@@ -88,13 +88,15 @@ final class Layout {
   static Layout open(Path root) throws IOException {
     Path abs = root.toAbsolutePath().normalize();
     boolean posix = abs.getFileSystem().supportedFileAttributeViews().contains("posix");
+    RootTrust.checkLink(abs);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
       throw new IOException("cache directory " + abs + " exists and is not a directory");
     }
     if (!Files.exists(abs)) {
-      createDirectories(abs, posix);
+      // The user's own link to a directory yet to be made (a cache on another disk) is made through.
+      Path target = Files.isSymbolicLink(abs) ? abs.resolveSibling(Files.readSymbolicLink(abs)).normalize() : abs;
+      createDirectories(target, posix);
     }
-    RootTrust.checkLink(abs);
     Path real = abs.toRealPath();
     RootTrust.check(real, "");
     Layout l = new Layout(real, posix);

@@ -402,7 +402,7 @@ public final class Maintainer {
     long[] p = IndexRecord.parts(key);
     Path file = layout.entryFile(p[0], p[1], p[2]);
     try {
-      layout.safe.parents(file);
+      layout.safe.parentsNow(file);
       Files.deleteIfExists(file);
     } catch (NoSuchFileException e) {
       // its folder is gone: so is the entry

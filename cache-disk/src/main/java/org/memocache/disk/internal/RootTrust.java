@@ -30,8 +30,11 @@ final class RootTrust {
    * @throws IOException naming the link and its owner when it is not the current user's
    */
   static void checkLink(Path abs) throws IOException {
+    if (!Files.isSymbolicLink(abs)) {
+      return;
+    }
     Map<String, Object> a = unix(abs);
-    if (a == null || !Files.isSymbolicLink(abs)) {
+    if (a == null) {
       return;
     }
     Integer me = currentUid();

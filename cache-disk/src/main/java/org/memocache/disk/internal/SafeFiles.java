@@ -33,8 +33,8 @@ import org.memocache.internal.Warnings;
  * </ul>
  *
  * Deleting never follows a link: {@code unlink} removes a link itself, never its target, and files
- * are only deleted in directories checked here. A directory found to be real is remembered for the
- * life of the tier: below an owner-only root nobody else can replace it.
+ * are only deleted in directories checked here just before. A directory found to be real is
+ * otherwise remembered for the life of the tier: below an owner-only root nobody else can replace it.
  */
 final class SafeFiles {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -201,13 +201,22 @@ final class SafeFiles {
   }
 
   /**
+   * Checks the directories holding {@code file} afresh, not trusting what was checked before: before
+   * deleting anything.
+   */
+  void parentsNow(Path file) throws IOException {
+    forget(file);
+    parents(file);
+  }
+
+  /**
    * Deletes the directory {@code dir} (below the root) and the files in it: links and special files
    * are unlinked themselves, never followed; sub-directories are left, so a directory holding one
    * stays.
    */
   void deleteDirectory(Path dir) throws IOException {
     try {
-      directory(dir, null);
+      parentsNow(dir.resolve(".")); // dir itself, afresh
     } catch (NoSuchFileException e) {
       return;
     }
