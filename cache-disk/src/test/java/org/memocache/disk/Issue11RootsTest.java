@@ -1,6 +1,7 @@
 package org.memocache.disk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -131,6 +132,26 @@ class Issue11RootsTest {
         () -> DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO));
     assertEquals(refusal(dir, "its entries/ has owner " + OTHER + ", mode 0700: owned by another user"),
         e.getMessage());
+  }
+
+  @Test
+  void aMethodFolderOfAnotherUser_isForeign_itsForgedEntryIsNeverRead(TestInfo info) throws Exception {
+    assumeOtherUser();
+    Path dir = TestDirs.forTest(info).resolve("cache");
+    try (DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      assertTrue(store.put(TestKeys.key(1), "FORGED-VALUE", TestKeys.meta("k")));
+    }
+    Path m = dir.resolve("entries").resolve(TestKeys.key(1).method().idHex());
+    chown(m, other);
+    try (LogCapture log = new LogCapture();
+        DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      assertTrue(store.get(TestKeys.key(1), TestKeys.FILTER).isEmpty(), "planted by another user: a miss");
+      assertFalse(store.put(TestKeys.key(1), "real", TestKeys.meta("k")), "nothing is written into it");
+      assertTrue(store.entries(null).isEmpty(), "nor listed");
+      assertEquals(List.of("MemoCache: " + m + " is a directory of another user (" + OTHER + ") where the cache"
+          + " expects one of its own; it is left alone (never opened, written through or deleted)"),
+          log.messages(java.util.logging.Level.WARNING));
+    }
   }
 
   @Test

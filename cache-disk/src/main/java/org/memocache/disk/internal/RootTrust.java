@@ -71,6 +71,24 @@ final class RootTrust {
     }
   }
 
+  /**
+   * Checks that a folder below the root (already known to be a real directory) belongs to this
+   * user: below an owner-only root only this user can make folders, so another user's folder was
+   * planted while the directory was open to others.
+   *
+   * @throws ForeignFileException naming the folder and its owner (warned once)
+   */
+  static void checkOwnFolder(Path dir) throws IOException {
+    Integer me = currentUid();
+    if (me == null || !dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return;
+    }
+    // Only the uid on the way: naming the owner costs a user-database lookup.
+    if ((Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != me.intValue()) {
+      throw SafeFiles.foreign(dir, "a directory of another user (" + owner(unix(dir)) + ")", "one of its own");
+    }
+  }
+
   private static @Nullable Map<String, Object> unix(Path p) throws IOException {
     if (!p.getFileSystem().supportedFileAttributeViews().contains("unix")) {
       return null;
@@ -78,7 +96,10 @@ final class RootTrust {
     return Files.readAttributes(p, "unix:mode,uid,owner", LinkOption.NOFOLLOW_LINKS);
   }
 
-  private static String owner(Map<String, Object> a) {
+  private static String owner(@Nullable Map<String, Object> a) {
+    if (a == null) {
+      return "?";
+    }
     Object o = a.get("owner");
     return o instanceof UserPrincipal u ? u.getName() : "uid " + a.get("uid");
   }

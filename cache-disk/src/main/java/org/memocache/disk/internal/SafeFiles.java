@@ -178,6 +178,7 @@ final class SafeFiles {
       if (!a.isDirectory()) {
         throw foreign(cur, a, "a directory");
       }
+      RootTrust.checkOwnFolder(cur);
       if (directories.size() >= MAX_REMEMBERED) {
         directories.clear();
       }
@@ -250,7 +251,12 @@ final class SafeFiles {
 
   /** The exception for a foreign file, warned once per path. */
   static ForeignFileException foreign(Path p, BasicFileAttributes a, String expected) {
-    String message = p + " is " + describe(a) + " where the cache expects " + expected;
+    return foreign(p, describe(a), expected);
+  }
+
+  /** The exception for a foreign file ({@code what}: what is there, in words), warned once per path. */
+  static ForeignFileException foreign(Path p, String what, String expected) {
+    String message = p + " is " + what + " where the cache expects " + expected;
     Warnings.once("disk-foreign:" + p, () -> "MemoCache: " + message
         + "; it is left alone (never opened, written through or deleted)");
     return new ForeignFileException(message);

@@ -97,8 +97,9 @@ final class Scanner {
   }
 
   /**
-   * Whether {@code p} is a real directory. A link or special file there is warned about once; a
-   * regular file is one of the cache's own ({@code METHOD}, its tmp files) and passed over quietly.
+   * Whether {@code p} is a real directory of this user's. A link, a special file or another user's
+   * folder there is warned about once; a regular file is one of the cache's own ({@code METHOD}, its
+   * tmp files) and passed over quietly.
    */
   static boolean directory(Path p) {
     try {
@@ -110,6 +111,7 @@ final class Scanner {
         SafeFiles.foreign(p, a, "a directory");
         return false;
       }
+      RootTrust.checkOwnFolder(p);
       return true;
     } catch (IOException e) {
       return false;
