@@ -346,7 +346,7 @@ public final class DiskStore implements AutoCloseable {
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
         Path f = m.resolve(rel);
-        if (SafeFiles.isDirectory(m) && SafeFiles.isDirectory(f.getParent()) && SafeFiles.isRegularFile(f)) {
+        if (Scanner.directory(m) && Scanner.directory(f.getParent()) && SafeFiles.isRegularFile(f)) {
           return Optional.of(f);
         }
       }
@@ -391,7 +391,7 @@ public final class DiskStore implements AutoCloseable {
     Map<MethodId, Long> newest = new java.util.HashMap<>();
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
-        if (!SafeFiles.isDirectory(m)) {
+        if (!Scanner.directory(m)) {
           continue;
         }
         MethodId id = Layout.methodId(m.resolve(Layout.METHOD_FILE));
