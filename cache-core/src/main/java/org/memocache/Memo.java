@@ -677,7 +677,8 @@ public final class Memo implements AutoCloseable {
      *
      * <p>A directory set with {@link #directory} must be usable: building fails, naming it and the
      * cause. A configured or default directory that cannot be used (read-only, not a directory, a
-     * cache of a newer format) leaves this Memo memory-only, with one warning naming the directory
+     * cache of a newer format, one that another user owns or can write to, see {@code docs/disk.md})
+     * leaves this Memo memory-only, with one warning naming the directory
      * and the cause, so a program never fails because of its cache.
      *
      * @throws IllegalArgumentException naming the key, where it was set and the value, when a

@@ -52,7 +52,8 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
    *
    * @throws IllegalArgumentException if {@code config.directory()} is null
    * @throws IllegalStateException naming the directory when it cannot be used: not a directory, a
-   *     non-empty directory that is not a cache, a cache of a newer format, or not creatable
+   *     non-empty directory that is not a cache, a cache of a newer format, not creatable, or not safe
+   *     (owned by another user, or writable by others without the sticky bit; see {@code docs/disk.md})
    */
   public static DiskTier open(MemoConfig config, List<ValueCodec> codecs) {
     return open(config, codecs, maintenanceIntervalFromProperty());
@@ -97,7 +98,7 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     }
   }
 
-  /** The cache directory. */
+  /** The cache directory: its real path, resolved once at open (the directory may be given as a link). */
   public Path directory() {
     return store.root();
   }

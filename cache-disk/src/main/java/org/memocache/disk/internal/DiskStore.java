@@ -199,6 +199,7 @@ public final class DiskStore implements AutoCloseable {
     Path file = layout.entryFile(key);
     EntryReader r;
     try {
+      layout.safe.parents(file);
       r = EntryReader.open(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -386,7 +387,7 @@ public final class DiskStore implements AutoCloseable {
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
         Path f = m.resolve(rel);
-        if (Files.isRegularFile(f)) {
+        if (Scanner.directory(m) && Scanner.directory(f.getParent()) && SafeFiles.isRegularFile(f)) {
           return Optional.of(f);
         }
       }
@@ -431,6 +432,9 @@ public final class DiskStore implements AutoCloseable {
     Map<MethodId, Long> newest = new java.util.HashMap<>();
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
+        if (!Scanner.directory(m)) {
+          continue;
+        }
         MethodId id = Layout.methodId(m.resolve(Layout.METHOD_FILE));
         if (id == null || !id.name().equals(methodName)) {
           continue;
@@ -438,7 +442,7 @@ public final class DiskStore implements AutoCloseable {
         long[] t = {Long.MIN_VALUE};
         Scanner.scanFiles(m, f -> {
           try {
-            t[0] = Math.max(t[0], Files.getLastModifiedTime(f).toMillis());
+            t[0] = Math.max(t[0], SafeFiles.modifiedMillis(f));
           } catch (IOException e) {
             // evicted meanwhile
           }
@@ -449,7 +453,7 @@ public final class DiskStore implements AutoCloseable {
       }
       for (Maintainer.PartialDir p : maintainer.partialDirs()) {
         if (p.method() != null && p.method().name().equals(methodName)) {
-          newest.merge(p.method(), Files.getLastModifiedTime(p.dir()).toMillis(), Math::max);
+          newest.merge(p.method(), SafeFiles.modifiedMillis(p.dir()), Math::max);
         }
       }
     } catch (IOException e) {
@@ -527,11 +531,15 @@ public final class DiskStore implements AutoCloseable {
 
   public boolean remove(CacheKey key) {
     try {
-      boolean removed = Files.deleteIfExists(layout.entryFile(key));
+      Path file = layout.entryFile(key);
+      layout.safe.parentsNow(file);
+      boolean removed = Files.deleteIfExists(file);
       if (removed) {
         journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
       }
       return removed;
+    } catch (NoSuchFileException e) {
+      return false;
     } catch (IOException e) {
       faults.writeFailed(key.method().name(), e);
       return false;
@@ -706,7 +714,7 @@ public final class DiskStore implements AutoCloseable {
   /** Lists the files in {@code tmp/} (tests, diagnostics). */
   public List<Path> tmpFiles() throws IOException {
     List<Path> out = new ArrayList<>();
-    if (Files.isDirectory(layout.tmp)) {
+    if (SafeFiles.isDirectory(layout.tmp)) {
       try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
         s.forEach(out::add);
       }

@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads an entry file without any lock (published entries are immutable). Opening reads and checks
@@ -47,11 +46,12 @@ public final class EntryReader implements Closeable {
    * Opens {@code path} and checks its header and checksum table.
    *
    * @throws java.nio.file.NoSuchFileException when there is no such entry (a miss)
+   * @throws ForeignFileException when something other than a regular file is there (a miss)
    * @throws CorruptEntryException when a check fails
    * @throws IOException when the file cannot be read
    */
   public static EntryReader open(Path path) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    FileChannel ch = SafeFiles.openRead(path);
     try {
       // Most entries are small: one read of 16 KiB returns the whole file, and a short read of a
       // regular file means end of file, so no fstat is needed. Should that ever be wrong, the
@@ -120,7 +120,7 @@ public final class EntryReader implements Closeable {
    * @throws CorruptEntryException when the header fails its checks
    */
   public static EntryHeader readHeader(Path path) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+    try (FileChannel ch = SafeFiles.openRead(path)) {
       long size = ch.size();
       ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, FIRST_READ));
       readFully(ch, head, 0, path);

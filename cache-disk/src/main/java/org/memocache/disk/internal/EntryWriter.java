@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -70,7 +71,8 @@ final class EntryWriter {
     IN_FLIGHT.add(tmp);
     boolean published = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+      layout.safe.parents(tmp);
+      try (FileChannel ch = SafeFiles.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
         boolean inMemory;
@@ -118,7 +120,14 @@ final class EntryWriter {
         }
       }
       prepare.run();
-      Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        // The entry's directory was removed after it was checked: check (and recreate) it once more.
+        layout.safe.forget(entry);
+        prepare.run();
+        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+      }
       published = true;
       if (durable) {
         forceDirectory(entry.getParent());
@@ -144,7 +153,7 @@ final class EntryWriter {
 
   /** Makes a rename in {@code dir} durable (Linux and macOS allow fsync on a directory). */
   static void forceDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       d.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // Windows cannot open directories; there the rename is as durable as the file system makes it.

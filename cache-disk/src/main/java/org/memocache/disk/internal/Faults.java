@@ -48,7 +48,7 @@ final class Faults {
     if (e instanceof AccessDeniedException || m.contains("Permission denied") || m.contains("Operation not permitted")) {
       return Kind.PERMISSION_DENIED;
     }
-    if (!Files.exists(root.resolve(Layout.MARKER))) {
+    if (!Files.exists(root.resolve(Layout.MARKER), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return Kind.DIRECTORY_GONE;
     }
     return Kind.OTHER;
@@ -64,6 +64,9 @@ final class Faults {
    * fault and directory, whatever was being written, so a full disk is reported once.
    */
   void writeFailed(String what, Throwable e) {
+    if (e instanceof ForeignFileException) {
+      return; // warned once, naming the path, where it was found
+    }
     Kind k = classify(e);
     warn("disk-write:" + root + ":" + k, "MemoCache: cannot store results in " + root + " because "
         + k.reason + " (" + e + ", first seen writing " + what + "). Results are still returned;"
@@ -72,6 +75,9 @@ final class Faults {
 
   /** An entry could not be read for a reason other than damage (permissions, I/O). */
   void readFailed(String method, IOException e) {
+    if (e instanceof ForeignFileException) {
+      return;
+    }
     Kind k = classify(e);
     if (k == Kind.DIRECTORY_GONE && e instanceof NoSuchFileException) {
       return;
@@ -83,6 +89,9 @@ final class Faults {
 
   /** Something else failed (locks, journal, maintenance): said once per topic. */
   void other(String topic, String what, Throwable e) {
+    if (e instanceof ForeignFileException) {
+      return;
+    }
     Warnings.once("disk-" + topic + ":" + root, () -> "MemoCache: " + what + " in " + root + " failed: " + e, e);
   }
 

@@ -4,9 +4,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
@@ -23,13 +27,17 @@ final class Index implements Closeable {
   static final String FILE = "index.db";
   private static final String LAST_FULL_SCAN = "lastFullScan";
 
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+  private final Path dir;
   private final DB db;
   private final NavigableMap<byte[], byte[]> entries;
   private final NavigableMap<String, Long> journals;
   private final NavigableMap<String, Long> meta;
   private final boolean fresh;
 
-  private Index(DB db, boolean fresh) {
+  private Index(Path dir, DB db, boolean fresh) {
+    this.dir = dir;
     this.db = db;
     this.fresh = fresh;
     this.entries = db.treeMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
@@ -44,7 +52,13 @@ final class Index implements Closeable {
    */
   static Index open(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
-    boolean fresh = !Files.exists(file);
+    // MapDB follows links and opens whatever is there: only regular files of ours may be.
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, FILE + "*")) {
+      for (Path p : s) {
+        SafeFiles.regularFile(p);
+      }
+    }
+    boolean fresh = SafeFiles.attributes(file) == null;
     DB db;
     try {
       db = DBMaker.fileDB(file.toFile()).transactionEnable().fileChannelEnable().fileLockDisable()
@@ -53,10 +67,29 @@ final class Index implements Closeable {
       throw new IOException("index " + file + " cannot be opened: " + e, e);
     }
     try {
-      return new Index(db, fresh);
+      Index index = new Index(dir, db, fresh);
+      ownerOnly(dir);
+      return index;
     } catch (RuntimeException | Error e) {
       db.close();
       throw new IOException("index " + file + " is damaged: " + e, e);
+    }
+  }
+
+  /**
+   * MapDB creates its files as the umask says (often {@code 0644}); the index, like everything in the
+   * cache, is owner-only.
+   */
+  private static void ownerOnly(Path dir) throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, FILE + "*")) {
+      for (Path p : s) {
+        if (SafeFiles.isRegularFile(p) && !Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+          Files.setPosixFilePermissions(p, OWNER_ONLY);
+        }
+      }
     }
   }
 
@@ -128,6 +161,11 @@ final class Index implements Closeable {
   public void close() {
     if (!db.isClosed()) {
       db.close();
+    }
+    try {
+      ownerOnly(dir); // and the files MapDB made since the open (its write-ahead log)
+    } catch (IOException e) {
+      // The folder is owner-only anyway.
     }
   }
 }

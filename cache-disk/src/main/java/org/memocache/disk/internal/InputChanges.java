@@ -2,7 +2,6 @@ package org.memocache.disk.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,7 +31,8 @@ public final class InputChanges implements Tier.Verdicts {
   @Override
   public Optional<String> changedInput(MethodId method) {
     Path file = layout.changesFile(method);
-    if (!Files.exists(file)) {
+    if (!SafeFiles.isRegularFile(file)) {
+      // Nothing recorded; or something planted there that is not ours, which says nothing.
       return Optional.empty();
     }
     String what = Layout.readProperties(file).get("changes");

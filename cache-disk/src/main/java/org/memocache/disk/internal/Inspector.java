@@ -39,12 +39,12 @@ public final class Inspector {
   /** Entries whose key starts with {@code prefix} (lower-case hex, at least one digit). */
   public List<EntryDetails> find(String prefix) throws IOException {
     List<EntryDetails> out = new ArrayList<>();
-    if (!Files.isDirectory(layout.entries)) {
+    if (!Scanner.directory(layout.entries)) {
       return out;
     }
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
-        if (!Files.isDirectory(m)) {
+        if (!Scanner.directory(m)) {
           continue;
         }
         List<Path> kks = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class Inspector {
           }
         }
         for (Path kk : kks) {
-          if (!Files.isDirectory(kk)) {
+          if (!Scanner.directory(kk)) {
             continue;
           }
           try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, prefix + "*" + Layout.ENTRY_SUFFIX)) {
@@ -82,7 +82,7 @@ public final class Inspector {
     EntryHeader h;
     long size;
     try {
-      size = Files.size(file);
+      size = SafeFiles.regularFile(file).size();
       h = EntryReader.readHeader(file);
     } catch (IOException e) {
       return Optional.empty();
@@ -113,8 +113,10 @@ public final class Inspector {
     for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
       try (DirectoryStream<Path> s = Files.newDirectoryStream(p.dir(), "*" + PartialStore.SUFFIX)) {
         for (Path f : s) {
-          files.add(f);
-          bytes[0] += sizeOrZero(f);
+          if (Scanner.regularFile(f)) {
+            files.add(f);
+            bytes[0] += sizeOrZero(f);
+          }
         }
       } catch (NoSuchFileException e) {
         // completed meanwhile
@@ -125,7 +127,7 @@ public final class Inspector {
 
   private static long sizeOrZero(Path f) {
     try {
-      return Files.size(f);
+      return SafeFiles.regularFile(f).size();
     } catch (IOException e) {
       return 0;
     }
@@ -160,8 +162,8 @@ public final class Inspector {
           });
         }
         bytes += r.size();
-      } catch (NoSuchFileException e) {
-        continue; // evicted or completed meanwhile
+      } catch (NoSuchFileException | ForeignFileException e) {
+        continue; // evicted or completed meanwhile; or replaced by something not ours (warned)
       } catch (CorruptEntryException e) {
         problem = e.getMessage();
       } catch (ForeignEntryException e) {

@@ -115,11 +115,23 @@ final class Journal implements Closeable {
   private void roll() throws IOException {
     if (channel != null) {
       channel.close();
+      channel = null;
     }
-    seq++;
-    Path file = layout.index.resolve(stem + seq + SUFFIX);
-    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND), layout.ownerOnlyFile());
+    layout.safe.directory(layout.index, null);
+    for (int attempt = 0; ; attempt++) {
+      seq++;
+      Path file = layout.index.resolve(stem + seq + SUFFIX);
+      try {
+        channel = SafeFiles.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND), layout.ownerOnlyFile());
+        break;
+      } catch (ForeignFileException e) {
+        // Something planted under this process's journal name (warned): take the next name.
+        if (attempt == 2) {
+          throw e;
+        }
+      }
+    }
     size = channel.size();
   }
 

@@ -2,6 +2,8 @@ package org.memocache.disk.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,8 +38,10 @@ import org.memocache.MethodId;
  * partial/                                progressive computations
  * </pre>
  *
- * Everything the tier creates is owner-only. Path building avoids {@code String.format} and caches
- * the per-method directory: it is on the hit path.
+ * Everything the tier creates is owner-only. The root is resolved to its real path once, at open
+ * (so two spellings of one directory share the in-JVM lock table); below it nothing is followed
+ * through a link ({@link SafeFiles}). Path building avoids {@code String.format} and caches the
+ * per-method directory: it is on the hit path.
  */
 final class Layout {
   static final String MARKER = "MEMOCACHE";
@@ -56,6 +60,7 @@ final class Layout {
   final Path index;
   final Path partial;
   final Path maintenanceLock;
+  final SafeFiles safe;
   private final boolean posix;
   private final Map<MethodId, Path> methodDirs = new ConcurrentHashMap<>();
   private final Set<MethodId> methodFilesWritten = ConcurrentHashMap.newKeySet();
@@ -69,28 +74,41 @@ final class Layout {
     this.index = root.resolve("index");
     this.partial = root.resolve("partial");
     this.maintenanceLock = locks.resolve("maintenance" + LOCK_SUFFIX);
+    this.safe = new SafeFiles(root);
     this.posix = posix;
   }
 
   /**
    * Opens the cache at {@code root}, creating it (owner-only) if it does not exist. A directory that
-   * is read-only is opened as it is: reads work, writes will fail and say so.
+   * is read-only is opened as it is: reads work, writes will fail and say so. The root may be a
+   * symbolic link of this user's; it is resolved once, here.
    *
    * @throws IOException naming the directory when it is not a directory, is a non-empty directory
-   *     without a {@code MEMOCACHE} marker, has a marker of a newer format, or cannot be created
+   *     without a {@code MEMOCACHE} marker, has a marker of a newer format, cannot be created, or is
+   *     not safe (see {@link RootTrust}: another user's, or writable by others)
    */
   static Layout open(Path root) throws IOException {
     Path abs = root.toAbsolutePath().normalize();
     boolean posix = abs.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Layout l = new Layout(abs, posix);
+    RootTrust.checkLink(abs);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
       throw new IOException("cache directory " + abs + " exists and is not a directory");
     }
     if (!Files.exists(abs)) {
-      l.createDirectories(abs);
+      // The user's own link to a directory yet to be made (a cache on another disk) is made through.
+      Path target = Files.isSymbolicLink(abs) ? abs.resolveSibling(Files.readSymbolicLink(abs)).normalize() : abs;
+      createDirectories(target, posix);
     }
-    Path marker = abs.resolve(MARKER);
-    if (Files.exists(marker)) {
+    Path real = abs.toRealPath();
+    RootTrust.check(real, "");
+    Layout l = new Layout(real, posix);
+    for (Path d : l.ownDirectories()) {
+      if (SafeFiles.isDirectory(d)) {
+        RootTrust.check(d, "its " + d.getFileName() + "/ has ");
+      }
+    }
+    Path marker = real.resolve(MARKER);
+    if (SafeFiles.attributes(marker) != null) {
       l.checkMarker(marker);
     } else {
       l.refuseForeignDirectory();
@@ -98,14 +116,14 @@ final class Layout {
         l.writeAtomically(marker, ("MemoCache cache directory\nformat=" + FORMAT + "\n")
             .getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new IOException("cannot initialise cache directory " + abs + ": " + e.getMessage(), e);
+        throw new IOException("cannot initialise cache directory " + real + ": " + e.getMessage(), e);
       }
     }
-    for (Path d : new Path[] {l.entries, l.tmp, l.locks, l.index, l.partial}) {
+    for (Path d : l.ownDirectories()) {
       try {
-        if (!Files.isDirectory(d)) {
-          l.createDirectory(d);
-        }
+        l.createDirectory(d);
+      } catch (ForeignFileException e) {
+        // Warned; whatever needs it fails (a store, a lock) and the rest still works.
       } catch (IOException e) {
         // A read-only cache (shared, or on a read-only mount) still serves what it has.
         if (!(e instanceof AccessDeniedException) && !Faults.isReadOnly(e)) {
@@ -116,8 +134,12 @@ final class Layout {
     return l;
   }
 
+  private Path[] ownDirectories() {
+    return new Path[] {entries, tmp, locks, index, partial};
+  }
+
   private void checkMarker(Path marker) throws IOException {
-    String text = Files.readString(marker, StandardCharsets.UTF_8);
+    String text = new String(SafeFiles.readSmall(marker, 4096), StandardCharsets.UTF_8);
     int format = -1;
     for (String line : text.split("\n")) {
       if (line.startsWith("format=")) {
@@ -202,12 +224,8 @@ final class Layout {
    * gone the cache was deleted, and writing fails.
    */
   void prepareEntryDir(CacheKey key, Path entry) throws IOException {
-    Path kk = entry.getParent();
-    if (Files.isDirectory(kk)) {
-      return;
-    }
     prepareMethodDir(key.method());
-    createDirectory(kk);
+    safe.directory(entry.getParent(), entries, dirAttributes());
   }
 
   /**
@@ -216,13 +234,8 @@ final class Layout {
    */
   Path prepareMethodDir(MethodId id) throws IOException {
     Path m = methodDir(id);
-    if (!Files.isDirectory(m)) {
-      if (!Files.isDirectory(entries)) {
-        throw new NoSuchFileException(entries.toString(), null, "the cache directory's entries/ is gone");
-      }
-      createDirectory(m);
-    }
-    if (methodFilesWritten.add(id) && !Files.exists(m.resolve(METHOD_FILE))) {
+    safe.directory(m, entries, dirAttributes());
+    if (methodFilesWritten.add(id) && SafeFiles.attributes(m.resolve(METHOD_FILE)) == null) {
       String text = "name=" + escape(id.name()) + "\ndescriptor=" + escape(id.descriptor()) + "\nversion="
           + id.version() + "\nfingerprint=" + Hex.of(id.codeFingerprint()) + "\n";
       writeAtomically(m.resolve(METHOD_FILE), text.getBytes(StandardCharsets.UTF_8));
@@ -247,7 +260,7 @@ final class Layout {
   static java.util.Map<String, String> readProperties(Path file) {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      for (String line : new String(SafeFiles.readSmall(file, 1 << 20), StandardCharsets.UTF_8).split("\n")) {
         int eq = line.indexOf('=');
         if (eq > 0) {
           out.put(line.substring(0, eq), unescape(line.substring(eq + 1)));
@@ -297,8 +310,9 @@ final class Layout {
     if (!Files.isDirectory(abs)) {
       throw new IOException(abs + " is not a directory");
     }
+    abs = abs.toRealPath();
     Path marker = abs.resolve(MARKER);
-    if (!Files.exists(marker)) {
+    if (SafeFiles.attributes(marker) == null) {
       throw new IOException(abs + " is not a MemoCache directory (it has no " + MARKER + " marker)");
     }
     Layout l = new Layout(abs, abs.getFileSystem().supportedFileAttributeViews().contains("posix"));
@@ -308,37 +322,27 @@ final class Layout {
 
   /** Reads the method name from {@code entries/<m>/METHOD}, or {@code null} when it has none. */
   static @Nullable String methodName(Path methodDir) {
-    try {
-      for (String line : Files.readAllLines(methodDir.resolve(METHOD_FILE), StandardCharsets.UTF_8)) {
-        if (line.startsWith("name=")) {
-          return unescape(line.substring(5));
-        }
-      }
-    } catch (IOException e) {
-      return null;
-    }
-    return null;
+    String name = readProperties(methodDir.resolve(METHOD_FILE)).get("name");
+    return name == null || name.isEmpty() ? null : name;
   }
 
   /** Makes the parent directory of a lock file. */
   void prepareLockDir(Path lockFile) throws IOException {
-    Path dir = lockFile.getParent();
-    if (!Files.isDirectory(dir)) {
-      if (!Files.isDirectory(locks)) {
-        throw new NoSuchFileException(locks.toString(), null, "the cache directory's locks/ is gone");
-      }
-      createDirectory(dir);
-    }
+    safe.directory(lockFile.getParent(), locks, dirAttributes());
   }
 
   /** Writes a small file via a tmp file and an atomic rename, owner-only. */
   void writeAtomically(Path target, byte[] content) throws IOException {
     Path t = target.resolveSibling(target.getFileName() + "." + ProcessIdentity.CURRENT.token() + "."
         + tmpSeq.incrementAndGet() + TMP_SUFFIX);
+    safe.parents(target);
     try {
-      Files.write(t, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      if (posix) {
-        Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-------"));
+      try (FileChannel ch = SafeFiles.open(t, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          ownerOnlyFile())) {
+        ByteBuffer b = ByteBuffer.wrap(content);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
       }
       Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
@@ -346,8 +350,24 @@ final class Layout {
     }
   }
 
-  /** Creates one directory, owner-only; an existing one is fine. */
+  /**
+   * Creates one directory below the root, owner-only; an existing one is fine, one that is a link or
+   * not a directory is foreign ({@link ForeignFileException}).
+   */
   void createDirectory(Path dir) throws IOException {
+    safe.directory(dir, root, dirAttributes());
+  }
+
+  private FileAttribute<?>[] dirAttributes() {
+    return posix ? new FileAttribute<?>[] {ownerOnlyDir()} : new FileAttribute<?>[0];
+  }
+
+  /** Creates the root and its missing parents, owner-only. */
+  private static void createDirectories(Path dir, boolean posix) throws IOException {
+    Path parent = dir.getParent();
+    if (parent != null && !Files.exists(parent)) {
+      createDirectories(parent, posix);
+    }
     try {
       if (posix) {
         Files.createDirectory(dir, ownerOnlyDir());
@@ -359,14 +379,6 @@ final class Layout {
         throw e;
       }
     }
-  }
-
-  private void createDirectories(Path dir) throws IOException {
-    Path parent = dir.getParent();
-    if (parent != null && !Files.exists(parent)) {
-      createDirectories(parent);
-    }
-    createDirectory(dir);
   }
 
   /** File attributes for files the tier creates. */

@@ -198,6 +198,8 @@ final class LockFiles {
       FileChannel ch;
       try {
         ch = open(file);
+      } catch (ForeignFileException e) {
+        return Optional.empty(); // warned: computed without this lock
       } catch (IOException e) {
         faults.writeFailed("lock file " + file.getFileName(), e);
         return Optional.empty();
@@ -264,11 +266,13 @@ final class LockFiles {
 
   private FileChannel open(Path file) throws IOException {
     Set<StandardOpenOption> opts = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+    layout.prepareLockDir(file);
     try {
-      return FileChannel.open(file, opts, layout.ownerOnlyFile());
+      return SafeFiles.open(file, opts, layout.ownerOnlyFile());
     } catch (NoSuchFileException e) {
+      layout.safe.forget(file);
       layout.prepareLockDir(file);
-      return FileChannel.open(file, opts, layout.ownerOnlyFile());
+      return SafeFiles.open(file, opts, layout.ownerOnlyFile());
     }
   }
 
@@ -282,10 +286,10 @@ final class LockFiles {
     long size = 2 * LockOwner.RECORD + 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20);
     ch.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), size - 1);
     try {
-      if (Files.size(path) == size) {
+      if (SafeFiles.regularFile(path).size() == size) {
         Files.deleteIfExists(path);
       }
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | ForeignFileException e) {
       // Already unlinked by its deleter: the normal case.
     }
   }

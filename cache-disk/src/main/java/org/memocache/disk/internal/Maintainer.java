@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -178,9 +179,8 @@ public final class Maintainer {
   }
 
   private Index openOrRebuild(Run run) throws IOException {
-    if (!Files.isDirectory(layout.index)) {
-      layout.createDirectory(layout.index);
-    }
+    layout.safe.forget(layout.index.resolve(Index.FILE)); // checked afresh: someone may have removed it
+    layout.createDirectory(layout.index);
     try {
       return Index.open(layout.index);
     } catch (IOException e) {
@@ -216,7 +216,7 @@ public final class Maintainer {
       long offset = index.journalOffset(name);
       long consumed;
       long size;
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      try (FileChannel ch = SafeFiles.openRead(p)) {
         size = ch.size();
         if (size < offset) {
           offset = 0; // a different file under the same name: read it all
@@ -227,8 +227,8 @@ public final class Maintainer {
         }
         buf.flip();
         consumed = JournalRecord.decode(buf, records);
-      } catch (NoSuchFileException e) {
-        continue;
+      } catch (NoSuchFileException | ForeignFileException e) {
+        continue; // gone; or not a journal (warned), left alone
       }
       boolean superseded = Integer.parseInt(parts[2]) < lastSeq.get(parts[0] + "-" + parts[1]);
       boolean finished = !name.equals(own) && (superseded || !writerAlive(parts[0], p));
@@ -268,7 +268,7 @@ public final class Maintainer {
 
   private static boolean olderThan(Path file, Duration age) {
     try {
-      return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > age.toMillis();
+      return System.currentTimeMillis() - SafeFiles.modifiedMillis(file) > age.toMillis();
     } catch (IOException e) {
       return false;
     }
@@ -290,7 +290,8 @@ public final class Maintainer {
       Path file = layout.entryFile(r.methodHash(), r.hi(), r.lo());
       IndexRecord old = index.get(e.getKey().bytes());
       try {
-        long size = Files.size(file);
+        layout.safe.parents(file);
+        long size = SafeFiles.regularFile(file).size();
         EntryHeader h = EntryReader.readHeader(file);
         IndexRecord now = IndexRecord.of(h, size);
         index.put(e.getKey().bytes(), old == null ? now : old.replacedBy(now));
@@ -351,7 +352,7 @@ public final class Maintainer {
     }
     for (byte[] k : gone) {
       long[] p = IndexRecord.parts(k);
-      if (!Files.exists(layout.entryFile(p[0], p[1], p[2]))) {
+      if (!Files.exists(layout.entryFile(p[0], p[1], p[2]), LinkOption.NOFOLLOW_LINKS)) {
         index.remove(k);
       }
     }
@@ -399,8 +400,12 @@ public final class Maintainer {
 
   private boolean delete(Index index, byte[] key, IndexRecord r, Run run) {
     long[] p = IndexRecord.parts(key);
+    Path file = layout.entryFile(p[0], p[1], p[2]);
     try {
-      Files.deleteIfExists(layout.entryFile(p[0], p[1], p[2]));
+      layout.safe.parentsNow(file);
+      Files.deleteIfExists(file);
+    } catch (NoSuchFileException e) {
+      // its folder is gone: so is the entry
     } catch (IOException e) {
       faults.other("evict", "evicting an entry", e);
       return false;
@@ -415,12 +420,12 @@ public final class Maintainer {
   // ---- orphans ----
 
   private void removeOrphans(Run run) throws IOException {
-    if (!Files.isDirectory(layout.tmp)) {
+    if (!Scanner.directory(layout.tmp)) {
       return;
     }
     try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
       for (Path f : s) {
-        if (EntryWriter.IN_FLIGHT.contains(f)) {
+        if (EntryWriter.IN_FLIGHT.contains(f) || !Scanner.regularFile(f)) {
           continue;
         }
         String token = Layout.tmpToken(f.getFileName().toString());
@@ -443,17 +448,17 @@ public final class Maintainer {
   }
 
   private void removeStaleLocks(Run run) throws IOException {
-    if (!Files.isDirectory(layout.locks)) {
+    if (!Scanner.directory(layout.locks)) {
       return;
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layout.locks)) {
       for (Path d : dirs) {
-        if (!Files.isDirectory(d)) {
+        if (!Scanner.directory(d)) {
           continue;
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(d, "*" + Layout.LOCK_SUFFIX)) {
           for (Path f : s) {
-            if (LockFiles.inUseHere(f)) {
+            if (LockFiles.inUseHere(f) || !Scanner.regularFile(f)) {
               continue;
             }
             Optional<LockFiles.Held> h = locks.tryAcquire(f, "maintenance", true);
@@ -478,7 +483,8 @@ public final class Maintainer {
   private void removeFinishedPartials(Run run) throws IOException {
     Duration expire = config.expireAfter();
     for (PartialDir p : partialDirs()) {
-      boolean finished = p.method() != null && Files.exists(layout.entryFile(p.method().id(), p.hi(), p.lo()));
+      boolean finished = p.method() != null
+          && Files.exists(layout.entryFile(p.method().id(), p.hi(), p.lo()), LinkOption.NOFOLLOW_LINKS);
       boolean stale = expire != null && clock.millis() - p.updatedMillis() > expire.toMillis();
       if ((finished || stale) && deletePartial(p)) {
         run.partials++;
@@ -493,13 +499,13 @@ public final class Maintainer {
   /** The directories under {@code partial/} whose names are keys. */
   List<PartialDir> partialDirs() throws IOException {
     List<PartialDir> out = new ArrayList<>();
-    if (!Files.isDirectory(layout.partial)) {
+    if (!Scanner.directory(layout.partial)) {
       return out;
     }
     try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.partial)) {
       for (Path d : s) {
         String name = d.getFileName().toString();
-        if (name.length() != 32 || !Files.isDirectory(d)) {
+        if (name.length() != 32 || !Scanner.directory(d)) {
           continue;
         }
         long hi;
@@ -550,7 +556,7 @@ public final class Maintainer {
       return false;
     }
     try (LockFiles.Held held = lock.get()) {
-      PartialStore.deleteDirectory(p.dir());
+      layout.safe.deleteDirectory(p.dir());
       return true;
     } catch (IOException e) {
       faults.other("partial", "deleting the progress in " + p.dir(), e);

@@ -136,11 +136,8 @@ final class PartialStore implements Tier.Partials {
     String describe = key.method().name() + "(" + argsSummary + ")";
     Path dir = layout.partialDir(key);
     try {
-      if (!Files.isDirectory(layout.partial)) {
-        layout.createDirectory(layout.partial);
-      }
       layout.createDirectory(dir);
-      if (!Files.exists(dir.resolve(INFO))) {
+      if (SafeFiles.attributes(dir.resolve(INFO)) == null) {
         writeInfo(dir, key, argsSummary);
       }
       return Optional.of(resume(key, dir, argsSummary, classes, describe));
@@ -267,8 +264,9 @@ final class PartialStore implements Tier.Partials {
   private EntryInfo chunkInfo(Path dir, int index, String describe) {
     Path file = dir.resolve(chunkName(index));
     try {
+      long size = SafeFiles.regularFile(file).size();
       EntryHeader h = EntryReader.readHeader(file);
-      return new EntryInfo(h.methodName(), h.keyHex(), "chunk " + index + " of " + h.argsSummary(), Files.size(file),
+      return new EntryInfo(h.methodName(), h.keyHex(), "chunk " + index + " of " + h.argsSummary(), size,
           Instant.ofEpochMilli(h.createdMillis()), Duration.ofNanos(h.computeNanos()), 0,
           Instant.ofEpochMilli(h.createdMillis()), h.codecId(), "disk");
     } catch (NoSuchFileException e) {
@@ -384,23 +382,11 @@ final class PartialStore implements Tier.Partials {
     @Override
     public void complete() {
       try {
-        deleteDirectory(dir);
+        layout.safe.deleteDirectory(dir);
       } catch (IOException e) {
         LOG.log(Level.DEBUG, () -> "MemoCache: could not delete the finished progress " + dir + ": " + e);
       }
     }
-  }
-
-  /** Deletes a partial directory and its files. */
-  static void deleteDirectory(Path dir) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      for (Path p : s) {
-        Files.deleteIfExists(p);
-      }
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    Files.deleteIfExists(dir);
   }
 
   // ---- reading ----
@@ -408,7 +394,7 @@ final class PartialStore implements Tier.Partials {
   @Override
   public Optional<Tier.PartialReader> read(CacheKey key, ClassFilter classes) {
     Path dir = layout.partialDir(key);
-    if (!Files.isDirectory(dir)) {
+    if (!Scanner.directory(dir)) {
       return Optional.empty();
     }
     String describe = key.method().name() + "(" + Layout.partialArgs(dir) + ")";

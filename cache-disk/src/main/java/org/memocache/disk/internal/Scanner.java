@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Walks {@code entries/<m>/<kk>/*.memo} reading only headers (4 KiB per entry): the truth the index
- * is rebuilt and reconciled from, and the source of listings.
+ * is rebuilt and reconciled from, and the source of listings. The walk follows no link: a link or
+ * special file where a folder or an entry belongs is skipped (and warned about once), never read,
+ * never reported as damage.
  */
 final class Scanner {
   private Scanner() {}
@@ -33,12 +35,12 @@ final class Scanner {
    * {@code METHOD} file, or by the header when a method directory has none).
    */
   static void scan(Layout layout, @Nullable String methodName, Sink sink) throws IOException {
-    if (!Files.isDirectory(layout.entries)) {
+    if (!directory(layout.entries)) {
       return;
     }
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
-        if (!Files.isDirectory(m)) {
+        if (!directory(m)) {
           continue;
         }
         String known = Layout.methodName(m);
@@ -47,7 +49,7 @@ final class Scanner {
         }
         try (DirectoryStream<Path> kks = Files.newDirectoryStream(m)) {
           for (Path kk : kks) {
-            if (Files.isDirectory(kk)) {
+            if (directory(kk)) {
               scanDir(kk, methodName, sink);
             }
           }
@@ -60,12 +62,12 @@ final class Scanner {
 
   /** Lists every entry file ({@code entries/<m>/<kk>/*.memo}) without reading anything. */
   static void scanFiles(Layout layout, java.util.function.Consumer<Path> sink) throws IOException {
-    if (!Files.isDirectory(layout.entries)) {
+    if (!directory(layout.entries)) {
       return;
     }
     try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
       for (Path m : methods) {
-        if (Files.isDirectory(m)) {
+        if (directory(m)) {
           scanFiles(m, sink);
         }
       }
@@ -74,13 +76,20 @@ final class Scanner {
 
   /** Lists the entry files of one method directory ({@code entries/<m>/<kk>/*.memo}). */
   static void scanFiles(Path methodDir, java.util.function.Consumer<Path> sink) throws IOException {
+    if (!directory(methodDir)) {
+      return;
+    }
     try (DirectoryStream<Path> kks = Files.newDirectoryStream(methodDir)) {
       for (Path kk : kks) {
-        if (!Files.isDirectory(kk)) {
+        if (!directory(kk)) {
           continue;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
-          files.forEach(sink);
+          for (Path f : files) {
+            if (regularFile(f)) {
+              sink.accept(f);
+            }
+          }
         } catch (NoSuchFileException e) {
           // removed while we walked
         }
@@ -90,16 +99,48 @@ final class Scanner {
     }
   }
 
+  /**
+   * Whether {@code p} is a real directory of this user's. A link, a special file or another user's
+   * folder there is warned about once; a regular file is one of the cache's own ({@code METHOD}, its
+   * tmp files) and passed over quietly.
+   */
+  static boolean directory(Path p) {
+    try {
+      java.nio.file.attribute.BasicFileAttributes a = SafeFiles.attributes(p);
+      if (a == null || a.isRegularFile()) {
+        return false;
+      }
+      if (!a.isDirectory()) {
+        SafeFiles.foreign(p, a, "a directory");
+        return false;
+      }
+      RootTrust.checkOwnFolder(p);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code p} is a regular file; anything else there is warned about once. */
+  static boolean regularFile(Path p) {
+    try {
+      SafeFiles.regularFile(p);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static void scanDir(Path kk, @Nullable String methodName, Sink sink) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(kk, "*" + Layout.ENTRY_SUFFIX)) {
       for (Path f : files) {
         EntryHeader h;
         long size;
         try {
-          size = Files.size(f);
+          size = SafeFiles.regularFile(f).size();
           h = EntryReader.readHeader(f);
-        } catch (NoSuchFileException e) {
-          continue; // evicted or replaced while we walked
+        } catch (NoSuchFileException | ForeignFileException e) {
+          continue; // evicted or replaced while we walked; or not a file of ours (warned)
         } catch (ForeignEntryException e) {
           sink.foreign(f);
           continue;
