@@ -1,7 +1,5 @@
 package org.memocache.internal.codec;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.ByteBufferInput;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
@@ -49,7 +47,7 @@ public final class KryoCodec implements ValueCodec {
   /** A pooled Kryo with its resolver and output buffer. */
   private static final class Slot {
     final FilteringClassResolver resolver = new FilteringClassResolver();
-    final Kryo kryo = new Kryo(resolver, new MapReferenceResolver());
+    final BoundedKryo kryo = new BoundedKryo(resolver, new MapReferenceResolver());
     final Output output = new Output(64 * 1024, -1);
 
     Slot() {
@@ -127,12 +125,13 @@ public final class KryoCodec implements ValueCodec {
       int end;
       if (payload.hasArray()) {
         int off = payload.arrayOffset() + payload.position();
-        input = new Input(payload.array(), off, payload.remaining());
+        input = new BoundedInputs.OfArray(payload.array(), off, payload.remaining());
         end = off + payload.remaining();
       } else {
-        input = new ByteBufferInput(payload.slice());
+        input = new BoundedInputs.OfBuffer(payload.slice());
         end = payload.remaining();
       }
+      s.kryo.beginDecode(payload.remaining());
       Object value = s.kryo.readClassAndObject(input);
       if (input.position() != end) {
         throw new IOException("kryo: " + (end - input.position()) + " bytes left after the value");
@@ -147,6 +146,7 @@ public final class KryoCodec implements ValueCodec {
   }
 
   private void release(Slot s) {
+    s.kryo.endDecode();
     s.resolver.filters(null, null);
     s.output.setOutputStream(null);
     s.kryo.reset();
@@ -158,6 +158,9 @@ public final class KryoCodec implements ValueCodec {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FilteringClassResolver.Rejected r) {
         return new RejectedClassException(r.className);
+      }
+      if (t instanceof DecodeLimits.Exceeded x) {
+        return new DecodeLimitException("kryo: cannot " + what + ": " + x.getMessage());
       }
     }
     return new IOException("kryo: cannot " + what + ": " + e, e);

@@ -315,8 +315,24 @@ public final class RawArrayCodec implements ValueCodec {
     private long filledInRow;
     private long consumed;
 
+    /** Whether the elements are decoded, or only the layout and row table checked. */
+    private final boolean decode;
+
     public StreamDecoder(long payloadLength) {
+      this(payloadLength, true);
+    }
+
+    private StreamDecoder(long payloadLength, boolean decode) {
       this.payloadLength = payloadLength;
+      this.decode = decode;
+    }
+
+    /**
+     * A decoder that checks the prefix and the row table (every length against the bytes present)
+     * and allocates nothing for the elements: for verifying a stored array without loading it.
+     */
+    public static StreamDecoder checker(long payloadLength) {
+      return new StreamDecoder(payloadLength, false);
     }
 
     /** Consumes every remaining byte of {@code chunk}. */
@@ -335,8 +351,10 @@ public final class RawArrayCodec implements ValueCodec {
           if (!rowTable.hasRemaining()) {
             rows();
           }
-        } else {
+        } else if (decode) {
           data(c);
+        } else {
+          c.position(c.limit());
         }
       }
       consumed += chunk.remaining();
@@ -350,10 +368,15 @@ public final class RawArrayCodec implements ValueCodec {
     }
 
     private void start() throws IOException {
+      if (!decode) {
+        result = layout;
+      }
       if (layout.rank() == 1) {
-        result = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) layout.length());
-        rows = new Object[] {result};
-        rowLengths = new long[] {layout.length()};
+        if (decode) {
+          result = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) layout.length());
+          rows = new Object[] {result};
+          rowLengths = new long[] {layout.length()};
+        }
       } else {
         rowTable = ByteBuffer.allocate((int) (layout.dataOffset() - RawArrayLayout.ROW_TABLE))
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -370,8 +393,6 @@ public final class RawArrayCodec implements ValueCodec {
       int n = (int) layout.length();
       ByteBuffer t = rowTable == null ? ByteBuffer.allocate(0) : rowTable.flip().order(ByteOrder.LITTLE_ENDIAN);
       rowLengths = new long[n];
-      Class<?> rowClass = java.lang.reflect.Array.newInstance(layout.type().primitive(), 0).getClass();
-      Object[] out = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n);
       long total = 0;
       for (int i = 0; i < n; i++) {
         long len = t.getLong(i * 8);
@@ -380,17 +401,26 @@ public final class RawArrayCodec implements ValueCodec {
         }
         rowLengths[i] = len;
         total += Math.max(0, len);
-        if (len >= 0) {
-          out[i] = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) len);
-        }
       }
+      // Every length is checked against the bytes present before any row is allocated: a crafted
+      // table must not make a small file allocate gigabytes.
       if (total * layout.type().size() != layout.dataLength()) {
         throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
             + layout.dataLength() / layout.type().size());
       }
+      rowTable = ByteBuffer.allocate(0);
+      if (!decode) {
+        return;
+      }
+      Class<?> rowClass = java.lang.reflect.Array.newInstance(layout.type().primitive(), 0).getClass();
+      Object[] out = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n);
+      for (int i = 0; i < n; i++) {
+        if (rowLengths[i] >= 0) {
+          out[i] = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) rowLengths[i]);
+        }
+      }
       result = out;
       rows = out;
-      rowTable = ByteBuffer.allocate(0);
     }
 
     private void data(ByteBuffer c) throws IOException {
@@ -434,7 +464,10 @@ public final class RawArrayCodec implements ValueCodec {
       }
     }
 
-    /** The decoded array, once all {@code payloadLength} bytes were accepted. */
+    /**
+     * The decoded array, once all {@code payloadLength} bytes were accepted; for a
+     * {@linkplain #checker checker}, the checked layout.
+     */
     public Object result() throws IOException {
       if (consumed != payloadLength || layout == null || result == null) {
         throw new IOException("raw-array: got " + consumed + " of " + payloadLength + " payload bytes");

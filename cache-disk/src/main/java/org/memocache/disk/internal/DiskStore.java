@@ -32,6 +32,7 @@ import org.memocache.ValueCodec;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.DecodeLimitException;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RejectedClassException;
 
@@ -172,6 +173,11 @@ public final class DiskStore implements AutoCloseable {
         counts.corrupt.increment();
         AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
         return null;
+      } catch (DecodeLimitException e) {
+        // Valid checksums, impossible contents: crafted rather than damaged. A miss, not deleted.
+        counts.corrupt.increment();
+        warnBeyondLimits(key, file, e);
+        return null;
       }
     });
   }
@@ -234,6 +240,7 @@ public final class DiskStore implements AutoCloseable {
    *
    * @throws CorruptEntryException when a checksum fails, the codec is unknown, or it cannot decode
    * @throws RejectedClassException when the value names a class {@code classes} does not admit
+   * @throws DecodeLimitException when the value exceeds the decoding limits (valid, not damaged)
    */
   @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
     EntryHeader h = r.header();
@@ -250,11 +257,18 @@ public final class DiskStore implements AutoCloseable {
         return decoder.result();
       }
       return codec.decode(r.payload(), classes);
-    } catch (CorruptEntryException | RejectedClassException e) {
+    } catch (CorruptEntryException | RejectedClassException | DecodeLimitException e) {
       throw e;
     } catch (IOException | RuntimeException | InternalError e) {
       throw new CorruptEntryException("codec " + h.codecId() + " cannot decode it: " + e, e);
     }
+  }
+
+  /** Says once per directory that an entry exceeds the decoding limits, naming the first one. */
+  private void warnBeyondLimits(CacheKey key, Path file, DecodeLimitException e) {
+    Warnings.once("disk-decode-limit:" + layout.root, () -> "MemoCache: the stored result " + file + " of "
+        + key.method().name() + " exceeds the decoding limits (" + e.getMessage() + "); it is treated as a miss"
+        + " and left in place (its checksums are valid, so it was written that way, not damaged)");
   }
 
   /** The first codec that can store {@code value}, or {@code null}. */
