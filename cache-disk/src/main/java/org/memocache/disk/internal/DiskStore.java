@@ -43,6 +43,8 @@ import org.memocache.internal.codec.RejectedClassException;
 public final class DiskStore implements AutoCloseable {
   private static final Logger LOG = System.getLogger("org.memocache.disk");
   private static final Duration FLUSH_EVERY = Duration.ofSeconds(5);
+  /** How long {@link #close()} lets a running maintenance finish. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final MemoConfig config;
   private final Layout layout;
@@ -256,7 +258,8 @@ public final class DiskStore implements AutoCloseable {
         r.stream(decoder::accept);
         return decoder.result();
       }
-      return codec.decode(r.payload(), classes);
+      // Big-endian, Java's default and what DataOutputStream writes (ValueCodec#decode).
+      return codec.decode(r.payload().order(java.nio.ByteOrder.BIG_ENDIAN), classes);
     } catch (CorruptEntryException | RejectedClassException | DecodeLimitException e) {
       throw e;
     } catch (IOException | RuntimeException | InternalError e) {
@@ -696,9 +699,14 @@ public final class DiskStore implements AutoCloseable {
     }
     closed = true;
     if (background != null) {
-      background.shutdownNow();
+      // Not shutdownNow: interrupting a maintenance run mid-write closes MapDB's file channel under
+      // it and leaves a truncated index. A running one finishes (bounded wait); none starts again.
+      background.shutdown();
       try {
-        background.awaitTermination(10, TimeUnit.SECONDS);
+        if (!background.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          LOG.log(Level.WARNING, () -> "MemoCache: maintenance of " + layout.root
+              + " is still running after " + CLOSE_WAIT.toSeconds() + " s; closing without waiting for it");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

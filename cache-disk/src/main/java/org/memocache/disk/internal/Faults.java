@@ -70,6 +70,17 @@ final class Faults {
         + " they are recomputed where they would have been read from disk." + advice(k), k, e);
   }
 
+  /**
+   * This process's index journal could not be written: results are stored all the same, only the
+   * index (used for limits and eviction) misses some of them until the next full scan.
+   */
+  void journalFailed(Throwable e) {
+    Kind k = classify(e);
+    warn("disk-journal:" + root + ":" + k, "MemoCache: cannot write the index journal in " + root + " because "
+        + k.reason + " (" + e + "). Results are still stored and read; the index catches up with a full scan at"
+        + " the next maintenance, and the journal is retried on the next write." + advice(k), k, e);
+  }
+
   /** An entry could not be read for a reason other than damage (permissions, I/O). */
   void readFailed(String method, IOException e) {
     Kind k = classify(e);
