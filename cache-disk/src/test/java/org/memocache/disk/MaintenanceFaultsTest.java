@@ -75,6 +75,37 @@ class MaintenanceFaultsTest {
   }
 
   @Test
+  void failedJournalWrite_warnsTruthfully_isRetried_andTheIndexCatchesUpWithAScan() throws IOException {
+    try (LogCapture log = new LogCapture();
+         DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      assertTrue(tier.maintain().ran());
+      // The journal's first file cannot be created: index/ is (for a moment) a plain file.
+      Path index = dir.resolve("index");
+      Path moved = dir.resolve("index.moved");
+      Files.move(index, moved);
+      Files.writeString(index, "not a directory");
+      assertTrue(tier.put(TestKeys.key(1), new double[] {1}, TestKeys.meta("n=1")), "the result is still stored");
+      Files.delete(index);
+      Files.move(moved, index);
+      assertTrue(tier.put(TestKeys.key(2), new double[] {2}, TestKeys.meta("n=2")));
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      String w = warnings.get(0);
+      assertTrue(w.startsWith("MemoCache: cannot write the index journal in " + dir + " because of an I/O error"), w);
+      assertTrue(w.contains("Results are still stored and read; the index catches up with a full scan at the next"
+          + " maintenance, and the journal is retried on the next write."), w);
+      MaintenanceReport r = tier.maintain();
+      assertTrue(r.fullScan(), "records were lost: a full scan: " + r);
+      assertEquals(2, r.entries(), r.toString());
+      assertTrue(tier.put(TestKeys.key(3), new double[] {3}, TestKeys.meta("n=3")));
+      r = tier.maintain();
+      assertFalse(r.fullScan(), "the journal works again: " + r);
+      assertEquals(3, r.entries(), r.toString());
+      assertEquals(1, log.messages(Level.WARNING).size());
+    }
+  }
+
+  @Test
   void closeDuringMaintenance_leavesANonEmptyValidIndex() throws Exception {
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int i = 0; i < 2_000; i++) {
