@@ -118,8 +118,17 @@ class HostileFilesTest {
     }
   }
 
+  /** Writes one entry with {@code codec} and closes. */
+  private record DiskTierWriter(Path dir, ValueCodec codec) {
+    boolean put(CacheKey key, Object value) {
+      try (DiskTier writer = DiskTier.open(TestDirs.config(dir), List.of(codec), Duration.ZERO)) {
+        return writer.put(key, value, TestKeys.meta("rows"));
+      }
+    }
+  }
+
   @Test
-  void rowTableClaiming2To31Elements_isAMiss_withoutOutOfMemory_andVerifyReportsIt() throws IOException {
+  void rowTableClaiming2To31Elements_isAMiss_kept_withoutOutOfMemory_andVerifyReportsIt() throws IOException {
     CacheKey key = TestKeys.key(2);
     // Big enough to be streamed rather than read whole: one real row of 40 000 doubles, one null row.
     double[][] value = {new double[40_000], null};
@@ -129,20 +138,24 @@ class HostileFilesTest {
       assertTrue(writer.put(key, value, TestKeys.meta("rows")));
     }
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(Files.size(tier.store().entryFile(key)) > 256 * 1024);
+      Path file = tier.store().entryFile(key);
+      assertTrue(Files.size(file) > 256 * 1024, "streamed, not read whole");
       for (int i = 0; i < 2; i++) {
         assertTimeoutPreemptively(Duration.ofSeconds(10),
             () -> assertTrue(tier.get(key, TestKeys.FILTER).isEmpty()));
       }
-    }
-    // Written again (the read above treated it as damage), then checked by verify.
-    try (DiskTier writer = DiskTier.open(TestDirs.config(dir), List.of(tampered), Duration.ZERO)) {
-      assertTrue(writer.put(key, value, TestKeys.meta("rows")));
+      assertEquals(2, tier.counters().corrupt());
+      assertTrue(Files.exists(file), "valid checksums: a miss, not deleted");
+      // Small enough to be read whole: the same check.
+      CacheKey small = TestKeys.key(3);
+      assertTrue(new DiskTierWriter(dir, tampered).put(small, new double[][] {new double[10], null}));
+      assertTrue(tier.get(small, TestKeys.FILTER).isEmpty());
+      assertEquals(3, tier.counters().corrupt());
     }
     try (CacheDirectory cd = CacheDirectory.open(dir)) {
       VerifyReport r = cd.verify(false, VerifyListener.NONE);
       assertFalse(r.ok(), r.toString());
-      assertEquals(1, r.damaged().size());
+      assertEquals(2, r.damaged().size());
       assertTrue(r.damaged().get(0).problem().startsWith("the stored array is inconsistent: raw-array: row lengths add up to"),
           r.damaged().get(0).problem());
       assertTrue(cd.load(key.hex()).isEmpty());

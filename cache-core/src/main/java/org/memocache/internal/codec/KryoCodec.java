@@ -24,7 +24,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * serialization.
  *
  * <p>Every class name read is checked against the caller's {@link ClassFilter} before the class is
- * loaded; see {@link FilteringClassResolver}. Kryo instances are pooled: a call borrows one, so the
+ * loaded; see {@link FilteringClassResolver}. Decoding stays within {@link DecodeLimits} (lengths
+ * against the bytes present, depth, hashing work); see {@link BoundedKryo}. Kryo instances are pooled: a call borrows one, so the
  * codec is safe for any number of threads.
  */
 public final class KryoCodec implements ValueCodec {

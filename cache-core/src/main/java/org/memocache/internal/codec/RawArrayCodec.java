@@ -14,6 +14,9 @@ import org.memocache.internal.codec.RawArrayLayout.ElementType;
  * little-endian elements behind a 64-byte {@link RawArrayLayout} prefix, so that a stored array can
  * be memory-mapped and read in place. Elements are converted in 64 KiB chunks through a per-thread
  * scratch buffer: encoding a gigabyte allocates nothing but that buffer.
+ *
+ * <p>Decoding checks the row table against the data present before allocating any row: a table
+ * that does not add up is a {@link DecodeLimitException} (its checksums may be valid).
  */
 public final class RawArrayCodec implements ValueCodec {
 
@@ -216,17 +219,17 @@ public final class RawArrayCodec implements ValueCodec {
     for (int i = 0; i < rows; i++) {
       long len = b.getLong(start + RawArrayLayout.ROW_TABLE + i * 8);
       if (len < -1 || len > Integer.MAX_VALUE) {
-        throw new IOException("raw-array: row " + i + " has length " + len);
+        throw new DecodeLimitException("raw-array: row " + i + " has length " + len);
       }
       if (layout.columns() >= 0 && len != layout.columns()) {
-        throw new IOException("raw-array: row " + i + " has length " + len + " in a rectangular array of "
+        throw new DecodeLimitException("raw-array: row " + i + " has length " + len + " in a rectangular array of "
             + layout.columns() + " columns");
       }
       lengths[i] = len;
       total += Math.max(0, len);
     }
     if (total * layout.type().size() != layout.dataLength()) {
-      throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
+      throw new DecodeLimitException("raw-array: row lengths add up to " + total + " elements, data has "
           + layout.dataLength() / layout.type().size());
     }
     Object[] out = (Object[]) java.lang.reflect.Array.newInstance(
@@ -397,7 +400,7 @@ public final class RawArrayCodec implements ValueCodec {
       for (int i = 0; i < n; i++) {
         long len = t.getLong(i * 8);
         if (len < -1 || len > Integer.MAX_VALUE || (layout.columns() >= 0 && len != layout.columns())) {
-          throw new IOException("raw-array: row " + i + " has length " + len);
+          throw new DecodeLimitException("raw-array: row " + i + " has length " + len);
         }
         rowLengths[i] = len;
         total += Math.max(0, len);
@@ -405,7 +408,7 @@ public final class RawArrayCodec implements ValueCodec {
       // Every length is checked against the bytes present before any row is allocated: a crafted
       // table must not make a small file allocate gigabytes.
       if (total * layout.type().size() != layout.dataLength()) {
-        throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
+        throw new DecodeLimitException("raw-array: row lengths add up to " + total + " elements, data has "
             + layout.dataLength() / layout.type().size());
       }
       rowTable = ByteBuffer.allocate(0);
