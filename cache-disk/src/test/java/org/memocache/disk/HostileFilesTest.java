@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
+import org.memocache.Memo;
 import org.memocache.ValueCodec;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.RawArrayCodec;
@@ -83,6 +85,27 @@ class HostileFilesTest {
     try (CacheDirectory cd = CacheDirectory.open(dir)) {
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertTrue(cd.load(key.hex()).isEmpty()));
       assertTrue(cd.verify(false, VerifyListener.NONE).ok(), "its checksums and structure are valid");
+    }
+  }
+
+  @Test
+  void hashBomb_throughMemoCall_isAMissWithinSeconds_andIsComputedAgain() {
+    try (Memo first = Memo.builder().directory(dir).build()) {
+      first.call("bomb", () -> hashBomb(100), 1);
+    }
+    AtomicInteger computed = new AtomicInteger();
+    try (Memo second = Memo.builder().directory(dir).build()) {
+      Object v = assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> second.call("bomb", () -> {
+            computed.incrementAndGet();
+            return Set.of("recomputed");
+          }, 1));
+      assertEquals(Set.of("recomputed"), v);
+      assertEquals(1, computed.get());
+      // The miss stored the new value over the crafted one: the next process reads it.
+    }
+    try (Memo third = Memo.builder().directory(dir).build()) {
+      assertEquals(Set.of("recomputed"), third.call("bomb", () -> Set.of("again"), 1));
     }
   }
 
