@@ -2,7 +2,6 @@ package org.memocache.internal.codec;
 
 import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.ReferenceResolver;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -10,6 +9,7 @@ import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -39,17 +39,72 @@ final class BoundedKryo extends Kryo {
   /** Sizes saturate here, well beyond any budget, so that they never overflow. */
   private static final long SATURATED = Long.MAX_VALUE / 4;
 
+  private final SizedReferences references;
   private long budget = -1;
   private long work;
+  /** The stack of objects being read: the innermost at {@code top}. */
   private int top = -1;
+  /**
+   * The object, once created by this read (then {@link #reference} was called), or {@code null}:
+   * not created yet, or a reference to an object read before.
+   */
   private Object[] objects = new Object[64];
+  /** Its reference id, or -1. */
+  private int[] ids = new int[64];
   private long[] childSizes = new long[64];
-  private boolean[] charged = new boolean[64];
-  private final IdentityHashMap<Object, Long> sizes = new IdentityHashMap<>();
+  /** Whether its parts are charged to the budget: 0 not decided yet, 1 yes, 2 no. */
+  private byte[] charged = new byte[64];
 
-  BoundedKryo(ClassResolver classResolver, ReferenceResolver referenceResolver) {
-    super(classResolver, referenceResolver);
+  BoundedKryo(ClassResolver classResolver) {
+    this(classResolver, new SizedReferences());
+  }
+
+  private BoundedKryo(ClassResolver classResolver, SizedReferences references) {
+    super(classResolver, references);
+    this.references = references;
     setMaxDepth(DecodeLimits.MAX_DEPTH);
+  }
+
+  /**
+   * Kryo's reference resolver, remembering the size of each object read (by reference id, so that
+   * a reference to it costs no identity hash) and which id was last resolved.
+   */
+  private static final class SizedReferences extends MapReferenceResolver {
+    private long[] sizes = new long[256];
+    int lastSet;
+    int lastGot;
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public int nextReadId(Class type) {
+      int id = super.nextReadId(type);
+      if (id >= sizes.length) {
+        sizes = Arrays.copyOf(sizes, Math.max(id + 1, sizes.length * 2));
+      }
+      sizes[id] = 1; // until read: a reference from inside the object itself (a cycle)
+      return id;
+    }
+
+    @Override
+    public void setReadObject(int id, Object object) {
+      super.setReadObject(id, object);
+      lastSet = id;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Object getReadObject(Class type, int id) {
+      lastGot = id;
+      return super.getReadObject(type, id);
+    }
+
+    long size(int id) {
+      return id >= 0 && id < sizes.length ? sizes[id] : 1;
+    }
+
+    void size(int id, long size) {
+      sizes[id] = size;
+    }
   }
 
   /** Starts counting the decode of a payload of {@code payloadBytes} bytes. */
@@ -62,9 +117,8 @@ final class BoundedKryo extends Kryo {
   /** Stops counting and forgets the decoded objects. */
   void endDecode() {
     budget = -1;
-    Arrays.fill(objects, 0, Math.max(0, top + 1), null);
+    Arrays.fill(objects, null);
     top = -1;
-    sizes.clear();
   }
 
   // ---- length checks ----
@@ -214,10 +268,11 @@ final class BoundedKryo extends Kryo {
   /** Serializers call this once they created the object whose parts they read next. */
   @Override
   public void reference(Object object) {
+    references.lastSet = -1;
     super.reference(object);
     if (budget >= 0 && top >= 0 && objects[top] == null && object != null) {
       objects[top] = object;
-      charged[top] = hashesParts(object);
+      ids[top] = references.lastSet;
     }
   }
 
@@ -237,31 +292,48 @@ final class BoundedKryo extends Kryo {
     top++;
     if (top == objects.length) {
       objects = Arrays.copyOf(objects, top * 2);
+      ids = Arrays.copyOf(ids, top * 2);
       childSizes = Arrays.copyOf(childSizes, top * 2);
       charged = Arrays.copyOf(charged, top * 2);
     }
-    objects[top] = null;
+    ids[top] = -1;
     childSizes[top] = 0;
-    // Unknown until reference(): parts read before their container exists are charged.
-    charged[top] = true;
+    charged[top] = 0;
+  }
+
+  /**
+   * Whether the parts of the object at stack position {@code i} are charged: when it hashes them,
+   * or when it does not exist yet (parts read before their container is constructed from them).
+   * Decided on its first part bigger than a leaf, so that leaves cost no type check.
+   */
+  private boolean charges(int i) {
+    Object container = objects[i];
+    if (container == null) {
+      return true;
+    }
+    if (charged[i] == 0) {
+      charged[i] = hashesParts(container) ? (byte) 1 : (byte) 2;
+    }
+    return charged[i] == 1;
   }
 
   private <T> T exit(T object) {
     long size;
-    Long known = object == null ? null : sizes.get(object);
-    if (known != null) {
-      size = known; // a reference to an object read before
-    } else {
+    if (objects[top] != null) {
       size = Math.min(SATURATED, 1 + childSizes[top]);
-      if (size > 1 && object != null) {
-        sizes.put(object, size);
+      if (ids[top] >= 0) {
+        references.size(ids[top], size);
       }
+      objects[top] = null;
+    } else if (object != null) {
+      size = references.size(references.lastGot); // a reference to an object read before
+    } else {
+      size = 1;
     }
-    objects[top] = null;
     top--;
     if (top >= 0) {
       childSizes[top] = Math.min(SATURATED, childSizes[top] + size);
-      if (charged[top] && size > 1) {
+      if (size > 1 && charges(top)) {
         work = Math.min(SATURATED, work + size);
         if (work > budget) {
           throw new DecodeLimits.Exceeded("rebuilding it would visit more than " + budget

@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Pool;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +47,7 @@ public final class KryoCodec implements ValueCodec {
   /** A pooled Kryo with its resolver and output buffer. */
   private static final class Slot {
     final FilteringClassResolver resolver = new FilteringClassResolver();
-    final BoundedKryo kryo = new BoundedKryo(resolver, new MapReferenceResolver());
+    final BoundedKryo kryo = new BoundedKryo(resolver);
     final Output output = new Output(64 * 1024, -1);
 
     Slot() {
