@@ -30,7 +30,13 @@ public interface ValueCodec {
 
   /**
    * Reads a value from {@code payload} (positioned at its start, limited to its end), instantiating
-   * only classes that {@code classes} admits.
+   * only classes that {@code classes} admits. The buffer is read-only and big-endian, Java's default
+   * and the order {@link java.io.DataOutputStream} writes, so that {@code payload.getLong()} reads
+   * what {@code writeLong} wrote; set another order on it if the codec wrote one.
+   *
+   * <p>The bytes may have been written by someone else than this codec (anyone who can write to the
+   * cache directory can): check every length against {@code payload.remaining()} before allocating
+   * for it.
    *
    * @throws IOException when the bytes are not a value this codec wrote, or name a rejected class
    */

@@ -1,12 +1,9 @@
 package org.memocache.internal.codec;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.ByteBufferInput;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Pool;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +24,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * serialization.
  *
  * <p>Every class name read is checked against the caller's {@link ClassFilter} before the class is
- * loaded; see {@link FilteringClassResolver}. Kryo instances are pooled: a call borrows one, so the
+ * loaded; see {@link FilteringClassResolver}. Decoding stays within {@link DecodeLimits} (lengths
+ * against the bytes present, depth, hashing work); see {@link BoundedKryo}. Kryo instances are pooled: a call borrows one, so the
  * codec is safe for any number of threads.
  */
 public final class KryoCodec implements ValueCodec {
@@ -50,7 +48,7 @@ public final class KryoCodec implements ValueCodec {
   /** A pooled Kryo with its resolver and output buffer. */
   private static final class Slot {
     final FilteringClassResolver resolver = new FilteringClassResolver();
-    final Kryo kryo = new Kryo(resolver, new MapReferenceResolver());
+    final BoundedKryo kryo = new BoundedKryo(resolver);
     final Output output = new Output(64 * 1024, -1);
 
     Slot() {
@@ -151,12 +149,13 @@ public final class KryoCodec implements ValueCodec {
       int end;
       if (payload.hasArray()) {
         int off = payload.arrayOffset() + payload.position();
-        input = new Input(payload.array(), off, payload.remaining());
+        input = new BoundedInputs.OfArray(payload.array(), off, payload.remaining());
         end = off + payload.remaining();
       } else {
-        input = new ByteBufferInput(payload.slice());
+        input = new BoundedInputs.OfBuffer(payload.slice());
         end = payload.remaining();
       }
+      s.kryo.beginDecode(payload.remaining());
       Object value = s.kryo.readClassAndObject(input);
       if (input.position() != end) {
         throw new IOException("kryo: " + (end - input.position()) + " bytes left after the value");
@@ -186,6 +185,7 @@ public final class KryoCodec implements ValueCodec {
   }
 
   private void release(Slot s) {
+    s.kryo.endDecode();
     s.resolver.filters(null, null);
     s.resolver.collect(null);
     s.output.setOutputStream(null);
@@ -198,6 +198,9 @@ public final class KryoCodec implements ValueCodec {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FilteringClassResolver.Rejected r) {
         return new RejectedClassException(r.className);
+      }
+      if (t instanceof DecodeLimits.Exceeded x) {
+        return new DecodeLimitException("kryo: cannot " + what + ": " + x.getMessage());
       }
     }
     return new IOException("kryo: cannot " + what + ": " + e, e);

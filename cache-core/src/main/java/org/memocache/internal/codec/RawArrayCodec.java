@@ -14,6 +14,9 @@ import org.memocache.internal.codec.RawArrayLayout.ElementType;
  * little-endian elements behind a 64-byte {@link RawArrayLayout} prefix, so that a stored array can
  * be memory-mapped and read in place. Elements are converted in 64 KiB chunks through a per-thread
  * scratch buffer: encoding a gigabyte allocates nothing but that buffer.
+ *
+ * <p>Decoding checks the row table against the data present before allocating any row: a table
+ * that does not add up is a {@link DecodeLimitException} (its checksums may be valid).
  */
 public final class RawArrayCodec implements ValueCodec {
 
@@ -216,17 +219,17 @@ public final class RawArrayCodec implements ValueCodec {
     for (int i = 0; i < rows; i++) {
       long len = b.getLong(start + RawArrayLayout.ROW_TABLE + i * 8);
       if (len < -1 || len > Integer.MAX_VALUE) {
-        throw new IOException("raw-array: row " + i + " has length " + len);
+        throw new DecodeLimitException("raw-array: row " + i + " has length " + len);
       }
       if (layout.columns() >= 0 && len != layout.columns()) {
-        throw new IOException("raw-array: row " + i + " has length " + len + " in a rectangular array of "
+        throw new DecodeLimitException("raw-array: row " + i + " has length " + len + " in a rectangular array of "
             + layout.columns() + " columns");
       }
       lengths[i] = len;
       total += Math.max(0, len);
     }
     if (total * layout.type().size() != layout.dataLength()) {
-      throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
+      throw new DecodeLimitException("raw-array: row lengths add up to " + total + " elements, data has "
           + layout.dataLength() / layout.type().size());
     }
     Object[] out = (Object[]) java.lang.reflect.Array.newInstance(
@@ -315,8 +318,24 @@ public final class RawArrayCodec implements ValueCodec {
     private long filledInRow;
     private long consumed;
 
+    /** Whether the elements are decoded, or only the layout and row table checked. */
+    private final boolean decode;
+
     public StreamDecoder(long payloadLength) {
+      this(payloadLength, true);
+    }
+
+    private StreamDecoder(long payloadLength, boolean decode) {
       this.payloadLength = payloadLength;
+      this.decode = decode;
+    }
+
+    /**
+     * A decoder that checks the prefix and the row table (every length against the bytes present)
+     * and allocates nothing for the elements: for verifying a stored array without loading it.
+     */
+    public static StreamDecoder checker(long payloadLength) {
+      return new StreamDecoder(payloadLength, false);
     }
 
     /** Consumes every remaining byte of {@code chunk}. */
@@ -335,8 +354,10 @@ public final class RawArrayCodec implements ValueCodec {
           if (!rowTable.hasRemaining()) {
             rows();
           }
-        } else {
+        } else if (decode) {
           data(c);
+        } else {
+          c.position(c.limit());
         }
       }
       consumed += chunk.remaining();
@@ -350,10 +371,15 @@ public final class RawArrayCodec implements ValueCodec {
     }
 
     private void start() throws IOException {
+      if (!decode) {
+        result = layout;
+      }
       if (layout.rank() == 1) {
-        result = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) layout.length());
-        rows = new Object[] {result};
-        rowLengths = new long[] {layout.length()};
+        if (decode) {
+          result = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) layout.length());
+          rows = new Object[] {result};
+          rowLengths = new long[] {layout.length()};
+        }
       } else {
         rowTable = ByteBuffer.allocate((int) (layout.dataOffset() - RawArrayLayout.ROW_TABLE))
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -370,27 +396,34 @@ public final class RawArrayCodec implements ValueCodec {
       int n = (int) layout.length();
       ByteBuffer t = rowTable == null ? ByteBuffer.allocate(0) : rowTable.flip().order(ByteOrder.LITTLE_ENDIAN);
       rowLengths = new long[n];
-      Class<?> rowClass = java.lang.reflect.Array.newInstance(layout.type().primitive(), 0).getClass();
-      Object[] out = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n);
       long total = 0;
       for (int i = 0; i < n; i++) {
         long len = t.getLong(i * 8);
         if (len < -1 || len > Integer.MAX_VALUE || (layout.columns() >= 0 && len != layout.columns())) {
-          throw new IOException("raw-array: row " + i + " has length " + len);
+          throw new DecodeLimitException("raw-array: row " + i + " has length " + len);
         }
         rowLengths[i] = len;
         total += Math.max(0, len);
-        if (len >= 0) {
-          out[i] = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) len);
-        }
       }
+      // Every length is checked against the bytes present before any row is allocated: a crafted
+      // table must not make a small file allocate gigabytes.
       if (total * layout.type().size() != layout.dataLength()) {
-        throw new IOException("raw-array: row lengths add up to " + total + " elements, data has "
+        throw new DecodeLimitException("raw-array: row lengths add up to " + total + " elements, data has "
             + layout.dataLength() / layout.type().size());
+      }
+      rowTable = ByteBuffer.allocate(0);
+      if (!decode) {
+        return;
+      }
+      Class<?> rowClass = java.lang.reflect.Array.newInstance(layout.type().primitive(), 0).getClass();
+      Object[] out = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n);
+      for (int i = 0; i < n; i++) {
+        if (rowLengths[i] >= 0) {
+          out[i] = java.lang.reflect.Array.newInstance(layout.type().primitive(), (int) rowLengths[i]);
+        }
       }
       result = out;
       rows = out;
-      rowTable = ByteBuffer.allocate(0);
     }
 
     private void data(ByteBuffer c) throws IOException {
@@ -434,7 +467,10 @@ public final class RawArrayCodec implements ValueCodec {
       }
     }
 
-    /** The decoded array, once all {@code payloadLength} bytes were accepted. */
+    /**
+     * The decoded array, once all {@code payloadLength} bytes were accepted; for a
+     * {@linkplain #checker checker}, the checked layout.
+     */
     public Object result() throws IOException {
       if (consumed != payloadLength || layout == null || result == null) {
         throw new IOException("raw-array: got " + consumed + " of " + payloadLength + " payload bytes");

@@ -35,6 +35,7 @@ import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.DecodeLimitException;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RejectedClassException;
 import org.memocache.internal.codec.Shapes;
@@ -46,6 +47,8 @@ import org.memocache.internal.codec.Shapes;
 public final class DiskStore implements AutoCloseable {
   private static final Logger LOG = System.getLogger("org.memocache.disk");
   private static final Duration FLUSH_EVERY = Duration.ofSeconds(5);
+  /** How long {@link #close()} lets a running maintenance finish. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final MemoConfig config;
   private final Layout layout;
@@ -176,6 +179,11 @@ public final class DiskStore implements AutoCloseable {
         counts.corrupt.increment();
         AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
         return null;
+      } catch (DecodeLimitException e) {
+        // Valid checksums, impossible contents: crafted rather than damaged. A miss, not deleted.
+        counts.corrupt.increment();
+        warnBeyondLimits(key, file, e);
+        return null;
       }
     });
   }
@@ -249,6 +257,7 @@ public final class DiskStore implements AutoCloseable {
    * @throws ForeignEntryException when the codec is unknown here (or in another version), a class
    *     has another shape, or the codec cannot decode the intact payload
    * @throws RejectedClassException when the value names a class {@code classes} does not admit
+   * @throws DecodeLimitException when the value exceeds the decoding limits (valid, not damaged)
    */
   @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
     EntryHeader h = r.header();
@@ -277,8 +286,9 @@ public final class DiskStore implements AutoCloseable {
         r.stream(decoder::accept);
         return decoder.result();
       }
-      return codec.decode(r.payload(), classes);
-    } catch (CorruptEntryException | RejectedClassException | ForeignEntryException e) {
+      // Big-endian, Java's default and what DataOutputStream writes (ValueCodec#decode).
+      return codec.decode(r.payload().order(java.nio.ByteOrder.BIG_ENDIAN), classes);
+    } catch (CorruptEntryException | RejectedClassException | ForeignEntryException | DecodeLimitException e) {
       throw e;
     } catch (IOException | RuntimeException | InternalError e) {
       // Every checksum matched: written by a program this one differs from, not damage.
@@ -297,6 +307,13 @@ public final class DiskStore implements AutoCloseable {
     Warnings.once("disk-foreign:" + layout.root + ":" + method, () -> "MemoCache: a stored result of " + method
         + " in " + layout.root + " " + e.getMessage() + "; this program does not use it (a miss) and leaves it in"
         + " place");
+  }
+
+  /** Says once per directory that an entry exceeds the decoding limits, naming the first one. */
+  private void warnBeyondLimits(CacheKey key, Path file, DecodeLimitException e) {
+    Warnings.once("disk-decode-limit:" + layout.root, () -> "MemoCache: the stored result " + file + " of "
+        + key.method().name() + " exceeds the decoding limits (" + e.getMessage() + "); it is treated as a miss"
+        + " and left in place (its checksums are valid, so it was written that way, not damaged)");
   }
 
   /** The first codec that can store {@code value}, or {@code null}. */
@@ -739,9 +756,14 @@ public final class DiskStore implements AutoCloseable {
     }
     closed = true;
     if (background != null) {
-      background.shutdownNow();
+      // Not shutdownNow: interrupting a maintenance run mid-write closes MapDB's file channel under
+      // it and leaves a truncated index. A running one finishes (bounded wait); none starts again.
+      background.shutdown();
       try {
-        background.awaitTermination(10, TimeUnit.SECONDS);
+        if (!background.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          LOG.log(Level.WARNING, () -> "MemoCache: maintenance of " + layout.root
+              + " is still running after " + CLOSE_WAIT.toSeconds() + " s; closing without waiting for it");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

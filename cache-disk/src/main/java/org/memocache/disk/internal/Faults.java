@@ -73,6 +73,22 @@ final class Faults {
         + " they are recomputed where they would have been read from disk." + advice(k), k, e);
   }
 
+  /**
+   * This process's index journal could not be written: the index (used for limits and eviction)
+   * misses some entries until the next full scan.
+   */
+  void journalFailed(Throwable e) {
+    Kind k = classify(e);
+    // A full, read-only or vanished directory stops results from being stored as well, and that is
+    // said where it happens; only an error of the journal alone leaves results unaffected.
+    String index = "the index catches up with a full scan at the next maintenance, and the journal is retried on"
+        + " the next write.";
+    String then = k == Kind.OTHER ? " Results are still stored and read; " + index
+        : " " + Character.toUpperCase(index.charAt(0)) + index.substring(1);
+    warn("disk-journal:" + root + ":" + k, "MemoCache: cannot write the index journal in " + root + " because "
+        + k.reason + " (" + e + ")." + then + advice(k), k, e);
+  }
+
   /** An entry could not be read for a reason other than damage (permissions, I/O). */
   void readFailed(String method, IOException e) {
     if (e instanceof ForeignFileException) {

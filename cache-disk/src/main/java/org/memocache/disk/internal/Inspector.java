@@ -20,6 +20,7 @@ import org.memocache.disk.Prune;
 import org.memocache.disk.PruneReport;
 import org.memocache.disk.VerifyListener;
 import org.memocache.disk.VerifyReport;
+import org.memocache.internal.codec.RawArrayCodec;
 
 /**
  * The walks behind {@code org.memocache.disk.CacheDirectory}: finding entries by key prefix,
@@ -156,7 +157,7 @@ public final class Inspector {
         seen = r.header();
         problem = nameProblem(f, seen);
         if (problem == null) {
-          r.verifyAll(n -> {
+          problem = verifyPayload(r, n -> {
             bytesDone[0] += n;
             listener.progress(done, bytesDone[0]);
           });
@@ -187,6 +188,43 @@ public final class Inspector {
       listener.progress(filesDone, bytesDone[0]);
     }
     return new VerifyReport(filesDone, bytes, damaged, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /**
+   * Verifies every checksum of an open entry and, for a stored primitive array, that its layout and
+   * row table agree with the bytes present (a crafted table with valid checksums is caught here,
+   * before a read would try to allocate what it claims).
+   *
+   * @return what is wrong with the array, or {@code null}
+   * @throws CorruptEntryException when a checksum fails
+   */
+  private static @Nullable String verifyPayload(EntryReader r, java.util.function.LongConsumer progress)
+      throws IOException {
+    EntryHeader h = r.header();
+    if (!h.codecId().equals(RawArrayCodec.ID) || h.codecVersion() != RawArrayCodec.VERSION) {
+      r.verifyAll(progress);
+      return null;
+    }
+    RawArrayCodec.StreamDecoder checker = RawArrayCodec.StreamDecoder.checker(h.payloadLength());
+    IOException[] inconsistent = {null};
+    r.stream(chunk -> {
+      progress.accept(chunk.remaining());
+      if (inconsistent[0] == null) {
+        try {
+          checker.accept(chunk);
+        } catch (IOException e) {
+          inconsistent[0] = e;
+        }
+      }
+    });
+    try {
+      if (inconsistent[0] == null) {
+        checker.result();
+      }
+    } catch (IOException e) {
+      inconsistent[0] = e;
+    }
+    return inconsistent[0] == null ? null : "the stored array is inconsistent: " + inconsistent[0].getMessage();
   }
 
   /** Whether the header agrees with where the file is: the key in its name, the method's directory. */

@@ -21,8 +21,11 @@ import org.memocache.CacheKey;
  * at once (one {@code write}); reads are only counted in memory, lossy beyond 65 536 distinct keys,
  * and appended by {@link #flush()}. The hot path never waits for the index.
  *
- * <p>A journal that cannot be written (read-only cache, disk full) turns itself off after one
- * warning: the index is an optimisation, the entry files are the truth.
+ * <p>Appends are not interruptible: a {@code FileChannel} closes itself when the writing thread is
+ * interrupted, so writes run with the thread's interrupt flag cleared (and set again after). A write
+ * that fails anyway (disk full) loses its records, warns once, and the next append starts a new file;
+ * the lost records are made up for by a full scan at the next maintenance ({@link #takeLost()}).
+ * The index is an optimisation, the entry files are the truth.
  */
 final class Journal implements Closeable {
   static final String PREFIX = "journal-";
@@ -38,7 +41,9 @@ final class Journal implements Closeable {
   private @Nullable FileChannel channel;
   private int seq;
   private long size;
-  private boolean disabled;
+  private boolean closed;
+  /** Whether records were lost since the last {@link #takeLost()}. */
+  private volatile boolean lost;
 
   Journal(Layout layout, Faults faults) {
     this.layout = layout;
@@ -86,9 +91,10 @@ final class Journal implements Closeable {
   }
 
   private void write(List<JournalRecord> records) {
-    if (disabled || records.isEmpty()) {
+    if (closed || records.isEmpty()) {
       return;
     }
+    boolean interrupted = Thread.interrupted();
     try {
       if (channel == null || size >= ROLL_OVER) {
         roll();
@@ -107,9 +113,33 @@ final class Journal implements Closeable {
         size += channel.write(b);
       }
     } catch (IOException e) {
-      disabled = true;
-      faults.writeFailed("the index journal", e);
+      lost = true;
+      abandon();
+      faults.journalFailed(e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  /** Closes a channel that failed; the next append opens a new file (this one may end torn). */
+  private void abandon() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // failing already
+      }
+      channel = null;
+    }
+  }
+
+  /** Whether records were lost since the last call: the index then needs a full scan. */
+  boolean takeLost() {
+    boolean l = lost;
+    lost = false;
+    return l;
   }
 
   private void roll() throws IOException {
@@ -118,8 +148,12 @@ final class Journal implements Closeable {
       channel = null;
     }
     layout.safe.directory(layout.index, null);
+    // A file that a failed attempt left empty is reused rather than leaving one empty file per retry.
+    boolean reuse = seq != 0 && isEmpty(layout.index.resolve(stem + seq + SUFFIX));
     for (int attempt = 0; ; attempt++) {
-      seq++;
+      if (!reuse || attempt > 0) {
+        seq++;
+      }
       Path file = layout.index.resolve(stem + seq + SUFFIX);
       try {
         channel = SafeFiles.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -133,6 +167,10 @@ final class Journal implements Closeable {
       }
     }
     size = channel.size();
+  }
+
+  private static boolean isEmpty(Path file) {
+    return SafeFiles.isRegularFile(file) && file.toFile().length() == 0;
   }
 
   /** The file currently appended to, or {@code null} before the first record. */
@@ -152,7 +190,7 @@ final class Journal implements Closeable {
         }
         channel = null;
       }
-      disabled = true;
+      closed = true;
     }
   }
 

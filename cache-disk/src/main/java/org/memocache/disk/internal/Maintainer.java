@@ -28,6 +28,7 @@ import org.memocache.CacheKey;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
 import org.memocache.disk.MaintenanceReport;
+import org.memocache.internal.Warnings;
 
 /**
  * The upkeep of a cache directory, done by one process at a time (the holder of
@@ -44,6 +45,10 @@ public final class Maintainer {
   static final Duration FULL_SCAN_EVERY = Duration.ofHours(1);
   /** Age after which files of writers on other hosts (whose liveness we cannot check) count as stale. */
   static final Duration FOREIGN_STALE = Duration.ofHours(1);
+  /** Journals are read this much at a time. */
+  static final int JOURNAL_CHUNK = 256 * 1024;
+  /** Unread journal bytes beyond which a journal is skipped as broken (they roll over at 4 MiB). */
+  static final long MAX_JOURNAL_READ = 64L << 20;
 
   private final Layout layout;
   private final LockFiles locks;
@@ -75,13 +80,17 @@ public final class Maintainer {
     }
     long t0 = System.nanoTime();
     LockFiles.Held held = lock.get();
+    // MapDB writes through a FileChannel, which an interrupt closes mid-write (a truncated index):
+    // a run, once started, finishes with the interrupt flag cleared, and the flag is set again after.
+    boolean interrupted = Thread.interrupted();
     try {
       journal.flush();
       Run run = new Run();
       Index index = openOrRebuild(run);
       try {
         run.rebuilt |= index.fresh();
-        run.fullScan = index.fresh() || clock.millis() - index.lastFullScan() > FULL_SCAN_EVERY.toMillis();
+        run.fullScan = index.fresh() || clock.millis() - index.lastFullScan() > FULL_SCAN_EVERY.toMillis()
+            || journal.takeLost();
         fold(index, run);
         if (run.fullScan) {
           reconcile(index, run);
@@ -105,6 +114,9 @@ public final class Maintainer {
       return r;
     } finally {
       held.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -215,18 +227,22 @@ public final class Maintainer {
       String[] parts = Journal.parseName(name);
       long offset = index.journalOffset(name);
       long consumed;
-      long size;
       try (FileChannel ch = SafeFiles.openRead(p)) {
-        size = ch.size();
+        long size = ch.size();
         if (size < offset) {
           offset = 0; // a different file under the same name: read it all
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, Integer.MAX_VALUE - 16));
-        while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
-          // read until full
+        long unread = size - offset;
+        if (unread > MAX_JOURNAL_READ) {
+          // No journal grows this big (they roll over at 4 MiB): broken or planted. Skipped, not
+          // read, so that it cannot exhaust memory or stall maintenance.
+          consumed = unread;
+          Warnings.once("journal-too-big:" + layout.root, () -> "MemoCache: skipping the index journal " + p
+              + " of " + unread + " unread bytes (more than " + MAX_JOURNAL_READ + ": damaged or not"
+              + " written by MemoCache); the index learns of its entries from the next full scan");
+        } else {
+          consumed = readJournal(ch, offset, records);
         }
-        buf.flip();
-        consumed = JournalRecord.decode(buf, records);
       } catch (NoSuchFileException | ForeignFileException e) {
         continue; // gone; or not a journal (warned), left alone
       }
@@ -247,6 +263,29 @@ public final class Maintainer {
     }
     run.records += records.size();
     apply(index, records, run);
+  }
+
+  /**
+   * Decodes the intact records of a journal from {@code offset}, reading {@link #JOURNAL_CHUNK} bytes
+   * at a time, and returns how many bytes they span; stops at the first torn or damaged record.
+   */
+  private static long readJournal(FileChannel ch, long offset, List<JournalRecord> records) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(JOURNAL_CHUNK);
+    long consumed = 0;
+    while (true) {
+      buf.clear();
+      while (buf.hasRemaining() && ch.read(buf, offset + consumed + buf.position()) > 0) {
+        // read until full or end of file
+      }
+      buf.flip();
+      int used = JournalRecord.decode(buf, records);
+      consumed += used;
+      // A chunk holds several whole records (MAX_BODY is far smaller), so a chunk that yields none,
+      // or a short one (end of file), ends the journal.
+      if (used == 0 || buf.limit() < buf.capacity()) {
+        return consumed;
+      }
+    }
   }
 
   private static List<String> toList(Iterable<String> it) {

@@ -86,7 +86,12 @@ public final class ShowCommand extends CacheCommand {
     boolean primitiveArray = e.valueType().matches("\\[+[ZBCSIJFD]");
     if (e.payloadLength() > LOAD_LIMIT) {
       if (primitiveArray) {
-        Optional<ArrayView> v = d.view(key);
+        Optional<ArrayView> v;
+        try {
+          v = d.view(key);
+        } catch (RuntimeException ex) {
+          return "(cannot view: " + ex.getMessage() + ")";
+        }
         if (v.isPresent()) {
           ArrayView a = v.get();
           return a.elementType().getName() + (a.rank() == 2 ? "[" + a.rows() + "][" + (a.columns() < 0 ? "ragged"

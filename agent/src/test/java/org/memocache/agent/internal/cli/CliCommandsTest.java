@@ -112,6 +112,33 @@ class CliCommandsTest {
   }
 
   @Test
+  void showOfAHashBomb_returnsWithinSeconds() {
+    // Sets nested 100 deep sharing their elements: a small entry whose hashCode visits 2^100 sets.
+    java.util.Set<Object> root = new java.util.HashSet<>();
+    java.util.Set<Object> s1 = root;
+    java.util.Set<Object> s2 = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      java.util.Set<Object> t1 = new java.util.HashSet<>();
+      java.util.Set<Object> t2 = new java.util.HashSet<>();
+      t1.add("foo");
+      s1.add(t1);
+      s1.add(t2);
+      s2.add(t1);
+      s2.add(t2);
+      s1 = t1;
+      s2 = t2;
+    }
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      memo.call("bomb", () -> root, 1);
+    }
+    String k = key("bomb", "1");
+    int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> run("show", k, dir.toString()));
+    assertEquals(0, code, err);
+    assertTrue(out.contains("(not loaded"), out);
+  }
+
+  @Test
   void showRefusesUnknownAndAmbiguousPrefixes() {
     try (Memo memo = Memo.builder().directory(dir).build()) {
       for (int i = 0; i < 13; i++) {
