@@ -1,5 +1,6 @@
 package org.memocache.internal.codec;
 
+import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
