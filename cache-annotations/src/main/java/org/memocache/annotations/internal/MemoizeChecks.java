@@ -44,11 +44,14 @@ final class MemoizeChecks {
   private final Elements elements;
   private final TypeReader reader;
   private final Reporter reporter;
+  /** Null when the compiler offers no tree API. */
+  private final ParameterWrites writes;
 
-  MemoizeChecks(Elements elements, TypeReader reader, Reporter reporter) {
+  MemoizeChecks(Elements elements, TypeReader reader, Reporter reporter, ParameterWrites writes) {
     this.elements = elements;
     this.reader = reader;
     this.reporter = reporter;
+    this.writes = writes;
   }
 
   /**
@@ -107,6 +110,12 @@ final class MemoizeChecks {
 
     for (VariableElement parameter : method.getParameters()) {
       checkParameter(parameter, subject);
+    }
+    if (writes != null) {
+      writes.find(method).forEach((parameter, code) -> reporter.warning(parameter, subject.get()
+          + ": writes into its parameter '" + parameter.getSimpleName() + "' (" + code + "): a cache hit"
+          + " would skip that write and leave the caller's argument unchanged; return the result instead"
+          + " (at run time MemoCache stops memoizing a method once it sees it change an argument)"));
     }
 
     if (reporter.errors() > errorsBefore) {

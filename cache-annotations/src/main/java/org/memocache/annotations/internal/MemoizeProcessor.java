@@ -63,7 +63,7 @@ public final class MemoizeProcessor extends AbstractProcessor {
     super.init(env);
     reader = new TypeReader(env.getTypeUtils(), env.getElementUtils());
     reporter = new Reporter(env.getMessager());
-    checks = new MemoizeChecks(env.getElementUtils(), reader, reporter);
+    checks = new MemoizeChecks(env.getElementUtils(), reader, reporter, ParameterWrites.of(env));
   }
 
   @Override

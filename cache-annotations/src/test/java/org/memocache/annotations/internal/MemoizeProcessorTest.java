@@ -78,6 +78,33 @@ class MemoizeProcessorTest {
   }
 
   @Test
+  void writesIntoParameters_areWarnedOnTheParameter() throws Exception {
+    TestCompiler.Result r = compile("""
+          @Memoize static double[][] invert(double[][] a, double[][] inv) { inv[0][1] = -a[0][1]; return inv; }
+          static class P { double x; }
+          @Memoize static int shift(P p, int[] counts, long[] out, double[] sorted) {
+            p.x += 1; counts[0]++; System.arraycopy(out, 0, out, 1, 1); Arrays.sort(sorted); return 0; }
+          @Memoize static double pure(double[] xs, double[] out) { double[] copy = xs.clone(); copy[0] = 1; out = copy; return copy[0]; }
+          @Memoize static double shadowed(double[] xs) { Runnable r = () -> { double[] xs2 = new double[1]; xs2[0] = 1; }; return xs[0]; }
+          @Memoize @SuppressWarnings("memocache") static double quiet(double[] out) { out[0] = 1; return 1; }
+        """);
+    assertTrue(r.success(), r.diagnostics()::toString);
+    List<TestCompiler.Diag> w = r.diagnostics();
+    assertEquals(5, w.size(), w::toString);
+    assertEquals("@Memoize invert(double[][], double[][]): writes into its parameter 'inv' (inv[0][1] = -a[0][1]):"
+        + " a cache hit would skip that write and leave the caller's argument unchanged; return the result"
+        + " instead (at run time MemoCache stops memoizing a method once it sees it change an argument)",
+        w.get(0).message());
+    assertAt(w.get(0), 5, "inv)");
+    assertTrue(w.get(1).message().startsWith("@Memoize shift(Sim.P, int[], long[], double[]): writes into its"
+        + " parameter 'p' (p.x += 1)"), w.get(1)::toString);
+    assertTrue(w.get(2).message().contains("parameter 'counts' (counts[0]++)"), w.get(2)::toString);
+    assertTrue(w.get(3).message().contains("parameter 'out' (System.arraycopy(out, 0, out, 1, 1))"),
+        w.get(3)::toString);
+    assertTrue(w.get(4).message().contains("parameter 'sorted' (Arrays.sort(sorted))"), w.get(4)::toString);
+  }
+
+  @Test
   void constructor_isRejected() throws Exception {
     TestCompiler.Result r = compile("""
           @Memoize Sim() {}
