@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
@@ -102,24 +103,8 @@ final class Engine {
         })
         .executor(Runnable::run)
         .build();
-    Tier.KeyLocks l = null;
-    for (Tier t : tiers) {
-      Optional<Tier.KeyLocks> tl = t.locks();
-      if (tl.isPresent()) {
-        l = tl.get();
-        break;
-      }
-    }
-    this.locks = l;
-    Tier.Verdicts v = null;
-    for (Tier t : tiers) {
-      Optional<Tier.Verdicts> tv = t.verdicts();
-      if (tv.isPresent()) {
-        v = tv.get();
-        break;
-      }
-    }
-    this.verdicts = v;
+    this.locks = firstCapability(tiers, Tier::locks);
+    this.verdicts = firstCapability(tiers, Tier::verdicts);
     this.where = config.directory() == null ? "memory" : config.directory().toString();
     this.perTierHits = new LongAdder[tiers.size()];
     this.perTierMisses = new LongAdder[tiers.size()];
@@ -127,6 +112,17 @@ final class Engine {
       perTierHits[i] = new LongAdder();
       perTierMisses[i] = new LongAdder();
     }
+  }
+
+  /** The capability of the first tier that offers it, or {@code null} when none does. */
+  private static <C> @Nullable C firstCapability(List<Tier> tiers, Function<Tier, Optional<C>> capability) {
+    for (Tier t : tiers) {
+      Optional<C> c = capability.apply(t);
+      if (c.isPresent()) {
+        return c.get();
+      }
+    }
+    return null;
   }
 
   List<Tier> tiers() {

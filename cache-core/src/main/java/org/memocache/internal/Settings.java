@@ -298,8 +298,13 @@ public final class Settings {
     return d;
   }
 
-  /** {@code 500ms}, {@code 45s}, {@code 10m}, {@code 12h}, {@code 30d}, {@code 2w} or ISO-8601 ({@code PT10M}). */
-  static Duration duration(String t) {
+  /**
+   * Parses {@code 500ms}, {@code 45s}, {@code 10m}, {@code 12h}, {@code 30d}, {@code 2w} or ISO-8601
+   * ({@code PT10M}); also for the CLI's age options, so that both accept the same forms.
+   *
+   * @throws IllegalArgumentException when {@code t} is none of these, or negative
+   */
+  public static Duration duration(String t) {
     Matcher m = SHORT_DURATION.matcher(t.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));

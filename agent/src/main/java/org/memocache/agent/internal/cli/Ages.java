@@ -2,15 +2,13 @@ package org.memocache.agent.internal.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.memocache.internal.Settings;
 
-/** Ages for humans: {@code 3d}, {@code 5h} when printing; {@code 30d}, {@code 12h}, {@code P30D} when parsing. */
+/** Ages for humans: {@code 3d}, {@code 5h} when printing; the configuration's duration forms when parsing. */
 final class Ages {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(s|m|min|h|d|w)");
-
   private Ages() {}
 
   /** How long ago {@code t} was, as {@code 42s}, {@code 7m}, {@code 5h} or {@code 3d}; {@code -} for the epoch. */
@@ -37,21 +35,9 @@ final class Ages {
    * @throws IllegalArgumentException naming {@code option} and the text
    */
   static Duration parse(String option, String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m", "min" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      };
-    }
     try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
+      return Settings.duration(text.trim());
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + " takes an age such as 30d, 12h, 90m or P30D, not '" + text + "'");
     }
   }
