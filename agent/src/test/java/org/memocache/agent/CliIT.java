@@ -35,6 +35,24 @@ class CliIT {
     assertTrue(ls.out().contains("\"method\":\"simulate\",\"arguments\":\"500\""), ls.toString());
     assertTrue(ls.out().contains("\"method\":\"label\""), ls.toString());
 
+    // prune runs maintenance, which rebuilds the MapDB index when it is missing: every class MapDB
+    // needs (Eclipse Collections, Guava, Kotlin) must be in the jar.
+    try (var index = Files.list(cache.resolve("index"))) {
+      for (Path f : index.filter(f -> f.getFileName().toString().startsWith("index.db")).toList()) {
+        Files.delete(f);
+      }
+    }
+    Jvm.Result prune = Jvm.run(java, List.of("-jar", Jvm.agentJar().toString()), List.of(), "", "prune",
+        "--max-entries", "2", cache.toString());
+    assertEquals(0, prune.exitCode(), prune.toString());
+    assertEquals("", prune.err(), prune.toString());
+    assertTrue(Files.size(cache.resolve("index").resolve("index.db")) > 0, prune.toString());
+    Jvm.Result after = Jvm.run(java, List.of("-jar", Jvm.agentJar().toString()), List.of(), "", "ls", cache.toString(),
+        "--json");
+    assertEquals(0, after.exitCode(), after.toString());
+    assertTrue(after.out().contains("\"entryCount\":2"), after.toString());
+    assertEquals("", after.err(), after.toString());
+
     Path plain = Files.createDirectories(dir.resolve("plain"));
     Jvm.Result bad = Jvm.run(java, List.of("-jar", Jvm.agentJar().toString()), List.of(), "", "stats",
         plain.toString());
