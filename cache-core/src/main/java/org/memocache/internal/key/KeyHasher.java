@@ -86,6 +86,8 @@ public final class KeyHasher implements KeySink {
   private static final int MAX_REMEMBERED = 1 << 14;
 
   private static final int MAX_DEPTH = 256;
+  /** Marks a path element that is the map key at the same index of {@code pathKeys}. */
+  private static final String MAP_KEY = new String("{key}");
   private static final ThreadLocal<KeyHasher> LOCAL = ThreadLocal.withInitial(KeyHasher::new);
 
   /** The shared type table (also used by the annotation processor), decided once per class. */
@@ -106,6 +108,9 @@ public final class KeyHasher implements KeySink {
   private @Nullable Object revisiting;
   private int revisits;
   private final String[] path = new String[MAX_DEPTH + 2];
+  /** Map keys on the path, turned into text only for an error message (their toString may be costly). */
+  private final @Nullable Object[] pathKeys = new Object[MAX_DEPTH + 2];
+  private boolean keptKeys;
   private final byte[] buffer = new byte[ArrayHashing.INLINE_BYTES];
   private HashStream128 out = root;
   private int depth;
@@ -550,7 +555,9 @@ public final class KeyHasher implements KeySink {
         out = sub;
         if (entries) {
           Map.Entry<?, ?> entry = (Map.Entry<?, ?>) e;
-          path[depth] = "{" + entry.getKey() + "}";
+          path[depth] = MAP_KEY;
+          pathKeys[depth] = entry.getKey();
+          keptKeys = true;
           value(entry.getKey(), depth + 1);
           value(entry.getValue(), depth + 1);
         } else {
@@ -690,12 +697,27 @@ public final class KeyHasher implements KeySink {
     }
     revisiting = null;
     revisits = 0;
+    if (keptKeys) {
+      Arrays.fill(pathKeys, null); // not to keep a caller's objects alive
+      keptKeys = false;
+    }
+  }
+
+  private static String describe(@Nullable Object key) {
+    try {
+      return String.valueOf(key);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A key whose toString follows a cycle, or fails: its class names it well enough.
+      return key.getClass().getName();
+    }
   }
 
   private MemoKeyException fail(String what) {
     StringBuilder where = new StringBuilder();
     for (int i = 0; i < depth && i < path.length; i++) {
-      if (path[i] != null) {
+      if (path[i] == MAP_KEY) {
+        where.append('{').append(describe(pathKeys[i])).append('}');
+      } else if (path[i] != null) {
         where.append(path[i]);
       }
     }

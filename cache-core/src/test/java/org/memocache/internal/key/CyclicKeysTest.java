@@ -223,4 +223,24 @@ class CyclicKeysTest {
     CacheKey k = KeyHasherTest.key(doublyLinked(1, 2));
     assertEquals(k, KeyHasherTest.key(doublyLinked(1, 2)));
   }
+
+  static final class Loop {
+    Loop other;
+
+    @Override
+    public String toString() {
+      return "loop to " + other;
+    }
+  }
+
+  @Test
+  void mapKeyWithACyclicToString_isNamedByItsClass() {
+    Loop a = new Loop();
+    a.other = new Loop();
+    a.other.other = a;
+    Map<Loop, Object> map = new LinkedHashMap<>();
+    map.put(a, Thread.currentThread());
+    MemoKeyException e = assertThrows(MemoKeyException.class, () -> KeyHasherTest.key(map));
+    assertTrue(e.getMessage().contains("parameter 0 (arg0){" + Loop.class.getName() + "}"), e.getMessage());
+  }
 }
