@@ -69,7 +69,7 @@ final class BoundedKryo extends Kryo {
    * Kryo's reference resolver, remembering the size of each object read (by reference id, so that
    * a reference to it costs no identity hash) and which id was last resolved.
    */
-  private static final class SizedReferences extends MapReferenceResolver {
+  static final class SizedReferences extends MapReferenceResolver {
     private long[] sizes = new long[256];
     int lastSet;
     int lastGot;
@@ -96,6 +96,18 @@ final class BoundedKryo extends Kryo {
     public Object getReadObject(Class type, int id) {
       lastGot = id;
       return super.getReadObject(type, id);
+    }
+
+    /** The reference id handed out last. */
+    int lastReadId() {
+      return readObjects.size() - 1;
+    }
+
+    /** Makes later references to object {@code id}, {@code read}, resolve to {@code replacement}. */
+    void replace(int id, Object read, Object replacement) {
+      if (id >= 0 && id < readObjects.size() && readObjects.get(id) == read) {
+        readObjects.set(id, replacement);
+      }
     }
 
     long size(int id) {
@@ -143,7 +155,7 @@ final class BoundedKryo extends Kryo {
     if (c.getEnclosingClass() == DefaultArraySerializers.class) {
       return new LengthFirst(s);
     }
-    return s;
+    return ReadResolving.wrap(type, s, references);
   }
 
   /** Kryo's collection serializer, checking the claimed size before allocating for it. */

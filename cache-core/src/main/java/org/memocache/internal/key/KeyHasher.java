@@ -57,16 +57,37 @@ import org.memocache.MethodId;
  * element hashes); {@code Path}/{@code File} by (absolute path, size, mtime); {@link FileContent} by
  * content; records and plain classes by their fields (class name, then fields by name). Which rule
  * applies to a class is decided by {@link KeyTypeRules}, the same table the annotation processor
- * checks at compile time. Lambdas, streams, iterators, I/O handles, threads, JDK types without a
- * rule and cycles are refused with a {@link MemoKeyException} naming the method, the parameter and
- * the path to the value.
+ * checks at compile time. Lambdas, streams, iterators, I/O handles, threads and JDK types without
+ * a rule are refused with a {@link MemoKeyException} naming the method, the parameter and the path
+ * to the value.
+ *
+ * <p>Cycles and shared objects: an object met again while it is still being hashed (an ancestor on
+ * the current path) is written as a back-reference, its distance up the path. The path is the same
+ * whatever order a set or map is iterated in, so a back-reference inside an element hashes the same
+ * in every order, and two separately built graphs of the same shape give the same key. An object
+ * met again elsewhere (shared, not an ancestor) is hashed again in full, as a copy would be, so
+ * sharing never changes a key; that re-hashing is bounded ({@link #MAX_REVISITS}) so that a small
+ * graph sharing heavily at every level (exponentially many paths) is refused quickly.
  */
 public final class KeyHasher implements KeySink {
 
   /** Version of these rules; hashed into every key so a change of rules is a miss, never a clash. */
-  public static final int ENCODING_VERSION = 1;
+  public static final int ENCODING_VERSION = 2;
+
+  /**
+   * How many objects may be hashed again, over one key, because they were met before through
+   * another path. Generous for ordinary sharing (a singleton referred to from thousands of
+   * elements), small enough that a graph doubling its paths at every level is refused in well
+   * under a second.
+   */
+  static final int MAX_REVISITS = 1 << 21;
+
+  /** Objects remembered as met, per key: enough for any graph small enough to share heavily. */
+  private static final int MAX_REMEMBERED = 1 << 14;
 
   private static final int MAX_DEPTH = 256;
+  /** Marks a path element that is the map key at the same index of {@code pathKeys}. */
+  private static final String MAP_KEY = new String("{key}");
   private static final ThreadLocal<KeyHasher> LOCAL = ThreadLocal.withInitial(KeyHasher::new);
 
   /** The shared type table (also used by the annotation processor), decided once per class. */
@@ -79,8 +100,17 @@ public final class KeyHasher implements KeySink {
 
   private final HashStream128 root = Hashing.xxh3_128().hashStream();
   private final List<HashStream128> spares = new ArrayList<>();
-  private final IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+  /** Objects being hashed (ancestors of the current value), each with its position on the path. */
+  private IdentityHashMap<Object, Integer> onPath = new IdentityHashMap<>();
+  /** Objects hashed before in this key (up to {@link #MAX_REMEMBERED}), to notice re-visits. */
+  private IdentityHashMap<Object, Boolean> met = new IdentityHashMap<>();
+  /** The outermost object being hashed again, or {@code null}. */
+  private @Nullable Object revisiting;
+  private int revisits;
   private final String[] path = new String[MAX_DEPTH + 2];
+  /** Map keys on the path, turned into text only for an error message (their toString may be costly). */
+  private final @Nullable Object[] pathKeys = new Object[MAX_DEPTH + 2];
+  private boolean keptKeys;
   private final byte[] buffer = new byte[ArrayHashing.INLINE_BYTES];
   private HashStream128 out = root;
   private int depth;
@@ -118,7 +148,7 @@ public final class KeyHasher implements KeySink {
     h.root.reset();
     h.depth = 0;
     h.spareDepth = 0;
-    h.onPath.clear();
+    h.forget();
     h.parts = null;
     h.partCount = 0;
     h.root.putInt(ENCODING_VERSION);
@@ -203,7 +233,7 @@ public final class KeyHasher implements KeySink {
   /** Releases this hasher after a failure. */
   public void release() {
     inUse = false;
-    onPath.clear();
+    forget();
     encoders = KeyEncoders.NONE;
     parts = null;
   }
@@ -263,6 +293,16 @@ public final class KeyHasher implements KeySink {
     if (v == null) {
       out.putByte(Tag.NULL);
       return;
+    }
+    Class<?> c = v.getClass();
+    if (c != String.class && c != Integer.class && c != Long.class && c != Double.class
+        && !onPath.isEmpty()) {
+      Integer at = onPath.get(v);
+      if (at != null) {
+        // A cycle: the distance up the path, independent of where the graph sits and of set order.
+        out.putByte(Tag.BACK_REFERENCE).putInt(onPath.size() - at);
+        return;
+      }
     }
     if (level > MAX_DEPTH) {
       throw fail("is nested more than " + MAX_DEPTH + " levels deep");
@@ -515,7 +555,9 @@ public final class KeyHasher implements KeySink {
         out = sub;
         if (entries) {
           Map.Entry<?, ?> entry = (Map.Entry<?, ?>) e;
-          path[depth] = "{" + entry.getKey() + "}";
+          path[depth] = MAP_KEY;
+          pathKeys[depth] = entry.getKey();
+          keptKeys = true;
           value(entry.getKey(), depth + 1);
           value(entry.getValue(), depth + 1);
         } else {
@@ -619,20 +661,63 @@ public final class KeyHasher implements KeySink {
   }
 
   private void enter(Object v) {
-    if (onPath.put(v, Boolean.TRUE) != null) {
-      throw fail("refers back to itself (a cycle through " + v.getClass().getName()
-          + "); break the cycle, mark the field transient, or register a KeyEncoder");
+    onPath.put(v, onPath.size());
+    if (revisiting != null || met.containsKey(v)) {
+      if (revisiting == null) {
+        revisiting = v;
+      }
+      if (++revisits > MAX_REVISITS) {
+        throw fail("shares objects too heavily to hash (more than " + MAX_REVISITS
+            + " objects met again, last a " + v.getClass().getName() + "); break the sharing,"
+            + " mark the field transient, or register a KeyEncoder");
+      }
+    } else if (met.size() < MAX_REMEMBERED) {
+      met.put(v, Boolean.TRUE);
     }
   }
 
   private void leave(Object v) {
     onPath.remove(v);
+    if (v == revisiting) {
+      revisiting = null;
+    }
+  }
+
+  /** Resets the per-key maps; a map grown by a big graph is dropped rather than cleared per key. */
+  private void forget() {
+    if (onPath.size() > 64) {
+      onPath = new IdentityHashMap<>();
+    } else {
+      onPath.clear();
+    }
+    if (met.size() > 64) {
+      met = new IdentityHashMap<>();
+    } else if (!met.isEmpty()) {
+      met.clear();
+    }
+    revisiting = null;
+    revisits = 0;
+    if (keptKeys) {
+      Arrays.fill(pathKeys, null); // not to keep a caller's objects alive
+      keptKeys = false;
+    }
+  }
+
+  private static String describe(@Nullable Object key) {
+    try {
+      return String.valueOf(key);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A key whose toString follows a cycle, or fails: its class names it well enough.
+      return key.getClass().getName();
+    }
   }
 
   private MemoKeyException fail(String what) {
     StringBuilder where = new StringBuilder();
     for (int i = 0; i < depth && i < path.length; i++) {
-      if (path[i] != null) {
+      if (path[i] == MAP_KEY) {
+        where.append('{').append(describe(pathKeys[i])).append('}');
+      } else if (path[i] != null) {
         where.append(path[i]);
       }
     }

@@ -45,6 +45,8 @@ final class Tag {
   static final byte STRING_FORM = 33;
   static final byte MAP_ENTRY = 34;
   static final byte BUFFER = 35;
+  /** An object on the current path met again (a cycle), followed by its distance up the path. */
+  static final byte BACK_REFERENCE = 36;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }
