@@ -88,11 +88,15 @@ public final class MemoRuntime {
         try {
           memo.engine().bindProgress(pending, args);
         } catch (RuntimeException | Error e) {
-          pending.engine.fail(pending, e);
+          pending.engine.abandonBeforeBody(pending);
           throw e;
         }
       }
       return call;
+    } catch (Engine.FailedElsewhere e) {
+      // The computation this call waited for threw: the caller gets that failure, as its own body
+      // would have thrown it.
+      throw e.rethrow();
     } catch (MemoKeyException e) {
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.
