@@ -250,7 +250,8 @@ final class LockFiles {
         Thread.currentThread().interrupt();
         return Optional.empty();
       } catch (IOException e) {
-        faults.other("lock", "locking " + file, e);
+        // Writing the owner record is a write like any other: a full disk is said once, in one line.
+        faults.writeFailed("lock file " + file.getFileName(), e);
         return Optional.empty();
       } finally {
         if (!keep) {
