@@ -632,8 +632,8 @@ public final class Memo implements AutoCloseable {
     }
 
     /**
-     * How long a process waits for another process computing the same key before computing it
-     * itself (default 10 minutes). Results are deterministic and publishing is atomic, so computing
+     * How long a caller waits for another process, or another thread of this JVM, computing the
+     * same key before computing it itself (default 10 minutes). Results are deterministic and publishing is atomic, so computing
      * twice is safe, only wasteful.
      */
     public Builder lockTimeout(Duration timeout) {
