@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,6 +44,11 @@ import org.memocache.internal.key.KeyHasher;
  * between callers and the memory tier ({@link ResultCopies}) unless the method's results are shared.
  */
 final class Engine {
+  private static final System.Logger LOG = System.getLogger("org.memocache");
+  /** When a wait for another thread is first reported, then how often: as the disk tier's lock waits. */
+  private static final Duration FIRST_WAIT_REPORT = Duration.ofSeconds(2);
+  private static final Duration WAIT_REPORT_EVERY = Duration.ofSeconds(10);
+
   /** Stands for a cached {@code null}, which Caffeine cannot hold. */
   static final Object NULL = new Object();
 
@@ -132,7 +139,12 @@ final class Engine {
   /** A whole call for programmatic use: begin, compute on this thread, complete. */
   @Nullable Object call(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
       Supplier<?> compute) {
-    MemoRuntime.Call started = begin(spec, self, args);
+    MemoRuntime.Call started;
+    try {
+      started = begin(spec, self, args);
+    } catch (FailedElsewhere e) {
+      throw e.rethrow();
+    }
     if (started == DIRECT) {
       return compute.get();
     }
@@ -173,26 +185,74 @@ final class Engine {
     }
     Flight flight = new Flight();
     Flight running;
+    boolean gaveUp = false;
     while ((running = flights.putIfAbsent(k1, flight)) != null) {
       if (running.owner == Thread.currentThread()) {
         throw new IllegalStateException(spec.id().name() + "(" + spec.summarize(args)
             + ") calls itself with the same arguments while it is being computed; this would never"
             + " finish");
       }
-      Held h = running.await();
+      Held h;
+      try {
+        h = waitFor(running, spec, args);
+      } catch (TimeoutException e) {
+        // Computed beside the flight we gave up on, which keeps its place for its own waiters.
+        gaveUp = true;
+        break;
+      }
       if (h != null) {
         memoryHits.increment();
         savedNanos.add(h.computeNanos);
         return h;
       }
-      // The computation we waited for failed in its own thread: try again (we may compute).
+      // The computation we waited for was abandoned (not stored): try again (we may compute).
     }
     Pending call = new Pending(this, spec, k1, flight);
+    call.gaveUp = gaveUp;
     try {
       return resolveMiss(call, self, args);
     } catch (Throwable t) {
       abandon(call);
       throw t;
+    }
+  }
+
+  /**
+   * Waits for another thread of this JVM computing the same key, at most {@code lockTimeout} (as a
+   * process waits for another process), reporting progress in the same words.
+   *
+   * @throws TimeoutException when the bound passed: the caller computes the key itself
+   */
+  private @Nullable Held waitFor(Flight running, MethodSpec spec, @Nullable Object[] args) throws TimeoutException {
+    long start = System.nanoTime();
+    long deadline = start + saturatedNanos(config.lockTimeout());
+    long nextReport = start + FIRST_WAIT_REPORT.toNanos();
+    while (true) {
+      long now = System.nanoTime();
+      try {
+        return running.await(Math.max(0, Math.min(deadline, nextReport) - now));
+      } catch (TimeoutException e) {
+        long waited = System.nanoTime() - start;
+        Thread t = running.owner;
+        String describe = spec.describe(spec.summarize(args));
+        if (System.nanoTime() - deadline >= 0) {
+          LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
+              + " for thread " + t.getName() + " of this process (" + where + "); computing " + describe
+              + " here too");
+          throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
+            + " for thread " + t.getName() + " of this process computing " + describe + " (" + where + ")");
+        nextReport += WAIT_REPORT_EVERY.toNanos();
+      }
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
     }
   }
 
@@ -215,7 +275,9 @@ final class Engine {
       if (h != null) {
         return h;
       }
-      if (locks != null) {
+      // A caller that gave up waiting for a thread of this JVM would only wait for it again on the
+      // lock that thread holds.
+      if (locks != null && !call.gaveUp) {
         call.lock = locks.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
         if (call.lock != null) {
           h = fromLowerTiers(call, false);
@@ -427,11 +489,45 @@ final class Engine {
     }
   }
 
-  /** The computation threw: nothing is cached; waiters retry. Recorded progress is kept for a resume. */
+  /**
+   * The computation threw: nothing is cached, recorded progress is kept for a resume. Threads
+   * waiting for this computation throw the same exception (computing the same deterministic call
+   * would fail the same way), except for an {@link Error}, which tells of the computing thread's
+   * state (its stack, the heap at that moment) more than of the call: they compute again.
+   */
   void fail(Pending call, Throwable thrown) {
     loadFailures.increment();
     unbindProgress(call);
-    abandon(call);
+    releaseLock(call);
+    flights.remove(call.memoryKey, call.flight);
+    if (thrown instanceof Error) {
+      call.flight.complete(null);
+    } else {
+      call.flight.fail(thrown);
+    }
+  }
+
+  /**
+   * The computation a caller waited for threw {@link #getCause()}: whoever began the call throws
+   * that cause unchanged ({@link #rethrow}), so that the failure is not mistaken for one of
+   * MemoCache's own.
+   */
+  static final class FailedElsewhere extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FailedElsewhere(Throwable cause) {
+      super(null, cause, false, false);
+    }
+
+    RuntimeException rethrow() {
+      throw Engine.<RuntimeException>sneaky(getCause());
+    }
+  }
+
+  /** Throws {@code t} unchanged, checked or not: a waiter throws what its own computation would have. */
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> T sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static void unbindProgress(Pending call) {
@@ -464,6 +560,12 @@ final class Engine {
     releaseLock(call);
     flights.remove(call.memoryKey, call.flight);
     call.flight.complete(h);
+  }
+
+  /** Setting up the call failed before its body ran: waiters compute for themselves. */
+  void abandonBeforeBody(Pending call) {
+    unbindProgress(call);
+    abandon(call);
   }
 
   private void abandon(Pending call) {
@@ -578,7 +680,30 @@ final class Engine {
   }
 
   CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    try {
+      return hashOnce(spec, self, args, null);
+    } catch (ConcurrentModificationException first) {
+      // Another thread changed a collection argument while it was hashed; a key of a state that
+      // never existed must not be stored, so try once more, then say which argument it was.
+      KeyHasher[] used = new KeyHasher[1];
+      try {
+        return hashOnce(spec, self, args, used);
+      } catch (ConcurrentModificationException again) {
+        keyFailures.increment();
+        throw new MemoKeyException(spec.id().name() + ": " + partName(spec, self, used[0].partsRecorded())
+            + " changed while it was being hashed (another thread modifies it during the call)", again);
+      }
+    }
+  }
+
+  /** One attempt; {@code used}, when given, receives the hasher, recording parts to find a failed one. */
+  private CacheKey hashOnce(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
+      KeyHasher @Nullable [] used) {
     KeyHasher h = KeyHasher.acquire(spec.id(), spec.resultShape(), encoders);
+    if (used != null) {
+      used[0] = h;
+      h.recordParts(new long[2 * (args.length + 1)]);
+    }
     try {
       feed(h, spec, self, args);
       return h.finish(spec.id());
@@ -689,7 +814,12 @@ final class Engine {
    * result is stored.
    */
   <S, C, R> @Nullable Object progressive(MethodSpec spec, @Nullable Object[] args, Progressive<S, C, R> body) {
-    MemoRuntime.Call started = begin(spec, null, args);
+    MemoRuntime.Call started;
+    try {
+      started = begin(spec, null, args);
+    } catch (FailedElsewhere e) {
+      throw e.rethrow();
+    }
     if (started == DIRECT) {
       return body.compute(new StoredProgress<>(null, spec.describe(spec.summarize(args))));
     }
@@ -947,6 +1077,8 @@ final class Engine {
     /** Per-part digests of the inputs before the body ran, or {@code null} when not watched. */
     long @Nullable [] before;
     boolean changedEarly;
+    /** Whether the caller gave up waiting for another thread computing the same key. */
+    boolean gaveUp;
     @Nullable Object self;
     @Nullable Object[] args;
 

@@ -2,6 +2,8 @@ package org.memocache;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,20 +14,31 @@ final class Flight {
   final Thread owner = Thread.currentThread();
   private final CompletableFuture<Engine.@Nullable Held> done = new CompletableFuture<>();
 
-  /** Publishes the result, or {@code null} when the computation failed or was abandoned. */
+  /** Publishes the result, or {@code null} when the computation was abandoned (waiters try again). */
   void complete(Engine.@Nullable Held result) {
     done.complete(result);
   }
 
-  /** Waits for the owner; {@code null} means it failed and the waiter should try again. */
-  Engine.@Nullable Held await() {
+  /** The computation threw {@code thrown}: waiters throw it too instead of computing again. */
+  void fail(Throwable thrown) {
+    done.completeExceptionally(thrown);
+  }
+
+  /**
+   * Waits for the owner at most {@code nanos}; {@code null} means it was abandoned and the waiter
+   * should try again.
+   *
+   * @throws TimeoutException when the owner is still computing after {@code nanos}
+   * @throws Engine.FailedElsewhere when the owner's computation threw
+   */
+  Engine.@Nullable Held await(long nanos) throws TimeoutException {
     try {
-      return done.get();
+      return done.get(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for another thread computing the same key", e);
     } catch (ExecutionException e) {
-      return null;
+      throw new Engine.FailedElsewhere(e.getCause());
     }
   }
 }

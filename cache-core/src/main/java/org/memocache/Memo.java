@@ -49,6 +49,12 @@ import org.memocache.internal.key.KeyEncoders;
  */
 public final class Memo implements AutoCloseable {
 
+  /**
+   * The longest call name accepted, in characters: longer names are refused where they are given
+   * ({@link #call}, {@link #method(String)}, {@link Builder#shareResults}).
+   */
+  public static final int MAX_NAME_LENGTH = 1000;
+
   private static final Object DEFAULT_LOCK = new Object();
   private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static volatile @Nullable Memo defaultMemo;
@@ -123,7 +129,15 @@ public final class Memo implements AutoCloseable {
    * arguments, computing it only if no tier has it. Concurrent callers of the same key wait for the
    * one computing it (in this JVM, and, with a disk tier, in other processes too).
    *
-   * @throws MemoKeyException when an argument cannot be part of a key (naming it)
+   * <p>A thread that finds the same key being computed by another thread of this JVM waits for it
+   * at most {@link MemoConfig#lockTimeout()} (as for another process), then computes it itself; if
+   * that computation throws, the waiting threads throw the same exception instead of computing again.
+   *
+   * @throws MemoKeyException when an argument cannot be part of a key, or another thread changes
+   *     one while it is hashed (naming it)
+   * @throws IllegalArgumentException when {@code keyArgs} is a {@code null} array (ambiguous: pass
+   *     no arguments, or {@code (Object) null} for one {@code null} argument), or {@code name} is
+   *     blank or longer than {@link #MAX_NAME_LENGTH}
    * @throws IllegalStateException when the same call is made again, recursively, while it is being
    *     computed on this thread
    */
@@ -131,7 +145,7 @@ public final class Memo implements AutoCloseable {
   public <T> T call(String name, Supplier<? extends T> compute, @Nullable Object... keyArgs) {
     Objects.requireNonNull(compute, "compute");
     MethodSpec spec = programmatic(name, compute.getClass());
-    return (T) engine.call(spec, null, keyArgs, compute);
+    return (T) engine.call(spec, null, keyArgs(name, keyArgs), compute);
   }
 
   /**
@@ -159,7 +173,7 @@ public final class Memo implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> Optional<CachedResult<T>> lookup(String name, @Nullable Object... keyArgs) {
     MethodSpec spec = programmatic(name, null);
-    return engine.lookup(spec, null, keyArgs).map(r -> (CachedResult<T>) r);
+    return engine.lookup(spec, null, keyArgs(name, keyArgs)).map(r -> (CachedResult<T>) r);
   }
 
   /** Whether a result of this call is stored; never computes. */
@@ -169,12 +183,12 @@ public final class Memo implements AutoCloseable {
 
   /** The 128-bit key of this call, as stored on disk and shown by the CLI. */
   public CacheKey keyOf(String name, @Nullable Object... keyArgs) {
-    return engine.keyOf(programmatic(name, null), null, keyArgs);
+    return engine.keyOf(programmatic(name, null), null, keyArgs(name, keyArgs));
   }
 
   /** Removes the stored result of this call from every tier; returns whether one was removed. */
   public boolean invalidate(String name, @Nullable Object... keyArgs) {
-    return engine.invalidate(programmatic(name, null), null, keyArgs);
+    return engine.invalidate(programmatic(name, null), null, keyArgs(name, keyArgs));
   }
 
   /**
@@ -216,7 +230,7 @@ public final class Memo implements AutoCloseable {
    * methods with a {@code @Memoize(name)}.
    */
   public MemoMethod method(String name) {
-    Objects.requireNonNull(name, "name");
+    checkName(name);
     Method woven = wovenByName(name);
     if (woven != null) {
       return method(woven);
@@ -320,7 +334,7 @@ public final class Memo implements AutoCloseable {
    */
   public Optional<ArrayView> view(String name, @Nullable Object... keyArgs) {
     requireLowerTiers();
-    return engine.view(programmatic(name, null), null, keyArgs);
+    return engine.view(programmatic(name, null), null, keyArgs(name, keyArgs));
   }
 
   /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
@@ -423,7 +437,7 @@ public final class Memo implements AutoCloseable {
   public <S, C, R> R progressive(String name, Progressive<S, C, R> body, @Nullable Object... keyArgs) {
     Objects.requireNonNull(body, "body");
     MethodSpec spec = programmatic(name, body.getClass());
-    return (R) engine.progressive(spec, keyArgs, body);
+    return (R) engine.progressive(spec, keyArgs(name, keyArgs), body);
   }
 
   /**
@@ -433,7 +447,7 @@ public final class Memo implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <S, C> Optional<PartialResult<S, C>> partial(String name, @Nullable Object... keyArgs) {
-    return engine.partial(programmatic(name, null), null, keyArgs).map(p -> (PartialResult<S, C>) p);
+    return engine.partial(programmatic(name, null), null, keyArgs(name, keyArgs)).map(p -> (PartialResult<S, C>) p);
   }
 
   /** A snapshot of the counters. */
@@ -482,6 +496,7 @@ public final class Memo implements AutoCloseable {
       if (name.isBlank()) {
         throw new IllegalArgumentException("a memoized call needs a non-blank name");
       }
+      checkName(name);
       spec = named.computeIfAbsent(name, n -> new MethodSpec(MethodId.of(n, 0), new String[0],
           new boolean[0], new boolean[0], false, true, true, null,
           new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())), -1, sharedNames.contains(n), 0L));
@@ -491,6 +506,36 @@ public final class Memo implements AutoCloseable {
     }
     lastNamed = new Named(name, spec);
     return spec;
+  }
+
+  /**
+   * The key arguments of a call, refusing a {@code null} array: {@code call(name, compute, null)}
+   * could mean no arguments or one {@code null} argument, and the two are different keys.
+   */
+  private static @Nullable Object[] keyArgs(String name, @Nullable Object @Nullable [] keyArgs) {
+    if (keyArgs == null) {
+      throw new IllegalArgumentException("memoized call " + shortName(name) + ": the key arguments are a null"
+          + " array; pass no arguments for none, or (Object) null for one null argument");
+    }
+    return keyArgs;
+  }
+
+  /**
+   * Refuses a call name longer than {@link #MAX_NAME_LENGTH} characters: names are stored in every
+   * entry (with 16-bit lengths) and shown in every message.
+   */
+  static String checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException("a memoized call name must be at most " + MAX_NAME_LENGTH
+          + " characters; " + shortName(name) + " has " + name.length());
+    }
+    return name;
+  }
+
+  /** A name as messages quote it: the first 60 characters of a long one. */
+  private static String shortName(String name) {
+    return name.length() <= 60 ? '"' + name + '"' : '"' + name.substring(0, 60) + "\u2026\"";
   }
 
   /** The last name looked up and its spec, read and written as one reference. */
@@ -587,8 +632,8 @@ public final class Memo implements AutoCloseable {
     }
 
     /**
-     * How long a process waits for another process computing the same key before computing it
-     * itself (default 10 minutes). Results are deterministic and publishing is atomic, so computing
+     * How long a caller waits for another process, or another thread of this JVM, computing the
+     * same key before computing it itself (default 10 minutes). Results are deterministic and publishing is atomic, so computing
      * twice is safe, only wasteful.
      */
     public Builder lockTimeout(Duration timeout) {
@@ -625,6 +670,7 @@ public final class Memo implements AutoCloseable {
       for (String n : names) {
         Objects.requireNonNull(n, "name");
         requireArgument(!n.isBlank(), "a call name must not be blank");
+        checkName(n);
         sharedNames.add(n);
       }
       return this;

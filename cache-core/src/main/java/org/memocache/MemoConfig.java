@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param maximumDiskEntries bound of the disk tier in entries ({@link Long#MAX_VALUE}: unbounded)
  * @param expireAfter maximum age of a stored result, or {@code null} for no limit
  * @param durable whether every entry is fsynced before it is published
- * @param lockTimeout how long a process waits for another process computing the same key before
- *     computing it itself
+ * @param lockTimeout how long a caller waits for another process, or another thread of this JVM,
+ *     computing the same key before computing it itself
  * @param allowedPackages package (or class-name) prefixes whose classes may be decoded from disk,
  *     beyond the built-in JDK value types and each method's own types
  * @param codeFingerprint whether woven methods include a fingerprint of their bytecode in their

@@ -88,11 +88,17 @@ public final class MemoRuntime {
         try {
           memo.engine().bindProgress(pending, args);
         } catch (RuntimeException | Error e) {
-          pending.engine.fail(pending, e);
+          pending.engine.abandonBeforeBody(pending);
           throw e;
         }
       }
       return call;
+    } catch (Engine.FailedElsewhere e) {
+      // The computation this call waited for threw. Woven code cannot be made to throw from here
+      // (its advice suppresses what this method throws, and code woven by earlier versions would
+      // return a default value for a hit it cannot tell from a failure): the body runs, at once
+      // and beside the other waiters, and most likely throws the same.
+      return null;
     } catch (MemoKeyException e) {
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.

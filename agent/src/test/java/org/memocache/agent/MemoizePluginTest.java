@@ -52,6 +52,12 @@ class MemoizePluginTest {
         @Memoize public static String none(String s) { runs++; return null; }
         @Memoize public static boolean even(int x) { runs++; return x % 2 == 0; }
         @Memoize public static int fails(int x) { runs++; thrown = new IllegalArgumentException("bad " + x); throw thrown; }
+        public static final java.util.concurrent.atomic.AtomicInteger slowRuns = new java.util.concurrent.atomic.AtomicInteger();
+        @Memoize public static int slowFails(int x) throws java.io.IOException {
+          slowRuns.incrementAndGet();
+          try { Thread.sleep(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+          throw new java.io.IOException("unreadable " + x);
+        }
         @Memoize public int shifted(int x) { runs++; return x + offset; }
         @Memoize private int twice(int x) { runs++; return 2 * x; }
         public int callTwice(int x) { return twice(x); }
@@ -91,6 +97,37 @@ class MemoizePluginTest {
       }
     }
     throw new AssertionError(name);
+  }
+
+  @Test
+  void waitersOfAFailingWovenCall_runTheBodyThemselvesAtOnce_andThrowItsCheckedException() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    long start = System.nanoTime();
+    try {
+      List<java.util.concurrent.Future<Throwable>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        calls.add(pool.submit(() -> {
+          try {
+            call("slowFails", null, 7);
+            return null;
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            return e.getCause();
+          }
+        }));
+        Thread.sleep(50); // the first is computing when the others arrive
+      }
+      for (java.util.concurrent.Future<Throwable> f : calls) {
+        Throwable t = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof java.io.IOException && "unreadable 7".equals(t.getMessage()), String.valueOf(t));
+      }
+      Object slowRuns = calc.getField("slowRuns").get(null);
+      assertEquals(4, ((java.util.concurrent.atomic.AtomicInteger) slowRuns).get());
+      // One after another would take 4 × 500 ms: the three waiters run their bodies side by side
+      // once the first failed.
+      assertTrue(System.nanoTime() - start < 1_900_000_000L, (System.nanoTime() - start) / 1_000_000 + " ms");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static int runs() throws Exception {

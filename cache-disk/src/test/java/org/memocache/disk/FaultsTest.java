@@ -95,6 +95,38 @@ class FaultsTest {
   }
 
   @Test
+  void diskFull_whileLocking_oneWarningLineWithoutStackTrace(TestInfo info) throws Exception {
+    Path fs = mountTmpfs(TestDirs.forTest(info), "2m");
+    Path dir = fs.resolve("cache");
+    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
+        LogCapture log = new LogCapture()) {
+      fill(fs.resolve("filler"));
+      for (int i = 0; i < 3; i++) {
+        // No lock can be recorded: the caller computes without it, as for a read-only cache.
+        assertTrue(tier.acquire(TestKeys.key(10 + i), "fit(" + i + ")", Duration.ofSeconds(1)).isEmpty());
+      }
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("the disk is full"), warnings.get(0));
+      assertTrue(warnings.get(0).contains("lock file"), warnings.get(0));
+      assertFalse(warnings.get(0).contains("\n"), warnings.get(0));
+      assertEquals(0, log.withStackTrace(Level.WARNING));
+    }
+  }
+
+  /** Writes {@code file} until the file system is full. */
+  private static void fill(Path file) throws IOException {
+    byte[] chunk = new byte[64 * 1024];
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(chunk);
+      }
+    } catch (IOException e) {
+      Assumptions.assumeTrue(String.valueOf(e.getMessage()).contains("No space left on device"), e.toString());
+    }
+  }
+
+  @Test
   void readOnlyFileSystem_putFails_readsWork(TestInfo info) throws Exception {
     Path fs = mountTmpfs(TestDirs.forTest(info), "8m");
     Path dir = fs.resolve("cache");

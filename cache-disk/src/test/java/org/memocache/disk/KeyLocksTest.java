@@ -117,6 +117,39 @@ class KeyLocksTest {
   }
 
   @Test
+  void stoppedHolder_isTakenOverWhenItsHeartbeatStandsStill_aLiveOneIsNot() throws Exception {
+    Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
+    try (DiskStore watching = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO,
+            Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(3));
+        Child child = Child.start(log, "hold-lock", dir.toString(), "4", "120000");
+        LogCapture capture = new LogCapture()) {
+      String pid = child.await("locked ", 60_000).substring(7);
+      assertTrue(Files.readString(store.lockFile(TestKeys.key(4))).contains(" beat=1000 "), "the holder announces its heartbeat");
+      // A live holder beats: waiting for it ends by the timeout only, however long it computes.
+      long t0 = System.nanoTime();
+      assertTrue(watching.lock(TestKeys.key(4), "simulate(n=4)", Duration.ofSeconds(5)).isEmpty());
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) >= 5_000);
+      assertTrue(capture.messages(Level.WARNING).stream().noneMatch(m -> m.contains("heartbeat")),
+          capture.messages(Level.WARNING).toString());
+      assertEquals(0, new ProcessBuilder("kill", "-STOP", pid).start().waitFor());
+      try {
+        t0 = System.nanoTime();
+        assertTrue(watching.lock(TestKeys.key(4), "simulate(n=4)", Duration.ofMinutes(10)).isEmpty());
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(waited >= 3_000 && waited < 15_000, waited + " ms");
+        List<String> stale = capture.messages(Level.WARNING).stream().filter(m -> m.contains("heartbeat")).toList();
+        assertEquals(1, stale.size(), capture.messages(Level.WARNING).toString());
+        String m = stale.get(0);
+        assertTrue(m.startsWith("MemoCache: pid " + pid + " on host "), m);
+        assertTrue(m.contains(" computing simulate(n=4) has not shown a heartbeat for "), m);
+        assertTrue(m.endsWith(" (stopped or frozen?) (" + dir + "); computing simulate(n=4) here too"), m);
+      } finally {
+        new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
+      }
+    }
+  }
+
+  @Test
   void tombstoneLeftAtThePathByADeadDeleter_isRepaired() throws Exception {
     Path file = store.lockFile(TestKeys.key(5));
     Files.createDirectories(file.getParent());

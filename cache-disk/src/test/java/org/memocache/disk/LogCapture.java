@@ -34,6 +34,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return out;
   }
 
+  /** How many records at or above {@code level} carry a stack trace. */
+  public synchronized long withStackTrace(Level level) {
+    return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue() && r.getThrown() != null).count();
+  }
+
   @Override
   public void flush() {}
 

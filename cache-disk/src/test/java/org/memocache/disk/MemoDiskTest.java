@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
@@ -21,6 +27,37 @@ class MemoDiskTest {
       assertEquals("x", memo.call("f", () -> "x", 1));
       assertEquals(1, memo.entries("f").size());
       assertTrue(Files.exists(dir.resolve("MEMOCACHE")));
+    }
+  }
+
+  @Test
+  void supplierWaitingForAnotherThreadOfTheSameKey_waitsOneLockTimeoutThenBothStore(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    try (Memo memo = Memo.builder().directory(dir).lockTimeout(Duration.ofMillis(700)).build();
+        LogCapture log = new LogCapture()) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      long start = System.nanoTime();
+      try {
+        int r = memo.call("cycle", () -> {
+          try {
+            return pool.submit(() -> memo.call("cycle", () -> 41, 1)).get(30, TimeUnit.SECONDS) + 1;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, 1);
+        assertEquals(42, r);
+      } finally {
+        pool.shutdownNow();
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // One bound, not two: the waiter that gave up does not wait again on the key's lock, which
+      // the thread it gave up on holds.
+      assertTrue(millis >= 700 && millis < 1_300, millis + " ms");
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).endsWith(" of this process (" + dir + "); computing cycle(1) here too"),
+          warnings.get(0));
+      assertEquals(1, memo.entries("cycle").size());
     }
   }
 

@@ -47,6 +47,12 @@ import org.memocache.internal.codec.Shapes;
 public final class DiskStore implements AutoCloseable {
   private static final Logger LOG = System.getLogger("org.memocache.disk");
   private static final Duration FLUSH_EVERY = Duration.ofSeconds(5);
+  /**
+   * How long a lock holder's heartbeat (every second) may stand still before a waiter takes the
+   * holder for stopped and computes too: long enough for a GC pause or a loaded machine.
+   */
+  static final Duration STALE_HOLDER = Duration.ofSeconds(30);
+
   /** How long {@link #close()} lets a running maintenance finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -69,7 +75,7 @@ public final class DiskStore implements AutoCloseable {
   private volatile boolean closed;
 
   private DiskStore(MemoConfig config, List<ValueCodec> codecs, Layout layout, Duration maintenanceInterval,
-      Duration firstProgress, Duration progressEvery) {
+      Duration firstProgress, Duration progressEvery, Duration staleHolder) {
     this.config = config;
     this.layout = layout;
     this.faults = new Faults(layout.root);
@@ -78,7 +84,7 @@ public final class DiskStore implements AutoCloseable {
       codecsById.putIfAbsent(c.id(), c);
     }
     this.writer = new EntryWriter(layout, config.durable());
-    this.locks = new LockFiles(layout, faults, firstProgress, progressEvery);
+    this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
     this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
     this.partials = new PartialStore(this, layout, writer, locks, faults);
@@ -114,11 +120,21 @@ public final class DiskStore implements AutoCloseable {
   /** As {@link #open(MemoConfig, List, Duration)}, with the lock wait's progress-report timing. */
   public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
       Duration firstProgress, Duration progressEvery) throws IOException {
+    return open(config, codecs, maintenanceInterval, firstProgress, progressEvery, STALE_HOLDER);
+  }
+
+  /**
+   * As {@link #open(MemoConfig, List, Duration, Duration, Duration)}, with how long a lock holder's
+   * heartbeat may stand still before a waiter takes it for stopped ({@link Duration#ZERO}: never).
+   */
+  public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      Duration firstProgress, Duration progressEvery, Duration staleHolder) throws IOException {
     Path dir = config.directory();
     if (dir == null) {
       throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
     }
-    return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery);
+    return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery,
+        staleHolder);
   }
 
   /**
@@ -133,7 +149,7 @@ public final class DiskStore implements AutoCloseable {
       throw new IllegalArgumentException("config.directory() is null");
     }
     return new DiskStore(config, codecs, Layout.openExisting(dir), Duration.ZERO, Duration.ofSeconds(2),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), STALE_HOLDER);
   }
 
   public Path root() {

@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,8 +17,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.memocache.Sizes;
 
 /**
@@ -41,11 +46,29 @@ import org.memocache.Sizes;
  *       path still names the file it holds.
  *   <li>The holder writes a {@link LockOwner} line; waiters read it (through their own channel) to
  *       report whom they are waiting for.
+ *   <li>While it holds the lock, the holder rewrites the record's last byte every
+ *       {@link #BEAT} (a heartbeat: the file's modification time moves). A waiter that sees the
+ *       time stand still for {@code staleAfter} by its own clock takes the holder for stopped
+ *       ({@code SIGSTOP}, a frozen VM) and computes without the lock, as after a timeout.
  * </ol>
  */
 final class LockFiles {
   private static final Logger LOG = System.getLogger("org.memocache.disk");
   private static final byte TOMBSTONE = 0;
+  /** How often a holder beats; announced in its owner record, so waiters watch only holders that beat. */
+  static final Duration BEAT = Duration.ofSeconds(1);
+  /** Held locks whose holder beats, and the one daemon thread beating for all of them. */
+  private static final Set<Held> BEATING = ConcurrentHashMap.newKeySet();
+  private static final ScheduledExecutorService HEART = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "memocache-lock-heartbeat");
+    t.setDaemon(true);
+    return t;
+  });
+
+  static {
+    HEART.scheduleAtFixedRate(() -> BEATING.forEach(Held::beat), BEAT.toMillis(), BEAT.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
 
   /** The JVM-wide table: one entry per lock file in use, with the number of threads using it. */
   private static final ConcurrentHashMap<Path, Local> TABLE = new ConcurrentHashMap<>();
@@ -60,13 +83,15 @@ final class LockFiles {
   private final Layout layout;
   private final Duration firstProgress;
   private final Duration progressEvery;
+  private final Duration staleAfter;
   private final Faults faults;
 
-  LockFiles(Layout layout, Faults faults, Duration firstProgress, Duration progressEvery) {
+  LockFiles(Layout layout, Faults faults, Duration firstProgress, Duration progressEvery, Duration staleAfter) {
     this.layout = layout;
     this.faults = faults;
     this.firstProgress = firstProgress;
     this.progressEvery = progressEvery;
+    this.staleAfter = staleAfter;
   }
 
   /** A held lock; {@link #close()} releases it (and deletes the file if asked to). */
@@ -90,6 +115,20 @@ final class LockFiles {
       return file;
     }
 
+    /** Rewrites the owner record's last byte (unchanged) so the file's modification time moves. */
+    private void beat() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        try {
+          channel.write(ByteBuffer.wrap(new byte[] {'\n'}), LockOwner.RECORD - 1);
+        } catch (IOException e) {
+          // A missed beat on a full or failing disk: a waiter may compute too, which is only wasteful.
+        }
+      }
+    }
+
     @Override
     public void close() {
       synchronized (this) {
@@ -98,6 +137,7 @@ final class LockFiles {
         }
         closed = true;
       }
+      BEATING.remove(this);
       try {
         if (deleteOnRelease) {
           channel.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
@@ -194,6 +234,9 @@ final class LockFiles {
       boolean deleteOnRelease) {
     long nextReport = start + firstProgress.toNanos();
     long backoffMillis = 1;
+    long nextBeatCheck = start;
+    FileTime lastBeat = null;
+    long lastBeatSeen = start;
     while (true) {
       FileChannel ch;
       try {
@@ -221,9 +264,12 @@ final class LockFiles {
               fl.release();
               break; // a dead file: reopen the path
             }
-            ch.write(ByteBuffer.wrap(LockOwner.current(description, System.currentTimeMillis()).encode()), 0);
+            ch.write(ByteBuffer.wrap(LockOwner.current(description, System.currentTimeMillis(), BEAT.toMillis())
+                .encode()), 0);
             keep = true;
-            return Optional.of(new Held(file, ch, fl, local, deleteOnRelease));
+            Held held = new Held(file, ch, fl, local, deleteOnRelease);
+            BEATING.add(held);
+            return Optional.of(held);
           }
           long now = System.nanoTime();
           if (now >= deadline) {
@@ -234,6 +280,21 @@ final class LockFiles {
                   + description + " here too");
             }
             return Optional.empty();
+          }
+          if (staleAfter.compareTo(Duration.ZERO) > 0 && now >= nextBeatCheck) {
+            nextBeatCheck = now + BEAT.toNanos() / 2;
+            LockOwner o = owner(ch).orElse(null);
+            FileTime t = o == null || o.beatMillis() <= 0 ? null : modified(file);
+            if (t == null || !t.equals(lastBeat)) {
+              lastBeat = t;
+              lastBeatSeen = now;
+            } else if (now - lastBeatSeen >= staleAfter.toNanos()) {
+              Duration still = Duration.ofNanos(now - lastBeatSeen);
+              LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
+                  + Sizes.human(still) + " (stopped or frozen?) ("
+                  + layout.root + "); computing " + description + " here too");
+              return Optional.empty();
+            }
           }
           if (now >= nextReport) {
             LockOwner o = owner(ch).orElse(null);
@@ -250,7 +311,8 @@ final class LockFiles {
         Thread.currentThread().interrupt();
         return Optional.empty();
       } catch (IOException e) {
-        faults.other("lock", "locking " + file, e);
+        // Writing the owner record is a write like any other: a full disk is said once, in one line.
+        faults.writeFailed("lock file " + file.getFileName(), e);
         return Optional.empty();
       } finally {
         if (!keep) {
@@ -291,6 +353,15 @@ final class LockFiles {
       }
     } catch (NoSuchFileException | ForeignFileException e) {
       // Already unlinked by its deleter: the normal case.
+    }
+  }
+
+  /** The lock file's modification time (moved by the holder's heartbeat), or {@code null} if unreadable. */
+  private static @Nullable FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -6,21 +6,24 @@ import java.util.Optional;
 
 /**
  * Who holds a lock file, as written into it by the holder: one line
- * {@code pid=4711 host=h start=<iso> since=<epoch ms> desc=simulate(n=1000)}, so a waiting process can
- * say whom it waits for.
+ * {@code pid=4711 host=h start=<iso> since=<epoch ms> beat=1000 desc=simulate(n=1000)}, so a waiting
+ * process can say whom it waits for. {@code beat} announces that the holder rewrites the record's
+ * last byte every so many milliseconds while it holds the lock (a heartbeat: the file's modification
+ * time moves), so a waiter can tell a stopped holder from a slow one.
  *
  * @param pid the holder's pid
  * @param host the holder's host name
  * @param start the holder's process start time
  * @param sinceMillis when it took the lock
  * @param description what it computes, such as {@code simulate(n=1000)}
+ * @param beatMillis the holder's heartbeat interval, or 0 when it writes none (older versions)
  */
-record LockOwner(long pid, String host, Instant start, long sinceMillis, String description) {
+record LockOwner(long pid, String host, Instant start, long sinceMillis, String description, long beatMillis) {
 
-  static LockOwner current(String description, long nowMillis) {
+  static LockOwner current(String description, long nowMillis, long beatMillis) {
     ProcessIdentity me = ProcessIdentity.CURRENT;
     return new LockOwner(me.pid(), me.host(), Instant.ofEpochMilli(me.startMillis()), nowMillis,
-        description.replace('\n', ' '));
+        description.replace('\n', ' '), beatMillis);
   }
 
   /** Size of the record: always the same, so a new holder overwrites the last one in place. */
@@ -32,7 +35,8 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
    * some file systems.
    */
   byte[] encode() {
-    String head = "pid=" + pid + " host=" + host + " start=" + start + " since=" + sinceMillis + " desc=";
+    String head = "pid=" + pid + " host=" + host + " start=" + start + " since=" + sinceMillis
+        + (beatMillis > 0 ? " beat=" + beatMillis : "") + " desc=";
     String line = head + EntryHeader.cut(description, RECORD - 2 - head.getBytes(StandardCharsets.UTF_8).length);
     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[RECORD];
@@ -54,6 +58,7 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
       String head = d < 0 ? s : s.substring(0, d);
       long pid = -1;
       long since = 0;
+      long beat = 0;
       String host = "?";
       Instant start = Instant.EPOCH;
       for (String part : head.split(" ")) {
@@ -68,10 +73,11 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
           case "host" -> host = v;
           case "start" -> start = Instant.parse(v);
           case "since" -> since = Long.parseLong(v);
+          case "beat" -> beat = Long.parseLong(v);
           default -> { }
         }
       }
-      return pid < 0 ? Optional.empty() : Optional.of(new LockOwner(pid, host, start, since, desc));
+      return pid < 0 ? Optional.empty() : Optional.of(new LockOwner(pid, host, start, since, desc, beat));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
