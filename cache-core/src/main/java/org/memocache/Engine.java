@@ -351,6 +351,7 @@ final class Engine {
     for (int i = 0; i < tiers.size(); i++) {
       Tier tier = tiers.get(i);
       Optional<Tier.Hit> hit;
+      long t0 = System.nanoTime();
       try {
         hit = tier.get(call.key, spec.classes());
       } catch (RuntimeException e) {
@@ -363,7 +364,8 @@ final class Engine {
         tierHits.increment();
         Tier.Hit th = hit.get();
         long computeNanos = th.info().computeTime().toNanos();
-        savedNanos.add(computeNanos);
+        // A hit that took longer than computing saved nothing.
+        savedNanos.add(Math.max(0, computeNanos - (System.nanoTime() - t0)));
         Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
