@@ -313,9 +313,9 @@ final class Engine {
             + " changes its arguments: " + e);
       }
     }
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + " any more: its " + what
-        + " changed while it ran (the method writes into it, or another thread did), and a cached result"
-        + " would skip that change; it is computed on every call");
+    Warnings.once("changes-input:" + id, () -> Warnings.explainingNames(call.spec, "MemoCache: not memoizing "
+        + Signatures.of(id) + " any more: its " + what + " changed while it ran (the method writes into it, or"
+        + " another thread did), and a cached result would skip that change; it is computed on every call"));
   }
 
   /** Whether another process recorded that the method changes its inputs (read once per method). */
@@ -335,9 +335,9 @@ final class Engine {
     }
     changesInput.put(id, what.get());
     anyChangesInput = true;
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + ": an earlier run found"
-        + " that its " + what.get() + " changes while it runs (recorded in " + where + "); it is computed on"
-        + " every call");
+    Warnings.once("changes-input:" + id, () -> Warnings.explainingNames(spec, "MemoCache: not memoizing "
+        + Signatures.of(id) + ": an earlier run found that its " + what.get() + " changes while it runs (recorded in "
+        + where + "); it is computed on every call"));
     return true;
   }
 
