@@ -104,8 +104,11 @@ final class Journal implements Closeable {
     write(List.of(r));
   }
 
-  /** Appends the reads counted since the last flush. */
-  void flush() {
+  /**
+   * Appends the reads counted since the last flush. Whole under the lock: a flush racing
+   * {@link #close()} (the exit hook and a {@code Memo.close} hook) writes before the file closes.
+   */
+  synchronized void flush() {
     if (pending.isEmpty()) {
       return;
     }
@@ -118,9 +121,7 @@ final class Journal implements Closeable {
         }
       }
     }
-    synchronized (this) {
-      write(records);
-    }
+    write(records);
   }
 
   private void write(List<JournalRecord> records) {
