@@ -371,9 +371,9 @@ final class Engine {
             + " changes its arguments: " + e);
       }
     }
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + " any more: its " + what
-        + " changed while it ran (the method writes into it, or another thread did), and a cached result"
-        + " would skip that change; it is computed on every call");
+    Warnings.once("changes-input:" + id, () -> Warnings.explainingNames(call.spec, "MemoCache: not memoizing "
+        + Signatures.of(id) + " any more: its " + what + " changed while it ran (the method writes into it, or"
+        + " another thread did), and a cached result would skip that change; it is computed on every call"));
   }
 
   /** Whether another process recorded that the method changes its inputs (read once per method). */
@@ -393,9 +393,9 @@ final class Engine {
     }
     changesInput.put(id, what.get());
     anyChangesInput = true;
-    Warnings.once("changes-input:" + id, () -> "MemoCache: not memoizing " + Signatures.of(id) + ": an earlier run found"
-        + " that its " + what.get() + " changes while it runs (recorded in " + where + "); it is computed on"
-        + " every call");
+    Warnings.once("changes-input:" + id, () -> Warnings.explainingNames(spec, "MemoCache: not memoizing "
+        + Signatures.of(id) + ": an earlier run found that its " + what.get() + " changes while it runs (recorded in "
+        + where + "); it is computed on every call"));
     return true;
   }
 
@@ -409,6 +409,7 @@ final class Engine {
     for (int i = 0; i < tiers.size(); i++) {
       Tier tier = tiers.get(i);
       Optional<Tier.Hit> hit;
+      long t0 = System.nanoTime();
       try {
         hit = tier.get(call.key, spec.classes());
       } catch (RuntimeException e) {
@@ -421,7 +422,8 @@ final class Engine {
         tierHits.increment();
         Tier.Hit th = hit.get();
         long computeNanos = th.info().computeTime().toNanos();
-        savedNanos.add(computeNanos);
+        // A hit that took longer than computing saved nothing.
+        savedNanos.add(Math.max(0, computeNanos - (System.nanoTime() - t0)));
         Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);

@@ -44,7 +44,8 @@ import org.memocache.internal.key.KeyEncoders;
  * ({@code "simulate-v2"}) to invalidate old results when the computation changes.
  *
  * <p>Results of programmatic calls are decoded from disk only into JDK value types, classes in the
- * package (and subpackages) of the code that called {@link #call}, and packages admitted with
+ * package (and subpackages) of the code that called {@link #call}, {@link #lookup}, {@link #contains},
+ * {@link #partial} or {@link #method(String)} with that name, and packages admitted with
  * {@link Builder#allowPackages}. A Memo is thread-safe; build one per cache directory and share it.
  */
 public final class Memo implements AutoCloseable {
@@ -170,15 +171,21 @@ public final class Memo implements AutoCloseable {
    * The stored result of this call, if any tier has it; never computes. Disk entries of user types
    * decode only if their classes are admitted (see the class Javadoc).
    */
-  @SuppressWarnings("unchecked")
   public <T> Optional<CachedResult<T>> lookup(String name, @Nullable Object... keyArgs) {
-    MethodSpec spec = programmatic(name, null);
+    return lookup(name, CALLER.getCallerClass(), keyArgs);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Optional<CachedResult<T>> lookup(String name, Class<?> caller, @Nullable Object[] keyArgs) {
+    // The caller's package is admitted as a call's lambda would admit it: a fresh JVM reads the
+    // user's own record types before any call ran.
+    MethodSpec spec = programmatic(name, caller);
     return engine.lookup(spec, null, keyArgs(name, keyArgs)).map(r -> (CachedResult<T>) r);
   }
 
   /** Whether a result of this call is stored; never computes. */
   public boolean contains(String name, @Nullable Object... keyArgs) {
-    return lookup(name, keyArgs).isPresent();
+    return lookup(name, CALLER.getCallerClass(), keyArgs).isPresent();
   }
 
   /** The 128-bit key of this call, as stored on disk and shown by the CLI. */
@@ -235,7 +242,7 @@ public final class Memo implements AutoCloseable {
     if (woven != null) {
       return method(woven);
     }
-    return MemoMethod.programmatic(this, programmatic(name, null));
+    return MemoMethod.programmatic(this, programmatic(name, CALLER.getCallerClass()));
   }
 
   /**
@@ -447,7 +454,8 @@ public final class Memo implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <S, C> Optional<PartialResult<S, C>> partial(String name, @Nullable Object... keyArgs) {
-    return engine.partial(programmatic(name, null), null, keyArgs(name, keyArgs)).map(p -> (PartialResult<S, C>) p);
+    return engine.partial(programmatic(name, CALLER.getCallerClass()), null, keyArgs(name, keyArgs))
+        .map(p -> (PartialResult<S, C>) p);
   }
 
   /** A snapshot of the counters. */

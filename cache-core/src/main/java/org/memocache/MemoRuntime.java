@@ -102,11 +102,11 @@ public final class MemoRuntime {
     } catch (MemoKeyException e) {
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.
-      Warnings.once("key:" + spec.id().name() + spec.id().descriptor(), () -> "MemoCache: not memoizing this call of "
-          + spec.id() + ", which is computed normally: " + e.getMessage()
+      Warnings.once("key:" + spec.id().name() + spec.id().descriptor(), () -> Warnings.explainingNames(spec,
+          "MemoCache: not memoizing this call of " + spec.id() + ", which is computed normally: " + e.getMessage()
           + (self != null && e.getMessage().contains("receiver") ? ". If the receiver's state does not"
           + " change the result, declare the class stateless (@Memoize(stateless = true), or the agent"
-          + " option stateless=" + owner.getName() + ")" : ""));
+          + " option stateless=" + owner.getName() + ")" : "")));
       return null;
     } catch (RuntimeException | Error e) {
       Warnings.once("enter:" + spec.id().name() + ":" + e.getClass().getName(),

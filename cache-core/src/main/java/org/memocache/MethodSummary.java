@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param hits how often they were served, as far as the tier has counted (reads of this process
  *     not yet flushed to the tier's index are not included)
  * @param computeTime total time computing the stored results took
- * @param timeSaved for each entry its hits times its compute time, summed: computation not repeated
+ * @param timeSaved for each entry its hits times its compute time, less what the hits took (never
+ *     below zero), summed: computation not repeated
  * @param oldest when the oldest stored result was computed ({@link Instant#EPOCH} when none)
  * @param newest when the newest stored result was computed ({@link Instant#EPOCH} when none)
  * @param lastAccess when any of them was last served or stored ({@link Instant#EPOCH} when none)

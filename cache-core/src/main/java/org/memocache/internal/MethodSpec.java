@@ -51,6 +51,22 @@ public record MethodSpec(
     this(id, parameterNames, ignored, byContent, receiverInKey, memory, lowerTiers, expireAfter, classes, -1, false, 0L);
   }
 
+  /**
+   * Whether the parameter names are the {@code arg0, arg1, ...} that reflection makes up for a
+   * class compiled without {@code -parameters}.
+   */
+  public boolean madeUpParameterNames() {
+    if (parameterNames.length == 0) {
+      return false;
+    }
+    for (int i = 0; i < parameterNames.length; i++) {
+      if (!parameterNames[i].equals("arg" + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether any parameter is ignored or hashed by content (the key then needs the full rules). */
   public boolean hasSpecialParameters() {
     for (int i = 0; i < ignored.length; i++) {

@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,7 @@ public final class Warnings {
   private static final Logger LOG = System.getLogger("org.memocache");
   private static final int MAX_TOPICS = 10_000;
   private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+  private static final AtomicBoolean NAMES_EXPLAINED = new AtomicBoolean();
 
   private Warnings() {}
 
@@ -29,5 +31,18 @@ public final class Warnings {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
       LOG.log(Level.WARNING, message.get(), cause);
     }
+  }
+
+  /**
+   * {@code message}, followed the first time in this JVM by how to get real parameter names when it
+   * shows the {@code arg0} that {@code spec}'s class file left to reflection.
+   */
+  public static String explainingNames(MethodSpec spec, String message) {
+    if (spec.madeUpParameterNames() && message.contains("(arg") && NAMES_EXPLAINED.compareAndSet(false, true)) {
+      return message + " (names such as arg0 mean the class was compiled without parameter names: compile"
+          + " with javac -parameters, in Maven <maven.compiler.parameters>true</maven.compiler.parameters>, to"
+          + " see the real ones)";
+    }
+    return message;
   }
 }

@@ -32,6 +32,7 @@ public final class ChildMain {
           Integer.parseInt(args[4]), Long.parseLong(args[5]));
       case "write-loop" -> writeLoop(out, Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
       case "memo-once" -> memoOnce(out, Path.of(args[1]), Path.of(args[2]));
+      case "stats-run" -> statsRun(out, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
       case "put" -> put(out, Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
       case "get" -> get(out, Path.of(args[1]), Integer.parseInt(args[2]));
       case "woven-remote" -> wovenRemote(out, Path.of(args[1]), Long.parseLong(args[2], 16), Integer.parseInt(args[3]));
@@ -145,6 +146,27 @@ public final class ChildMain {
       out.println("stats " + memo.stats());
       out.println("done");
     }
+  }
+
+  /**
+   * Calls {@code keys} keys once each, {@code workMillis} per computation, and exits without closing
+   * the {@code Memo}, as a short script does.
+   */
+  private static void statsRun(PrintStream out, Path dir, int keys, long workMillis) {
+    Memo memo = Memo.builder().directory(dir).build();
+    for (int k = 0; k < keys; k++) {
+      long t0 = System.nanoTime();
+      Object v = memo.call("step", () -> {
+        try {
+          Thread.sleep(workMillis);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return valueOf(0);
+      }, k);
+      out.println("took " + (System.nanoTime() - t0) + " " + show(v));
+    }
+    out.println("loads " + memo.stats().loads());
   }
 
   /** One memoized call through the default-style Memo, as the README demo does. */

@@ -91,7 +91,8 @@ class InspectionTest {
       MethodSummary s = methods.stream().filter(m -> m.method().name().equals("simulate")).findFirst().orElseThrow();
       assertEquals(2, s.entries());
       assertEquals(1, s.hits());
-      assertEquals(e.computeTime(), s.timeSaved());
+      // One hit: its compute time less what the read took (an instant computation saved nothing).
+      assertTrue(s.timeSaved().compareTo(e.computeTime()) <= 0 && !s.timeSaved().isNegative(), s::toString);
       assertEquals(entries.stream().mapToLong(EntryInfo::sizeBytes).sum(), s.bytes());
       assertArrayEquals(a, fresh.<double[]>lookupKey(e.key()).orElseThrow().value());
       assertTrue(fresh.lookupKey("0".repeat(32)).isEmpty());

@@ -350,7 +350,8 @@ public final class KeyHasher implements KeySink {
     }
     KeyType kind = KINDS.get(type);
     if (kind instanceof KeyType.Unhashable u) {
-      throw fail(u.reason() + " (" + type.getName() + ")");
+      // The reason is a sentence of its own ("a lambda ... cannot be hashed"): after "it is a <type>".
+      throw fail("is a " + type.getName() + ", and " + u.reason());
     }
     if (!(kind instanceof KeyType.BuiltIn builtIn)) {
       // Walk (and FunctionLike: a named class implementing a functional interface; a lambda was

@@ -220,6 +220,7 @@ public final class DiskStore implements AutoCloseable {
     if (closed) {
       return Optional.empty();
     }
+    long t0 = System.nanoTime();
     Path file = layout.entryFile(key);
     EntryReader r;
     try {
@@ -249,7 +250,8 @@ public final class DiskStore implements AutoCloseable {
       }
       T result = use.apply(file, r, h, now);
       if (result != null) {
-        journal.access(key, now);
+        // What the hit cost (open, verify, decode): subtracted from the time it saved.
+        journal.access(key, now, System.nanoTime() - t0);
       }
       return Optional.ofNullable(result);
     } catch (ForeignEntryException e) {
@@ -431,8 +433,8 @@ public final class DiskStore implements AutoCloseable {
   }
 
   /**
-   * Summaries per method identity, from the entry headers, with hits and last access from the index
-   * when this process can take the maintenance lock right now.
+   * Summaries per method identity, from the entry headers, with hits, their cost and last access from
+   * the index (after folding every process's journal).
    */
   public List<MethodSummary> methods(@Nullable String methodName) {
     Map<MethodId, long[]> agg = new LinkedHashMap<>();
@@ -445,7 +447,10 @@ public final class DiskStore implements AutoCloseable {
       a[1] += l.found().size();
       a[2] += hits;
       a[3] += h.computeNanos();
-      a[4] += hits * h.computeNanos();
+      // Saved: what the hits would have cost to compute, less what reading them cost; a hit slower
+      // than computing saved nothing.
+      long hitNanos = l.record() == null ? 0 : l.record().hitNanos();
+      a[4] += Math.max(0, hits * h.computeNanos() - hitNanos);
       a[5] = Math.min(a[5], h.createdMillis());
       a[6] = Math.max(a[6], h.createdMillis());
       a[7] = Math.max(a[7], last);

@@ -16,35 +16,39 @@ import java.nio.charset.StandardCharsets;
  * @param codecId the codec that stored it
  * @param methodName the method's cache name
  * @param argsSummary the argument summary
+ * @param hitNanos what the counted reads took together (reading and decoding)
  */
 record IndexRecord(long size, long createdMillis, long computeNanos, long lastAccessMillis, long hits,
-    String codecId, String methodName, String argsSummary) {
+    String codecId, String methodName, String argsSummary, long hitNanos) {
 
   private static final byte VERSION = 1;
 
   static IndexRecord of(EntryHeader h, long size) {
     return new IndexRecord(size, h.createdMillis(), h.computeNanos(), h.createdMillis(), 0, h.codecId(),
-        h.methodName(), h.argsSummary());
+        h.methodName(), h.argsSummary(), 0);
   }
 
-  IndexRecord accessed(long timeMillis, long count) {
+  IndexRecord accessed(long timeMillis, long count, long nanos) {
     return new IndexRecord(size, createdMillis, computeNanos, Math.max(lastAccessMillis, timeMillis), hits + count,
-        codecId, methodName, argsSummary);
+        codecId, methodName, argsSummary, hitNanos + nanos);
   }
 
   /** A new value stored for the same key: its fields, this record's hits and latest access. */
   IndexRecord replacedBy(IndexRecord newer) {
     return new IndexRecord(newer.size, newer.createdMillis, newer.computeNanos,
-        Math.max(lastAccessMillis, newer.lastAccessMillis), hits, newer.codecId, newer.methodName, newer.argsSummary);
+        Math.max(lastAccessMillis, newer.lastAccessMillis), hits, newer.codecId, newer.methodName, newer.argsSummary,
+        hitNanos);
   }
 
   byte[] encode() {
     byte[] c = codecId.getBytes(StandardCharsets.UTF_8);
     byte[] m = methodName.getBytes(StandardCharsets.UTF_8);
     byte[] a = argsSummary.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 5 * 8 + 6 + c.length + m.length + a.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(1 + 6 * 8 + 6 + c.length + m.length + a.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put(VERSION).putLong(size).putLong(createdMillis).putLong(computeNanos).putLong(lastAccessMillis).putLong(hits);
     b.putShort((short) c.length).put(c).putShort((short) m.length).put(m).putShort((short) a.length).put(a);
+    // Trailing, so that a reader of the older layout reads the rest and ignores it.
+    b.putLong(hitNanos);
     return b.array();
   }
 
@@ -53,7 +57,8 @@ record IndexRecord(long size, long createdMillis, long computeNanos, long lastAc
     if (b.get() != VERSION) {
       throw new IllegalArgumentException("index record version " + bytes[0]);
     }
-    return new IndexRecord(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), str(b), str(b), str(b));
+    return new IndexRecord(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), str(b), str(b), str(b),
+        b.remaining() >= 8 ? b.getLong() : 0);
   }
 
   private static String str(ByteBuffer b) {

@@ -37,6 +37,21 @@ final class Journal implements Closeable {
   private final Layout layout;
   private final Faults faults;
   private final String stem;
+  /**
+   * Open journals, flushed by one shutdown hook: a short-lived process that never closes its
+   * {@code Memo} still leaves its reads in the journal (weakly held: a journal does not keep its
+   * store alive).
+   */
+  private static final Set<Journal> OPEN = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+  static {
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(Journal::flushAll, "memocache-journal-flush"));
+    } catch (IllegalStateException | SecurityException e) {
+      // already shutting down: close() and the periodic flush still append
+    }
+  }
+
   private final Map<CacheKey, long[]> pending = new ConcurrentHashMap<>();
   private @Nullable FileChannel channel;
   private int seq;
@@ -49,20 +64,38 @@ final class Journal implements Closeable {
     this.layout = layout;
     this.faults = faults;
     this.stem = PREFIX + ProcessIdentity.CURRENT.token() + "-" + INSTANCES.incrementAndGet() + "-";
+    synchronized (OPEN) {
+      OPEN.add(this);
+    }
   }
 
-  /** Counts a read of {@code key} at {@code nowMillis}. */
-  void access(CacheKey key, long nowMillis) {
+  private static void flushAll() {
+    List<Journal> open;
+    synchronized (OPEN) {
+      open = new ArrayList<>(OPEN);
+    }
+    for (Journal j : open) {
+      try {
+        j.flush();
+      } catch (RuntimeException e) {
+        // exiting: the entries are the truth, only counts are lost
+      }
+    }
+  }
+
+  /** Counts a read of {@code key} at {@code nowMillis} that took {@code hitNanos}. */
+  void access(CacheKey key, long nowMillis, long hitNanos) {
     long[] a = pending.get(key);
     if (a == null) {
       if (pending.size() >= MAX_PENDING) {
         return;
       }
-      a = pending.computeIfAbsent(key, k -> new long[2]);
+      a = pending.computeIfAbsent(key, k -> new long[3]);
     }
     synchronized (a) {
       a[0] = Math.max(a[0], nowMillis);
       a[1]++;
+      a[2] += hitNanos;
     }
   }
 
@@ -71,8 +104,11 @@ final class Journal implements Closeable {
     write(List.of(r));
   }
 
-  /** Appends the reads counted since the last flush. */
-  void flush() {
+  /**
+   * Appends the reads counted since the last flush. Whole under the lock: a flush racing
+   * {@link #close()} (the exit hook and a {@code Memo.close} hook) writes before the file closes.
+   */
+  synchronized void flush() {
     if (pending.isEmpty()) {
       return;
     }
@@ -81,13 +117,11 @@ final class Journal implements Closeable {
       long[] a = pending.remove(k);
       if (a != null) {
         synchronized (a) {
-          records.add(new JournalRecord.Access(k.method().id(), k.hi(), k.lo(), a[0], (int) Math.min(a[1], Integer.MAX_VALUE)));
+          records.add(new JournalRecord.Access(k.method().id(), k.hi(), k.lo(), a[0], (int) Math.min(a[1], Integer.MAX_VALUE), a[2]));
         }
       }
     }
-    synchronized (this) {
-      write(records);
-    }
+    write(records);
   }
 
   private void write(List<JournalRecord> records) {
@@ -191,6 +225,9 @@ final class Journal implements Closeable {
         channel = null;
       }
       closed = true;
+    }
+    synchronized (OPEN) {
+      OPEN.remove(this);
     }
   }
 

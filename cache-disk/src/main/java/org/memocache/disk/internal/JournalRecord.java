@@ -26,8 +26,12 @@ sealed interface JournalRecord {
   record Put(long methodHash, long hi, long lo, long size, long createdMillis, long computeNanos, String codecId,
       String methodName, String argsSummary) implements JournalRecord {}
 
-  /** {@code count} reads, the last at {@code timeMillis}. */
-  record Access(long methodHash, long hi, long lo, long timeMillis, int count) implements JournalRecord {}
+  /**
+   * {@code count} reads, the last at {@code timeMillis}, together taking {@code hitNanos}. The
+   * duration trails the older record layout: readers that do not know it ignore it, and records
+   * without it read as 0.
+   */
+  record Access(long methodHash, long hi, long lo, long timeMillis, int count, long hitNanos) implements JournalRecord {}
 
   /** A deleted entry. */
   record Remove(long methodHash, long hi, long lo) implements JournalRecord {}
@@ -42,7 +46,8 @@ sealed interface JournalRecord {
       putString(body, p.methodName);
       putString(body, EntryHeader.cut(p.argsSummary, 1024));
     } else if (this instanceof Access a) {
-      body.put(ACCESS).putLong(a.methodHash).putLong(a.hi).putLong(a.lo).putLong(a.timeMillis).putInt(a.count);
+      body.put(ACCESS).putLong(a.methodHash).putLong(a.hi).putLong(a.lo).putLong(a.timeMillis).putInt(a.count)
+          .putLong(a.hitNanos);
     } else {
       Remove r = (Remove) this;
       body.put(REMOVE).putLong(r.methodHash).putLong(r.hi).putLong(r.lo);
@@ -91,7 +96,7 @@ sealed interface JournalRecord {
       long lo = b.getLong();
       return switch (type) {
         case PUT -> new Put(m, hi, lo, b.getLong(), b.getLong(), b.getLong(), getString(b), getString(b), getString(b));
-        case ACCESS -> new Access(m, hi, lo, b.getLong(), b.getInt());
+        case ACCESS -> new Access(m, hi, lo, b.getLong(), b.getInt(), b.remaining() >= 8 ? b.getLong() : 0);
         case REMOVE -> new Remove(m, hi, lo);
         default -> null;
       };

@@ -219,7 +219,7 @@ final class LockFiles {
         if (System.nanoTime() >= nextReport) {
           Thread t = local.holder;
           LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(System.nanoTime() - start))
-              + " for thread " + (t == null ? "?" : t.getName()) + " of this process computing "
+              + " for thread " + (t == null ? "?" : t.getName()) + " of this process holding the lock for "
               + local.description + " (" + layout.root + ")");
           nextReport += progressEvery.toNanos();
         }
@@ -299,7 +299,7 @@ final class LockFiles {
           if (now >= nextReport) {
             LockOwner o = owner(ch).orElse(null);
             LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(now - start)) + " for "
-                + (o == null ? "another process computing " + description : o.toString()) + " ("
+                + (o == null ? "another process holding the lock for " + description : o.toString()) + " ("
                 + layout.root + ")");
             nextReport += progressEvery.toNanos();
           }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param host the holder's host name
  * @param start the holder's process start time
  * @param sinceMillis when it took the lock
- * @param description what it computes, such as {@code simulate(n=1000)}
+ * @param description what it holds the lock for, such as {@code simulate(n=1000)}
  * @param beatMillis the holder's heartbeat interval, or 0 when it writes none (older versions)
  */
 record LockOwner(long pid, String host, Instant start, long sinceMillis, String description, long beatMillis) {
@@ -83,8 +83,9 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
     }
   }
 
+  // "Holding the lock", not "computing": a holder first looks for the result, and may find it stored.
   @Override
   public String toString() {
-    return "pid " + pid + " on host " + host + (description.isEmpty() ? "" : " computing " + description);
+    return "pid " + pid + " on host " + host + (description.isEmpty() ? "" : " holding the lock for " + description);
   }
 }

@@ -43,6 +43,8 @@ public final class Maintainer {
   private static final Logger LOG = System.getLogger("org.memocache.disk");
   /** How often a healthy index is reconciled with a full header scan. */
   static final Duration FULL_SCAN_EVERY = Duration.ofHours(1);
+  /** How long listing waits for another process's maintenance run before reporting without hits. */
+  static final Duration LOOKUP_WAIT = Duration.ofSeconds(10);
   /** Age after which files of writers on other hosts (whose liveness we cannot check) count as stale. */
   static final Duration FOREIGN_STALE = Duration.ofHours(1);
   /** Journals are read this much at a time. */
@@ -122,10 +124,12 @@ public final class Maintainer {
 
   /**
    * The index records of the given keys (index keys as from {@link IndexRecord#key}), after folding
-   * the journals; empty when another process is maintaining right now.
+   * the journals; empty when another process keeps maintaining for longer than {@link #LOOKUP_WAIT}.
    */
   Optional<Map<ByteKey, IndexRecord>> lookup(List<ByteKey> keys) throws IOException {
-    Optional<LockFiles.Held> lock = locks.tryAcquire(layout.maintenanceLock, "listing", false);
+    // A maintenance run of another process takes milliseconds to seconds: waiting for it beats
+    // reporting no hits at all.
+    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "listing", LOOKUP_WAIT, false);
     if (lock.isEmpty()) {
       return Optional.empty();
     }
@@ -346,7 +350,7 @@ public final class Maintainer {
         byte[] key = IndexRecord.key(a.methodHash(), a.hi(), a.lo());
         IndexRecord old = index.get(key);
         if (old != null) {
-          index.put(key, old.accessed(a.timeMillis(), a.count()));
+          index.put(key, old.accessed(a.timeMillis(), a.count(), a.hitNanos()));
         }
       }
     }

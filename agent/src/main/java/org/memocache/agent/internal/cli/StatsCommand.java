@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code memocache stats [dir]}: per method, entries, bytes, hits and the computation they saved. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Per method: entries, bytes, hits, hit rate, compute time and time saved (hits x compute time).")
+    description = "Per method: entries, bytes, hits, hit rate, compute time and time saved (hits x compute time, less what the hits took).")
 public final class StatsCommand extends CacheCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
       description = "the cache directory (default: $MEMOCACHE_DIR or ~/.cache/memocache)")

@@ -111,6 +111,24 @@ class CliCommandsTest {
     assertTrue(out.contains("\"valueType\":\"java.lang.String\""), out);
   }
 
+  /** A result type of the application. */
+  record Fit(double slope) {}
+
+  @Test
+  void showDescribesAnApplicationRecord_withoutLoadingIt(@TempDir Path other) {
+    try (Memo memo = Memo.builder().directory(other).build()) {
+      memo.call("fit", () -> new Fit(2.0), 7);
+    }
+    String k;
+    try (CacheDirectory d = CacheDirectory.open(other)) {
+      k = d.entries("fit").get(0).key();
+    }
+    assertEquals(0, run("show", k, other.toString()), err);
+    assertTrue(out.contains("key        " + k), out);
+    assertTrue(out.contains("preview    (not loaded: a " + Fit.class.getName() + " is not a JDK value type, or the"
+        + " entry is damaged or gone)"), out);
+  }
+
   @Test
   void showOfAHashBomb_returnsWithinSeconds() {
     // Sets nested 100 deep sharing their elements: a small entry whose hashCode visits 2^100 sets.
