@@ -36,6 +36,16 @@ public final class AgentLog {
     }
   }
 
+  /**
+   * Prints a warning from a shutdown hook, straight to stderr in the log's "WARNING: " form:
+   * java.util.logging closes its handlers in a shutdown hook of its own, which may run first and
+   * would swallow a logged record.
+   */
+  public void warnAtExit(String message) {
+    System.err.println("WARNING: " + message);
+    System.err.flush();
+  }
+
   /** What the agent did: INFO when verbose, DEBUG otherwise. */
   public void info(Supplier<String> message) {
     Level level = verbose ? Level.INFO : Level.DEBUG;

@@ -67,8 +67,10 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     }
     for (MethodSelector s : selectors) {
       if (!used.contains(s) && !s.isWildcard()) {
-        warn("unmatched:" + s, "MemoCache agent: methods=" + s + " matches no method declared by "
-            + type.getName() + "; nothing is memoized for it");
+        // Reported with suggestions at exit (SelectorReport); here only in verbose.
+        String info = "MemoCache agent: methods=" + s + " matches no method declared by " + type.getName();
+        log.info(() -> info);
+        WeaveRecord.info(info);
       }
     }
     if (chosen.isEmpty()) {

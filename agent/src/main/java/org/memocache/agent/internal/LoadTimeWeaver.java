@@ -51,8 +51,8 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       @Nullable WeaveCache cache, Runnable beforeMemoizedCode, Supplier<ClassFileTransformer> byteBuddy) {
     this.options = options;
     this.selection = selection;
-    for (MethodSelector s : options.methods()) {
-      selectedInternalNames.add(s.className().replace('.', '/'));
+    for (String name : selection.classNames()) {
+      selectedInternalNames.add(name.replace('.', '/'));
     }
     this.log = log;
     this.loaders = loaders;
