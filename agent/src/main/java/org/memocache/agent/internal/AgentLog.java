@@ -22,6 +22,11 @@ public final class AgentLog {
     this.verbose = verbose;
   }
 
+  /** Whether the {@code verbose} option is on. */
+  public boolean verbose() {
+    return verbose;
+  }
+
   /** Logs a warning the first time {@code topic} is seen. */
   public void warnOnce(String topic, Supplier<String> message) {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
