@@ -80,14 +80,15 @@ public record AgentOptions(
    *     given, or the config file that cannot be read
    */
   public static AgentOptions parse(@Nullable String agentArgs) {
-    List<String> explicit = split(agentArgs == null ? "" : agentArgs);
+    List<Word> explicit = words(agentArgs == null ? "" : agentArgs);
     Map<String, String> settings = new LinkedHashMap<>();
-    List<String> own = new ArrayList<>();
-    for (String w : explicit) {
+    List<Word> own = new ArrayList<>();
+    for (Word word : explicit) {
+      String w = word.text();
       String key = key(w).strip();
       Settings.Key k = Settings.Key.of(key);
       if (k == null) {
-        own.add(w);
+        own.add(word);
         continue;
       }
       String value = w.indexOf('=') < 0 ? "" : w.substring(w.indexOf('=') + 1).strip();
@@ -102,18 +103,17 @@ public record AgentOptions(
     // names the config file, whose agent options come before the command line's.
     Settings configuration = Settings.load(settings, systemProperties(), System.getenv(), loader());
     Settings.Setting config = configuration.get(Settings.Key.CONFIG);
-    List<String> words = new ArrayList<>();
-    Set<String> fromFile = new TreeSet<>();
+    List<Word> words = new ArrayList<>();
     if (config != null) {
       for (String w : readAgentOptions((Path) config.value())) {
-        fromFile.add(key(w));
-        words.add(w);
+        words.add(new Word(w, -1));
       }
     }
     words.addAll(own);
 
     OptionsParser spec = new OptionsParser();
-    for (String w : words) {
+    for (Word word : words) {
+      String w = word.text();
       int eq = w.indexOf('=');
       String key = (eq < 0 ? w : w.substring(0, eq)).strip();
       String value = eq < 0 ? null : w.substring(eq + 1);
@@ -121,10 +121,15 @@ public record AgentOptions(
         spec.accept(key, value);
       } catch (OptionsParser.UnknownOptionException e) {
         throw new IllegalArgumentException("MemoCache agent: unknown option '" + key + "' in '" + w + "'"
-            + "; the options are " + String.join(", ", OptionsParser.NAMES), e);
+            + at(word.offset(), 0) + "; the options are " + String.join(", ", OptionsParser.NAMES), e);
+      } catch (OptionsParser.BadValueException e) {
+        throw new IllegalArgumentException("MemoCache agent: invalid value for option '" + key + "'"
+            + at(word.offset(), eq + 1 + e.offset()) + ": " + e.getMessage()
+            + (word.offset() < 0 && config != null ? " (in config file " + config.value() + ")" : ""), e);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("MemoCache agent: invalid value for option '" + key + "': "
-            + e.getMessage() + origin(key, fromFile, own, config), e);
+        throw new IllegalArgumentException("MemoCache agent: invalid value for option '" + key + "'"
+            + at(word.offset(), eq + 1) + ": " + e.getMessage()
+            + (word.offset() < 0 && config != null ? " (in config file " + config.value() + ")" : ""), e);
       }
     }
     return new AgentOptions(spec.methods, settings, spec.stateless, spec.verbose,
@@ -199,24 +204,52 @@ public record AgentOptions(
 
   /** Splits at commas outside parentheses: {@code load(java.nio.file.Path,int)} stays whole. */
   static List<String> split(String args) {
-    List<String> words = new ArrayList<>();
-    int depth = 0;
+    return words(args).stream().map(Word::text).toList();
+  }
+
+  /** One {@code key=value} word of the argument string and where it starts (0-based). */
+  record Word(String text, int offset) {}
+
+  /**
+   * Splits at commas outside parentheses, strictly: a {@code (} left open, a {@code (} inside
+   * another, or a {@code )} without its {@code (} is an error naming the option and the character
+   * position (1-based), rather than a comma swallowed into one long word.
+   */
+  static List<Word> words(String args) {
+    List<Word> words = new ArrayList<>();
+    int open = -1;
     int start = 0;
     for (int i = 0; i <= args.length(); i++) {
       char c = i < args.length() ? args.charAt(i) : ',';
       if (c == '(') {
-        depth++;
+        if (open >= 0) {
+          throw malformed(args, start, i, "'(' inside the parameter list opened at character " + (open + 1));
+        }
+        open = i;
       } else if (c == ')') {
-        depth = Math.max(0, depth - 1);
-      } else if (c == ',' && depth == 0) {
-        String w = args.substring(start, i).strip();
-        if (!w.isEmpty()) {
-          words.add(w);
+        if (open < 0) {
+          throw malformed(args, start, i, "')' without its '('");
+        }
+        open = -1;
+      } else if (c == ',' && open < 0) {
+        String w = args.substring(start, i);
+        if (!w.isBlank()) {
+          int lead = w.length() - w.stripLeading().length();
+          words.add(new Word(w.strip(), start + lead));
         }
         start = i + 1;
+      } else if (i == args.length() && open >= 0) {
+        throw malformed(args, start, open, "'(' is never closed");
       }
     }
     return words;
+  }
+
+  private static IllegalArgumentException malformed(String args, int start, int at, String what) {
+    int end = args.indexOf(',', at);
+    String word = args.substring(start, end < 0 ? args.length() : end).strip();
+    return new IllegalArgumentException("MemoCache agent: malformed option '" + key(word).strip() + "' at character "
+        + (at + 1) + ": " + what + " in '" + word + "'");
   }
 
   /** The agent's own options in the config file; its configuration keys are read by {@link Settings}. */
@@ -242,10 +275,9 @@ public record AgentOptions(
     return eq < 0 ? word : word.substring(0, eq);
   }
 
-  private static String origin(String key, Set<String> fromFile, List<String> explicit,
-      Settings.@Nullable Setting config) {
-    boolean onCommandLine = explicit.stream().anyMatch(w -> key(w).strip().equals(key));
-    return !onCommandLine && fromFile.contains(key) && config != null ? " (in config file " + config.value() + ")" : "";
+  /** " at character N" (1-based) for a word of the command line; nothing for the config file's. */
+  private static String at(int wordOffset, int inWord) {
+    return wordOffset < 0 ? "" : " at character " + (wordOffset + inWord + 1);
   }
 
   private static Map<String, String> systemProperties() {

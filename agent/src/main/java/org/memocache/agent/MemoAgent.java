@@ -19,14 +19,18 @@ import org.memocache.internal.Settings;
  * java -javaagent:memocache-agent.jar=methods=com.acme.Fit#fit,dir=/data/cache -jar job.jar
  * </pre>
  *
- * <p>See {@link AgentOptions} for the options. A bad option stops the JVM at start-up with a message
- * naming it; a cache directory that cannot be opened only degrades the cache to memory (with a
+ * <p>See {@link AgentOptions} for the options. A bad option stops the JVM at start-up, before the
+ * job runs, with a one-line message naming it and exit code {@value #BAD_OPTION_EXIT} (when attached
+ * to a running JVM, the attach fails instead and that JVM runs on); a cache directory that cannot be opened only degrades the cache to memory (with a
  * warning), and the job runs either way.
  */
 public final class MemoAgent {
   private static final System.Logger LOG = System.getLogger("org.memocache.agent");
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
   private static final AtomicBoolean MEMO_INSTALLED = new AtomicBoolean();
+
+  /** The exit code of a JVM started with a bad agent option. */
+  public static final int BAD_OPTION_EXIT = 2;
 
   private MemoAgent() {}
 
@@ -48,7 +52,13 @@ public final class MemoAgent {
       Settings.useAgentOptions(options.settings());
     } catch (IllegalArgumentException e) {
       AgentLog.error(e.getMessage());
-      throw e;
+      if (attached) {
+        throw e;
+      }
+      // An exception out of premain makes the JVM abort with a crash report; the message is all
+      // there is to say.
+      System.exit(BAD_OPTION_EXIT);
+      return;
     }
     if (!INSTALLED.compareAndSet(false, true)) {
       LOG.log(Level.WARNING, "MemoCache agent is already installed in this JVM; ignoring the second"

@@ -16,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Only methods the named class itself declares are matched (not inherited ones); nested classes
- * are written with {@code $} ({@code com.acme.Outer$Inner#fit}). Parameter types are fully qualified
- * names, simple names ({@code Path}), primitives, or arrays of those ({@code double[][]}).
+ * are written with {@code $} ({@code com.acme.Outer$Inner#fit}) or, as in source, with dots
+ * ({@code com.acme.Outer.Inner#fit}: its last dots are also tried as {@code $}). Parameter types are
+ * fully qualified names, simple names ({@code Path}), primitives, or arrays of those
+ * ({@code double[][]}, or {@code int...} for varargs).
  *
  * @param className the binary name of the declaring class, such as {@code com.acme.Fit}
  * @param methodName the method name, or {@code "*"} for every memoizable method
@@ -53,7 +55,9 @@ public record MethodSelector(String className, String methodName, @Nullable List
         throw new IllegalArgumentException(className + "#*" + " cannot have parameter types: "
             + "* already selects every method");
       }
-      parameterTypes = List.copyOf(parameterTypes);
+      // Java's varargs form is the array it compiles to.
+      parameterTypes = parameterTypes.stream()
+          .map(t -> t.endsWith("...") ? t.substring(0, t.length() - 3) + "[]" : t).toList();
       for (String t : parameterTypes) {
         if (!TYPE.matcher(t).matches()) {
           throw new IllegalArgumentException("'" + t + "' is not a parameter type (such as int,"

@@ -60,15 +60,17 @@ class AgentOptionsTest {
   void badValue_quotesKeyAndValue() {
     assertMessage("MemoCache: agent option memory=lots: not a size such as 512m, 2g or 4096", "memory=lots");
     assertMessage("MemoCache: agent option fingerprint=maybe: not true or false", "fingerprint=maybe");
-    assertMessage("MemoCache agent: invalid value for option 'methods': 'com.acme.Fit' names no method: write"
-        + " com.acme.Fit#method, com.acme.Fit#method(int,long) or com.acme.Fit#*", "methods=com.acme.Fit");
-    assertMessage("MemoCache agent: invalid value for option 'stateless': 'com..Fit' is not a class or package"
+    assertMessage("MemoCache agent: invalid value for option 'methods' at character 9: 'com.acme.Fit' names no method:"
+        + " write com.acme.Fit#method, com.acme.Fit#method(int,long) or com.acme.Fit#*", "methods=com.acme.Fit");
+    assertMessage("MemoCache agent: invalid value for option 'methods' at character 24: 'x-y' is not a"
+        + " parameter type (such as int, double[] or java.nio.file.Path) in a.B#f", "verbose,methods=a.B#g; a.B#f(x-y)");
+    assertMessage("MemoCache agent: invalid value for option 'stateless' at character 11: 'com..Fit' is not a class or package"
         + " name such as com.acme.Fit", "stateless=com..Fit");
   }
 
   @Test
   void unknownKey_namesItAndTheKnownOnes() {
-    assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x'; the options are methods, stateless,"
+    assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x' at character 1; the options are methods, stateless,"
         + " verbose, weavecache, dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
         + " config", "directory=/x");
   }
@@ -135,6 +137,23 @@ class AgentOptionsTest {
   @Test
   void split_keepsParameterListsWhole() {
     assertEquals(List.of("methods=a.B#c(int,long);a.B#d", "dir=/x"), AgentOptions.split("methods=a.B#c(int,long);a.B#d,dir=/x"));
+  }
+
+  @Test
+  void malformed_namesOptionAndCharacter() {
+    assertMessage("MemoCache agent: malformed option 'methods' at character 14: '(' is never closed in 'methods=a.B#f(int'",
+        "methods=a.B#f(int,dir=/x,verbose");
+    assertMessage("MemoCache agent: malformed option 'methods' at character 19: ')' without its '(' in"
+        + " 'methods=a.B#f(int))'", "methods=a.B#f(int)),verbose");
+    assertMessage("MemoCache agent: malformed option 'methods' at character 18: '(' inside the parameter list opened"
+        + " at character 14 in 'methods=a.B#f(int(long)'", "methods=a.B#f(int(long),verbose");
+  }
+
+  @Test
+  void varargs_isTheArrayForm() {
+    AgentOptions o = AgentOptions.parse("methods=a.B#f(int...);a.B#g(java.lang.String, double[]...)");
+    assertEquals(List.of("int[]"), o.methods().get(0).parameterTypes());
+    assertEquals(List.of("java.lang.String", "double[][]"), o.methods().get(1).parameterTypes());
   }
 
   private static void assertMessage(String expected, String args) {

@@ -108,7 +108,10 @@ class ExistingJobIT {
       assertEquals(1, entries.count(), "one directory of woven classes for this agent build");
     }
     assertEquals(2, second.errLines("LOG done") + first.errLines("LOG done"), "void methods still run");
-    assertEquals(0, first.warnings("MemoCache") + second.warnings("MemoCache") + rewoven.warnings("MemoCache"),
-        second::toString);
+    // The one warning: #* leaves out Fit#log (void), said in one line.
+    for (Jvm.Result r : List.of(first, second, rewoven)) {
+      assertEquals(1, r.warnings("MemoCache"), r::toString);
+      assertEquals(1, r.warnings("MemoCache agent: methods=job.Fit#* skips 1 method that cannot be memoized"), r::toString);
+    }
   }
 }

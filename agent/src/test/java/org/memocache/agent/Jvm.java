@@ -140,6 +140,12 @@ final class Jvm {
   /** As {@link #run(String, List, List, String, String...)}, with these environment variables set. */
   static Result run(String java, List<String> jvmArgs, List<Path> classPath, Map<String, String> env, String mainClass,
       String... args) throws IOException, InterruptedException {
+    return runIn(null, java, jvmArgs, classPath, env, mainClass, args);
+  }
+
+  /** As {@link #run(String, List, List, Map, String, String...)}, in {@code workDir} (this JVM's when null). */
+  static Result runIn(Path workDir, String java, List<String> jvmArgs, List<Path> classPath, Map<String, String> env,
+      String mainClass, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("-Xshare:auto");
@@ -156,6 +162,9 @@ final class Jvm {
     }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
     pb.environment().keySet().removeIf(k -> k.startsWith("MEMOCACHE_"));
     pb.environment().putAll(env);
     Path out = Files.createTempFile("child", ".out");

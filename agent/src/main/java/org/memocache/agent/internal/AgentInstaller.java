@@ -38,6 +38,7 @@ public final class AgentInstaller {
     LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, loaders, cache, beforeMemoizedCode,
         () -> ByteBuddyWeaver.create(options, selection, log, loaders));
     instrumentation.addTransformer(weaver, true);
+    SelectorReport.install(options.methods(), selection, instrumentation, log);
     if (attached) {
       retransformLoaded(instrumentation, selection, log);
     }

@@ -22,6 +22,11 @@ public final class AgentLog {
     this.verbose = verbose;
   }
 
+  /** Whether the {@code verbose} option is on. */
+  public boolean verbose() {
+    return verbose;
+  }
+
   /** Logs a warning the first time {@code topic} is seen. */
   public void warnOnce(String topic, Supplier<String> message) {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
@@ -34,6 +39,16 @@ public final class AgentLog {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
       LOG.log(Level.WARNING, message.get(), cause);
     }
+  }
+
+  /**
+   * Prints a warning from a shutdown hook, straight to stderr in the log's "WARNING: " form:
+   * java.util.logging closes its handlers in a shutdown hook of its own, which may run first and
+   * would swallow a logged record.
+   */
+  public void warnAtExit(String message) {
+    System.err.println("WARNING: " + message);
+    System.err.flush();
   }
 
   /** What the agent did: INFO when verbose, DEBUG otherwise. */

@@ -1,15 +1,18 @@
 package org.memocache.agent.internal;
 
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
+import org.jspecify.annotations.Nullable;
 import org.memocache.MemoRuntime;
 import org.memocache.MethodSettings;
 import org.memocache.agent.AgentOptions;
@@ -38,9 +41,25 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     List<MethodSelector> selectors = selection.of(type.getName());
     Set<MethodSelector> used = new HashSet<>();
     Set<String> chosen = new LinkedHashSet<>();
+    List<MethodSelector> named = selectors.stream().filter(s -> !s.isWildcard()).toList();
+    MethodSelector wildcard = selectors.stream().filter(MethodSelector::isWildcard).findFirst().orElse(null);
+    Map<String, Integer> outputParameters = wildcard == null ? Map.of() : outputParameters();
+    List<String> skipped = new ArrayList<>();
     for (MethodDescription m : type.getDeclaredMethods()) {
       boolean annotated = Weaving.isAnnotated(m);
-      MethodSelector selector = SelectorMatch.find(selectors, m);
+      // A method named explicitly is woven even when a wildcard would skip it.
+      MethodSelector selector = SelectorMatch.find(named, m);
+      if (selector == null && wildcard != null && !annotated) {
+        String skip = wildcardSkips(m, outputParameters);
+        if (skip != null) {
+          String line = "MemoCache agent: methods=" + wildcard + " skips " + Weaving.display(type, m) + ": " + skip;
+          log.info(() -> line);
+          WeaveRecord.info(line);
+          skipped.add(Weaving.display(type, m));
+          continue;
+        }
+        selector = SelectorMatch.find(selectors, m);
+      }
       if (selector != null) {
         used.add(selector);
       }
@@ -67,9 +86,16 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     }
     for (MethodSelector s : selectors) {
       if (!used.contains(s) && !s.isWildcard()) {
-        warn("unmatched:" + s, "MemoCache agent: methods=" + s + " matches no method declared by "
-            + type.getName() + "; nothing is memoized for it");
+        // Reported with suggestions at exit (SelectorReport); here only in verbose.
+        String info = "MemoCache agent: methods=" + s + " matches no method declared by " + type.getName();
+        log.info(() -> info);
+        WeaveRecord.info(info);
       }
+    }
+    if (!skipped.isEmpty() && !log.verbose()) {
+      warn("skipped:" + wildcard, "MemoCache agent: methods=" + wildcard + " skips " + skipped.size()
+          + (skipped.size() == 1 ? " method" : " methods") + " that cannot be memoized (void or one-shot results,"
+          + " or writing into a parameter); verbose lists them");
     }
     if (chosen.isEmpty()) {
       return builder;
@@ -78,6 +104,30 @@ final class AgentTransformer implements AgentBuilder.Transformer {
         : classLoader == null ? ClassFiles.None.INSTANCE
         : new LoaderClassFiles(classLoader, type.getInternalName(), protectionDomain);
     return Weaving.weave(builder, target -> chosen.contains(Weaving.key(target)), classFiles);
+  }
+
+  /**
+   * Why {@code #*} leaves out a method of the user's that it would otherwise take, or {@code null}:
+   * a result the runtime rejects ({@code void}, a {@code Stream}), or an output parameter.
+   */
+  private static @Nullable String wildcardSkips(MethodDescription m, Map<String, Integer> outputParameters) {
+    if (m.isConstructor() || m.isTypeInitializer() || m.isSynthetic() || m.isBridge() || m.isAbstract()
+        || m.isNative() || Weaving.isObjectMethod(m)) {
+      return null;
+    }
+    String why = Weaving.whyNotMemoizable(m);
+    if (why != null) {
+      return why;
+    }
+    Integer p = outputParameters.get(Weaving.key(m));
+    return p == null ? null : "it writes into its parameter " + (p + 1) + " ("
+        + m.getParameters().get(p).getType().asErasure().getSimpleName() + "), so a cached result would leave"
+        + " the caller's argument unfilled";
+  }
+
+  private static Map<String, Integer> outputParameters() {
+    byte[] classFile = OutputParameters.classFile();
+    return classFile == null ? Map.of() : OutputParameters.scan(classFile);
   }
 
   /** Declares a method named by {@code methods=} to the runtime (also when replayed from the cache). */

@@ -51,8 +51,8 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       @Nullable WeaveCache cache, Runnable beforeMemoizedCode, Supplier<ClassFileTransformer> byteBuddy) {
     this.options = options;
     this.selection = selection;
-    for (MethodSelector s : options.methods()) {
-      selectedInternalNames.add(s.className().replace('.', '/'));
+    for (String name : selection.classNames()) {
+      selectedInternalNames.add(name.replace('.', '/'));
     }
     this.log = log;
     this.loaders = loaders;
@@ -146,9 +146,11 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       }
     }
     WeaveRecord.Builder recording = WeaveRecord.start();
+    OutputParameters.weaving(classFile);
     try {
       return recording.build(w.transform(module, loader, className, classBeingRedefined, domain, classFile));
     } finally {
+      OutputParameters.weaving(null);
       WeaveRecord.stop();
     }
   }
@@ -172,6 +174,10 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
     StringBuilder sb = new StringBuilder("fingerprint=").append(options.fingerprint());
     for (MethodSelector s : selection.of(binaryName)) {
       sb.append(';').append(s);
+      if (s.isWildcard()) {
+        // What #* skips is listed in verbose, summed up in one warning otherwise.
+        sb.append(";verbose=").append(options.verbose());
+      }
     }
     return sb.toString();
   }

@@ -50,6 +50,21 @@ public final class OptionsParser {
     }
   }
 
+  /** A bad value, and where in the value (0-based) the bad part starts. */
+  public static final class BadValueException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final int offset;
+
+    BadValueException(int offset, String message, Throwable cause) {
+      super(message, cause);
+      this.offset = offset;
+    }
+
+    public int offset() {
+      return offset;
+    }
+  }
+
   /**
    * Applies one word.
    *
@@ -59,8 +74,17 @@ public final class OptionsParser {
   public void accept(String key, @Nullable String value) {
     switch (key) {
       case "methods" -> {
-        for (String s : list(value)) {
-          methods.add(MethodSelector.parse(s));
+        required(value);
+        int at = 0;
+        for (String s : value.split(";", -1)) {
+          if (!s.isBlank()) {
+            try {
+              methods.add(MethodSelector.parse(s));
+            } catch (IllegalArgumentException e) {
+              throw new BadValueException(at + s.length() - s.stripLeading().length(), e.getMessage(), e);
+            }
+          }
+          at += s.length() + 1;
         }
       }
       case "stateless" -> stateless.addAll(names(value));

@@ -76,7 +76,11 @@ public final class WeaveCache {
 
   private static void createPrivate(Path dir) throws IOException {
     try {
-      Files.createDirectories(dir.getParent());
+      // A bare relative name (weavecache=wc) has no parent: it lives in the working directory.
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (FileAlreadyExistsException e) {
       // checked below

@@ -98,6 +98,11 @@ public final class Weaving {
     return null;
   }
 
+  /** Whether {@code method} is one of Object's contract ({@code equals}, {@code hashCode}, {@code toString}). */
+  static boolean isObjectMethod(MethodDescription method) {
+    return OBJECT_METHODS.contains(key(method));
+  }
+
   /** Whether {@code #*} includes {@code method}: declared by the user, not Object's contract. */
   public static boolean isWildcardCandidate(MethodDescription method) {
     return !method.isSynthetic() && !method.isBridge() && !OBJECT_METHODS.contains(key(method))
