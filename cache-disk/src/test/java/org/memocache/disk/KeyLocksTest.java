@@ -142,7 +142,7 @@ class KeyLocksTest {
         assertEquals(1, stale.size(), capture.messages(Level.WARNING).toString());
         String m = stale.get(0);
         assertTrue(m.startsWith("MemoCache: pid " + pid + " on host "), m);
-        assertTrue(m.contains(" computing simulate(n=4) has not shown a heartbeat for "), m);
+        assertTrue(m.contains(" holding the lock for simulate(n=4) has not shown a heartbeat for "), m);
         assertTrue(m.endsWith(" (stopped or frozen?) (" + dir + "); computing simulate(n=4) here too"), m);
       } finally {
         new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
