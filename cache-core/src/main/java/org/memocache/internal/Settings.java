@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>the defaults.
  * </ol>
  *
- * {@code allow} adds up over all sources instead: each admits more classes. Values set on a
+ * {@code allow} and {@code ignore} add up over all sources instead: each admits more classes or
+ * leaves out more parameters. Values set on a
  * {@code Memo.Builder} win over all of these. Reading is cheap (a few look-ups and at most two small
  * files) and done when a Memo is built; a bad value fails with one message naming the key, its
  * source (property, variable, agent option or file and line) and the value.
@@ -60,6 +61,7 @@ public final class Settings {
     DURABLE("durable", "true: fsync every entry before publishing it"),
     FINGERPRINT("fingerprint", "false: leave the bytecode fingerprint out of woven methods' identity"),
     ALLOW("allow", "packages or classes, ; or , separated, whose objects may be decoded from the cache"),
+    IGNORE("ignore", "parameters left out of the key, ; separated: com.acme.Job#run:logger, or #run:1 by index"),
     CONFIG("config", "a properties file with these keys");
 
     private final String key;
@@ -104,6 +106,27 @@ public final class Settings {
   /** A value and where it came from, such as {@code system property memocache.memory=512m}. */
   public record Setting(Key key, Object value, String origin) {}
 
+  /**
+   * A parameter left out of the key like {@code @Memoize.Ignore}: {@code parameter} is its name,
+   * or its index when it is all digits.
+   *
+   * @param origin where it was set, for warnings
+   */
+  public record Ignored(String owner, String method, String parameter, String origin) {
+
+    /** Whether this names parameter {@code index} called {@code name} (absent when not compiled in). */
+    public boolean names(int index, @Nullable String name) {
+      return parameter.chars().allMatch(Character::isDigit)
+          ? Integer.parseInt(parameter) == index
+          : parameter.equals(name);
+    }
+
+    /** As written: {@code com.acme.Job#run:logger}. */
+    public String selector() {
+      return owner + "#" + method + ":" + parameter;
+    }
+  }
+
   /** The name of the class-path file. */
   public static final String FILE = "memocache.properties";
 
@@ -117,6 +140,9 @@ public final class Settings {
 
   private static final Pattern NAME = Pattern.compile(
       "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*)*");
+  private static final Pattern IGNORED = Pattern.compile(
+      "(" + NAME.pattern() + ")#([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):"
+      + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*|\\d{1,3})");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d|w)");
   private static final Pattern FILE_KEY = Pattern.compile("^\\s*((?:[^=:\\s\\\\]|\\\\.)+)");
 
@@ -124,10 +150,12 @@ public final class Settings {
 
   private final Map<Key, Setting> values;
   private final List<String> allow;
+  private final List<Ignored> ignored;
 
-  private Settings(Map<Key, Setting> values, List<String> allow) {
+  private Settings(Map<Key, Setting> values, List<String> allow, List<Ignored> ignored) {
     this.values = values;
     this.allow = List.copyOf(allow);
+    this.ignored = List.copyOf(ignored);
   }
 
   /**
@@ -177,6 +205,7 @@ public final class Settings {
 
     Map<Key, Setting> values = new EnumMap<>(Key.class);
     List<String> allow = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>();
     for (Source s : sources) {
       for (Key k : Key.values()) {
         Setting v = s.setting(k);
@@ -187,11 +216,17 @@ public final class Settings {
           @SuppressWarnings("unchecked")
           List<String> names = (List<String>) v.value();
           allow.addAll(names);
+        } else if (k == Key.IGNORE) {
+          @SuppressWarnings("unchecked")
+          List<Ignored> parsed = (List<Ignored>) v.value();
+          for (Ignored i : parsed) {
+            ignored.add(new Ignored(i.owner(), i.method(), i.parameter(), v.origin()));
+          }
         }
         values.putIfAbsent(k, v);
       }
     }
-    return new Settings(values, allow);
+    return new Settings(values, allow, ignored);
   }
 
   /** The value of {@code key} and its origin, or {@code null} when no source sets it. */
@@ -221,6 +256,11 @@ public final class Settings {
   public @Nullable Boolean bool(Key key) {
     Setting s = values.get(key);
     return s == null ? null : (Boolean) s.value();
+  }
+
+  /** The parameters every source together leaves out of the key. */
+  public List<Ignored> ignored() {
+    return ignored;
   }
 
   /** The packages admitted by every source together. */
@@ -254,6 +294,7 @@ public final class Settings {
       case LOCK_TIMEOUT -> duration(t);
       case DURABLE, FINGERPRINT -> bool(t);
       case ALLOW -> names(t);
+      case IGNORE -> ignored(t);
     };
   }
 
@@ -344,6 +385,22 @@ public final class Settings {
       }
     }
     return names;
+  }
+
+  private static List<Ignored> ignored(String t) {
+    List<Ignored> all = new ArrayList<>();
+    for (String s : t.split("[;,\\s]+")) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      Matcher m = IGNORED.matcher(s);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("'" + s + "' is not a parameter such as com.acme.Job#run:logger"
+            + " (by name) or com.acme.Job#run:1 (by index, from 0)");
+      }
+      all.add(new Ignored(m.group(1), m.group(3), m.group(4), ""));
+    }
+    return all;
   }
 
   // ---- sources ----

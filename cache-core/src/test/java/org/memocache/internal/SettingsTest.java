@@ -130,7 +130,25 @@ class SettingsTest {
     assertEquals("; did you mean 'lock-timeout'?", Settings.suggestion("locktimeout", false));
     assertEquals("; did you mean 'dir'?", Settings.suggestion("DIR", false));
     assertEquals("; the keys are dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " config", Settings.suggestion("shared", false));
+        + " ignore, config", Settings.suggestion("shared", false));
+  }
+
+  @Test
+  void ignore_namesParametersByNameOrIndex_andAddsUpOverSources() {
+    Settings s = Settings.load(Map.of("ignore", "com.acme.Job#run:logger; com.acme.Job#fit:1"),
+        Map.of("memocache.ignore", "com.acme.Other$Inner#go:2"), Map.of(), null);
+    assertEquals(List.of("com.acme.Job#run:logger", "com.acme.Job#fit:1", "com.acme.Other$Inner#go:2"),
+        s.ignored().stream().map(Settings.Ignored::selector).toList());
+    Settings.Ignored byName = s.ignored().get(0);
+    assertEquals("agent option ignore=com.acme.Job#run:logger; com.acme.Job#fit:1", byName.origin());
+    assertTrue(byName.names(3, "logger"));
+    assertTrue(!byName.names(3, null) && !byName.names(3, "log"));
+    Settings.Ignored byIndex = s.ignored().get(1);
+    assertTrue(byIndex.names(1, null) && byIndex.names(1, "x") && !byIndex.names(0, null));
+
+    assertMessage("MemoCache: system property memocache.ignore=com.acme.Job.run: 'com.acme.Job.run' is not a"
+        + " parameter such as com.acme.Job#run:logger (by name) or com.acme.Job#run:1 (by index, from 0)",
+        () -> Settings.load(Map.of(), Map.of("memocache.ignore", "com.acme.Job.run"), Map.of(), null));
   }
 
   @Test
