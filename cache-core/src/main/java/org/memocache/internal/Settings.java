@@ -61,6 +61,8 @@ public final class Settings {
     DURABLE("durable", "true: fsync every entry before publishing it"),
     FINGERPRINT("fingerprint", "false: leave the bytecode fingerprint out of woven methods' identity"),
     ALLOW("allow", "packages or classes, ; or , separated, whose objects may be decoded from the cache"),
+    KEY_ENCODERS("key-encoders", "types and the KeyEncoder classes (public, no-arg constructor) that hash them:"
+        + " com.acme.Money=com.acme.MoneyEncoder; ..."),
     IGNORE("ignore", "parameters left out of the key, ; separated: com.acme.Job#run:logger, or #run:1 by index"),
     CONFIG("config", "a properties file with these keys");
 
@@ -295,6 +297,7 @@ public final class Settings {
       case DURABLE, FINGERPRINT -> bool(t);
       case ALLOW -> names(t);
       case IGNORE -> ignored(t);
+      case KEY_ENCODERS -> pairs(t);
     };
   }
 
@@ -385,6 +388,61 @@ public final class Settings {
       }
     }
     return names;
+  }
+
+  /** {@code a.B=c.D; e.F=g.H} as an ordered map of class names. */
+  private static Map<String, String> pairs(String t) {
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (String s : t.split("[;,\\s]+")) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      int eq = s.indexOf('=');
+      String type = eq < 0 ? "" : s.substring(0, eq);
+      String impl = eq < 0 ? "" : s.substring(eq + 1);
+      if (!NAME.matcher(type).matches() || !NAME.matcher(impl).matches()) {
+        throw new IllegalArgumentException("'" + s + "' is not a pair of class names such as"
+            + " com.acme.Money=com.acme.MoneyEncoder");
+      }
+      pairs.put(type, impl);
+    }
+    return pairs;
+  }
+
+  /**
+   * The class {@code name} of a configured value, loaded by {@code loader}.
+   *
+   * @throws IllegalArgumentException naming the key, its origin and the class when it is missing
+   */
+  public static Class<?> loadClass(Setting setting, String name, ClassLoader loader) {
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": class " + name
+          + (e instanceof ClassNotFoundException ? " not found" : " cannot be loaded: " + e), e);
+    }
+  }
+
+  /**
+   * A new instance of the configured class {@code name}, which must be a {@code type} with a public
+   * no-arg constructor.
+   *
+   * @throws IllegalArgumentException naming the key, its origin and the class when it is none
+   */
+  public static <T> T instance(Setting setting, String name, Class<T> type, ClassLoader loader) {
+    Class<?> c = loadClass(setting, name, loader);
+    if (!type.isAssignableFrom(c)) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name + " is not a " + type.getName());
+    }
+    try {
+      return type.cast(c.getConstructor().newInstance());
+    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name
+          + " needs a public no-arg constructor (and a public, concrete class)", e);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": the constructor of " + name
+          + " threw " + e.getCause(), e.getCause());
+    }
   }
 
   private static List<Ignored> ignored(String t) {
