@@ -791,9 +791,30 @@ public final class Memo implements AutoCloseable {
         }
       }
       lower.addAll(tiers);
-      KeyEncoders encoders = new KeyEncoders(keyEncoders);
+      KeyEncoders encoders = new KeyEncoders(configuredKeyEncoders(settings));
       return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
           Set.copyOf(sharedNames));
+    }
+
+    /** This builder's encoders, then those of the {@code key-encoders} key for other types. */
+    private Map<Class<?>, KeyEncoder<?>> configuredKeyEncoders(Settings settings) {
+      Settings.Setting configured = settings.get(Settings.Key.KEY_ENCODERS);
+      if (configured == null) {
+        return keyEncoders;
+      }
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = Memo.class.getClassLoader();
+      }
+      Map<Class<?>, KeyEncoder<?>> all = new LinkedHashMap<>(keyEncoders);
+      @SuppressWarnings("unchecked")
+      Map<String, String> names = (Map<String, String>) configured.value();
+      for (Map.Entry<String, String> e : names.entrySet()) {
+        Class<?> type = Settings.loadClass(configured, e.getKey(), loader);
+        KeyEncoder<?> encoder = Settings.instance(configured, e.getValue(), KeyEncoder.class, loader);
+        all.putIfAbsent(type, encoder);
+      }
+      return all;
     }
 
     private static <T> T or(@Nullable T configured, T fallback) {

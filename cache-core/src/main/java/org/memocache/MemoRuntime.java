@@ -8,9 +8,12 @@ import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.memocache.annotations.Memoize;
 import org.memocache.internal.MethodSpec;
+import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Shapes;
@@ -28,6 +31,9 @@ public final class MemoRuntime {
   private MemoRuntime() {}
 
   private static volatile @Nullable Memo installed;
+  /** How a {@link MemoKeyException} names a parameter: {@code parameter 1 (options)}. */
+  private static final Pattern PARAMETER = Pattern.compile("parameter (\\d+) \\(([^)\\s]+)\\)");
+
   private static final ConcurrentHashMap<String, MethodSettings> DEFINED = new ConcurrentHashMap<>();
   private static final Site DISABLED = new Site(null);
 
@@ -106,7 +112,8 @@ public final class MemoRuntime {
           "MemoCache: not memoizing this call of " + spec.id() + ", which is computed normally: " + e.getMessage()
           + (self != null && e.getMessage().contains("receiver") ? ". If the receiver's state does not"
           + " change the result, declare the class stateless (@Memoize(stateless = true), or the agent"
-          + " option stateless=" + owner.getName() + ")" : "")));
+          + " option stateless=" + owner.getName() + ")" : "")
+          + ignoreHint(owner, method, e.getMessage())));
       return null;
     } catch (RuntimeException | Error e) {
       Warnings.once("enter:" + spec.id().name() + ":" + e.getClass().getName(),
@@ -256,11 +263,64 @@ public final class MemoRuntime {
         progress = progress < 0 ? i : progress;
       }
     }
+    ignoreConfigured(target, params, ignored);
     ClassFilter classes = AllowLists.forWovenMethod(target, config.allowedPackages());
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
         settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
         settings.expireAfter(), classes, progress, settings.shared(), resultShape(target));
+  }
+
+  /**
+   * For a message advising {@code @Memoize.Ignore}, the same remedy without code: the
+   * configuration key {@code ignore}, such as {@code ; without code: ignore=com.acme.Job#run:logger}.
+   */
+  static String ignoreHint(Class<?> owner, String method, String message) {
+    Matcher m = PARAMETER.matcher(message);
+    if (!message.contains("@Memoize.Ignore") || !m.find()) {
+      return "";
+    }
+    String parameter = m.group(2).startsWith("arg") ? m.group(1) : m.group(2);
+    return "; without code: the agent option or configuration key ignore=" + owner.getName() + "#"
+        + method.substring(0, method.indexOf('(')) + ":" + parameter;
+  }
+
+  /**
+   * Leaves out the parameters the configuration's {@code ignore} key names, like
+   * {@code @Memoize.Ignore}; a selector of this class that names no method or parameter of it is
+   * warned about once.
+   */
+  private static void ignoreConfigured(Method target, Parameter[] params, boolean[] ignored) {
+    Class<?> owner = target.getDeclaringClass();
+    for (Settings.Ignored s : Settings.load().ignored()) {
+      if (!s.owner().equals(owner.getName())) {
+        continue;
+      }
+      boolean methodFound = false;
+      boolean parameterFound = false;
+      for (Method m : owner.getDeclaredMethods()) {
+        if (m.getName().equals(s.method())) {
+          methodFound = true;
+          Parameter[] ps = m.getParameters();
+          for (int i = 0; i < ps.length; i++) {
+            if (s.names(i, ps[i].isNamePresent() ? ps[i].getName() : null)) {
+              parameterFound = true;
+              if (m.equals(target)) {
+                ignored[i] = true;
+              }
+            }
+          }
+        }
+      }
+      if (!parameterFound) {
+        String what = methodFound ? "no parameter '" + s.parameter() + "' of " + owner.getName() + "#" + s.method()
+            + (s.parameter().chars().allMatch(Character::isDigit) ? ""
+                : " (by index, from 0, when the class was compiled without -parameters)")
+            : "no method " + s.method() + " of " + owner.getName();
+        Warnings.once("ignore:" + s.selector(), () -> "MemoCache: " + s.origin() + " names " + what
+            + "; leaving nothing out for '" + s.selector() + "'");
+      }
+    }
   }
 
   /** The shape of the declared result type; a type whose shape cannot be computed has none. */

@@ -97,7 +97,7 @@ public record AgentOptions(
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + value + ": " + e.getMessage(), e);
       }
-      settings.merge(key, value, (a, b) -> k == Settings.Key.ALLOW ? a + ";" + b : b);
+      settings.merge(key, value, (a, b) -> k == Settings.Key.ALLOW || k == Settings.Key.IGNORE ? a + ";" + b : b);
     }
     // The whole configuration, checked now rather than when the first memoized class loads; it
     // names the config file, whose agent options come before the command line's.

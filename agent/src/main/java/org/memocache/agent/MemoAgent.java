@@ -87,7 +87,15 @@ public final class MemoAgent {
       long start = System.nanoTime();
       // The default Memo reads the agent's options through the configuration, like every other
       // source; a directory that cannot be used leaves it memory-only, with one warning.
-      Memo memo = Memo.defaultMemo();
+      Memo memo;
+      try {
+        memo = Memo.defaultMemo();
+      } catch (IllegalArgumentException e) {
+        // A value checked only when the Memo is built (a key-encoders class that is missing or of
+        // the wrong type): woven code reports it with one line when it first runs, and computes.
+        MEMO_INSTALLED.set(true);
+        return;
+      }
       MemoRuntime.install(memo);
       Runtime.getRuntime().addShutdownHook(new Thread(memo::close, "memocache-agent-shutdown"));
       MEMO_INSTALLED.set(true);

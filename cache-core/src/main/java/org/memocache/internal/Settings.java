@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>the defaults.
  * </ol>
  *
- * {@code allow} adds up over all sources instead: each admits more classes. Values set on a
+ * {@code allow} and {@code ignore} add up over all sources instead: each admits more classes or
+ * leaves out more parameters. Values set on a
  * {@code Memo.Builder} win over all of these. Reading is cheap (a few look-ups and at most two small
  * files) and done when a Memo is built; a bad value fails with one message naming the key, its
  * source (property, variable, agent option or file and line) and the value.
@@ -60,6 +61,9 @@ public final class Settings {
     DURABLE("durable", "true: fsync every entry before publishing it"),
     FINGERPRINT("fingerprint", "false: leave the bytecode fingerprint out of woven methods' identity"),
     ALLOW("allow", "packages or classes, ; or , separated, whose objects may be decoded from the cache"),
+    KEY_ENCODERS("key-encoders", "types and the KeyEncoder classes (public, no-arg constructor) that hash them:"
+        + " com.acme.Money=com.acme.MoneyEncoder; ..."),
+    IGNORE("ignore", "parameters left out of the key, ; separated: com.acme.Job#run:logger, or #run:1 by index"),
     CONFIG("config", "a properties file with these keys");
 
     private final String key;
@@ -104,6 +108,27 @@ public final class Settings {
   /** A value and where it came from, such as {@code system property memocache.memory=512m}. */
   public record Setting(Key key, Object value, String origin) {}
 
+  /**
+   * A parameter left out of the key like {@code @Memoize.Ignore}: {@code parameter} is its name,
+   * or its index when it is all digits.
+   *
+   * @param origin where it was set, for warnings
+   */
+  public record Ignored(String owner, String method, String parameter, String origin) {
+
+    /** Whether this names parameter {@code index} called {@code name} (absent when not compiled in). */
+    public boolean names(int index, @Nullable String name) {
+      return parameter.chars().allMatch(Character::isDigit)
+          ? Integer.parseInt(parameter) == index
+          : parameter.equals(name);
+    }
+
+    /** As written: {@code com.acme.Job#run:logger}. */
+    public String selector() {
+      return owner + "#" + method + ":" + parameter;
+    }
+  }
+
   /** The name of the class-path file. */
   public static final String FILE = "memocache.properties";
 
@@ -117,6 +142,9 @@ public final class Settings {
 
   private static final Pattern NAME = Pattern.compile(
       "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*)*");
+  private static final Pattern IGNORED = Pattern.compile(
+      "(" + NAME.pattern() + ")#([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):"
+      + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*|\\d{1,3})");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d|w)");
   private static final Pattern FILE_KEY = Pattern.compile("^\\s*((?:[^=:\\s\\\\]|\\\\.)+)");
 
@@ -124,10 +152,12 @@ public final class Settings {
 
   private final Map<Key, Setting> values;
   private final List<String> allow;
+  private final List<Ignored> ignored;
 
-  private Settings(Map<Key, Setting> values, List<String> allow) {
+  private Settings(Map<Key, Setting> values, List<String> allow, List<Ignored> ignored) {
     this.values = values;
     this.allow = List.copyOf(allow);
+    this.ignored = List.copyOf(ignored);
   }
 
   /**
@@ -177,6 +207,7 @@ public final class Settings {
 
     Map<Key, Setting> values = new EnumMap<>(Key.class);
     List<String> allow = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>();
     for (Source s : sources) {
       for (Key k : Key.values()) {
         Setting v = s.setting(k);
@@ -187,11 +218,17 @@ public final class Settings {
           @SuppressWarnings("unchecked")
           List<String> names = (List<String>) v.value();
           allow.addAll(names);
+        } else if (k == Key.IGNORE) {
+          @SuppressWarnings("unchecked")
+          List<Ignored> parsed = (List<Ignored>) v.value();
+          for (Ignored i : parsed) {
+            ignored.add(new Ignored(i.owner(), i.method(), i.parameter(), v.origin()));
+          }
         }
         values.putIfAbsent(k, v);
       }
     }
-    return new Settings(values, allow);
+    return new Settings(values, allow, ignored);
   }
 
   /** The value of {@code key} and its origin, or {@code null} when no source sets it. */
@@ -221,6 +258,11 @@ public final class Settings {
   public @Nullable Boolean bool(Key key) {
     Setting s = values.get(key);
     return s == null ? null : (Boolean) s.value();
+  }
+
+  /** The parameters every source together leaves out of the key. */
+  public List<Ignored> ignored() {
+    return ignored;
   }
 
   /** The packages admitted by every source together. */
@@ -254,6 +296,8 @@ public final class Settings {
       case LOCK_TIMEOUT -> duration(t);
       case DURABLE, FINGERPRINT -> bool(t);
       case ALLOW -> names(t);
+      case IGNORE -> ignored(t);
+      case KEY_ENCODERS -> pairs(t);
     };
   }
 
@@ -344,6 +388,77 @@ public final class Settings {
       }
     }
     return names;
+  }
+
+  /** {@code a.B=c.D; e.F=g.H} as an ordered map of class names. */
+  private static Map<String, String> pairs(String t) {
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (String s : t.split("[;,\\s]+")) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      int eq = s.indexOf('=');
+      String type = eq < 0 ? "" : s.substring(0, eq);
+      String impl = eq < 0 ? "" : s.substring(eq + 1);
+      if (!NAME.matcher(type).matches() || !NAME.matcher(impl).matches()) {
+        throw new IllegalArgumentException("'" + s + "' is not a pair of class names such as"
+            + " com.acme.Money=com.acme.MoneyEncoder");
+      }
+      pairs.put(type, impl);
+    }
+    return pairs;
+  }
+
+  /**
+   * The class {@code name} of a configured value, loaded by {@code loader}.
+   *
+   * @throws IllegalArgumentException naming the key, its origin and the class when it is missing
+   */
+  public static Class<?> loadClass(Setting setting, String name, ClassLoader loader) {
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": class " + name
+          + (e instanceof ClassNotFoundException ? " not found" : " cannot be loaded: " + e), e);
+    }
+  }
+
+  /**
+   * A new instance of the configured class {@code name}, which must be a {@code type} with a public
+   * no-arg constructor.
+   *
+   * @throws IllegalArgumentException naming the key, its origin and the class when it is none
+   */
+  public static <T> T instance(Setting setting, String name, Class<T> type, ClassLoader loader) {
+    Class<?> c = loadClass(setting, name, loader);
+    if (!type.isAssignableFrom(c)) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name + " is not a " + type.getName());
+    }
+    try {
+      return type.cast(c.getConstructor().newInstance());
+    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name
+          + " needs a public no-arg constructor (and a public, concrete class)", e);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": the constructor of " + name
+          + " threw " + e.getCause(), e.getCause());
+    }
+  }
+
+  private static List<Ignored> ignored(String t) {
+    List<Ignored> all = new ArrayList<>();
+    for (String s : t.split("[;,\\s]+")) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      Matcher m = IGNORED.matcher(s);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("'" + s + "' is not a parameter such as com.acme.Job#run:logger"
+            + " (by name) or com.acme.Job#run:1 (by index, from 0)");
+      }
+      all.add(new Ignored(m.group(1), m.group(3), m.group(4), ""));
+    }
+    return all;
   }
 
   // ---- sources ----

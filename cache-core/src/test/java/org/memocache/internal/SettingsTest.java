@@ -130,7 +130,64 @@ class SettingsTest {
     assertEquals("; did you mean 'lock-timeout'?", Settings.suggestion("locktimeout", false));
     assertEquals("; did you mean 'dir'?", Settings.suggestion("DIR", false));
     assertEquals("; the keys are dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " config", Settings.suggestion("shared", false));
+        + " key-encoders, ignore, config", Settings.suggestion("shared", false));
+  }
+
+  @Test
+  void ignore_namesParametersByNameOrIndex_andAddsUpOverSources() {
+    Settings s = Settings.load(Map.of("ignore", "com.acme.Job#run:logger; com.acme.Job#fit:1"),
+        Map.of("memocache.ignore", "com.acme.Other$Inner#go:2"), Map.of(), null);
+    assertEquals(List.of("com.acme.Job#run:logger", "com.acme.Job#fit:1", "com.acme.Other$Inner#go:2"),
+        s.ignored().stream().map(Settings.Ignored::selector).toList());
+    Settings.Ignored byName = s.ignored().get(0);
+    assertEquals("agent option ignore=com.acme.Job#run:logger; com.acme.Job#fit:1", byName.origin());
+    assertTrue(byName.names(3, "logger"));
+    assertTrue(!byName.names(3, null) && !byName.names(3, "log"));
+    Settings.Ignored byIndex = s.ignored().get(1);
+    assertTrue(byIndex.names(1, null) && byIndex.names(1, "x") && !byIndex.names(0, null));
+
+    assertMessage("MemoCache: system property memocache.ignore=com.acme.Job.run: 'com.acme.Job.run' is not a"
+        + " parameter such as com.acme.Job#run:logger (by name) or com.acme.Job#run:1 (by index, from 0)",
+        () -> Settings.load(Map.of(), Map.of("memocache.ignore", "com.acme.Job.run"), Map.of(), null));
+  }
+
+  @Test
+  void keyEncoders_parseAsPairs_andBadClassesAreNamedWithTheirSource() {
+    Settings s = Settings.load(Map.of(), Map.of("memocache.key-encoders",
+        "java.lang.StringBuilder=" + SbEncoder.class.getName() + "; java.util.Locale=java.lang.Object"), Map.of(), null);
+    Settings.Setting set = s.get(Key.KEY_ENCODERS);
+    assertEquals(Map.of("java.lang.StringBuilder", SbEncoder.class.getName(), "java.util.Locale", "java.lang.Object"),
+        set.value());
+    ClassLoader loader = getClass().getClassLoader();
+    assertEquals(StringBuilder.class, Settings.loadClass(set, "java.lang.StringBuilder", loader));
+    assertTrue(Settings.instance(set, SbEncoder.class.getName(), org.memocache.KeyEncoder.class, loader)
+        instanceof SbEncoder);
+    String origin = "MemoCache: system property memocache.key-encoders=java.lang.StringBuilder="
+        + SbEncoder.class.getName() + "; java.util.Locale=java.lang.Object: ";
+    assertMessage(origin + "java.lang.Object is not a org.memocache.KeyEncoder",
+        () -> Settings.instance(set, "java.lang.Object", org.memocache.KeyEncoder.class, loader));
+    assertMessage(origin + "class com.acme.Missing not found", () -> Settings.loadClass(set, "com.acme.Missing", loader));
+    assertMessage(origin + NoDefault.class.getName() + " needs a public no-arg constructor (and a public, concrete"
+        + " class)", () -> Settings.instance(set, NoDefault.class.getName(), org.memocache.KeyEncoder.class, loader));
+    assertMessage("MemoCache: agent option key-encoders=com.acme.Money: 'com.acme.Money' is not a pair of class"
+        + " names such as com.acme.Money=com.acme.MoneyEncoder",
+        () -> Settings.load(Map.of("key-encoders", "com.acme.Money"), Map.of(), Map.of(), null));
+  }
+
+  public static final class SbEncoder implements org.memocache.KeyEncoder<StringBuilder> {
+    @Override
+    public void encode(StringBuilder value, org.memocache.KeySink sink) {
+      sink.putString(value);
+    }
+  }
+
+  public static final class NoDefault implements org.memocache.KeyEncoder<StringBuilder> {
+    public NoDefault(int unused) {}
+
+    @Override
+    public void encode(StringBuilder value, org.memocache.KeySink sink) {
+      sink.putString(value);
+    }
   }
 
   @Test

@@ -519,7 +519,8 @@ public final class KeyHasher implements KeySink {
     if (!type.isRecord() && (name.startsWith("java.") || name.startsWith("javax.")
         || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("com.sun."))) {
       throw fail("is a " + name + ", a JDK type with no key rule; convert it to a value"
-          + " (String, number, record, collection) or register a KeyEncoder for it");
+          + " (String, number, record, collection) or register a KeyEncoder for it (Memo.builder().keyEncoder(...), or without code the"
+          + " agent option or configuration key key-encoders=" + name + "=<encoder class>)");
     }
     fields(v, type);
   }
@@ -594,7 +595,8 @@ public final class KeyHasher implements KeySink {
     FieldPlan plan = FieldPlan.of(type);
     if (plan.inaccessible != null) {
       throw fail("is a " + type.getName() + " and " + plan.inaccessible
-          + "; register a KeyEncoder for it (Memo.builder().keyEncoder(...))");
+          + "; register a KeyEncoder for it (Memo.builder().keyEncoder(...), or without code the agent option"
+          + " or configuration key key-encoders=" + type.getName() + "=<encoder class>)");
     }
     enter(v);
     out.putByte(type.isRecord() ? Tag.RECORD : Tag.OBJECT).putString(type.getName())

@@ -1,0 +1,103 @@
+package org.memocache.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code key-encoders} key registers a {@code KeyEncoder} by class name, as
+ * {@code Memo.builder().keyEncoder(...)} does in code: an argument that cannot be hashed (it holds a
+ * java.util.Random) is hashed by the encoder, set by agent option or system property, and a second JVM hits; a
+ * class that is no encoder stops memoizing with one message naming the key, its source and the class.
+ */
+class KeyEncodersConfiguredIT {
+  static final String JAVA = Jvm.javas().findFirst().orElseThrow();
+
+  static final Map<String, String> APP = Map.of("app/Money.java", """
+      package app;
+      public class Money {
+        final long cents;
+        final java.util.Random rng = new java.util.Random(1);
+        public Money(long cents) { this.cents = cents; }
+      }
+      """, "app/MoneyEncoder.java", """
+      package app;
+      import org.memocache.KeyEncoder;
+      import org.memocache.KeySink;
+      public class MoneyEncoder implements KeyEncoder<Money> {
+        @Override public void encode(Money m, KeySink sink) { sink.putLong(m.cents); }
+      }
+      """, "app/Job.java", """
+      package app;
+      import org.memocache.annotations.Memoize;
+      public class Job {
+        @Memoize static long tax(Money m) { System.err.println("COMPUTE tax " + m.cents); return m.cents / 5; }
+        public static void main(String[] args) {
+          System.out.println("tax " + tax(new Money(500)) + " " + tax(new Money(500)));
+        }
+      }
+      """);
+
+  @Test
+  void withoutEncoder_everyCallComputes_andTheWarningNamesTheKey() throws Exception {
+    Path dir = Jvm.testDir("KeyEncodersConfiguredIT-none");
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    Jvm.Result r = Jvm.run(JAVA, List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off")),
+        List.of(classes), "app.Job");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(List.of("tax 100 100"), r.lines());
+    assertEquals(2, r.errLines("COMPUTE tax 500"), r::toString);
+    assertEquals(1, r.warnings("not memoizing this call of app.Job#tax", "register a KeyEncoder",
+        "without code the agent option or configuration key key-encoders=java.util.Random=<encoder class>"),
+        r::toString);
+  }
+
+  @Test
+  void agentOption_secondRunIsAHit() throws Exception {
+    Path dir = Jvm.testDir("KeyEncodersConfiguredIT-option");
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    List<String> agent = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off,"
+        + "key-encoders=app.Money=app.MoneyEncoder"));
+    for (int run = 0; run < 2; run++) {
+      Jvm.Result r = Jvm.run(JAVA, agent, List.of(classes), "app.Job");
+      assertEquals(0, r.exitCode(), r::toString);
+      assertEquals(List.of("tax 100 100"), r.lines());
+      assertEquals(run == 0 ? 1 : 0, r.errLines("COMPUTE tax 500"), r::toString);
+      assertEquals(0, r.warnings("MemoCache"), r::toString);
+    }
+  }
+
+  @Test
+  void systemProperty_secondRunIsAHit() throws Exception {
+    Path dir = Jvm.testDir("KeyEncodersConfiguredIT-property");
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    List<String> jvmArgs = List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off"),
+        "-Dmemocache.key-encoders=app.Money=app.MoneyEncoder");
+    for (int run = 0; run < 2; run++) {
+      Jvm.Result r = Jvm.run(JAVA, jvmArgs, List.of(classes), "app.Job");
+      assertEquals(0, r.exitCode(), r::toString);
+      assertEquals(List.of("tax 100 100"), r.lines());
+      assertEquals(run == 0 ? 1 : 0, r.errLines("COMPUTE tax 500"), r::toString);
+      assertEquals(0, r.warnings("MemoCache"), r::toString);
+    }
+  }
+
+  @Test
+  void notAnEncoder_isNamedWithTheKeyAndItsSource() throws Exception {
+    Path dir = Jvm.testDir("KeyEncodersConfiguredIT-bad");
+    Path classes = Jvm.compile(dir.resolve("classes"), List.of(Jvm.agentJar()), APP);
+    Jvm.Result r = Jvm.run(JAVA, List.of(Jvm.agent("dir=" + dir.resolve("cache") + ",weavecache=off"),
+        "-Dmemocache.key-encoders=app.Money=app.Money"), List.of(classes), "app.Job");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(List.of("tax 100 100"), r.lines());
+    assertEquals(2, r.errLines("COMPUTE tax 500"), r::toString);
+    assertEquals(1, r.warnings("MemoCache: memoizing nothing in this JVM, every method is computed normally: system"
+        + " property memocache.key-encoders=app.Money=app.Money: app.Money is not a org.memocache.KeyEncoder"),
+        r::toString);
+    assertEquals(0, r.errLines("\tat "), r::toString);
+    assertEquals(1, r.warnings("MemoCache"), r::toString);
+  }
+}
