@@ -3,6 +3,7 @@ package org.memocache.agent.internal;
 import java.lang.instrument.ClassFileTransformer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
@@ -16,6 +17,19 @@ import org.memocache.agent.AgentOptions;
  * {@link LoadTimeWeaver}. In a class of its own so that loading the agent does not load Byte Buddy.
  */
 final class ByteBuddyWeaver {
+  /*
+   * Byte Buddy's safe mode: no class injection through sun.misc.Unsafe, whose first use prints four
+   * deprecation warnings into the job's stderr on JDK 24 and later. The weaver needs no injection
+   * (the advice is inlined, nothing is added). The property's name is relocated with Byte Buddy in
+   * the agent jar, so a job's own Byte Buddy does not see it; an unrelocated one is left alone.
+   */
+  static {
+    if (ByteBuddy.class.getName().startsWith("org.memocache.shaded.")
+        && System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
+      System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
+    }
+  }
+
   private ByteBuddyWeaver() {}
 
   /** The transformer that weaves the classes the {@link LoadTimeWeaver} lets through. */

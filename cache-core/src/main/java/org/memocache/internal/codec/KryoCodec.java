@@ -39,6 +39,10 @@ public final class KryoCodec implements ValueCodec {
 
   private static final ClassFilter ADMIT_ALL = c -> true;
 
+  static {
+    KryoUnsafe.avoid();
+  }
+
   private final Pool<Slot> pool = new Pool<>(true, false, 32) {
     @Override
     protected Slot create() {

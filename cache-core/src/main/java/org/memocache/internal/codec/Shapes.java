@@ -64,7 +64,12 @@ public final class Shapes {
    * Kryo.
    */
   private static final class Serializers {
-    static final Kryo KRYO = KryoCodec.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
+    static final Kryo KRYO;
+
+    static {
+      KryoUnsafe.avoid();
+      KRYO = KryoCodec.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
+    }
   }
 
   /** A class's own part: its description and the classes its fields refer to. */
