@@ -2,9 +2,7 @@ package org.memocache.agent.internal.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.memocache.internal.ByteSizes;
 import org.memocache.internal.Settings;
 
 /** Ages for humans: {@code 3d}, {@code 5h} when printing; the configuration's duration forms when parsing. */
@@ -43,22 +41,16 @@ final class Ages {
   }
 
   /**
-   * Parses a size: {@code 1048576}, {@code 500M}, {@code 10G}, {@code 2GiB}, {@code 64k}.
+   * Parses a size with the configuration's rules ({@link ByteSizes}): {@code 1048576}, {@code 500M},
+   * {@code 10G}, {@code 2GiB}, {@code 64k}.
    *
    * @throws IllegalArgumentException naming {@code option} and the text
    */
   static long bytes(String option, String text) {
-    Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?").matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
+    try {
+      return ByteSizes.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + " takes a size such as 500M, 10G or 1048576, not '" + text + "'");
     }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
-    return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
   }
 }
