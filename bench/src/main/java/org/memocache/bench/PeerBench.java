@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.memocache.bench.peers.ChildOutput;
+import org.memocache.bench.peers.FreshChild;
+import org.memocache.bench.peers.FreshValues;
 import org.memocache.bench.peers.Machine;
 import org.memocache.bench.peers.Proc;
 import org.memocache.bench.peers.Report;
@@ -33,10 +35,11 @@ import org.memocache.bench.peers.Report;
  * as a ratio to its reference. Run it with {@code bash bench/run-all.sh [--quick]}.
  *
  * <p>Options: {@code --quick} (smaller sizes, fewer repeats: a couple of minutes), {@code --only
- * w1,w2} (run only these workloads), {@code --work DIR} (scratch directory; default
+ * w1,w2} (run only these workloads), {@code --reps N} (fresh processes per figure of the
+ * second-run and demo workloads; default 5, 3 with {@code --quick}), {@code --work DIR} (scratch directory; default
  * {@code bench/target/peer-work}), {@code --results DIR} (default {@code bench/results}),
  * {@code --keep} (leave the scratch directory), {@code --repo DIR} (the project root, to find the
- * agent jar and {@code pypeers.py}).
+ * agent jar, the samples and {@code pypeers.py}).
  */
 public final class PeerBench {
   private static final long KIB = 1024;
@@ -44,17 +47,19 @@ public final class PeerBench {
   private static final long GIB = 1024 * MIB;
 
   /** Workload ids, in run order. */
-  static final List<String> WORKLOADS = List.of("start", "memory-hit", "memory-scale", "disk-hit-fresh",
+  static final List<String> WORKLOADS = List.of("second-run", "demo", "start", "memory-hit", "memory-scale", "disk-hit-fresh",
       "miss-store", "hash", "bigio", "view", "sweep", "agent");
 
   private final boolean quick;
+  private final int reps;
   private final Path work;
   private final Path repo;
   private final Proc proc;
   private final Report report = new Report();
 
-  private PeerBench(boolean quick, Path work, Path repo, Proc proc) {
+  private PeerBench(boolean quick, int reps, Path work, Path repo, Proc proc) {
     this.quick = quick;
+    this.reps = reps;
     this.work = work;
     this.repo = repo;
     this.proc = proc;
@@ -64,6 +69,7 @@ public final class PeerBench {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     boolean keep = false;
+    int reps = -1;
     Path repo = Path.of("").toAbsolutePath();
     Path work = null;
     Path results = null;
@@ -72,6 +78,12 @@ public final class PeerBench {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--keep" -> keep = true;
+        case "--reps" -> {
+          reps = Integer.parseInt(args[++i]);
+          if (reps < 1) {
+            throw new IllegalArgumentException("--reps: at least 1, not " + reps);
+          }
+        }
         case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath();
         case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
         case "--results" -> results = Path.of(args[++i]).toAbsolutePath();
@@ -84,7 +96,7 @@ public final class PeerBench {
           }
         }
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: --quick, --keep,"
-            + " --only w1,w2, --work DIR, --results DIR, --repo DIR");
+            + " --only w1,w2, --reps N, --work DIR, --results DIR, --repo DIR");
       }
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -94,7 +106,7 @@ public final class PeerBench {
     Proc proc = new Proc(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         System.getProperty("java.class.path"), findPython(), repo.resolve("bench/peers/pypeers.py"),
         work.resolve("logs"));
-    PeerBench bench = new PeerBench(quick, work, repo, proc);
+    PeerBench bench = new PeerBench(quick, reps > 0 ? reps : quick ? 3 : 5, work, repo, proc);
     bench.run(only, stamp);
     String base = "peers-" + stamp + (quick ? "-quick" : "");
     bench.report.write(results.resolve(base + ".txt"), results.resolve(base + ".tsv"));
@@ -115,6 +127,8 @@ public final class PeerBench {
       }
       long tw = System.nanoTime();
       switch (w) {
+        case "second-run" -> secondRun();
+        case "demo" -> demo();
         case "start" -> start();
         case "memory-hit" -> memoryHit();
         case "memory-scale" -> memoryScale();
@@ -137,6 +151,202 @@ public final class PeerBench {
   }
 
   // ---- workloads ----
+
+  // ---- the second run: first calls of fresh processes ----
+
+  /** The JVM flag that lets the heap use transparent huge pages (the kernel's madvise mode is enough). */
+  static final String THP = "-XX:+UseTransparentHugePages";
+
+  /**
+   * The first call of a fresh process, served from a directory an earlier process filled: MemoCache
+   * (default flags and with {@link #THP}), joblib, the plain-Java {@link Floor} of the same payload
+   * bytes, {@code dd} reading the floor's file, and recomputing the value without a cache. Rounds
+   * interleave the systems; every process is new.
+   */
+  private void secondRun() throws IOException {
+    long big = quick ? 256 * MIB : GIB;
+    report.begin("second-run", "The second run: the first call of a fresh process, served from a directory filled"
+        + " by an earlier one (ms)");
+    report.println("  transparent huge pages: " + Machine.transparentHugePages() + "; " + reps
+        + " fresh processes per figure; first-call = from the first line of main (Python: of the script) to the"
+        + " value in hand");
+    List<String> systems = List.of("floor", "floor +THP", "memocache", "memocache +THP", "joblib", "recompute",
+        "recompute +THP", "dd read");
+    Map<String, Map<String, List<ChildOutput>>> outs = new HashMap<>();
+    Map<String, String> problems = new HashMap<>();
+    for (String c : FreshValues.CASES) {
+      Path base = Files.createDirectories(fresh("second-run", c));
+      int[] shape = FreshValues.floorShape(c, big);
+      check(c, "memocache", proc.run(freshJvm(false, FreshChild.class, "prepare", c, base.resolve("memocache"), big)),
+          1, problems);
+      check(c, "joblib", proc.py("second-run", "joblib", "prepare", c, base.resolve("joblib").toString(), "" + big),
+          1, problems);
+      ChildOutput w = proc.run(freshJvm(false, Floor.class, "write", base.resolve("floor.bin"), shape[0], shape[1]));
+      if (w.exitCode() != 0) {
+        problems.put(c + "/floor", w.problem());
+      }
+    }
+    for (int r = 0; r < reps; r++) {
+      for (String c : FreshValues.CASES) {
+        Path base = fresh("second-run", c);
+        int[] shape = FreshValues.floorShape(c, big);
+        for (String s : systems) {
+          if (problems.containsKey(c + "/" + s) || problems.containsKey(c + "/" + s.replace(" +THP", ""))) {
+            continue;
+          }
+          boolean thp = s.endsWith("+THP");
+          ChildOutput o = switch (s.replace(" +THP", "")) {
+            case "floor" -> proc.run(freshJvm(thp, Floor.class, "read", base.resolve("floor.bin"), shape[0], shape[1]));
+            case "memocache" -> proc.run(freshJvm(thp, FreshChild.class, "hit", c, base.resolve("memocache"), big));
+            case "recompute" -> proc.run(freshJvm(thp, FreshChild.class, "recompute", c, base.resolve("none"), big));
+            case "joblib" -> proc.py("second-run", "joblib", "hit", c, base.resolve("joblib").toString(), "" + big);
+            case "dd read" -> proc.run(List.of("dd", "if=" + base.resolve("floor.bin"), "of=/dev/null", "bs=1M"));
+            default -> throw new AssertionError(s);
+          };
+          if (check(c, s, o, 0, problems)) {
+            outs.computeIfAbsent(c, k -> new HashMap<>()).computeIfAbsent(s, k -> new ArrayList<>()).add(o);
+          }
+        }
+      }
+    }
+    for (String c : FreshValues.CASES) {
+      String v = FreshValues.label(c, big);
+      for (String s : systems) {
+        String problem = problems.getOrDefault(c + "/" + s, problems.get(c + "/" + s.replace(" +THP", "")));
+        List<ChildOutput> got = outs.getOrDefault(c, Map.of()).get(s);
+        if (problem != null || got == null) {
+          report.missing("second-run", v, s, "*", problem != null ? problem : "failed: no samples");
+          continue;
+        }
+        Map<String, double[]> pooled = ChildOutput.pool(got);
+        if (!s.equals("dd read")) {
+          report.add("second-run", v, s, "first-call", "ms", pooled.get("first-call"), "");
+        }
+        report.add("second-run", v, s, "process wall", "ms", ChildOutput.walls(got),
+            s.equals("joblib") ? "interpreter start included" : s.equals("dd read") ? "bs=1M to /dev/null" : "JVM start included");
+        if (s.startsWith("memocache") || s.equals("joblib")) {
+          report.add("second-run", v, s, "open", "ms", pooled.get("open"), s.equals("joblib") ? "import included" : "");
+          report.add("second-run", v, s, "first-get", "ms", pooled.get("first-get"), "");
+        }
+        if (s.startsWith("floor") && c.equals("array")) {
+          for (String phase : List.of("map", "crc32c", "allocate", "copy")) {
+            report.add("second-run", v, s, phase, "ms", pooled.get(phase), "");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a child of the second-run workload did what it had to ({@code computed} values, none wrong);
+   * records the problem of a system that did not, so its later rounds are skipped.
+   */
+  private boolean check(String c, String system, ChildOutput o, long computed, Map<String, String> problems) {
+    if (!o.ok()) {
+      problems.put(c + "/" + system, o.problem());
+      return false;
+    }
+    if (system.equals("dd read") || system.startsWith("floor")) {
+      return true;
+    }
+    long expected = system.startsWith("recompute") ? 0 : computed;
+    if (o.infoLong("computed", -1) != expected || o.infoLong("wrong", 1) != 0) {
+      String why = "failed: " + system + " computed " + o.info().get("computed") + " (expected " + expected
+          + ") and saw " + o.info().get("wrong") + " wrong values";
+      report.println("  WARNING " + c + ": " + why);
+      problems.put(c + "/" + system, why);
+      return false;
+    }
+    return true;
+  }
+
+  /** A fresh JVM running {@code main} of {@code mainClass}, with or without huge pages, default heap. */
+  private List<String> freshJvm(boolean thp, Class<?> mainClass, Object... args) {
+    List<String> cmd = new ArrayList<>(List.of(proc.java()));
+    if (thp) {
+      cmd.add(THP);
+    }
+    cmd.addAll(List.of("-cp", proc.classPath(), mainClass.getName()));
+    for (Object a : args) {
+      cmd.add(a.toString());
+    }
+    return cmd;
+  }
+
+  /**
+   * {@code bash demo.sh} as a user lives it: the samples' {@code PipelineDemo} run twice on a new
+   * directory (the first run computes and stores, the second is served from disk), against a run
+   * that computes every step without a cache; whole-process wall times, default flags and with huge
+   * pages.
+   */
+  private void demo() throws IOException {
+    report.begin("demo", "The demo pipeline (PipelineDemo): whole-process wall time, run 1, run 2, no cache (ms)");
+    Path classes = repo.resolve("samples/target/classes");
+    Path cpFile = repo.resolve("samples/target/classpath.txt");
+    if (!Files.isDirectory(classes) || !Files.isRegularFile(cpFile)) {
+      report.missing("demo", "", "PipelineDemo", "*", "skipped: samples not built (mvn -B -DskipTests package)");
+      return;
+    }
+    String cp = classes + java.io.File.pathSeparator + Files.readString(cpFile).trim();
+    Map<String, List<double[]>> got = new HashMap<>();
+    for (int r = 0; r < reps; r++) {
+      for (boolean thp : new boolean[] {false, true}) {
+        String system = thp ? "PipelineDemo +THP" : "PipelineDemo";
+        Path dir = fresh("demo", (thp ? "thp-" : "default-") + r);
+        List<String> flags = thp ? List.of(THP) : List.of();
+        DemoRun run1 = demoRun(flags, cp, "-Dmemocache.dir=" + dir);
+        DemoRun run2 = demoRun(flags, cp, "-Dmemocache.dir=" + dir);
+        DemoRun plain = demoRun(flags, cp, "--plain");
+        if (run1.exit != 0 || run2.exit != 0 || plain.exit != 0) {
+          report.missing("demo", "", system, "*", "failed: PipelineDemo exited with " + run1.exit + "/" + run2.exit
+              + "/" + plain.exit + "; see " + proc.logDir().resolve("children.err"));
+          return;
+        }
+        if (run2.computed != 0) {
+          report.println("  WARNING " + system + ": the second run computed " + run2.computed + " steps");
+        }
+        got.computeIfAbsent(system, k -> new ArrayList<>()).add(new double[] {run1.wallMillis, run2.wallMillis,
+            plain.wallMillis});
+      }
+    }
+    for (String system : List.of("PipelineDemo", "PipelineDemo +THP")) {
+      List<double[]> g = got.get(system);
+      report.add("demo", "", system, "run 1", "ms", g.stream().mapToDouble(a -> a[0]).toArray(),
+          "new directory: computes and stores every step");
+      report.add("demo", "", system, "run 2", "ms", g.stream().mapToDouble(a -> a[1]).toArray(),
+          "new JVM, same directory: served from disk");
+      report.add("demo", "", system, "no cache", "ms", g.stream().mapToDouble(a -> a[2]).toArray(),
+          "PipelineDemo --plain: every step computed once, no MemoCache");
+    }
+  }
+
+  private record DemoRun(int exit, double wallMillis, long computed) {}
+
+  private DemoRun demoRun(List<String> flags, String cp, String option) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(proc.java()));
+    cmd.addAll(flags);
+    if (option.startsWith("-D")) {
+      cmd.add(option);
+    }
+    cmd.addAll(List.of("-cp", cp, "org.memocache.samples.PipelineDemo"));
+    if (!option.startsWith("-D")) {
+      cmd.add(option);
+    }
+    long t0 = System.nanoTime();
+    Process p = proc.start(cmd);
+    List<String> lines = Proc.readLines(p);
+    int exit;
+    try {
+      exit = p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      return new DemoRun(-1, 0, 0);
+    }
+    double wall = (System.nanoTime() - t0) / 1e6;
+    long computed = lines.stream().filter(l -> l.matches("^\\d+\\s.*\\scomputed\\s.*")).count();
+    return new DemoRun(exit, wall, computed);
+  }
 
   private void start() {
     report.begin("start", "Physical reference: an empty process start");
@@ -502,6 +712,33 @@ public final class PeerBench {
 
   private void ratios(String w) {
     switch (w) {
+      case "second-run" -> {
+        for (String c : FreshValues.CASES) {
+          String v = FreshValues.label(c, quick ? 256 * MIB : GIB);
+          report.ratio(v + ": memocache / floor", report.median(w, v, "memocache", "first-call"),
+              report.median(w, v, "floor", "first-call"), "<= 1.2");
+          report.ratio(v + ": memocache +THP / floor +THP", report.median(w, v, "memocache +THP", "first-call"),
+              report.median(w, v, "floor +THP", "first-call"), "<= 1.2");
+          report.ratio(v + ": memocache +THP / joblib", report.median(w, v, "memocache +THP", "first-call"),
+              report.median(w, v, "joblib", "first-call"), "<= 1");
+          report.ratio(v + ": memocache / joblib", report.median(w, v, "memocache", "first-call"),
+              report.median(w, v, "joblib", "first-call"), "(moonshot <= 1)");
+          report.ratio(v + ": memocache / joblib, process wall", report.median(w, v, "memocache", "process wall"),
+              report.median(w, v, "joblib", "process wall"), "(context)");
+          report.ratio(v + ": memocache / recompute", report.median(w, v, "memocache", "first-call"),
+              report.median(w, v, "recompute", "first-call"), "(context)");
+        }
+      }
+      case "demo" -> {
+        for (String s : List.of("PipelineDemo", "PipelineDemo +THP")) {
+          report.ratio(s + ": run 2 / run 1 (process wall)", report.median(w, "", s, "run 2"),
+              report.median(w, "", s, "run 1"), "(context)");
+          report.ratio(s + ": run 2 / no cache (process wall)", report.median(w, "", s, "run 2"),
+              report.median(w, "", s, "no cache"), "(context)");
+          report.ratio(s + ": run 1 / no cache (process wall)", report.median(w, "", s, "run 1"),
+              report.median(w, "", s, "no cache"), "<= 1.05");
+        }
+      }
       case "memory-hit" -> report.ratio("memory hit: MemoCache / raw Caffeine (time)",
           report.median(w, "", "memocache", "hit"), report.median(w, "", "caffeine", "hit"), "<= 2");
       case "disk-hit-fresh" -> {

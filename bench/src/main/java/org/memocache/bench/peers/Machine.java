@@ -26,9 +26,21 @@ public final class Machine {
     l.add("os: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", "
         + firstMatch(Path.of("/etc/os-release"), "PRETTY_NAME=\"?([^\"]*)\"?"));
     l.add("work directory: " + work.toAbsolutePath() + " on " + fileSystem(work));
+    l.add("transparent huge pages: " + transparentHugePages());
     l.add("load average at start: " + loadAverage());
     l.add("java peers: " + jarVersions(classPath, "caffeine", "ehcache", "mapdb", "kryo", "hash4j"));
     return l;
+  }
+
+  /** The kernel's transparent huge page mode ({@code always}, {@code madvise}, {@code never}), or why unknown. */
+  public static String transparentHugePages() {
+    try {
+      String s = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).trim();
+      Matcher m = Pattern.compile("\\[(\\w+)\\]").matcher(s);
+      return m.find() ? m.group(1) : s;
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 
   /** The 1/5/15-minute load averages: how busy the shared machine was. */
