@@ -88,18 +88,18 @@ public final class Report {
 
   /** Prints the table of {@code workload}. */
   public void table(String workload) {
-    println(String.format(Locale.ROOT, "%-12s %-22s %-24s %12s %12s %12s %-6s %4s  %s",
+    println(String.format(Locale.ROOT, "%-22s %-18s %-24s %12s %12s %12s %-6s %4s  %s",
         "case", "system", "metric", "min", "median", "max", "unit", "n", "note"));
     for (Row r : rows) {
       if (!r.workload().equals(workload)) {
         continue;
       }
       if (r.measured()) {
-        println(String.format(Locale.ROOT, "%-12s %-22s %-24s %12s %12s %12s %-6s %4d  %s",
+        println(String.format(Locale.ROOT, "%-22s %-18s %-24s %12s %12s %12s %-6s %4d  %s",
             r.variant(), r.system(), r.metric(), fmt(r.min()), fmt(r.median()), fmt(r.max()), r.unit(), r.n(),
             r.note()));
       } else {
-        println(String.format(Locale.ROOT, "%-12s %-22s %-24s %s", r.variant(), r.system(), r.metric(), r.note()));
+        println(String.format(Locale.ROOT, "%-22s %-18s %-24s %s", r.variant(), r.system(), r.metric(), r.note()));
       }
     }
   }

@@ -45,7 +45,14 @@ public final class SvgChart {
         .findFirst().orElse("1 GiB");
     String sweepVariant = rows.stream().filter(r -> r.workload().equals("sweep")).map(Row::variant)
         .findFirst().orElse("");
-    List<Panel> panels = List.of(
+    List<Panel> panels = new ArrayList<>();
+    // The second run first: one panel per value, the first call of a fresh process (from main).
+    rows.stream().filter(r -> r.workload().equals("second-run")).map(Row::variant).distinct().forEach(v ->
+        panels.add(new Panel("Second run, fresh process: " + v + ", first call from main (ms)", "second-run", v,
+            "first-call", false)));
+    panels.add(new Panel("The demo pipeline: whole process, start to exit (ms)", "demo", "", "run 1|run 2|no cache",
+        false));
+    panels.addAll(List.of(
         new Panel("Memory hit, 2 small args (ns/call, lower is better)", "memory-hit", "", "hit", false),
         new Panel("Disk hit in a fresh process: first hit after open (ms)", "disk-hit-fresh", "", "first-hit", false),
         new Panel("Disk hit in a fresh process: whole process, start to exit (ms)", "disk-hit-fresh", "",
@@ -57,7 +64,7 @@ public final class SvgChart {
         new Panel("Load a " + big + " double[] result (ms)", "bigio", big, "load", false),
         new Panel("Sweep " + sweepVariant.replace("x", " processes × ") + " keys of 200 ms: computations (ideal "
             + sweepVariant.substring(sweepVariant.indexOf('x') + 1) + ")", "sweep", sweepVariant, "computations",
-            false));
+            false)));
     StringBuilder body = new StringBuilder();
     int y = 40;
     for (Panel p : panels) {
@@ -112,8 +119,10 @@ public final class SvgChart {
     int x1 = WIDTH - VALUE;
     for (Row r : rows) {
       String label = r.system() + (p.metric().equals("*") || p.metric().contains("|") ? " · " + r.metric() : "");
-      String color = r.system().equals("memocache") ? MEMO
-          : r.system().equals("reference") || r.metric().equals("dd write") ? REF : PEER;
+      boolean reference = r.system().equals("reference") || r.metric().equals("dd write") || r.metric().equals("no cache")
+          || r.system().startsWith("floor") || r.system().startsWith("recompute") || r.system().equals("dd read");
+      String color = reference ? REF
+          : r.system().startsWith("memocache") || r.system().startsWith("PipelineDemo") ? MEMO : PEER;
       b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", x0 - 8, y + 15,
           esc(label)));
       if (!r.measured()) {
