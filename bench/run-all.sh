@@ -6,6 +6,8 @@
 #   bash bench/run-all.sh            # the full run, about 10-15 minutes on 2 cores
 #   bash bench/run-all.sh --quick    # smaller sizes, fewer repeats: about a minute
 #   bash bench/run-all.sh --only memory-hit,sweep    # some workloads (ids in PeerBench.WORKLOADS)
+#   bash bench/run-all.sh --only second-run,demo     # the second run in fresh processes, the demo's runs
+#   bash bench/run-all.sh --only second-run --reps 9 # more fresh processes per figure (default 5, 3 with --quick)
 #
 # Anything missing degrades to "skipped: <why>" rows; nothing here needs more than Maven Central and
 # Debian's archive. The torture run is separate: bench/torture/run-torture.sh.
