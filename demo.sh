@@ -4,7 +4,9 @@
 # over computing it (the first run stores each step's computing time with its result).
 #
 # The JVMs run with the flags that matter for big results (README, "JVM flags for big results"):
-# transparent huge pages for the heap. Set JAVA_OPTS to run with others, e.g. JAVA_OPTS= for none.
+# transparent huge pages for the heap; no heap flag, as the default maximum heap (a quarter of the
+# machine's memory) holds the demo's results many times. Set JAVA_OPTS to run with other flags,
+# e.g. JAVA_OPTS= for none.
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -q -B -DskipTests -pl samples -am package

@@ -27,7 +27,9 @@ import org.memocache.bench.peers.Report;
 /**
  * MemoCache side by side with its peers, in one run, on one machine: joblib.Memory and diskcache's
  * {@code memoize} (Python), Caffeine, Ehcache 3 with a persistent disk tier and MapDB, plus the
- * physical references ({@code System.arraycopy}, {@code dd}, an empty JVM start).
+ * physical references ({@code System.arraycopy}, {@code dd}, an empty JVM start). First, the second
+ * run as users live it: the first call of a fresh process served from disk, against joblib, the
+ * plain-Java {@link Floor} and recomputing, and the demo's whole runs.
  *
  * <p>Every figure is measured in a child process of its own ({@link org.memocache.bench.peers.ChildMain}
  * or {@code bench/peers/pypeers.py}), on a fresh directory, in rounds that interleave the systems so

@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 public final class SvgChart {
   private static final int WIDTH = 920;
-  private static final int LABEL = 190;
+  private static final int LABEL = 230;
   private static final int VALUE = 150;
   private static final int ROW = 22;
   private static final String MEMO = "#c2410c";
