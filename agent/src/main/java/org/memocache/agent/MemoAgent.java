@@ -28,6 +28,8 @@ public final class MemoAgent {
   private static final System.Logger LOG = System.getLogger("org.memocache.agent");
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
   private static final AtomicBoolean MEMO_INSTALLED = new AtomicBoolean();
+  private static final AtomicBoolean CHECKING = new AtomicBoolean();
+  private static final AtomicBoolean MEMO_WANTED = new AtomicBoolean();
 
   /** The exit code of a JVM started with a bad agent option. */
   public static final int BAD_OPTION_EXIT = 2;
@@ -60,15 +62,55 @@ public final class MemoAgent {
       System.exit(BAD_OPTION_EXIT);
       return;
     }
+    if (attached) {
+      IllegalArgumentException bad = configuredClassProblem();
+      if (bad != null) {
+        throw bad;
+      }
+    }
     if (!INSTALLED.compareAndSet(false, true)) {
       LOG.log(Level.WARNING, "MemoCache agent is already installed in this JVM; ignoring the second"
           + " installation (options: " + options + ")");
       return;
     }
     AgentInstaller.install(options, instrumentation, location(), () -> installMemo(options), attached);
+    if (!attached) {
+      // After the transformer is in place, so that a configured class with memoized methods is
+      // woven; the Memo waits until they are all loaded (see installMemo).
+      CHECKING.set(true);
+      IllegalArgumentException bad;
+      try {
+        bad = configuredClassProblem();
+      } finally {
+        CHECKING.set(false);
+      }
+      if (bad != null) {
+        System.exit(BAD_OPTION_EXIT);
+        return;
+      }
+      if (MEMO_WANTED.get()) {
+        installMemo(options);
+      }
+    }
     if (options.verbose()) {
       LOG.log(Level.INFO, "MemoCache agent installed in " + (System.nanoTime() - start) / 1_000_000
           + " ms" + (options.toString().isEmpty() ? "" : " with options " + options));
+    }
+  }
+
+  /**
+   * Loads the classes named by the {@code key-encoders} and {@code codecs} keys that the job's class
+   * path holds, so that a bad one stops the job at start-up like a bad option, and none is loaded for
+   * the first time while the class that makes this agent build its Memo is being defined (loading a
+   * class while it is being defined fails its definition). Logs the one message when one is bad.
+   */
+  private static @Nullable IllegalArgumentException configuredClassProblem() {
+    try {
+      Settings.load().checkClasses(ClassLoader.getSystemClassLoader());
+      return null;
+    } catch (IllegalArgumentException e) {
+      AgentLog.error(e.getMessage());
+      return e;
     }
   }
 
@@ -78,6 +120,12 @@ public final class MemoAgent {
    */
   private static void installMemo(AgentOptions options) {
     if (MEMO_INSTALLED.get()) {
+      return;
+    }
+    if (CHECKING.get()) {
+      // A configured class being loaded by checkConfiguredClasses: building the Memo now would load
+      // that very class again while it is being defined.
+      MEMO_WANTED.set(true);
       return;
     }
     synchronized (MEMO_INSTALLED) {
