@@ -73,7 +73,7 @@ public final class MemoAgent {
           + " installation (options: " + options + ")");
       return;
     }
-    AgentInstaller.install(options, instrumentation, location(), () -> installMemo(options), attached);
+    AgentInstaller.install(options, instrumentation, location(), name -> installMemo(options, name), attached);
     if (!attached) {
       // After the transformer is in place, so that a configured class with memoized methods is
       // woven; the Memo waits until they are all loaded (see installMemo).
@@ -89,7 +89,7 @@ public final class MemoAgent {
         return;
       }
       if (MEMO_WANTED.get()) {
-        installMemo(options);
+        installMemo(options, null);
       }
     }
     if (options.verbose()) {
@@ -117,15 +117,22 @@ public final class MemoAgent {
   /**
    * Builds and installs the Memo, once, before the first class with memoized code runs (woven by
    * the agent or at build time): a job that never loads one never opens the cache.
+   *
+   * @param definedClass the class about to be defined, whose definition this runs within
    */
-  private static void installMemo(AgentOptions options) {
+  private static void installMemo(AgentOptions options, @Nullable String definedClass) {
     if (MEMO_INSTALLED.get()) {
       return;
     }
     if (CHECKING.get()) {
-      // A configured class being loaded by checkConfiguredClasses: building the Memo now would load
+      // A configured class being loaded by configuredClassProblem: building the Memo now would load
       // that very class again while it is being defined.
       MEMO_WANTED.set(true);
+      return;
+    }
+    if (definedClass != null && namedInConfiguration(definedClass)) {
+      // The same, for a configured class only a loader of the job sees (not checked at start-up):
+      // the Memo is built for the next class, or by the first call of memoized code.
       return;
     }
     synchronized (MEMO_INSTALLED) {
@@ -150,6 +157,14 @@ public final class MemoAgent {
       if (options.verbose()) {
         LOG.log(Level.INFO, "MemoCache agent: opened " + memo + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       }
+    }
+  }
+
+  private static boolean namedInConfiguration(String binaryName) {
+    try {
+      return Settings.load().namesClass(binaryName);
+    } catch (IllegalArgumentException e) {
+      return false; // the Memo's build reports it
     }
   }
 

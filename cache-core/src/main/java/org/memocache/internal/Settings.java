@@ -508,6 +508,20 @@ public final class Settings {
     }
   }
 
+  /** Whether the {@code key-encoders} or {@code codecs} key names the class {@code binaryName}. */
+  public boolean namesClass(String binaryName) {
+    Setting encoders = values.get(Key.KEY_ENCODERS);
+    if (encoders != null) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> pairs = (Map<String, String>) encoders.value();
+      if (pairs.containsKey(binaryName) || pairs.containsValue(binaryName)) {
+        return true;
+      }
+    }
+    Setting codecs = values.get(Key.CODECS);
+    return codecs != null && classNames(codecs).contains(binaryName);
+  }
+
   private static void check(Setting setting, String name, @Nullable Class<?> type, ClassLoader loader) {
     Class<?> c;
     try {
