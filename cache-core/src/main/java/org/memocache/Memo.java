@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -700,7 +701,10 @@ public final class Memo implements AutoCloseable {
       return this;
     }
 
-    /** Adds a value codec, tried before the built-in ones. */
+    /**
+     * Adds a value codec, tried before the built-in ones and those of the {@code codecs}
+     * configuration key; a configured codec with the same id is left out.
+     */
     public Builder codec(ValueCodec codec) {
       Objects.requireNonNull(codec, "codec");
       for (ValueCodec c : codecs) {
@@ -772,7 +776,9 @@ public final class Memo implements AutoCloseable {
           allow,
           codeFingerprint != null ? codeFingerprint : or(settings.bool(Settings.Key.FINGERPRINT), true),
           clock != null ? clock : Clock.systemUTC());
-      List<ValueCodec> allCodecs = new ArrayList<>(codecs);
+      // Classes named in the configuration are checked before the disk tier opens.
+      KeyEncoders encoders = new KeyEncoders(configuredKeyEncoders(settings));
+      List<ValueCodec> allCodecs = configuredCodecs(settings);
       allCodecs.addAll(Codecs.builtIns());
       List<Tier> lower = new ArrayList<>();
       if (dir != null) {
@@ -791,7 +797,6 @@ public final class Memo implements AutoCloseable {
         }
       }
       lower.addAll(tiers);
-      KeyEncoders encoders = new KeyEncoders(configuredKeyEncoders(settings));
       return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
           Set.copyOf(sharedNames));
     }
@@ -802,10 +807,7 @@ public final class Memo implements AutoCloseable {
       if (configured == null) {
         return keyEncoders;
       }
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader == null) {
-        loader = Memo.class.getClassLoader();
-      }
+      ClassLoader loader = applicationLoader();
       Map<Class<?>, KeyEncoder<?>> all = new LinkedHashMap<>(keyEncoders);
       @SuppressWarnings("unchecked")
       Map<String, String> names = (Map<String, String>) configured.value();
@@ -815,6 +817,39 @@ public final class Memo implements AutoCloseable {
         all.putIfAbsent(type, encoder);
       }
       return all;
+    }
+
+    /**
+     * This builder's codecs, then those of the {@code codecs} key, in order; a configured codec
+     * whose id a codec of this builder has is left out (the builder's wins).
+     */
+    private List<ValueCodec> configuredCodecs(Settings settings) {
+      List<ValueCodec> all = new ArrayList<>(codecs);
+      Settings.Setting configured = settings.get(Settings.Key.CODECS);
+      if (configured == null) {
+        return all;
+      }
+      ClassLoader loader = applicationLoader();
+      Map<String, String> classOfId = new HashMap<>();
+      for (String name : Settings.classNames(configured)) {
+        ValueCodec codec = Settings.instance(configured, name, ValueCodec.class, loader);
+        String id = codec.id();
+        String other = classOfId.putIfAbsent(id, name);
+        if (other != null) {
+          throw new IllegalArgumentException("MemoCache: " + configured.origin() + ": " + name + " and " + other
+              + " have the same codec id '" + id + "'");
+        }
+        if (all.stream().noneMatch(c -> c.id().equals(id))) {
+          all.add(codec);
+        }
+      }
+      return all;
+    }
+
+    /** The loader of the application's classes named in the configuration. */
+    private static ClassLoader applicationLoader() {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      return loader != null ? loader : Memo.class.getClassLoader();
     }
 
     private static <T> T or(@Nullable T configured, T fallback) {

@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns results into bytes and back. Built-in codecs store primitive arrays in a raw, memory-mappable
  * layout ({@code raw-array}) and everything else with Kryo ({@code kryo}); register your own with
- * {@link Memo.Builder#codec(ValueCodec)} for types that need it. Codecs registered by the user are
- * tried first.
+ * {@link Memo.Builder#codec(ValueCodec)} for types that need it, or without code by class name with
+ * the configuration key {@code codecs} (a public class with a public no-arg constructor). Codecs
+ * registered by the user are tried first.
  *
  * <p>The codec id and version are stored in each entry; an entry whose codec is unknown or whose
  * version differs is a miss, never an error.

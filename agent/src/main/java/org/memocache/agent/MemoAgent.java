@@ -28,6 +28,8 @@ public final class MemoAgent {
   private static final System.Logger LOG = System.getLogger("org.memocache.agent");
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
   private static final AtomicBoolean MEMO_INSTALLED = new AtomicBoolean();
+  private static final AtomicBoolean CHECKING = new AtomicBoolean();
+  private static final AtomicBoolean MEMO_WANTED = new AtomicBoolean();
 
   /** The exit code of a JVM started with a bad agent option. */
   public static final int BAD_OPTION_EXIT = 2;
@@ -60,12 +62,36 @@ public final class MemoAgent {
       System.exit(BAD_OPTION_EXIT);
       return;
     }
+    if (attached) {
+      IllegalArgumentException bad = configuredClassProblem();
+      if (bad != null) {
+        throw bad;
+      }
+    }
     if (!INSTALLED.compareAndSet(false, true)) {
       LOG.log(Level.WARNING, "MemoCache agent is already installed in this JVM; ignoring the second"
           + " installation (options: " + options + ")");
       return;
     }
-    AgentInstaller.install(options, instrumentation, location(), () -> installMemo(options), attached);
+    AgentInstaller.install(options, instrumentation, location(), name -> installMemo(options, name), attached);
+    if (!attached) {
+      // After the transformer is in place, so that a configured class with memoized methods is
+      // woven; the Memo waits until they are all loaded (see installMemo).
+      CHECKING.set(true);
+      IllegalArgumentException bad;
+      try {
+        bad = configuredClassProblem();
+      } finally {
+        CHECKING.set(false);
+      }
+      if (bad != null) {
+        System.exit(BAD_OPTION_EXIT);
+        return;
+      }
+      if (MEMO_WANTED.get()) {
+        installMemo(options, null);
+      }
+    }
     if (options.verbose()) {
       LOG.log(Level.INFO, "MemoCache agent installed in " + (System.nanoTime() - start) / 1_000_000
           + " ms" + (options.toString().isEmpty() ? "" : " with options " + options));
@@ -73,11 +99,40 @@ public final class MemoAgent {
   }
 
   /**
+   * Loads the classes named by the {@code key-encoders} and {@code codecs} keys that the job's class
+   * path holds, so that a bad one stops the job at start-up like a bad option, and none is loaded for
+   * the first time while the class that makes this agent build its Memo is being defined (loading a
+   * class while it is being defined fails its definition). Logs the one message when one is bad.
+   */
+  private static @Nullable IllegalArgumentException configuredClassProblem() {
+    try {
+      Settings.load().checkClasses(ClassLoader.getSystemClassLoader());
+      return null;
+    } catch (IllegalArgumentException e) {
+      AgentLog.error(e.getMessage());
+      return e;
+    }
+  }
+
+  /**
    * Builds and installs the Memo, once, before the first class with memoized code runs (woven by
    * the agent or at build time): a job that never loads one never opens the cache.
+   *
+   * @param definedClass the class about to be defined, whose definition this runs within
    */
-  private static void installMemo(AgentOptions options) {
+  private static void installMemo(AgentOptions options, @Nullable String definedClass) {
     if (MEMO_INSTALLED.get()) {
+      return;
+    }
+    if (CHECKING.get()) {
+      // A configured class being loaded by configuredClassProblem: building the Memo now would load
+      // that very class again while it is being defined.
+      MEMO_WANTED.set(true);
+      return;
+    }
+    if (definedClass != null && namedInConfiguration(definedClass)) {
+      // The same, for a configured class only a loader of the job sees (not checked at start-up):
+      // the Memo is built for the next class, or by the first call of memoized code.
       return;
     }
     synchronized (MEMO_INSTALLED) {
@@ -102,6 +157,14 @@ public final class MemoAgent {
       if (options.verbose()) {
         LOG.log(Level.INFO, "MemoCache agent: opened " + memo + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       }
+    }
+  }
+
+  private static boolean namedInConfiguration(String binaryName) {
+    try {
+      return Settings.load().namesClass(binaryName);
+    } catch (IllegalArgumentException e) {
+      return false; // the Memo's build reports it
     }
   }
 

@@ -2,13 +2,19 @@ package org.memocache.bench;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.memocache.annotations.Memoize;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </ul>
  * Run after {@code mvn -q -B -DskipTests package} (which builds {@code agent/target/memocache-agent.jar}):
  * <pre>
- * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.memocache.bench.AgentBench [--quick] [--gc] [--hit-only|--startup-only]
+ * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.memocache.bench.AgentBench [--quick] [--gc] [--hit-only|--startup-only] [--class-heavy=a.jar:b.jar]
  * </pre>
  */
 public final class AgentBench {
@@ -53,23 +59,38 @@ public final class AgentBench {
     System.out.println("== AgentBench (" + Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ", load average " + loadAverage() + ")");
     if (!a.contains("--hit-only")) {
-      startUp(jar, dir, quick ? 8 : 25);
+      // --class-heavy=a.jar:b.jar: the program first loads every class of these jars, as a big job does.
+      List<String> heavy = a.stream().filter(x -> x.startsWith("--class-heavy="))
+          .flatMap(x -> Arrays.stream(x.substring("--class-heavy=".length()).split(File.pathSeparator)))
+          .toList();
+      startUp(jar, dir, quick ? 8 : 25, heavy);
     }
     if (!a.contains("--startup-only")) {
       memoryHit(jar, dir, quick, a.contains("--gc"));
     }
   }
 
-  /** Wall time of {@code java ... Sample} with and without the agent, alternating. */
-  static void startUp(Path jar, Path dir, int repeats) throws Exception {
+  /**
+   * Wall time of {@code java ... Sample} with and without the agent, alternating; {@code heavy}: jars
+   * whose classes the program loads first (on its class path too).
+   */
+  static void startUp(Path jar, Path dir, int repeats, List<String> heavy) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classes = Path.of(Sample.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    List<String> plain = List.of(java, "-cp", classes, Sample.class.getName());
+    for (String h : heavy) {
+      classes += File.pathSeparator + h;
+    }
+    List<String> program = new ArrayList<>(List.of("-cp", classes, Sample.class.getName()));
+    program.addAll(heavy);
+    List<String> plain = concat(List.of(java), program);
     String options = "=dir=" + dir.resolve("startup") + ",weavecache=" + dir.resolve("woven");
-    List<String> agent = List.of(java, "-javaagent:" + jar + options, "-cp", classes, Sample.class.getName());
+    List<String> agent = concat(List.of(java, "-javaagent:" + jar + options), program);
     // Weaving afresh in every JVM: the first start of a job, or weavecache=off.
-    List<String> cold = List.of(java, "-javaagent:" + jar + options.replaceFirst("weavecache=.*", "weavecache=off"),
-        "-cp", classes, Sample.class.getName());
+    List<String> cold = concat(List.of(java, "-javaagent:" + jar
+        + options.replaceFirst("weavecache=.*", "weavecache=off")), program);
+    if (!heavy.isEmpty()) {
+      System.out.println("class-heavy program: loads every class of " + heavy + " first");
+    }
     for (int i = 0; i < 3; i++) { // warm the page cache, the cache directory and the weave cache
       run(plain);
       run(agent);
@@ -94,6 +115,12 @@ public final class AgentBench {
     System.out.printf(Locale.ROOT, "DELTA %-52s %8.1f ms (target <= +300 ms); min to min %.1f ms%n",
         "agent start-up overhead (median)", w.median() - p.median(), w.min() - p.min());
     System.out.println(Measure.ratio("start-up with agent / without (median)", w.median() / p.median(), "-"));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static double run(List<String> command) throws Exception {
@@ -194,7 +221,7 @@ public final class AgentBench {
     }
   }
 
-  /** The start-up program: one memoized call, then exit. */
+  /** The start-up program: loads every class of the jars given, makes one memoized call, then exits. */
   public static final class Sample {
     private Sample() {}
 
@@ -203,7 +230,21 @@ public final class AgentBench {
       return (long) n * n;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+      for (String jar : args) {
+        try (JarFile f = new JarFile(jar)) {
+          for (JarEntry e : Collections.list(f.entries())) {
+            String n = e.getName();
+            if (n.endsWith(".class") && !n.endsWith("module-info.class")) {
+              try {
+                Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, Sample.class.getClassLoader());
+              } catch (ClassNotFoundException | LinkageError absentDependency) {
+                // as a job would not load it either
+              }
+            }
+          }
+        }
+      }
       System.out.println(square(12));
     }
   }

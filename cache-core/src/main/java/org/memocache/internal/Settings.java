@@ -3,6 +3,9 @@ package org.memocache.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.memocache.KeyEncoder;
+import org.memocache.ValueCodec;
 
 /**
  * MemoCache's configuration from outside the program, read the same way by every {@code Memo}
@@ -63,6 +68,8 @@ public final class Settings {
     ALLOW("allow", "packages or classes, ; or , separated, whose objects may be decoded from the cache"),
     KEY_ENCODERS("key-encoders", "types and the KeyEncoder classes (public, no-arg constructor) that hash them:"
         + " com.acme.Money=com.acme.MoneyEncoder; ..."),
+    CODECS("codecs", "ValueCodec classes (public, no-arg constructor), ; separated, tried before the built-in ones:"
+        + " com.acme.MatrixCodec"),
     IGNORE("ignore", "parameters left out of the key, ; separated: com.acme.Job#run:logger, or #run:1 by index"),
     CONFIG("config", "a properties file with these keys");
 
@@ -298,6 +305,7 @@ public final class Settings {
       case ALLOW -> names(t);
       case IGNORE -> ignored(t);
       case KEY_ENCODERS -> pairs(t);
+      case CODECS -> classNames(t);
     };
   }
 
@@ -390,6 +398,16 @@ public final class Settings {
     return names;
   }
 
+  private static List<String> classNames(String t) {
+    List<String> names = Arrays.stream(t.split("[;,\\s]+")).filter(s -> !s.isEmpty()).distinct().toList();
+    for (String n : names) {
+      if (!NAME.matcher(n).matches()) {
+        throw new IllegalArgumentException("'" + n + "' is not a class name such as com.acme.MatrixCodec");
+      }
+    }
+    return names;
+  }
+
   /** {@code a.B=c.D; e.F=g.H} as an ordered map of class names. */
   private static Map<String, String> pairs(String t) {
     Map<String, String> pairs = new LinkedHashMap<>();
@@ -431,18 +449,98 @@ public final class Settings {
    */
   public static <T> T instance(Setting setting, String name, Class<T> type, ClassLoader loader) {
     Class<?> c = loadClass(setting, name, loader);
-    if (!type.isAssignableFrom(c)) {
-      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name + " is not a " + type.getName());
-    }
+    Constructor<?> constructor = constructor(setting, c, type);
     try {
-      return type.cast(c.getConstructor().newInstance());
-    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+      return type.cast(constructor.newInstance());
+    } catch (IllegalAccessException | InstantiationException e) {
       throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + name
-          + " needs a public no-arg constructor (and a public, concrete class)", e);
-    } catch (java.lang.reflect.InvocationTargetException e) {
+          + NEEDS_CONSTRUCTOR, e);
+    } catch (InvocationTargetException e) {
       throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": the constructor of " + name
           + " threw " + e.getCause(), e.getCause());
     }
+  }
+
+  private static final String NEEDS_CONSTRUCTOR = " needs a public no-arg constructor (and a public, concrete class)";
+
+  /** The public no-arg constructor of {@code c}, a concrete {@code type}. */
+  private static Constructor<?> constructor(Setting setting, Class<?> c, Class<?> type) {
+    if (!type.isAssignableFrom(c)) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + c.getName() + " is not a "
+          + type.getName());
+    }
+    if (!Modifier.isPublic(c.getModifiers())
+        || Modifier.isAbstract(c.getModifiers())) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + c.getName() + NEEDS_CONSTRUCTOR);
+    }
+    try {
+      return c.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": " + c.getName() + NEEDS_CONSTRUCTOR, e);
+    }
+  }
+
+  /**
+   * Loads, without initializing them, the classes that the {@code key-encoders} and {@code codecs}
+   * keys name and that {@code loader} can find, and checks their types and constructors; classes it
+   * cannot find are left for the Memo's build, whose class loader may see more (a fat jar's).
+   * Loaded early, such a class is no longer loaded for the first time while the class that makes
+   * the agent build its Memo is being defined.
+   *
+   * @throws IllegalArgumentException naming the key, its origin and the class, as
+   *     {@link #instance} would
+   */
+  public void checkClasses(ClassLoader loader) {
+    Setting encoders = values.get(Key.KEY_ENCODERS);
+    if (encoders != null) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> pairs = (Map<String, String>) encoders.value();
+      for (Map.Entry<String, String> e : pairs.entrySet()) {
+        check(encoders, e.getKey(), null, loader);
+        check(encoders, e.getValue(), KeyEncoder.class, loader);
+      }
+    }
+    Setting codecs = values.get(Key.CODECS);
+    if (codecs != null) {
+      for (String name : classNames(codecs)) {
+        check(codecs, name, ValueCodec.class, loader);
+      }
+    }
+  }
+
+  /** Whether the {@code key-encoders} or {@code codecs} key names the class {@code binaryName}. */
+  public boolean namesClass(String binaryName) {
+    Setting encoders = values.get(Key.KEY_ENCODERS);
+    if (encoders != null) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> pairs = (Map<String, String>) encoders.value();
+      if (pairs.containsKey(binaryName) || pairs.containsValue(binaryName)) {
+        return true;
+      }
+    }
+    Setting codecs = values.get(Key.CODECS);
+    return codecs != null && classNames(codecs).contains(binaryName);
+  }
+
+  private static void check(Setting setting, String name, @Nullable Class<?> type, ClassLoader loader) {
+    Class<?> c;
+    try {
+      c = Class.forName(name, false, loader);
+    } catch (ClassNotFoundException e) {
+      return;
+    } catch (LinkageError e) {
+      throw new IllegalArgumentException("MemoCache: " + setting.origin() + ": class " + name + " cannot be loaded: "
+          + e, e);
+    }
+    if (type != null) {
+      constructor(setting, c, type);
+    }
+  }
+
+  /** The class names of a {@code codecs} setting, in order. */
+  @SuppressWarnings("unchecked")
+  public static List<String> classNames(Setting setting) {
+    return (List<String>) setting.value();
   }
 
   private static List<Ignored> ignored(String t) {

@@ -130,7 +130,7 @@ class SettingsTest {
     assertEquals("; did you mean 'lock-timeout'?", Settings.suggestion("locktimeout", false));
     assertEquals("; did you mean 'dir'?", Settings.suggestion("DIR", false));
     assertEquals("; the keys are dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " key-encoders, ignore, config", Settings.suggestion("shared", false));
+        + " key-encoders, codecs, ignore, config", Settings.suggestion("shared", false));
   }
 
   @Test
@@ -189,6 +189,65 @@ class SettingsTest {
       sink.putString(value);
     }
   }
+
+  @Test
+  void codecs_parseAsClassNames_andCheckClassesNamesWhatIsWrong() {
+    String good = GoodCodec.class.getName();
+    Settings s = Settings.load(Map.of("codecs", good + ", com.acme.OnlyInAFatJar; " + good), Map.of(), Map.of(), null);
+    Settings.Setting set = s.get(Key.CODECS);
+    assertEquals(List.of(good, "com.acme.OnlyInAFatJar"), Settings.classNames(set));
+    ClassLoader loader = getClass().getClassLoader();
+    s.checkClasses(loader); // a class this loader cannot find is left for the Memo's build
+    String origin = "MemoCache: agent option codecs=";
+    assertMessage(origin + "java.lang.String: java.lang.String is not a org.memocache.ValueCodec",
+        () -> Settings.load(Map.of("codecs", "java.lang.String"), Map.of(), Map.of(), null).checkClasses(loader));
+    String noCtor = NoCtorCodec.class.getName();
+    assertMessage(origin + noCtor + ": " + noCtor + " needs a public no-arg constructor (and a public, concrete class)",
+        () -> Settings.load(Map.of("codecs", noCtor), Map.of(), Map.of(), null).checkClasses(loader));
+    String hidden = HiddenCodec.class.getName();
+    assertMessage(origin + hidden + ": " + hidden + " needs a public no-arg constructor (and a public, concrete class)",
+        () -> Settings.load(Map.of("codecs", hidden), Map.of(), Map.of(), null).checkClasses(loader));
+    assertMessage("MemoCache: system property memocache.key-encoders=java.lang.StringBuilder=java.lang.Object:"
+        + " java.lang.Object is not a org.memocache.KeyEncoder", () -> Settings.load(Map.of(),
+        Map.of("memocache.key-encoders", "java.lang.StringBuilder=java.lang.Object"), Map.of(), null).checkClasses(loader));
+    assertMessage("MemoCache: environment variable MEMOCACHE_CODECS=com.acme.: 'com.acme.' is not a class name such as"
+        + " com.acme.MatrixCodec", () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CODECS", "com.acme."), null));
+    assertTrue(Settings.instance(set, good, org.memocache.ValueCodec.class, loader) instanceof GoodCodec);
+  }
+
+  /** A codec that stores nothing (only its class matters here). */
+  public static class GoodCodec implements org.memocache.ValueCodec {
+    @Override
+    public String id() {
+      return "good";
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public boolean canEncode(Object value) {
+      return false;
+    }
+
+    @Override
+    public void encode(Object value, java.io.OutputStream out) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Object decode(java.nio.ByteBuffer payload, org.memocache.ClassFilter classes) throws java.io.IOException {
+      throw new java.io.IOException("not this codec's bytes");
+    }
+  }
+
+  public static final class NoCtorCodec extends GoodCodec {
+    public NoCtorCodec(int unused) {}
+  }
+
+  static final class HiddenCodec extends GoodCodec {}
 
   @Test
   void theGuideListsEveryKey() throws Exception {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.memocache.agent.AgentOptions;
 
@@ -24,11 +25,12 @@ public final class AgentInstaller {
    * Installs the agent.
    *
    * @param agentLocation the agent jar's code source location, whose classes are never woven
-   * @param beforeMemoizedCode run before a class with memoized code reaches the JVM (installs the Memo)
+   * @param beforeMemoizedCode run with its name before a class with memoized code reaches the JVM
+   *     (installs the Memo)
    * @param attached whether the JVM was already running (agentmain): loaded classes are woven too
    */
   public static void install(AgentOptions options, Instrumentation instrumentation, @Nullable String agentLocation,
-      Runnable beforeMemoizedCode, boolean attached) {
+      Consumer<String> beforeMemoizedCode, boolean attached) {
     AgentLog log = new AgentLog(options.verbose());
     Selection selection = new Selection(options.methods());
     LoaderChecks loaders = new LoaderChecks(log, agentLocation);

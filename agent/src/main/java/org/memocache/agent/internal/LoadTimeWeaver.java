@@ -6,6 +6,7 @@ import java.security.ProtectionDomain;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.memocache.agent.AgentOptions;
@@ -37,18 +38,18 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
   private final AgentLog log;
   private final LoaderChecks loaders;
   private final @Nullable WeaveCache cache;
-  private final Runnable beforeMemoizedCode;
+  private final Consumer<String> beforeMemoizedCode;
   private final Supplier<ClassFileTransformer> byteBuddy;
   private volatile @Nullable ClassFileTransformer weaver;
   private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
 
   /**
-   * @param beforeMemoizedCode run (idempotent) before a class with memoized code reaches the JVM:
-   *     one this agent wove, or one the build plugin wove
+   * @param beforeMemoizedCode run (idempotent) with the class's name before a class with memoized
+   *     code reaches the JVM: one this agent wove, or one the build plugin wove
    * @param byteBuddy makes the Byte Buddy transformer, on the first cache miss
    */
   LoadTimeWeaver(AgentOptions options, Selection selection, AgentLog log, LoaderChecks loaders,
-      @Nullable WeaveCache cache, Runnable beforeMemoizedCode, Supplier<ClassFileTransformer> byteBuddy) {
+      @Nullable WeaveCache cache, Consumer<String> beforeMemoizedCode, Supplier<ClassFileTransformer> byteBuddy) {
     this.options = options;
     this.selection = selection;
     for (String name : selection.classNames()) {
@@ -71,7 +72,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
     if (contains(classFile, WOVEN)) {
       log.info(() -> "MemoCache agent: " + binaryName + " was woven at build time; leaving it as is");
       // Its woven code calls MemoRuntime too: it must find the agent's Memo, not the default one.
-      beforeMemoizedCode.run();
+      beforeMemoizedCode.accept(binaryName);
       return null;
     }
     if (loaders.isAgentCode(domain)) {
@@ -98,7 +99,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
         }
       }
       if (record.bytes() != null) {
-        beforeMemoizedCode.run();
+        beforeMemoizedCode.accept(binaryName);
       }
       return record.bytes();
     } catch (Throwable t) {

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -132,36 +133,111 @@ public final class AllowLists {
   }
 
   /**
-   * Warns (once per class in this JVM) that a stored result of {@code method} names a class its
-   * allow-list does not admit, and says how to admit it.
+   * Per cache directory, the packages of every class refused there in this JVM so far, sorted; each
+   * set guarded by itself.
    */
-  public static void warnRejected(String method, String className, String where) {
-    Warnings.once("reject:" + className, () -> "MemoCache: a stored result of " + method + " (" + where
-        + ") contains " + className + ", which this reader does not admit (it admits JDK value types and,"
-        + " for a method it knows, that method's declared types and code, and the allow setting); it is"
-        + " treated as a miss and the class is never loaded. If it is yours, admit it: "
-        + howToAdmit(packageOf(className)));
+  private static final ConcurrentHashMap<String, Set<String>> REFUSED_PACKAGES = new ConcurrentHashMap<>();
+
+  /** Directories whose refused packages are remembered at most. */
+  private static final int MAX_DIRECTORIES = 64;
+
+  /** Packages named in the warnings about one directory at most. */
+  private static final int MAX_PACKAGES = 64;
+
+  /** Class names listed in one warning; more are counted. */
+  private static final int LISTED = 5;
+
+  /**
+   * Warns that a stored result of {@code method} names classes its allow-list does not admit, and
+   * says how to admit them (see {@link #warnNotStorable} for when it warns).
+   */
+  public static void warnRejected(String method, List<String> classNames, String where) {
+    warn(classNames, where, (classes, admit) -> "MemoCache: a stored result of " + method + " (" + where + ") contains "
+        + classes + ", which this reader does not admit (it admits JDK value types and, for a method it knows,"
+        + " that method's declared types and code, and the allow setting); it is treated as a miss and"
+        + (classNames.size() == 1 ? " the class is" : " these classes are") + " never loaded. If "
+        + (classNames.size() == 1 ? "it is" : "they are") + " yours, " + admit);
   }
 
   /**
-   * Warns (once per class in this JVM) that a result of {@code method} was not stored because it
-   * contains a class that could not be decoded again, and says how to admit it.
+   * Warns that a result of {@code method} was not stored because it contains classes that could not
+   * be decoded again, and says how to admit them. A warning is given only when its remedy differs
+   * from the earlier ones about the same directory {@code where} in this JVM, and it admits every
+   * package refused there so far: the last such warning holds the one line to copy.
    */
-  public static void warnNotStorable(String method, String className, String where) {
-    Warnings.once("unstorable:" + className, () -> "MemoCache: the result of " + method + " contains "
-        + className + ", which its allow-list does not admit, so it would never be readable from "
-        + where + "; it is not stored there. Admit it: " + howToAdmit(packageOf(className)));
+  public static void warnNotStorable(String method, List<String> classNames, String where) {
+    warn(classNames, where, (classes, admit) -> "MemoCache: the result of " + method + " contains " + classes
+        + ", which its allow-list does not admit, so it would never be readable from " + where
+        + "; it is not stored there. " + Character.toUpperCase(admit.charAt(0)) + admit.substring(1));
   }
 
   /**
-   * Every way to admit {@code pkg}, one for each way in: a system property or environment variable
-   * or {@code memocache.properties} line (the default Memo, build-woven code), the agent option, and
-   * the builder.
+   * The classes a reader refused: the one decoding met first, then those of the entry's recorded
+   * {@code stored} classes that {@code filter} does not admit either (none of them is loaded).
    */
-  static String howToAdmit(String pkg) {
-    return "-D" + Settings.Key.ALLOW.property() + "=" + pkg + " (or " + Settings.Key.ALLOW.env() + "=" + pkg
-        + ", or " + Settings.Key.ALLOW.key() + "=" + pkg + " in " + Settings.FILE + "), the agent option "
-        + Settings.Key.ALLOW.key() + "=" + pkg + ", or Memo.builder().allowPackages(\"" + pkg + "\")";
+  public static List<String> refusedClasses(RejectedClassException e, List<Shapes.Shape> stored, ClassFilter filter) {
+    Set<String> all = new java.util.LinkedHashSet<>(e.classNames());
+    for (Shapes.Shape s : stored) {
+      if (!admits(filter, s.className())) {
+        all.add(s.className());
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  private static void warn(List<String> classNames, String where,
+      java.util.function.BiFunction<String, String, String> message) {
+    Set<String> own = new TreeSet<>();
+    for (String c : classNames) {
+      String element = elementName(c);
+      own.add(packageOf(element == null ? c : element));
+    }
+    Set<String> refused = REFUSED_PACKAGES.size() < MAX_DIRECTORIES
+        ? REFUSED_PACKAGES.computeIfAbsent(where, w -> new TreeSet<>()) : new TreeSet<>();
+    List<String> all;
+    synchronized (refused) {
+      // Names may come from a crafted entry: the list, and the lines naming it, stay bounded.
+      if (refused.size() >= MAX_PACKAGES || !refused.addAll(own)) {
+        return; // an earlier warning named these packages, with the remedy for them
+      }
+      all = covering(refused);
+    }
+    List<String> listed = classNames.stream().map(c -> {
+      String element = elementName(c);
+      return element == null || element.equals(c) ? c : element + "[]";
+    }).distinct().toList();
+    String classes = listed.size() == 1 ? listed.get(0)
+        : listed.size() <= LISTED ? String.join(", ", listed.subList(0, listed.size() - 1)) + " and " + listed.get(listed.size() - 1)
+        : String.join(", ", listed.subList(0, LISTED)) + " and " + (listed.size() - LISTED) + " more classes";
+    String admit = "admit " + (listed.size() == 1 ? "it" : "them")
+        + (covering(own).size() < all.size() ? ", with the packages refused earlier in this run: " : ": ") + howToAdmit(all);
+    // Quiet when the remedy is the one given before (a package under one already named).
+    Warnings.once("refused:" + where + ":" + all, () -> message.apply(classes, admit));
+  }
+
+  /** {@code packages} without those another one covers as a prefix ({@code com.acme} covers {@code com.acme.fit}). */
+  private static List<String> covering(Set<String> packages) {
+    List<String> out = new ArrayList<>();
+    for (String p : packages) {
+      if (out.stream().noneMatch(q -> p.startsWith(q + "."))) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every way to admit {@code packages}, one for each way in: a system property or environment
+   * variable or {@code memocache.properties} line (the default Memo, build-woven code), the agent
+   * option (whose list separator is {@code ;}, as {@code ,} separates its options), and the builder.
+   */
+  static String howToAdmit(List<String> packages) {
+    String list = String.join(",", packages);
+    String agent = String.join(";", packages);
+    return "-D" + Settings.Key.ALLOW.property() + "=" + list + " (or " + Settings.Key.ALLOW.env() + "=" + list
+        + ", or " + Settings.Key.ALLOW.key() + "=" + list + " in " + Settings.FILE + "), the agent option "
+        + Settings.Key.ALLOW.key() + "=" + agent + ", or Memo.builder().allowPackages("
+        + packages.stream().map(p -> "\"" + p + "\"").collect(java.util.stream.Collectors.joining(", ")) + ")";
   }
 
   static String packageOf(String className) {

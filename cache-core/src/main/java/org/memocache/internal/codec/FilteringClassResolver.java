@@ -6,6 +6,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IntMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
@@ -14,7 +16,8 @@ import org.memocache.ClassFilter;
  * Kryo's class resolver with an allow-list in front of {@code Class.forName}: the class name read
  * from the stream is checked before any class is looked up, so a crafted entry cannot make the JVM
  * load (let alone initialise or instantiate) a class the method did not admit. Also checks, when
- * writing, that every class named in the output could be read back by the method's filter.
+ * writing, that every class named in the output could be read back by the method's filter, and
+ * collects those that could not.
  *
  * <p>One instance per pooled {@link Kryo}; the filters are set for the duration of one call.
  */
@@ -33,6 +36,8 @@ final class FilteringClassResolver extends DefaultClassResolver {
 
   private @Nullable ClassFilter readFilter;
   private @Nullable ClassFilter writeFilter;
+  /** The classes the write filter refused in this call, in the order written. */
+  private final List<String> refused = new ArrayList<>();
 
   private @Nullable Set<Class<?>> seen;
 
@@ -41,6 +46,7 @@ final class FilteringClassResolver extends DefaultClassResolver {
   void filters(@Nullable ClassFilter read, @Nullable ClassFilter write) {
     this.readFilter = read;
     this.writeFilter = write;
+    refused.clear();
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     if (read != null && context != lastLoader) {
       // Names resolve through the context loader first: a class cached for another loader (a
@@ -57,12 +63,19 @@ final class FilteringClassResolver extends DefaultClassResolver {
     this.seen = classes;
   }
 
+  /** The classes the write filter refused since {@link #filters}, in the order written. */
+  List<String> refused() {
+    return refused;
+  }
+
   @Override
   @SuppressWarnings("rawtypes") // Kryo's signature
   protected void writeName(Output output, Class type, Registration registration) {
     ClassFilter f = writeFilter;
-    if (f != null && !AllowLists.admits(f, type.getName())) {
-      throw new Rejected(type.getName());
+    if (f != null && !refused.contains(type.getName()) && !AllowLists.admits(f, type.getName())) {
+      // Writing goes on (the bytes are discarded) so that one warning can name every class the
+      // value needs admitted, not one per run.
+      refused.add(type.getName());
     }
     if (seen != null) {
       seen.add(type);

@@ -110,7 +110,7 @@ public final class KryoCodec implements ValueCodec {
    * Writes {@code value}, first checking that every class it names is one {@code readableBy} admits
    * (so that a value that could never be read back is not stored at all).
    *
-   * @throws RejectedClassException naming the first class {@code readableBy} does not admit
+   * @throws RejectedClassException naming every class of the value {@code readableBy} does not admit
    * @throws IOException when Kryo cannot serialize the value or {@code out} fails
    */
   public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy)
@@ -130,6 +130,9 @@ public final class KryoCodec implements ValueCodec {
       s.resolver.collect(written);
       s.output.setOutputStream(out);
       s.kryo.writeClassAndObject(s.output, value);
+      if (!s.resolver.refused().isEmpty()) {
+        throw new RejectedClassException(s.resolver.refused());
+      }
       s.output.flush();
     } catch (RuntimeException | StackOverflowError e) {
       throw translate("encode " + (value == null ? "null" : value.getClass().getName()), e);

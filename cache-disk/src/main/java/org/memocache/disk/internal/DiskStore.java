@@ -193,7 +193,8 @@ public final class DiskStore implements AutoCloseable {
       } catch (RejectedClassException e) {
         // The entry is fine; this reader's allow-list is narrower than the writer's. Not deleted.
         counts.corrupt.increment();
-        AllowLists.warnRejected(key.method().name(), e.className(), layout.root.toString());
+        AllowLists.warnRejected(key.method().name(), AllowLists.refusedClasses(e, h.shapes(), classes),
+            layout.root.toString());
         return null;
       } catch (DecodeLimitException e) {
         // Valid checksums, impossible contents: crafted rather than damaged. A miss, not deleted.
@@ -532,7 +533,7 @@ public final class DiskStore implements AutoCloseable {
       return true;
     } catch (RejectedClassException e) {
       counts.writeFailures.increment();
-      AllowLists.warnNotStorable(method, e.className(), layout.root.toString());
+      AllowLists.warnNotStorable(method, e.classNames(), layout.root.toString());
       return false;
     } catch (IOException e) {
       counts.writeFailures.increment();

@@ -219,7 +219,7 @@ final class PartialStore implements Tier.Partials {
     try {
       return read(file, expected, classes);
     } catch (RejectedClassException e) {
-      AllowLists.warnRejected(describe, e.className(), layout.root.toString());
+      AllowLists.warnRejected(describe, e.classNames(), layout.root.toString());
       return null;
     } catch (IOException e) {
       LOG.log(Level.DEBUG, () -> "MemoCache: not resuming from " + file + ": " + e.getMessage());
@@ -250,7 +250,7 @@ final class PartialStore implements Tier.Partials {
       throw new NoSuchElementException("chunk " + index + " of " + describe + " is gone from " + dir + ": the"
           + " computation completed (look its result up) or restarted from an earlier checkpoint");
     } catch (RejectedClassException e) {
-      AllowLists.warnRejected(describe, e.className(), layout.root.toString());
+      AllowLists.warnRejected(describe, e.classNames(), layout.root.toString());
       throw new IllegalStateException("chunk " + index + " of " + describe + " contains " + e.className()
           + ", which the allow-list does not admit; admit it with Memo.builder().allowPackages(...)", e);
     } catch (CorruptEntryException e) {
@@ -371,7 +371,7 @@ final class PartialStore implements Tier.Partials {
             store.config().clock().millis(), took.toNanos(), argsSummary);
         return true;
       } catch (RejectedClassException e) {
-        AllowLists.warnNotStorable(describe, e.className(), layout.root.toString());
+        AllowLists.warnNotStorable(describe, e.classNames(), layout.root.toString());
         return false;
       } catch (IOException | RuntimeException e) {
         faults.writeFailed(what + " of " + describe, e);
