@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 
 /**
  * The payload sink of an entry being written: buffers 1 MiB, checksums it in blocks of
- * {@link EntryHeader#BLOCK_SIZE} (XXH3-64 each) and writes it to the file at the payload offset with
+ * {@link EntryHeader#BLOCK_SIZE} (CRC32C each) and writes it to the file at the payload offset with
  * positional writes. The block checksums form the table written after the payload.
  *
  * <p>Big payloads are written behind: while a full buffer is copied into the page cache by a writer
@@ -167,7 +167,7 @@ final class BlockWriter extends OutputStream {
       if (blocks == sums.length) {
         sums = Arrays.copyOf(sums, blocks * 2);
       }
-      sums[blocks++] = EntryHeader.XXH3.hashBytesToLong(buf, b, Math.min(blockSize, pos - b));
+      sums[blocks++] = BlockChecksum.Crc32c.INSTANCE.of(buf, b, Math.min(blockSize, pos - b));
     }
   }
 
@@ -205,11 +205,11 @@ final class BlockWriter extends OutputStream {
     return flushed + pos;
   }
 
-  /** The table: one XXH3-64 per block, little-endian, as stored after the payload. */
+  /** The table: one CRC32C per block in a 4-byte slot, little-endian, as stored after the payload. */
   byte[] table() {
-    ByteBuffer t = ByteBuffer.allocate(blocks * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer t = ByteBuffer.allocate(blocks * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < blocks; i++) {
-      t.putLong(sums[i]);
+      t.putInt((int) sums[i]);
     }
     return t.array();
   }

@@ -299,7 +299,8 @@ public final class DiskStore implements AutoCloseable {
         return value;
       }
       if (codec instanceof RawArrayCodec && !r.inMemory()) {
-        // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
+        // Big arrays: read into a direct buffer, each block verified and bulk-copied into the result
+        // while cache-hot; no mapping, no copy of the payload on the heap.
         RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
         r.stream(decoder::accept);
         return decoder.result();
