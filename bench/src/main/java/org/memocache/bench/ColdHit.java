@@ -13,15 +13,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.memocache.CacheKey;
 import org.memocache.Memo;
+import org.memocache.MemoConfig;
+import org.memocache.Tier;
+import org.memocache.disk.DiskTier;
+import org.memocache.internal.codec.Codecs;
 
 /**
  * What a user's second run pays for a big result: the first {@code call} of a fresh JVM served from
  * disk, for a 16 MB and a 256 MB {@code double[]}, each sample in its own child {@code java}
- * process; beside it the plain-Java floor on the same file in its own process (map, CRC32C over the
+ * process, through {@code Memo.call} and through {@code DiskTier.get} alone; beside it the plain-Java floor on the same file in its own process (map, CRC32C over the
  * payload, {@code new double[n]}, one bulk {@code asDoubleBuffer().get}). And the miss + store of a
- * 512 MiB {@code double[]} against {@code FileChannel.write} of the same bytes in the same process
- * (one child per sample, the order alternating).
+ * 512 MiB {@code double[]} ({@code Memo.call} and {@code DiskTier.put}) against {@code FileChannel.write}
+ * of the same bytes in the same process (one child per sample, the order rotating).
  *
  * <p>Usage: {@code ColdHit [--quick] [work dir]} (default {@code bench/target/coldhit}); child JVM
  * flags from the system property {@code coldhit.jvmFlags} (e.g. {@code -XX:+UseTransparentHugePages}).
@@ -51,34 +59,45 @@ public final class ColdHit {
     runChild("child-prepare", cache.toString());
     for (int n : new int[] {MB16, MB256}) {
       double[] hit = new double[samples];
+      double[] tier = new double[samples];
       double[] floor = new double[samples];
       Path entry = Path.of(runChild("child-entry", cache.toString(), Integer.toString(n)).strip());
       for (int i = 0; i < samples; i++) {
         // Interleaved, so that a noisy neighbour hurts both columns alike.
         hit[i] = Double.parseDouble(runChild("child-hit", cache.toString(), Integer.toString(n)).strip());
+        tier[i] = Double.parseDouble(runChild("child-tier-hit", cache.toString(), Integer.toString(n)).strip());
         floor[i] = Double.parseDouble(runChild("child-floor", entry.toString(), Integer.toString(n)).strip());
       }
       String what = "double[" + n + "] (" + (n * 8L / 1_000_000) + " MB)";
       Measure.Summary h = Measure.summarize("first call, disk hit, fresh JVM: " + what, hit, "ms");
+      Measure.Summary t = Measure.summarize("first DiskTier.get, fresh JVM: " + what, tier, "ms");
       Measure.Summary f = Measure.summarize("floor (map, CRC32C, new, bulk get): " + what, floor, "ms");
       System.out.println(h.format());
+      System.out.println(t.format());
       System.out.println(f.format());
       System.out.println(Measure.ratio("hit / floor, medians, " + what, h.median() / f.median(), "<= 1.2"));
+      System.out.println(Measure.ratio("DiskTier.get / floor, medians, " + what, t.median() / f.median(), "<= 1.2"));
     }
     double[] store = new double[samples];
+    double[] put = new double[samples];
     double[] write = new double[samples];
     for (int i = 0; i < samples; i++) {
-      String[] out = runChild("child-store", dir.resolve("store-" + i).toString(), Integer.toString(i % 2)).strip()
+      String[] out = runChild("child-store", dir.resolve("store-" + i).toString(), Integer.toString(i % 3)).strip()
           .split(" ");
       store[i] = Double.parseDouble(out[0]);
-      write[i] = Double.parseDouble(out[1]);
+      put[i] = Double.parseDouble(out[1]);
+      write[i] = Double.parseDouble(out[2]);
       deleteTree(dir.resolve("store-" + i));
     }
-    Measure.Summary s = Measure.summarize("miss + store of double[" + MIB512 + "] (512 MiB)", store, "ms");
+    Measure.Summary s = Measure.summarize("miss + store (Memo.call) of double[" + MIB512 + "] (512 MiB)", store, "ms");
+    Measure.Summary p = Measure.summarize("DiskTier.put of the same double[]", put, "ms");
     Measure.Summary w = Measure.summarize("FileChannel.write of the same 512 MiB", write, "ms");
     System.out.println(s.format());
+    System.out.println(p.format());
     System.out.println(w.format());
-    System.out.println(Measure.ratio("FileChannel.write / store, medians (speed ratio)", w.median() / s.median(),
+    System.out.println(Measure.ratio("FileChannel.write / Memo.call store, medians (speed)", w.median() / s.median(),
+        ">= 0.5"));
+    System.out.println(Measure.ratio("FileChannel.write / DiskTier.put, medians (speed)", w.median() / p.median(),
         ">= 0.5"));
   }
 
@@ -127,6 +146,23 @@ public final class ColdHit {
           System.out.println((t1 - t0) / 1e6);
         }
       }
+      case "child-tier-hit" -> {
+        int n = Integer.parseInt(args[2]);
+        Path cache = Path.of(args[1]);
+        CacheKey key;
+        try (Memo memo = Memo.builder().directory(cache).maximumMemoryBytes(1 << 20).build()) {
+          key = memo.keyOf("coldhit", n);
+        }
+        try (DiskTier tier = DiskTier.open(config(cache), Codecs.builtIns(), Duration.ZERO)) {
+          long t0 = System.nanoTime();
+          double[] v = (double[]) tier.get(key, c -> false).orElseThrow().value();
+          long t1 = System.nanoTime();
+          if (v.length != n || v[n - 1] != (n - 1) * 0.5 + 1) {
+            throw new IllegalStateException("wrong value");
+          }
+          System.out.println((t1 - t0) / 1e6);
+        }
+      }
       case "child-floor" -> {
         int n = Integer.parseInt(args[2]);
         long t0 = System.nanoTime();
@@ -150,18 +186,32 @@ public final class ColdHit {
       }
       case "child-store" -> {
         Path dir = Path.of(args[1]);
-        boolean storeFirst = args[2].equals("0");
+        int rotate = Integer.parseInt(args[2]);
         double[] v = values(MIB512);
         ByteBuffer bytes = ByteBuffer.allocateDirect(MIB512 * 8).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asDoubleBuffer().put(v);
         double store = 0;
+        double put = 0;
         double write = 0;
-        for (int round = 0; round < 2; round++) {
-          if ((round == 0) == storeFirst) {
+        for (int round = 0; round < 3; round++) {
+          int what = (round + rotate) % 3;
+          if (what == 0) {
             try (Memo memo = memo(dir.resolve("cache"))) {
               long t0 = System.nanoTime();
               Measure.blackhole = memo.call("store", () -> v, 1);
               store = (System.nanoTime() - t0) / 1e6;
+            }
+          } else if (what == 1) {
+            CacheKey key;
+            try (Memo keys = Memo.builder().memoryOnly().build()) {
+              key = keys.keyOf("store", 1);
+            }
+            try (DiskTier tier = DiskTier.open(config(dir.resolve("tier")), Codecs.builtIns(), Duration.ZERO)) {
+              long t0 = System.nanoTime();
+              if (!tier.put(key, v, new Tier.Metadata("1", Instant.now(), Duration.ofSeconds(1), c -> false))) {
+                throw new IllegalStateException("put failed");
+              }
+              put = (System.nanoTime() - t0) / 1e6;
             }
           } else {
             Files.createDirectories(dir);
@@ -176,10 +226,15 @@ public final class ColdHit {
             write = (System.nanoTime() - t0) / 1e6;
           }
         }
-        System.out.println(store + " " + write);
+        System.out.println(store + " " + put + " " + write);
       }
       default -> throw new IllegalArgumentException(args[0]);
     }
+  }
+
+  private static MemoConfig config(Path dir) {
+    return new MemoConfig(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(1), List.of(),
+        true, Clock.systemUTC());
   }
 
   private static long size(Path p) {
