@@ -23,7 +23,8 @@ import org.memocache.internal.codec.Codecs;
 
 /**
  * Entries of format 2 (XXH3 checksums), left by the previous version in a shared directory: never
- * served and never deleted by reads, but listed, and verified by {@code verify}.
+ * served to a program and never deleted by its reads, but listed, verified by {@code verify} and
+ * shown by the command line ({@code CacheDirectory.load} and {@code view}).
  */
 class Format2EntryTest {
   private Path dir;
@@ -79,6 +80,13 @@ class Format2EntryTest {
       VerifyReport r = cd.verify(true, VerifyListener.NONE);
       assertEquals(List.of(), r.damaged());
       assertEquals(VALUES.size(), r.files());
+      // The command line still shows old entries' values, verified with their XXH3 checksums.
+      for (int i = 0; i < 2; i++) {
+        String hex = TestKeys.key(i).hex();
+        assertArrayEquals((double[]) VALUES.get(i), (double[]) cd.load(hex).orElseThrow().value(), "load " + i);
+        assertArrayEquals((double[]) VALUES.get(i), cd.view(hex).orElseThrow().doubles().toArray(), "view " + i);
+      }
+      assertEquals(VALUES.get(2), cd.load(TestKeys.key(2).hex()).orElseThrow().value());
     }
     for (int i = 0; i < VALUES.size(); i++) {
       assertTrue(Files.exists(tier.store().entryFile(TestKeys.key(i))), "kept through maintenance and verify: " + i);
