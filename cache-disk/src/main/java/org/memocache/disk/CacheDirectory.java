@@ -125,6 +125,7 @@ public final class CacheDirectory implements AutoCloseable {
    * Loads and verifies the value of entry {@code keyHex}, decoding only JDK value types (boxes,
    * strings, {@code java.time}, collections and arrays of them, primitive arrays). Empty when there is
    * no such entry, or it is damaged (then deleted, like any damaged read), or it names another class.
+   * Entries of the previous format (2) are read too.
    */
   public Optional<CachedResult<Object>> load(String keyHex) {
     return load(keyHex, AllowLists.forMethod(null, List.of()));
@@ -134,7 +135,7 @@ public final class CacheDirectory implements AutoCloseable {
   public Optional<CachedResult<Object>> load(String keyHex, ClassFilter classes) {
     Objects.requireNonNull(classes, "classes");
     Optional<CacheKey> key = store.findKey(hex(keyHex, true));
-    return key.flatMap(k -> store.get(k, classes)).map(h -> new CachedResult<>(h.value(), h.info()));
+    return key.flatMap(k -> store.get(k, classes, true)).map(h -> new CachedResult<>(h.value(), h.info()));
   }
 
   /**
@@ -149,7 +150,7 @@ public final class CacheDirectory implements AutoCloseable {
     if (key.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Tier.Mapped> m = store.map(key.get());
+    Optional<Tier.Mapped> m = store.map(key.get(), true);
     return m.map(mapped -> ArrayView.open(mapped, mapped.info().method() + "(" + mapped.info().argsSummary() + ")"));
   }
 

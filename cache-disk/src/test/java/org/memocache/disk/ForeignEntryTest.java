@@ -225,14 +225,15 @@ class ForeignEntryTest {
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int h = b.getInt(12);
-    b.putShort(8, (short) (EntryHeader.FORMAT_VERSION - 1));
+    // Format 1: an older version's entry (its header checksum was XXH3-64, as in format 2).
+    b.putShort(8, (short) 1);
     b.putLong(h - 8, com.dynatrace.hash4j.hashing.Hashing.xxh3_64().hashBytesToLong(bytes, 0, h - 8));
     Files.write(file, bytes);
     try (LogCapture log = new LogCapture()) {
       assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
       assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
       assertEquals(List.of("MemoCache: a stored result of simulate in " + dir + " was written in entry format "
-          + (EntryHeader.FORMAT_VERSION - 1) + "; this version reads format " + EntryHeader.FORMAT_VERSION
+          + 1 + "; this version reads format " + EntryHeader.FORMAT_VERSION
           + "; this program does not use it (a miss) and leaves it in place"), log.messages(Level.WARNING));
     }
     tier.maintain();
@@ -240,7 +241,7 @@ class ForeignEntryTest {
     try (CacheDirectory cd = CacheDirectory.open(dir)) {
       VerifyReport r = cd.verify(true, VerifyListener.NONE);
       assertEquals(List.of("unreadable by this version: it was written in entry format "
-          + (EntryHeader.FORMAT_VERSION - 1) + "; this version reads format " + EntryHeader.FORMAT_VERSION),
+          + 1 + "; this version reads format " + EntryHeader.FORMAT_VERSION),
           r.damaged().stream().map(VerifyReport.Damage::problem).toList());
       assertEquals(List.of(false), r.damaged().stream().map(VerifyReport.Damage::deleted).toList());
     }
@@ -252,6 +253,24 @@ class ForeignEntryTest {
     assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
     assertEquals(1, tier.counters().corrupt());
     assertTrue(Files.notExists(file));
+  }
+
+  @Test
+  void entryOfANewerFormatVersion_withACrc32cHeader_isAMiss_andIsKept() throws Exception {
+    CacheKey key = TestKeys.key(4);
+    tier.put(key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
+    Path file = tier.store().entryFile(key);
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int h = b.getInt(12);
+    b.putShort(8, (short) (EntryHeader.FORMAT_VERSION + 1));
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, h - 8);
+    b.putLong(h - 8, crc.getValue());
+    Files.write(file, bytes);
+    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+    assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
+    assertTrue(Files.exists(file));
   }
 
   @Test

@@ -182,6 +182,73 @@ class RawArrayCodecTest {
     assertThrows(IOException.class, partial::result, "missing bytes are an error");
   }
 
+  /** A {@link BulkOutput} with tiny buffers, so that typed puts end mid-buffer and start anew. */
+  private static final class TinyBulkOutput extends java.io.OutputStream implements BulkOutput {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final ByteBuffer buf;
+    int bulkBuffers;
+
+    TinyBulkOutput(int capacity) {
+      buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public ByteBuffer room(int min) {
+      if (buf.remaining() < min) {
+        flushBuffer();
+      }
+      bulkBuffers++;
+      return buf;
+    }
+
+    private void flushBuffer() {
+      byte[] b = new byte[buf.flip().remaining()];
+      buf.get(b).clear();
+      bytes.write(b, 0, b.length);
+    }
+
+    @Override
+    public void write(int b) {
+      if (!buf.hasRemaining()) {
+        flushBuffer();
+      }
+      buf.put((byte) b);
+    }
+
+    byte[] all() {
+      flushBuffer();
+      return bytes.toByteArray();
+    }
+  }
+
+  @ParameterizedTest(name = "buffer of {0} bytes")
+  @ValueSource(ints = {8, 20, 64, 4096})
+  void encode_intoABulkOutput_writesTheSameBytes_forEveryType(int capacity) throws IOException {
+    Random rnd = new Random(capacity);
+    long[] longs = rnd.longs(1001).toArray();
+    Object[] values = {
+      new short[] {1, -2, 3, Short.MIN_VALUE, 5}, "xyzw-\u1234".toCharArray(), rnd.ints(333).toArray(), longs,
+      new float[] {1.5f, Float.NaN, -0f}, rnd.doubles(777).toArray(), new boolean[] {true, false, true},
+      new byte[] {1, 2, 3}, new double[][] {{1, 2, 3}, null, {}, rnd.doubles(50).toArray()},
+      new int[][] {rnd.ints(7).toArray(), rnd.ints(9).toArray()},
+    };
+    for (Object v : values) {
+      TinyBulkOutput out = new TinyBulkOutput(capacity);
+      codec.encode(v, out);
+      byte[] bulk = out.all();
+      assertArrayEquals(encode(v), bulk, v.getClass().getSimpleName());
+      Object back = codec.decode(ByteBuffer.wrap(bulk), NOTHING);
+      if (v instanceof Object[] rows) {
+        assertArrayEquals(rows, (Object[]) back);
+      } else {
+        assertTrue(java.util.Objects.deepEquals(v, back), v.getClass().getSimpleName());
+      }
+      if (v instanceof double[] || v instanceof int[]) {
+        assertTrue(out.bulkBuffers > 0, "converted straight into the output's buffer");
+      }
+    }
+  }
+
   @Test
   void inconsistentPrefix_isRejected() throws IOException {
     byte[] bytes = encode(new double[] {1, 2});

@@ -187,7 +187,15 @@ public final class DiskStore implements AutoCloseable {
   // ---- reads ----
 
   public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes) {
-    return withLiveEntry(key, (file, r, h, now) -> {
+    return get(key, classes, false);
+  }
+
+  /**
+   * As {@link #get(CacheKey, ClassFilter)}, reading format 2 entries too ({@code format2}): for the
+   * command line, which shows old entries; a program's reads treat them as another version's.
+   */
+  public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes, boolean format2) {
+    return withLiveEntry(key, format2, (file, r, h, now) -> {
       try {
         return new Tier.Hit(decode(r, classes), info(h, r.size(), now));
       } catch (RejectedClassException e) {
@@ -217,7 +225,7 @@ public final class DiskStore implements AutoCloseable {
    * a use that returns a value counts as an access. Damage deletes the entry and is a miss; other
    * I/O failures are a miss with one warning per kind of fault.
    */
-  private <T> Optional<T> withLiveEntry(CacheKey key, EntryUse<T> use) {
+  private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use) {
     if (closed) {
       return Optional.empty();
     }
@@ -226,7 +234,7 @@ public final class DiskStore implements AutoCloseable {
     EntryReader r;
     try {
       layout.safe.parents(file);
-      r = EntryReader.open(file);
+      r = format2 ? EntryReader.openAnyFormat(file) : EntryReader.open(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (ForeignEntryException e) {
@@ -300,7 +308,8 @@ public final class DiskStore implements AutoCloseable {
         return value;
       }
       if (codec instanceof RawArrayCodec && !r.inMemory()) {
-        // Big arrays: verify and decode in one pass over 256 KiB chunks, no mapping, no copy of the payload.
+        // Big arrays: read into a direct buffer, each block verified and bulk-copied into the result
+        // while cache-hot; no mapping, no copy of the payload on the heap.
         RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
         r.stream(decoder::accept);
         return decoder.result();
@@ -397,7 +406,12 @@ public final class DiskStore implements AutoCloseable {
    * checksum table, not verified: for array views. Counts as an access for eviction.
    */
   public Optional<Tier.Mapped> map(CacheKey key) {
-    return withLiveEntry(key, (file, r, h, now) -> new MappedEntry(file, h, r.blockSums(), r.rawPayload(),
+    return map(key, false);
+  }
+
+  /** As {@link #map(CacheKey)}, mapping format 2 entries too ({@code format2}): for the command line. */
+  public Optional<Tier.Mapped> map(CacheKey key, boolean format2) {
+    return withLiveEntry(key, format2, (file, r, h, now) -> new MappedEntry(file, h, r.blockSums(), r.rawPayload(),
         info(h, r.size(), now), e -> damaged(file, key, e, h)));
   }
 

@@ -1,7 +1,5 @@
 package org.memocache.disk.internal;
 
-import com.dynatrace.hash4j.hashing.Hasher64;
-import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +13,7 @@ import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.Shapes;
 
 /**
- * The header of an entry file, format version 2 (all little-endian; see {@code docs/disk.md}):
+ * The header of an entry file, format version 3 (all little-endian; see {@code docs/disk.md}):
  *
  * <pre>
  *  0  8  magic 89 4D 45 4D 4F 0D 0A 1A
@@ -26,18 +24,26 @@ import org.memocache.internal.codec.Shapes;
  * 40  8  created (epoch ms)                 48  8  compute time (ns)
  * 56  8  payload offset P = align64(H)      64  8  payload length L
  * 72  4  block size B                       76  4  codec version
- * 80  8  XXH3-64 of the block checksum table
+ * 80  8  CRC32C of the block checksum table (u64, high 32 bits zero)
  * 88  ...  codec id, method name, descriptor (u16 length + UTF-8 each), method version (i32),
  *          code fingerprint (i64), argument summary, value class (u16 length + UTF-8 each),
  *          shapes hash (i64), shape count n (u16), n × (class name (u16 length + UTF-8), shape (i64)),
  *          reserve length R (u16), R zero bytes
- * H-8 8  XXH3-64 of bytes [0, H-8)
+ * H-8 8  CRC32C of bytes [0, H-8) (u64, high 32 bits zero)
  * </pre>
  *
  * followed by zero padding to P, the payload, zero padding to a multiple of 8, and the table of
- * {@code ceil(L/B)} block checksums (XXH3-64 each). The file length is exactly {@link #fileLength()}.
+ * {@code ceil(L/B)} block checksums, CRC32C of each block in a 4-byte slot (u32). The file length is
+ * exactly {@link #fileLength()}.
  *
- * @param formatVersion the format version (1)
+ * <p>Format 2 has the same layout with XXH3-64 in place of every CRC32C and 8-byte table slots
+ * ({@link Format2}); it is decoded only when asked for ({@code format2}: verify, listings).
+ * CRC32C is computed by a JVM intrinsic in every execution mode; it detects random damage (any
+ * burst of up to 32 bits, other damage with probability 1 − 2^-32 per block), not an adversary:
+ * anyone who can write the directory can write valid checksums, and the allow-list and the decoding
+ * limits are the defence there.
+ *
+ * @param formatVersion the format version (3, or 2 for an old entry being verified or listed)
  * @param headerLength H
  * @param keyHi the key's high 64 bits
  * @param keyLo the key's low 64 bits
@@ -47,7 +53,7 @@ import org.memocache.internal.codec.Shapes;
  * @param payloadLength L
  * @param blockSize B
  * @param codecVersion the codec's layout version
- * @param tableHash XXH3-64 of the checksum table
+ * @param tableHash the checksum of the checksum table
  * @param codecId the codec id
  * @param methodName the method's cache name
  * @param methodDescriptor the method's descriptor
@@ -85,7 +91,7 @@ public record EntryHeader(
   /** The magic number: {@code \x89MEMO\r\n\x1a}. */
   public static final long MAGIC = 0x1a0a0d4f4d454d89L;
   /** The format this code writes and reads. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   /** Bytes of the fixed part of the header. */
   public static final int FIXED = 88;
   /** Largest header accepted. */
@@ -101,8 +107,6 @@ public record EntryHeader(
    * classes it names are known and its offset cannot move; smaller entries are laid out afterwards.
    */
   static final int SHAPES_RESERVE = 1024;
-
-  static final Hasher64 XXH3 = Hashing.xxh3_64();
 
   public EntryHeader {
     Objects.requireNonNull(codecId, "codecId");
@@ -182,9 +186,14 @@ public record EntryHeader(
     return (payloadOffset() + payloadLength + 7) & ~7L;
   }
 
+  /** The checksum of this entry's format. */
+  BlockChecksum checksum() {
+    return BlockChecksum.forFormat(formatVersion);
+  }
+
   /** The exact length of a whole entry file with this header. */
   public long fileLength() {
-    return tableOffset() + 8L * blockCount();
+    return tableOffset() + (long) checksum().slot() * blockCount();
   }
 
   /** Whether this entry is for {@code key} (the 128 bits and every part of the method identity). */
@@ -232,7 +241,7 @@ public record EntryHeader(
     if (b.position() != headerLength - 8) {
       throw new IllegalStateException("header layout: " + b.position() + " != " + (headerLength - 8));
     }
-    b.putLong(XXH3.hashBytesToLong(out, 0, headerLength - 8));
+    b.putLong(checksum().of(out, 0, headerLength - 8));
     return out;
   }
 
@@ -243,9 +252,10 @@ public record EntryHeader(
    * @return the header, or throws
    * @throws CorruptEntryException naming the first check that failed
    * @throws HeaderTooShort when more than {@code available} bytes are needed ({@link HeaderTooShort#needed})
-   * @throws ForeignEntryException when the entry is in another format version
+   * @throws ForeignEntryException when the entry is in another format version (format 2 unless
+   *     {@code format2})
    */
-  static EntryHeader decode(ByteBuffer buf, long fileSize) throws IOException {
+  static EntryHeader decode(ByteBuffer buf, long fileSize, boolean format2) throws IOException {
     ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int base = b.position();
     int available = b.remaining();
@@ -268,10 +278,13 @@ public record EntryHeader(
     byte[] bytes = new byte[h];
     b.get(base, bytes, 0, h);
     long stored = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(h - 8);
-    if (XXH3.hashBytesToLong(bytes, 0, h - 8) != stored) {
+    boolean known = version == FORMAT_VERSION || version == Format2.VERSION;
+    if (known ? BlockChecksum.forFormat(version).of(bytes, 0, h - 8) != stored
+        // Another version: intact if either checksum any version used matches.
+        : BlockChecksum.Crc32c.INSTANCE.of(bytes, 0, h - 8) != stored && Format2.XXH3.of(bytes, 0, h - 8) != stored) {
       throw new CorruptEntryException("header checksum mismatch");
     }
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && !(format2 && version == Format2.VERSION)) {
       // Another version of MemoCache sharing the directory: its entry, not damage.
       throw new ForeignEntryException("was written in entry format " + version + "; this version reads format "
           + FORMAT_VERSION);

@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * {@link #payload()} or only a range by {@link #verify(long, long)} (for memory-mapped views that
  * touch a slice of a huge array).
  *
- * <p>Small files (up to 256 KiB) are read whole with one read; bigger payloads are memory-mapped.
+ * <p>Small files (up to 256 KiB) are read whole with one read; bigger payloads are memory-mapped,
+ * or streamed through a direct buffer ({@link #stream}). Checksums are computed over those buffers
+ * in place, never copied for hashing.
  */
 public final class EntryReader implements Closeable {
   static final int SMALL = 256 * 1024;
@@ -27,6 +29,7 @@ public final class EntryReader implements Closeable {
   private final long size;
   private final EntryHeader header;
   private final long[] sums;
+  private final BlockChecksum checksum;
   /** The whole file, for small files; {@code null} for big ones. */
   private final byte[] whole;
   private final boolean[] verified;
@@ -39,6 +42,7 @@ public final class EntryReader implements Closeable {
     this.header = header;
     this.sums = sums;
     this.whole = whole;
+    this.checksum = header.checksum();
     this.verified = new boolean[sums.length];
   }
 
@@ -49,8 +53,21 @@ public final class EntryReader implements Closeable {
    * @throws ForeignFileException when something other than a regular file is there (a miss)
    * @throws CorruptEntryException when a check fails
    * @throws IOException when the file cannot be read
+   * @throws ForeignEntryException when the entry is in another format (format 2 included)
    */
   public static EntryReader open(Path path) throws IOException {
+    return open(path, false);
+  }
+
+  /**
+   * As {@link #open(Path)}, reading format 2 entries too: for {@code verify}, which checks old
+   * entries as well.
+   */
+  public static EntryReader openAnyFormat(Path path) throws IOException {
+    return open(path, true);
+  }
+
+  private static EntryReader open(Path path, boolean format2) throws IOException {
     FileChannel ch = SafeFiles.openRead(path);
     try {
       // Most entries are small: one read of 16 KiB returns the whole file, and a short read of a
@@ -60,7 +77,7 @@ public final class EntryReader implements Closeable {
       int n = Math.max(0, ch.read(ByteBuffer.wrap(first), 0));
       if (n < first.length) {
         try {
-          return parse(path, ch, n, first);
+          return parse(path, ch, n, first, format2);
         } catch (CorruptEntryException e) {
           // fall through to the careful path
         }
@@ -71,14 +88,15 @@ public final class EntryReader implements Closeable {
         whole = new byte[(int) size];
         readFully(ch, ByteBuffer.wrap(whole), 0, path);
       }
-      return parse(path, ch, size, whole);
+      return parse(path, ch, size, whole, format2);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  private static EntryReader parse(Path path, FileChannel ch, long size, byte[] whole) throws IOException {
+  private static EntryReader parse(Path path, FileChannel ch, long size, byte[] whole, boolean format2)
+      throws IOException {
     ByteBuffer head;
     if (whole != null) {
       head = ByteBuffer.wrap(whole, 0, (int) size);
@@ -89,33 +107,42 @@ public final class EntryReader implements Closeable {
     }
     EntryHeader header;
     try {
-      header = EntryHeader.decode(head, size);
+      header = EntryHeader.decode(head, size, format2);
     } catch (EntryHeader.HeaderTooShort more) {
       head = ByteBuffer.allocate(more.needed);
       readFully(ch, head, 0, path);
       head.flip();
-      header = EntryHeader.decode(head, size);
+      header = EntryHeader.decode(head, size, format2);
     }
     int n = header.blockCount();
-    byte[] t = new byte[n * 8];
+    BlockChecksum checksum = header.checksum();
+    byte[] t = new byte[n * checksum.slot()];
     if (whole != null) {
       System.arraycopy(whole, (int) header.tableOffset(), t, 0, t.length);
     } else {
       readFully(ch, ByteBuffer.wrap(t), header.tableOffset(), path);
     }
-    if (EntryHeader.XXH3.hashBytesToLong(t) != header.tableHash()) {
+    if (checksum.of(t, 0, t.length) != header.tableHash()) {
       throw new CorruptEntryException("checksum table hash mismatch");
     }
     long[] sums = new long[n];
-    // One bulk conversion: the table of a 1 GiB entry has 16 384 checksums, read on every open.
-    ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(sums);
+    ByteBuffer table = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+    if (checksum.slot() == 8) {
+      table.asLongBuffer().get(sums);
+    } else {
+      // One slot per 64 KiB block: 16 384 for a gigabyte, a loop per block, not per byte.
+      for (int i = 0; i < n; i++) {
+        sums[i] = table.getInt(i * 4) & 0xffffffffL;
+      }
+    }
     EntryReader r = new EntryReader(path, ch, size, header, sums, whole);
     r.checkPadding();
     return r;
   }
 
   /**
-   * Reads only the header, for listing: 4 KiB per entry, no checksum table or payload.
+   * Reads only the header, for listing: 4 KiB per entry, no checksum table or payload. Format 2
+   * headers are read too (listings and maintenance see old entries).
    *
    * @throws CorruptEntryException when the header fails its checks
    */
@@ -126,12 +153,12 @@ public final class EntryReader implements Closeable {
       readFully(ch, head, 0, path);
       head.flip();
       try {
-        return EntryHeader.decode(head, size);
+        return EntryHeader.decode(head, size, true);
       } catch (EntryHeader.HeaderTooShort more) {
         head = ByteBuffer.allocate(more.needed);
         readFully(ch, head, 0, path);
         head.flip();
-        return EntryHeader.decode(head, size);
+        return EntryHeader.decode(head, size, true);
       }
     }
   }
@@ -194,7 +221,6 @@ public final class EntryReader implements Closeable {
     int bs = header.blockSize();
     int first = (int) (from / bs);
     int last = (int) ((to - 1) / bs);
-    byte[] scratch = whole != null ? null : new byte[bs];
     ByteBuffer src = whole != null ? null : rawPayload();
     long p = header.payloadOffset();
     for (int i = first; i <= last; i++) {
@@ -206,10 +232,9 @@ public final class EntryReader implements Closeable {
       long h;
       try {
         if (whole != null) {
-          h = EntryHeader.XXH3.hashBytesToLong(whole, (int) (p + off), len);
+          h = checksum.of(whole, (int) (p + off), len);
         } else {
-          src.get((int) off, scratch, 0, len);
-          h = EntryHeader.XXH3.hashBytesToLong(scratch, 0, len);
+          h = checksum.of(src.slice((int) off, len));
         }
       } catch (InternalError e) {
         // A mapped file that shrank under us (SIGBUS) surfaces as InternalError.
@@ -249,33 +274,38 @@ public final class EntryReader implements Closeable {
   }
 
   /**
-   * Reads the payload in 256 KiB chunks (multiples of the block size, so of 8), verifying each block
-   * while it is hot in the cache, and hands each verified chunk to {@code sink}: a big payload is
-   * decoded without being held in memory or mapped. A damaged block throws before its bytes reach the
-   * sink.
+   * Reads the payload in 256 KiB chunks into a direct buffer and hands it to {@code sink} block by
+   * block ({@link EntryHeader#blockSize()}, so a multiple of 8), each verified just before, while it
+   * is hot in the cache: a big payload is decoded without being held in memory or mapped, with no
+   * copy on the Java heap but the destination's. A damaged block throws before its bytes reach the
+   * sink. The buffers handed over are valid only during the call.
    */
   public void stream(ChunkSink sink) throws IOException {
     int bs = header.blockSize();
     int chunk = Math.max(bs, STREAM_CHUNK / bs * bs);
-    byte[] buf = new byte[chunk];
     long p = header.payloadOffset();
     long l = header.payloadLength();
+    ByteBuffer buf = whole != null ? ByteBuffer.wrap(whole)
+        : ByteBuffer.allocateDirect((int) Math.min(chunk, Math.max(l, 1)));
     for (long off = 0; off < l; off += chunk) {
       int len = (int) Math.min(chunk, l - off);
+      int base;
       if (whole != null) {
-        System.arraycopy(whole, (int) (p + off), buf, 0, len);
+        base = (int) (p + off);
       } else {
-        readFully(channel, ByteBuffer.wrap(buf, 0, len), p + off, path);
+        buf.clear().limit(len);
+        readFully(channel, buf, p + off, path);
+        base = 0;
       }
       for (int b = 0; b < len; b += bs) {
         int i = (int) ((off + b) / bs);
-        int bl = Math.min(bs, len - b);
-        if (EntryHeader.XXH3.hashBytesToLong(buf, b, bl) != sums[i]) {
+        ByteBuffer block = buf.slice(base + b, Math.min(bs, len - b));
+        if (checksum.of(block) != sums[i]) {
           throw new CorruptEntryException("block " + i + " of " + sums.length + " does not match its checksum");
         }
         verified[i] = true;
+        sink.accept(block);
       }
-      sink.accept(ByteBuffer.wrap(buf, 0, len));
     }
   }
 

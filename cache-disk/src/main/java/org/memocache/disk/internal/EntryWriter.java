@@ -88,7 +88,7 @@ final class EntryWriter {
           payload.close(); // waits for writes behind before the channel is closed
         }
         byte[] table = payload.table();
-        header = header.complete(payload.length(), EntryHeader.XXH3.hashBytesToLong(table), Shapes.list(written),
+        header = header.complete(payload.length(), header.checksum().of(table, 0, table.length), Shapes.list(written),
             !inMemory);
         if (inMemory) {
           // A small entry: the whole file in one write (zero padding included).

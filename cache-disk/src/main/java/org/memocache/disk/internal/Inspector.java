@@ -153,7 +153,7 @@ public final class Inspector {
       long done = filesDone;
       String problem = null;
       EntryHeader seen = null;
-      try (EntryReader r = EntryReader.open(f)) {
+      try (EntryReader r = EntryReader.openAnyFormat(f)) {
         seen = r.header();
         problem = nameProblem(f, seen);
         if (problem == null) {
@@ -251,7 +251,7 @@ public final class Inspector {
         }
       } else {
         try {
-          EntryReader.open(f).close();
+          EntryReader.openAnyFormat(f).close();
           return false; // it opens now: replaced
         } catch (CorruptEntryException stillBad) {
           // delete below

@@ -15,6 +15,8 @@ sealed interface JournalRecord {
   byte ACCESS = 2;
   byte REMOVE = 3;
   int MAX_BODY = 16 * 1024;
+  /** The frame check. */
+  com.dynatrace.hash4j.hashing.Hasher64 XXH3 = com.dynatrace.hash4j.hashing.Hashing.xxh3_64();
 
   long methodHash();
 
@@ -54,7 +56,7 @@ sealed interface JournalRecord {
     }
     int n = body.position();
     ByteBuffer out = ByteBuffer.allocate(8 + n).order(ByteOrder.LITTLE_ENDIAN);
-    out.putInt(n).putInt((int) EntryHeader.XXH3.hashBytesToLong(body.array(), 0, n)).put(body.array(), 0, n);
+    out.putInt(n).putInt((int) XXH3.hashBytesToLong(body.array(), 0, n)).put(body.array(), 0, n);
     return out.array();
   }
 
@@ -74,7 +76,7 @@ sealed interface JournalRecord {
       }
       byte[] body = new byte[n];
       b.get(good + 8, body, 0, n);
-      if ((int) EntryHeader.XXH3.hashBytesToLong(body) != check) {
+      if ((int) XXH3.hashBytesToLong(body) != check) {
         break;
       }
       JournalRecord r = parseBody(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN));

@@ -14,15 +14,12 @@ import org.memocache.Tier;
  * checked at open; payload blocks are verified on demand, each at most once, by whichever thread
  * reads it first (a bitmap of verified blocks, set with compare-and-set). Nothing is read at open
  * beyond the header and the table, so opening a gigabyte costs what opening a kilobyte does, plus
- * 8 bytes of table per 64 KiB.
+ * 4 bytes of table per 64 KiB. Blocks are checksummed in place in the mapping (CRC32C), not copied.
  *
  * <p>The mapping outlives the file's channel and the file's name: an entry evicted or replaced while
  * a view is open keeps its storage until the mapping is garbage collected.
  */
 final class MappedEntry implements Tier.Mapped {
-  /** Per-thread copy of one block for hashing (hash4j hashes arrays, not buffers). */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[EntryHeader.BLOCK_SIZE]);
-
   /** Told when a block turns out damaged, to count and delete the entry like any damaged read. */
   interface Damage {
     void found(CorruptEntryException e);
@@ -100,11 +97,9 @@ final class MappedEntry implements Tier.Mapped {
     if ((damagedBlocks.get(i >>> 6) & (1L << i)) != 0) {
       throw damaged(i, off, len, "does not match its checksum", null);
     }
-    byte[] scratch = SCRATCH.get();
     long h;
     try {
-      payload.get((int) off, scratch, 0, len);
-      h = EntryHeader.XXH3.hashBytesToLong(scratch, 0, len);
+      h = header.checksum().of(payload.slice((int) off, len));
     } catch (InternalError e) {
       // A mapped file that shrank under us (SIGBUS) surfaces as InternalError.
       throw damaged(i, off, len, "cannot be read (" + e.getMessage() + ")", e);
