@@ -424,12 +424,18 @@ final class Engine {
         long computeNanos = th.info().computeTime().toNanos();
         // A hit that took longer than computing saved nothing.
         savedNanos.add(Math.max(0, computeNanos - (System.nanoTime() - t0)));
+        for (int j = 0; j < i; j++) {
+          storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
+        }
+        if (servedFromLowerTiers(spec, th.value())) {
+          // The decoded value is this caller's own; waiters of this JVM read their own from the tier.
+          abandon(call);
+          return new Held(th.value() == null ? NULL : th.value(), computeNanos, 0, Long.MAX_VALUE,
+              th.info().created(), false, spec.id(), config);
+        }
         Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
-        }
-        for (int j = 0; j < i; j++) {
-          storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
         }
         finishFlight(call, h);
         return h;
@@ -462,12 +468,14 @@ final class Engine {
       return;
     }
     Instant created = config.clock().instant();
-    Held h = held(spec, value, nanos, created, true);
+    boolean lower = call.key != null;
+    // A big result the lower tiers take is not copied into memory: they serve it near copying speed.
+    boolean memoryAfterStore = lower && servedFromLowerTiers(spec, value);
+    @Nullable Held h = memoryAfterStore ? null : held(spec, value, nanos, created, true);
     try {
-      if (spec.memory()) {
+      if (spec.memory() && h != null) {
         memory.put(detach(call.memoryKey), h);
       }
-      boolean lower = call.key != null;
       if (value instanceof Future<?> && lower) {
         lower = false;
         Warnings.once("future-lower:" + spec.id(), () -> "MemoCache: " + Signatures.of(spec.id()) + " returns a "
@@ -480,6 +488,12 @@ final class Engine {
           stored &= storeIn(t, call, value, Duration.ofNanos(nanos), created);
         }
       }
+      if (memoryAfterStore && !stored) {
+        h = held(spec, value, nanos, created, true);
+        if (spec.memory()) {
+          memory.put(detach(call.memoryKey), h);
+        }
+      }
       StoredProgress<?, ?> progress = call.progress;
       if (progress != null) {
         // Still holding the key's lock: no other process starts writing progress meanwhile.
@@ -487,8 +501,26 @@ final class Engine {
       }
     } finally {
       unbindProgress(call);
-      finishFlight(call, h);
+      if (h != null) {
+        finishFlight(call, h);
+      } else {
+        // Stored below, not in memory: waiters of this JVM read it from the lower tiers.
+        abandon(call);
+      }
     }
+  }
+
+  /**
+   * Values of at least this many estimated bytes that callers may change are served by the lower
+   * tiers rather than kept in memory: keeping one costs a private copy at every store and disk hit
+   * (a second heap's worth of pages to fault in, 130 ms for 256 MB in a fresh JVM), while the disk
+   * tier reads a big array back from the page cache at a few times the speed of that copy.
+   */
+  static final long SERVED_FROM_LOWER_TIERS = 4L << 20;
+
+  private boolean servedFromLowerTiers(MethodSpec spec, @Nullable Object value) {
+    return !tiers.isEmpty() && !spec.shared() && !ResultCopies.immutable(value)
+        && SizeEstimator.estimate(value) >= SERVED_FROM_LOWER_TIERS;
   }
 
   /**

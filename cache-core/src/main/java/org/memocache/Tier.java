@@ -29,7 +29,8 @@ public interface Tier extends AutoCloseable {
 
   /**
    * Reads the entry stored for {@code key}. Only classes that {@code classes} admits may be
-   * instantiated while decoding.
+   * instantiated while decoding. Each hit returns a value of its own (decoded afresh, never an
+   * object the tier or another caller holds): the engine may hand it to its caller without a copy.
    *
    * @return the stored value (possibly a cached {@code null}) with its metadata, or empty on a miss
    */

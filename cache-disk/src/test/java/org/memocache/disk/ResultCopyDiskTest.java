@@ -2,14 +2,24 @@ package org.memocache.disk;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
 
-/** A value decoded on a disk hit is kept in memory, and the caller gets a copy of it. */
+/**
+ * A value decoded on a disk hit is kept in memory, and the caller gets a copy of it; a big one is
+ * the caller's own and the disk tier serves the next call.
+ */
 class ResultCopyDiskTest {
 
   @Test
@@ -31,5 +41,76 @@ class ResultCopyDiskTest {
       assertEquals(1, second.stats().memoryHits());
     }
     assertEquals(1, computed.get());
+  }
+
+  /** 8 MiB: above the size the engine leaves to the lower tiers. */
+  static final int BIG = 1 << 20;
+
+  static double[] ramp(int n) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  @Test
+  void aBigResult_isServedByTheDiskTier_notCopiedIntoMemory(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    AtomicInteger computed = new AtomicInteger();
+    try (Memo first = Memo.builder().directory(dir).build()) {
+      double[] own = first.call("big", () -> {
+        computed.incrementAndGet();
+        return ramp(BIG);
+      }, 1);
+      own[0] = 42;
+      double[] next = first.call("big", () -> new double[0], 1);
+      assertEquals(0, next[0], "the store wrote the computed value before the caller changed it");
+      assertEquals(1, first.stats().tierHits());
+      assertEquals(0, first.stats().memoryHits());
+    }
+    try (Memo second = Memo.builder().directory(dir).build()) {
+      double[] a = second.call("big", () -> new double[0], 1);
+      a[1] = 42;
+      double[] b = second.call("big", () -> new double[0], 1);
+      assertNotSame(a, b);
+      assertArrayEquals(ramp(BIG), b);
+      // Eight threads at once: each decodes its own, none computes.
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<double[]>> all = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          all.add(pool.submit(() -> second.call("big", () -> {
+            computed.incrementAndGet();
+            return new double[0];
+          }, 1)));
+        }
+        List<double[]> got = new ArrayList<>();
+        for (Future<double[]> f : all) {
+          double[] v = f.get();
+          assertArrayEquals(ramp(BIG), v);
+          for (double[] earlier : got) {
+            assertNotSame(earlier, v);
+          }
+          got.add(v);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(10, second.stats().tierHits());
+      assertEquals(0, second.stats().memoryHits());
+    }
+    assertEquals(1, computed.get());
+  }
+
+  @Test
+  void aBigResult_isKeptInMemory_whenResultsAreShared(TestInfo info) {
+    Path dir = TestDirs.forTest(info);
+    try (Memo memo = Memo.builder().directory(dir).shareResults("big").build()) {
+      double[] a = memo.call("big", () -> ramp(BIG), 1);
+      double[] b = memo.call("big", () -> new double[0], 1);
+      assertSame(a, b);
+      assertEquals(1, memo.stats().memoryHits());
+    }
   }
 }
