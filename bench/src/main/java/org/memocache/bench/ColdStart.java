@@ -34,7 +34,9 @@ import org.memocache.Memo;
  * java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.memocache.bench.ColdStart [--runs 5] [-- jvm flags...]
  * </pre>
  *
- * Flags after {@code --} go to every child (e.g. {@code -Xint}, {@code -XX:SharedArchiveFile=...}).
+ * Flags after {@code --} go to every child (e.g. {@code -Xint}). {@code --cds} also measures the
+ * hit child with an AppCDS archive that a training run of the same child wrote
+ * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}).
  */
 public final class ColdStart {
   private static final String MARK = "@@mark ";
@@ -49,34 +51,60 @@ public final class ColdStart {
       return;
     }
     int runs = 5;
+    boolean cds = false;
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--runs")) {
         runs = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--cds")) {
+        cds = true;
       } else if (args[i].equals("--")) {
         flags.addAll(Arrays.asList(args).subList(i + 1, args.length));
         break;
       } else {
-        throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--runs N] [-- jvm flags]");
+        throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--runs N] [--cds] [-- jvm flags]");
       }
     }
     Path dir = Files.createTempDirectory("memocache-coldstart");
     try {
-      run(runs, flags, dir);
+      run(runs, cds, flags, dir);
     } finally {
       deleteTree(dir);
     }
   }
 
-  private static void run(int runs, List<String> flags, Path dir) throws Exception {
+  private static void run(int runs, boolean cds, List<String> flags, Path dir) throws Exception {
     System.out.println("ColdStart: " + runs + " fresh JVMs per figure; java " + System.getProperty("java.version")
         + (flags.isEmpty() ? "" : "; child flags " + String.join(" ", flags)));
     Child prep = child(flags, dir, "child-store");
     if (prep.exit != 0) {
       throw new IllegalStateException("the storing child failed (exit " + prep.exit + "):\n" + prep.err);
     }
+    List<String> cdsFlags = new ArrayList<>(flags);
+    if (cds) {
+      // A training run writes the archive of every class it loaded (JDK 13+; class path of jars only).
+      Path archive = dir.resolve("coldstart.jsa");
+      List<String> training = new ArrayList<>(flags);
+      training.add("-XX:ArchiveClassesAtExit=" + archive);
+      Child t = child(training, dir, "child-hit");
+      if (t.exit != 0 || !Files.exists(archive)) {
+        throw new IllegalStateException("the AppCDS training run failed (exit " + t.exit + "):\n" + t.err);
+      }
+      cdsFlags.add("-XX:SharedArchiveFile=" + archive);
+      System.out.println("AppCDS archive: " + Files.size(archive) / (1 << 20) + " MiB, " + archive);
+    }
     Map<String, double[]> samples = new LinkedHashMap<>();
     for (int r = 0; r < runs; r++) {
+      if (cds) {
+        Child c = child(cdsFlags, dir, "child-hit");
+        if (c.exit != 0) {
+          throw new IllegalStateException("the AppCDS child failed (exit " + c.exit + "):\n" + c.err);
+        }
+        add(samples, "AppCDS: process wall (start, open, 2 hits, exit)", c.wallMs);
+        add(samples, "AppCDS: open", c.values.get("open"));
+        add(samples, "AppCDS: first hit: double", c.values.get("hit-double"));
+        add(samples, "AppCDS: first hit: double[100]", c.values.get("hit-array"));
+      }
       List<String> hitFlags = new ArrayList<>(flags);
       hitFlags.add("-verbose:class");
       Child hit = child(hitFlags, dir, "child-hit");
@@ -149,6 +177,35 @@ public final class ColdStart {
     return line.startsWith("[") && line.contains("class,load");
   }
 
+  private static String classPath;
+
+  /** The class path of the children: this one, with each directory packed into a jar (AppCDS takes jars only). */
+  private static synchronized String classPath() throws IOException {
+    if (classPath == null) {
+      List<String> parts = new ArrayList<>();
+      for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        Path path = Path.of(p);
+        parts.add(Files.isDirectory(path) ? jar(path).toString() : p);
+      }
+      classPath = String.join(java.io.File.pathSeparator, parts);
+    }
+    return classPath;
+  }
+
+  private static Path jar(Path dir) throws IOException {
+    Path jar = Files.createTempFile("coldstart-classes", ".jar");
+    jar.toFile().deleteOnExit();
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        var files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+        Files.copy(f, out);
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
+
   private static Child child(List<String> flags, Path dir, String mode) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -156,7 +213,7 @@ public final class ColdStart {
     cmd.addAll(flags);
     cmd.add("-Dmemocache.dir=" + dir);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath());
     cmd.add(ColdStart.class.getName());
     cmd.add(mode);
     Path err = Files.createTempFile("coldstart", ".err");
