@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.memocache.Memo;
 
 /**
@@ -36,7 +37,8 @@ import org.memocache.Memo;
  *
  * Flags after {@code --} go to every child (e.g. {@code -Xint}). {@code --cds} also measures the
  * hit child with an AppCDS archive that a training run of the same child wrote
- * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}).
+ * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}); {@code --aot} with a JDK 25
+ * AOT cache ({@code -XX:AOTCacheOutput}, then {@code -XX:AOTCache}; run this class on JDK 25).
  */
 public final class ColdStart {
   private static final String MARK = "@@mark ";
@@ -51,18 +53,18 @@ public final class ColdStart {
       return;
     }
     int runs = 5;
-    boolean cds = false;
+    String cds = null;
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--runs")) {
         runs = Integer.parseInt(args[++i]);
-      } else if (args[i].equals("--cds")) {
-        cds = true;
+      } else if (args[i].equals("--cds") || args[i].equals("--aot")) {
+        cds = args[i];
       } else if (args[i].equals("--")) {
         flags.addAll(Arrays.asList(args).subList(i + 1, args.length));
         break;
       } else {
-        throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--runs N] [--cds] [-- jvm flags]");
+        throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--runs N] [--cds | --aot] [-- jvm flags]");
       }
     }
     Path dir = Files.createTempDirectory("memocache-coldstart");
@@ -73,7 +75,7 @@ public final class ColdStart {
     }
   }
 
-  private static void run(int runs, boolean cds, List<String> flags, Path dir) throws Exception {
+  private static void run(int runs, @Nullable String cds, List<String> flags, Path dir) throws Exception {
     System.out.println("ColdStart: " + runs + " fresh JVMs per figure; java " + System.getProperty("java.version")
         + (flags.isEmpty() ? "" : "; child flags " + String.join(" ", flags)));
     Child prep = child(flags, dir, "child-store");
@@ -81,29 +83,32 @@ public final class ColdStart {
       throw new IllegalStateException("the storing child failed (exit " + prep.exit + "):\n" + prep.err);
     }
     List<String> cdsFlags = new ArrayList<>(flags);
-    if (cds) {
-      // A training run writes the archive of every class it loaded (JDK 13+; class path of jars only).
-      Path archive = dir.resolve("coldstart.jsa");
+    String label = "--aot".equals(cds) ? "AOT cache" : "AppCDS";
+    if (cds != null) {
+      // A training run writes the archive of every class it loaded (class path of jars only):
+      // AppCDS from JDK 13, the AOT cache (classes loaded and linked, method profiles) from JDK 25.
+      boolean aot = cds.equals("--aot");
+      Path archive = dir.resolve(aot ? "coldstart.aot" : "coldstart.jsa");
       List<String> training = new ArrayList<>(flags);
-      training.add("-XX:ArchiveClassesAtExit=" + archive);
+      training.add((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive);
       Child t = child(training, dir, "child-hit");
       if (t.exit != 0 || !Files.exists(archive)) {
         throw new IllegalStateException("the AppCDS training run failed (exit " + t.exit + "):\n" + t.err);
       }
-      cdsFlags.add("-XX:SharedArchiveFile=" + archive);
-      System.out.println("AppCDS archive: " + Files.size(archive) / (1 << 20) + " MiB, " + archive);
+      cdsFlags.add((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
+      System.out.println(label + ": " + Files.size(archive) / (1 << 20) + " MiB, " + archive);
     }
     Map<String, double[]> samples = new LinkedHashMap<>();
     for (int r = 0; r < runs; r++) {
-      if (cds) {
+      if (cds != null) {
         Child c = child(cdsFlags, dir, "child-hit");
         if (c.exit != 0) {
-          throw new IllegalStateException("the AppCDS child failed (exit " + c.exit + "):\n" + c.err);
+          throw new IllegalStateException("the " + label + " child failed (exit " + c.exit + "):\n" + c.err);
         }
-        add(samples, "AppCDS: process wall (start, open, 2 hits, exit)", c.wallMs);
-        add(samples, "AppCDS: open", c.values.get("open"));
-        add(samples, "AppCDS: first hit: double", c.values.get("hit-double"));
-        add(samples, "AppCDS: first hit: double[100]", c.values.get("hit-array"));
+        add(samples, label + ": process wall (start, open, 2 hits, exit)", c.wallMs);
+        add(samples, label + ": open", c.values.get("open"));
+        add(samples, label + ": first hit: double", c.values.get("hit-double"));
+        add(samples, label + ": first hit: double[100]", c.values.get("hit-array"));
       }
       List<String> hitFlags = new ArrayList<>(flags);
       hitFlags.add("-verbose:class");
@@ -177,7 +182,7 @@ public final class ColdStart {
     return line.startsWith("[") && line.contains("class,load");
   }
 
-  private static String classPath;
+  private static @Nullable String classPath;
 
   /** The class path of the children: this one, with each directory packed into a jar (AppCDS takes jars only). */
   private static synchronized String classPath() throws IOException {
