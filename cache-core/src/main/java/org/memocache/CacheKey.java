@@ -39,6 +39,18 @@ public record CacheKey(MethodId method, long hi, long lo) {
     }
   }
 
+  // Written out: a record's generated equals and hashCode bootstrap java.lang.runtime.ObjectMethods
+  // on first use, tens of method handles that a fresh JVM's first hit would wait for.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CacheKey k && k.hi == hi && k.lo == lo && k.method.equals(method);
+  }
+
+  @Override
+  public int hashCode() {
+    return (method.hashCode() * 31 + Long.hashCode(hi)) * 31 + Long.hashCode(lo);
+  }
+
   @Override
   public String toString() {
     return method.name() + "/" + hex();

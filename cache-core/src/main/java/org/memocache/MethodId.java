@@ -25,6 +25,19 @@ public record MethodId(String name, String descriptor, int version, long codeFin
     }
   }
 
+  // Written out: a record's generated equals and hashCode bootstrap java.lang.runtime.ObjectMethods
+  // on first use, tens of method handles that a fresh JVM's first hit would wait for.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MethodId m && m.version == version && m.codeFingerprint == codeFingerprint
+        && m.name.equals(name) && m.descriptor.equals(descriptor);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((name.hashCode() * 31 + descriptor.hashCode()) * 31 + version) * 31 + Long.hashCode(codeFingerprint);
+  }
+
   /** A programmatic method: a name and a version, no descriptor and no fingerprint. */
   public static MethodId of(String name, int version) {
     return new MethodId(name, "", version, 0L);

@@ -36,7 +36,8 @@ final class Journal implements Closeable {
 
   private final Layout layout;
   private final Faults faults;
-  private final String stem;
+  /** This journal's number in the process: its files are {@code journal-<process>-<number>-<seq>.log}. */
+  private final int instance;
   /**
    * Open journals, flushed by one shutdown hook: a short-lived process that never closes its
    * {@code Memo} still leaves its reads in the journal (weakly held: a journal does not keep its
@@ -63,7 +64,7 @@ final class Journal implements Closeable {
   Journal(Layout layout, Faults faults) {
     this.layout = layout;
     this.faults = faults;
-    this.stem = PREFIX + ProcessIdentity.CURRENT.token() + "-" + INSTANCES.incrementAndGet() + "-";
+    this.instance = INSTANCES.incrementAndGet();
     synchronized (OPEN) {
       OPEN.add(this);
     }
@@ -176,6 +177,14 @@ final class Journal implements Closeable {
     return l;
   }
 
+  /**
+   * The file name prefix, built at the first record rather than at open: the process identity
+   * reads {@code /proc} and hashes the host name, which a process that only reads need not pay.
+   */
+  private String stem() {
+    return PREFIX + ProcessIdentity.CURRENT.token() + "-" + instance + "-";
+  }
+
   private void roll() throws IOException {
     if (channel != null) {
       channel.close();
@@ -183,6 +192,7 @@ final class Journal implements Closeable {
     }
     layout.safe.directory(layout.index, null);
     // A file that a failed attempt left empty is reused rather than leaving one empty file per retry.
+    String stem = stem();
     boolean reuse = seq != 0 && isEmpty(layout.index.resolve(stem + seq + SUFFIX));
     for (int attempt = 0; ; attempt++) {
       if (!reuse || attempt > 0) {
@@ -209,7 +219,7 @@ final class Journal implements Closeable {
 
   /** The file currently appended to, or {@code null} before the first record. */
   synchronized @Nullable String currentName() {
-    return channel == null ? null : stem + seq + SUFFIX;
+    return channel == null ? null : stem() + seq + SUFFIX;
   }
 
   @Override

@@ -1,0 +1,106 @@
+package org.memocache.disk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.memocache.Memo;
+
+/**
+ * What a fresh JVM loads to open the default {@code Memo} and serve a first disk hit of a
+ * {@code double[]}: not the index (MapDB), not Kryo's serializers, not the process identity, not
+ * the record method bootstrap. Each of these cost milliseconds to tens of milliseconds of a
+ * one-shot job's start-up; the child JVM's class-load log shows when one comes back.
+ */
+class HitPathClassesTest {
+  private static final String MARK = "@@mark ";
+
+  /** {@code store}: computes and stores the array; {@code hit}: opens and serves it, between marks. */
+  public static void main(String[] args) {
+    if (args[0].equals("store")) {
+      try (Memo memo = Memo.builder().build()) {
+        memo.call("hitpath.array", () -> new double[] {1, 2, 3}, 7);
+      }
+      return;
+    }
+    System.out.println(MARK + "open");
+    Memo memo = Memo.builder().build();
+    System.out.println(MARK + "opened");
+    double[] a = memo.call("hitpath.array", new Supplier<double[]>() {
+      @Override
+      public double[] get() {
+        throw new IllegalStateException("hitpath.array was not served from disk");
+      }
+    }, 7);
+    System.out.println(MARK + "hit " + Arrays.toString(a));
+    memo.close();
+  }
+
+  private static List<String> run(Path dir, String mode) throws IOException, InterruptedException {
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-verbose:class", "-Dmemocache.dir=" + dir, "-cp", System.getProperty("java.class.path"),
+        HitPathClassesTest.class.getName(), mode);
+    Path err = dir.resolveSibling(mode + ".err");
+    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), mode + " child failed: " + Files.readString(err));
+    return out.lines().toList();
+  }
+
+  private static List<String> loadedBetween(List<String> lines, String from, String to) {
+    int start = -1;
+    List<String> classes = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      if (isMark(l, from)) {
+        start = i;
+      } else if (isMark(l, to)) {
+        assertTrue(start >= 0, "mark " + from + " missing: " + lines);
+        return classes;
+      } else if (start >= 0 && l.startsWith("[") && l.contains("class,load")) {
+        String[] parts = l.split(" ");
+        classes.add(parts[1]);
+      }
+    }
+    throw new AssertionError("mark " + to + " missing: " + lines);
+  }
+
+  private static boolean isMark(String line, String mark) {
+    return line.equals(MARK + mark) || line.startsWith(MARK + mark + " ");
+  }
+
+  private static List<String> matching(List<String> classes, String prefix) {
+    return classes.stream().filter(c -> c.startsWith(prefix)).toList();
+  }
+
+  @Test
+  void openAndFirstArrayHit_loadNeitherTheIndexNorKryoSerializers(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, "hit");
+    assertTrue(lines.contains(MARK + "hit [1.0, 2.0, 3.0]"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+
+    List<String> open = loadedBetween(lines, "open", "opened");
+    List<String> hit = loadedBetween(lines, "opened", "hit");
+    List<String> both = new ArrayList<>(open);
+    both.addAll(hit);
+    assertTrue(open.size() > 100, "the class-load log was not parsed: " + open.size() + " classes");
+    assertEquals(List.of(), matching(both, "org.mapdb."), "MapDB is for maintenance only");
+    assertEquals(List.of(), matching(both, "org.memocache.disk.internal.Index"), "the index is for maintenance only");
+    assertEquals(List.of(), matching(both, "com.esotericsoftware.kryo.serializers."), "a raw array needs no Kryo instance");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a raw array hit loads no Kryo class");
+    assertEquals(List.of(), matching(both, "org.memocache.disk.internal.ProcessIdentity"),
+        "the process identity is for writers and journals, not for open and read");
+    assertEquals(List.of(), matching(both, "java.lang.runtime.ObjectMethods"),
+        "keys compared with generated record methods bootstrap ObjectMethods");
+  }
+}
