@@ -55,7 +55,6 @@ final class OutOfBand {
   private static final int TAG_NULL = 0;
   private static final int TAG_OUT_OF_BAND = 1;
   private static final int TAG_INLINE = 2;
-  private static final int CHUNK = 64 * 1024;
   /** The largest array the JVM allocates. */
   private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
@@ -71,8 +70,12 @@ final class OutOfBand {
 
   // ---- per-Kryo state ----
 
+  private static final byte[] ZEROS = new byte[ALIGN];
+
   /** Arrays to write after the graph, in table order. */
   private final List<Object> pending = new ArrayList<>();
+  /** For the table and trailer: a multiple of 8 with room for an entry and the trailer. */
+  private final byte[] tail = new byte[1024];
   private @Nullable ByteBuffer payload;
   private List<Block> blocks = List.of();
   private boolean[] used = new boolean[0];
@@ -130,23 +133,21 @@ final class OutOfBand {
    * bytes of graph were written.
    */
   void writeBlocks(OutputStream out, long graphLength) throws IOException {
-    byte[] scratch = new byte[Math.max(ALIGN, Math.min(CHUNK, ENTRY * Math.max(1, pending.size()) + TRAILER))];
+    byte[] scratch = tail;
     long at = graphLength;
     long[] offsets = new long[pending.size()];
-    byte[] zeros = new byte[ALIGN];
-    byte[] chunk = RawArrayCodec.scratch();
     for (int i = 0; i < pending.size(); i++) {
       Object a = pending.get(i);
       long start = align(at, ALIGN);
-      out.write(zeros, 0, (int) (start - at));
+      out.write(ZEROS, 0, (int) (start - at));
       offsets[i] = start;
       ElementType t = ElementType.of(a.getClass().getComponentType());
-      RawArrayCodec.writeElements(a, t, out, chunk);
+      RawArrayCodec.writeElements(a, t, out, RawArrayCodec.scratch());
       at = start + (long) java.lang.reflect.Array.getLength(a) * t.size();
     }
     if (!pending.isEmpty()) {
       long start = align(at, 8);
-      out.write(zeros, 0, (int) (start - at));
+      out.write(ZEROS, 0, (int) (start - at));
       at = start;
     }
     ByteBuffer b = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
