@@ -38,7 +38,10 @@ import org.memocache.internal.codec.RawArrayLayout.ElementType;
  * <p>An array goes out of band from {@value #THRESHOLD} bytes of elements: there the 64-byte
  * alignment and the 24-byte table entry cost at most 0.5 % of its size, and views of it are worth
  * having; smaller arrays are cheaper inline, where Kryo's element loop over a few thousand elements
- * costs microseconds even interpreted. {@code boolean[]} stays inline: it has no bulk conversion,
+ * costs microseconds even interpreted. The rows of a two-dimensional array ({@code double[][]}, as
+ * Commons Math's {@code Array2DRowRealMatrix} holds) that has {@value #THRESHOLD} bytes in all go out
+ * of band from {@value #ROW_THRESHOLD} bytes each, so that a big matrix of a few hundred columns is
+ * not read element by element. {@code boolean[]} stays inline: it has no bulk conversion,
  * so every element needs a check either way.
  *
  * <p>Reading trusts nothing: the table must describe exactly the canonical layout above (blocks in
@@ -48,6 +51,13 @@ import org.memocache.internal.codec.RawArrayLayout.ElementType;
 final class OutOfBand {
   /** Bytes of elements from which an array is stored out of band. */
   static final int THRESHOLD = 16 * 1024;
+
+  /**
+   * Bytes of elements from which a row of a two-dimensional array ({@code double[][]}) holding
+   * {@link #THRESHOLD} bytes or more in all is stored out of band: the rows of a matrix of a few
+   * hundred columns, which alone would stay inline, at most 8.5 % of padding and table each.
+   */
+  static final int ROW_THRESHOLD = 1024;
 
   static final int TRAILER = 16;
   static final int ENTRY = 24;
@@ -81,9 +91,12 @@ final class OutOfBand {
   private boolean[] used = new boolean[0];
   /** When not null: out-of-band arrays are read as zero-length placeholders, recorded here. */
   private @Nullable Map<Object, Block> placeholders;
+  /** The size from which the array being written goes out of band: lower for the rows of a big matrix. */
+  private int threshold = THRESHOLD;
 
   void beginEncode() {
     pending.clear();
+    threshold = THRESHOLD;
   }
 
   /**
@@ -116,12 +129,14 @@ final class OutOfBand {
     }
   }
 
-  /** Registers this state's array serializers on {@code kryo}. */
+  /** Registers this state's serializers of primitive arrays and of their two-dimensional arrays on {@code kryo}. */
   void register(Kryo kryo) {
     for (ElementType t : ElementType.values()) {
       if (t != ElementType.BOOLEAN) {
-        kryo.addDefaultSerializer(java.lang.reflect.Array.newInstance(t.primitive(), 0).getClass(),
-            new ArraySerializer(t));
+        Class<?> row = java.lang.reflect.Array.newInstance(t.primitive(), 0).getClass();
+        ArraySerializer rows = new ArraySerializer(t);
+        kryo.addDefaultSerializer(row, rows);
+        kryo.addDefaultSerializer(java.lang.reflect.Array.newInstance(row, 0).getClass(), new MatrixSerializer(row, rows));
       }
     }
   }
@@ -279,7 +294,7 @@ final class OutOfBand {
         return;
       }
       int n = java.lang.reflect.Array.getLength(array);
-      if ((long) n * type.size() >= THRESHOLD) {
+      if ((long) n * type.size() >= threshold) {
         output.writeVarInt(TAG_OUT_OF_BAND, true);
         output.writeVarInt(pending.size(), true);
         pending.add(array);
@@ -340,6 +355,69 @@ final class OutOfBand {
         case DOUBLE -> ((double[]) original).clone();
         default -> throw new IllegalStateException(type.toString());
       };
+    }
+  }
+
+  /**
+   * Kryo's object-array format for {@code double[][]} and its siblings (length plus one, then each
+   * row with its reference marker), writing the rows of {@link #ROW_THRESHOLD} bytes and more out
+   * of band when the rows hold {@link #THRESHOLD} bytes in all.
+   */
+  private final class MatrixSerializer extends Serializer<Object[]> {
+    private final Class<?> rowClass;
+    private final ArraySerializer rows;
+
+    MatrixSerializer(Class<?> rowClass, ArraySerializer rows) {
+      super(true);
+      this.rowClass = rowClass;
+      this.rows = rows;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object[] matrix) {
+      if (matrix == null) {
+        output.writeVarInt(0, true);
+        return;
+      }
+      output.writeVarInt(matrix.length + 1, true);
+      long bytes = 0;
+      for (Object row : matrix) {
+        bytes += row == null ? 0 : (long) java.lang.reflect.Array.getLength(row) * rows.type.size();
+      }
+      int outer = threshold;
+      threshold = bytes >= THRESHOLD ? ROW_THRESHOLD : THRESHOLD;
+      try {
+        for (Object row : matrix) {
+          kryo.writeObjectOrNull(output, row, rows);
+        }
+      } finally {
+        threshold = outer;
+      }
+    }
+
+    @Override
+    public Object[] read(Kryo kryo, Input input, Class<? extends Object[]> c) {
+      int n = input.readVarInt(true);
+      if (n == 0) {
+        return null;
+      }
+      DecodeLimits.claim(input, n - 1L, 1, rowClass.getName() + "[]");
+      Object[] matrix = (Object[]) java.lang.reflect.Array.newInstance(rowClass, n - 1);
+      kryo.reference(matrix);
+      for (int i = 0; i < matrix.length; i++) {
+        matrix[i] = kryo.readObjectOrNull(input, rowClass, rows);
+      }
+      return matrix;
+    }
+
+    @Override
+    public Object[] copy(Kryo kryo, Object[] original) {
+      Object[] copy = (Object[]) java.lang.reflect.Array.newInstance(rowClass, original.length);
+      kryo.reference(copy);
+      for (int i = 0; i < copy.length; i++) {
+        copy[i] = kryo.copy(original[i]);
+      }
+      return copy;
     }
   }
 }

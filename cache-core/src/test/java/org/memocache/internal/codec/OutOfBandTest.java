@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,6 +174,47 @@ class OutOfBandTest {
     assertSame(ra.data, rd.x());
     assertSame(rd.x(), rd.y());
     assertArrayEquals(shared, rd.x());
+  }
+
+  /** Shaped like Commons Math's {@code Array2DRowRealMatrix}: a {@code double[][]} field. */
+  static final class RowMatrix {
+    private final double[][] data;
+
+    private RowMatrix(double[][] data) {
+      this.data = data;
+    }
+  }
+
+  @Test
+  void rowsOfABigMatrix_goOutOfBand_fromAKilobyte_andSharedRowsStayShared() throws IOException {
+    double[][] rows = new double[300][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = ramp(OutOfBand.ROW_THRESHOLD / 8, i);
+    }
+    rows[7] = rows[3];
+    rows[8] = null;
+    rows[9] = new double[2];
+    byte[] bytes = encode(new RowMatrix(rows));
+    assertEquals(300 - 3, table(bytes).blocks().size(), "a block per distinct row of 1 KiB");
+    RowMatrix back = (RowMatrix) decode(bytes);
+    assertEquals(300, back.data.length);
+    for (int i = 0; i < rows.length; i++) {
+      assertArrayEquals(rows[i], back.data[i], "row " + i);
+    }
+    assertSame(back.data[3], back.data[7]);
+
+    double[][] narrow = new double[1000][];
+    Arrays.setAll(narrow, i -> ramp(OutOfBand.ROW_THRESHOLD / 8 - 1, i));
+    byte[] inline = encode(new RowMatrix(narrow));
+    assertEquals(0, table(inline).blocks().size(), "rows under a kilobyte stay inline");
+    assertArrayEquals(narrow[999], ((RowMatrix) decode(inline)).data[999]);
+
+    double[][] small = {ramp(OutOfBand.ROW_THRESHOLD / 8, 0), ramp(3, 0)};
+    assertEquals(0, table(encode(new RowMatrix(small))).blocks().size(), "a small matrix stays inline");
+    RowMatrix copy = codec.copy(new RowMatrix(rows));
+    assertNotSame(rows[0], copy.data[0]);
+    assertSame(copy.data[3], copy.data[7]);
+    assertArrayEquals(rows[299], copy.data[299]);
   }
 
   @Test
