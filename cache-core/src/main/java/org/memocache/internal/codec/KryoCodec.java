@@ -195,9 +195,9 @@ public final class KryoCodec implements ValueCodec {
   public record ArrayBlock(RawArrayLayout.ElementType type, long offset, int length) {}
 
   /**
-   * The payload ranges a {@link #skeleton} reads, as {@code {from, to}} pairs: the trailer, then the
-   * table and the graph. Each is known only once the ranges before it are verified, so
-   * {@code verify} is called on each before the next is computed.
+   * Hands {@code verify} the payload ranges a {@link #skeleton} reads: the trailer, then the table
+   * and the graph. Each is known only once the ranges before it are verified, so {@code verify} is
+   * called on each before the next is computed.
    *
    * @throws DecodeLimitException when the trailer or table is inconsistent
    */
