@@ -19,8 +19,9 @@ import org.memocache.internal.codec.KryoCodec;
 
 /**
  * A disk hit of an object graph holding big arrays, in fresh JVMs: {@code record Dataset(double[] x,
- * double[] y)} with 2 × 2,000,000 doubles (32 MB), stored once, then read by child JVMs, each doing
- * one thing in its first call:
+ * double[] y)} with 2 × 2,000,000 doubles (32 MB), or ({@code matrix}) a class holding a
+ * {@code double[2000][1000]} (16 MB, as Commons Math's {@code Array2DRowRealMatrix}), stored once,
+ * then read by child JVMs, each doing one thing in its first call:
  * <ul>
  *   <li>{@code hit}: open the {@code Memo}, then the first call, served from disk (read, verify,
  *       decode);
@@ -31,8 +32,8 @@ import org.memocache.internal.codec.KryoCodec;
  * same source measures an older build.
  *
  * <p>Run: {@code java -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
- * org.memocache.bench.GraphHitBench [runs] [work dir] [JVM flags of the children...]}, for example
- * {@code 5 target/graphhitbench -XX:+UseTransparentHugePages}.
+ * org.memocache.bench.GraphHitBench [runs] [work dir] [record|matrix] [JVM flags of the children...]}, for
+ * example {@code 5 target/graphhitbench record -XX:+UseTransparentHugePages}.
  */
 public final class GraphHitBench {
   private GraphHitBench() {}
@@ -41,6 +42,25 @@ public final class GraphHitBench {
 
   /** The result: two big arrays in a record. */
   public record Dataset(double[] x, double[] y) {}
+
+  /** Shaped like Commons Math's {@code Array2DRowRealMatrix}: a private {@code double[][]}. */
+  public static final class RowMatrix {
+    private final double[][] data;
+
+    RowMatrix(double[][] data) {
+      this.data = data;
+    }
+  }
+
+  static RowMatrix matrix() {
+    double[][] rows = new double[2000][1000];
+    for (int r = 0; r < rows.length; r++) {
+      for (int c = 0; c < rows[r].length; c++) {
+        rows[r][c] = r + c * 0.5;
+      }
+    }
+    return new RowMatrix(rows);
+  }
 
   static Dataset dataset() {
     double[] x = new double[N];
@@ -57,18 +77,19 @@ public final class GraphHitBench {
     Path work = Path.of(args.length > 1 ? args[1] : "target/graphhitbench").toAbsolutePath()
         .resolve("run-" + System.currentTimeMillis());
     Path cache = work.resolve("cache");
+    String kind = args.length > 2 ? args[2] : "record";
     try (Memo memo = Memo.builder().directory(cache).build()) {
-      memo.call("dataset", GraphHitBench::dataset, N);
+      memo.call("dataset", () -> kind.equals("matrix") ? matrix() : dataset(), N);
     }
-    System.out.println("== GraphHitBench: record of 2 x double[" + N + "], " + runs + " fresh JVMs per figure (Java "
-        + System.getProperty("java.version") + ", child flags " + Arrays.asList(args).subList(Math.min(2, args.length),
-        args.length) + ")");
-    List<String> flags = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+    List<String> flags = Arrays.asList(args).subList(Math.min(3, args.length), args.length);
+    System.out.println("== GraphHitBench: " + (kind.equals("matrix") ? "a class holding double[2000][1000]"
+        : "record of 2 x double[" + N + "]") + ", " + runs + " fresh JVMs per figure (Java "
+        + System.getProperty("java.version") + ", child flags " + flags + ")");
     List<double[]> hit = new ArrayList<>();
     List<double[]> decode = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      hit.add(child("hit", cache, flags));
-      decode.add(child("decode", cache, flags));
+      hit.add(child("hit", cache, kind, flags));
+      decode.add(child("decode", cache, kind, flags));
     }
     print("open Memo (ms)", hit, 0);
     print("first call, a disk hit (ms)", hit, 1);
@@ -82,11 +103,12 @@ public final class GraphHitBench {
     System.out.println(Measure.summarize(name, s, "ms").format());
   }
 
-  private static double[] child(String mode, Path cache, List<String> flags) throws IOException, InterruptedException {
+  private static double[] child(String mode, Path cache, String kind, List<String> flags) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), mode, cache.toString()));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), mode, cache.toString(),
+        kind));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String line;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
@@ -106,7 +128,7 @@ public final class GraphHitBench {
         long t0 = System.nanoTime();
         try (Memo memo = Memo.builder().directory(cache).build()) {
           long t1 = System.nanoTime();
-          Dataset d = memo.call("dataset", () -> {
+          Object d = memo.call("dataset", () -> {
             throw new IllegalStateException("a miss: the entry was not served from disk");
           }, N);
           long t2 = System.nanoTime();
@@ -131,14 +153,16 @@ public final class GraphHitBench {
       codec.encode(new Dataset(new double[1], new double[1]), tiny);
       codec.decode(ByteBuffer.wrap(tiny.toByteArray()), all);
       long t2 = System.nanoTime();
-      Dataset d = (Dataset) codec.decode(payload.order(ByteOrder.BIG_ENDIAN), all);
+      Object d = codec.decode(payload.order(ByteOrder.BIG_ENDIAN), all);
       long t3 = System.nanoTime();
       check(d);
       System.out.println((t1 - t0) / 1e6 + " " + (t2 - t1) / 1e6 + " " + (t3 - t2) / 1e6);
     }
 
-    private static void check(Dataset d) {
-      if (d.x().length != N || d.y()[N - 1] != Math.sqrt(N - 1)) {
+    private static void check(Object v) {
+      boolean right = v instanceof RowMatrix m ? m.data[1999][999] == 1999 + 999 * 0.5
+          : v instanceof Dataset d && d.x().length == N && d.y()[N - 1] == Math.sqrt(N - 1);
+      if (!right) {
         throw new IllegalStateException("wrong value");
       }
     }
