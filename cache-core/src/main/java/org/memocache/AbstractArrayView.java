@@ -67,7 +67,8 @@ abstract sealed class AbstractArrayView
     if (!info.codec().equals(RawArrayCodec.ID) || entry.codecVersion() != RawArrayCodec.VERSION) {
       throw new IllegalArgumentException(describe + " is not stored as a primitive array (codec "
           + info.codec() + " v" + entry.codecVersion() + "): only double[], int[][] and other primitive"
-          + " arrays of one or two dimensions can be viewed; use lookup to load it");
+          + " arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for the"
+          + " arrays inside it");
     }
     ByteBuffer data = entry.payload().duplicate().order(ByteOrder.LITTLE_ENDIAN);
     long payloadLength = data.limit();
@@ -83,15 +84,21 @@ abstract sealed class AbstractArrayView
     ElementType type = layout.type();
     long elements = layout.dataLength() / type.size();
     Rows rows = layout.rank() == 1 ? Rows.single(elements) : Rows.read(data, layout, describe, info.key());
+    return of(entry, data, type, layout.dataOffset(), elements, rows, describe);
+  }
+
+  /** The view of {@code type}'s elements at payload offset {@code start}. */
+  static ArrayView of(Tier.Mapped entry, ByteBuffer data, ElementType type, long start, long elements, Rows rows,
+      String describe) {
     return switch (type) {
-      case DOUBLE -> new DoubleView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case FLOAT -> new FloatView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case LONG -> new LongView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case INT -> new IntView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case SHORT -> new ShortView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case CHAR -> new CharView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case BYTE -> new ByteView(entry, data, type, layout.dataOffset(), elements, rows, describe);
-      case BOOLEAN -> new BooleanView(entry, data, type, layout.dataOffset(), elements, rows, describe);
+      case DOUBLE -> new DoubleView(entry, data, type, start, elements, rows, describe);
+      case FLOAT -> new FloatView(entry, data, type, start, elements, rows, describe);
+      case LONG -> new LongView(entry, data, type, start, elements, rows, describe);
+      case INT -> new IntView(entry, data, type, start, elements, rows, describe);
+      case SHORT -> new ShortView(entry, data, type, start, elements, rows, describe);
+      case CHAR -> new CharView(entry, data, type, start, elements, rows, describe);
+      case BYTE -> new ByteView(entry, data, type, start, elements, rows, describe);
+      case BOOLEAN -> new BooleanView(entry, data, type, start, elements, rows, describe);
     };
   }
 

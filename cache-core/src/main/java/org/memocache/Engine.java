@@ -952,6 +952,26 @@ final class Engine {
     return Optional.empty();
   }
 
+  /** Views by path of the arrays in the stored result of this call, from the first tier that has and can map it. */
+  Optional<ResultViews> views(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    if (!spec.lowerTiers()) {
+      return Optional.empty();
+    }
+    CacheKey key = hash(spec, self, args);
+    String describe = spec.describe(spec.summarize(args));
+    for (Tier t : tiers) {
+      Optional<Tier.Mapped> mapped = t.map(key);
+      if (mapped.isPresent()) {
+        Tier.Mapped m = mapped.get();
+        if (expired(spec, m.info().created())) {
+          return Optional.empty();
+        }
+        return Optional.ofNullable(ResultViews.open(m, describe, spec.classes()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The full key of the entry stored under {@code keyHex}, from the first tier that has it. */
   Optional<CacheKey> findKey(String keyHex) {
     for (Tier t : tiers) {

@@ -162,6 +162,27 @@ public final class MemoMethod {
     return engine.view(spec.get(), self(spec.get()), check(spec.get(), args));
   }
 
+  /**
+   * Memory-mapped views, by path, of the primitive arrays inside the stored result of the call with
+   * these arguments (a record's or a matrix class's arrays, a map's values); see {@link ResultViews}.
+   * Opening reads the stored object graph, not its big arrays. Empty when no tier that can map
+   * entries holds the result, or when this program cannot read it (then a lookup misses too).
+   *
+   * <pre>{@code
+   * DoubleView x = memo.method("load").views(path).orElseThrow().doubles("x");
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the arguments do not match the method's parameters, or the
+   *     result was stored by a codec of the user's
+   */
+  public Optional<ResultViews> views(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.views(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
   /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
   public Optional<DoubleView> mapDoubles(@Nullable Object... args) {
     return view(args).map(ArrayView::doubles);

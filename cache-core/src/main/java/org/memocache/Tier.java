@@ -197,6 +197,16 @@ public interface Tier extends AutoCloseable {
      * @throws IndexOutOfBoundsException if the range is not inside the payload
      */
     void verify(long from, long to);
+
+    /**
+     * For a payload that names classes (the {@code kryo} codec's): the hash of the shapes of the
+     * classes its writer named, which a reader decoding the payload's object graph from the mapping
+     * compares with the live classes, so that a value is never read into another definition of its
+     * class. {@code 0} when none was recorded: then only graphs of platform classes can be read.
+     */
+    default long shapesHash() {
+      return 0L;
+    }
   }
 
   /**

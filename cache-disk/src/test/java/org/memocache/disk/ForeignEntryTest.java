@@ -162,6 +162,29 @@ class ForeignEntryTest {
   }
 
   @Test
+  void viewsOfAnotherDefinition_areEmpty_neverTheOtherComponentsArray() throws Exception {
+    // Components swapped: decoded positionally, b's x would be a's y. Both arrays are out of band.
+    String make = "new Summary(new double[5000], new double[6000])";
+    ClassLoader a = compile("a", "public record Summary(double[] x, double[] y) {}", make);
+    ClassLoader b = compile("b", "public record Summary(double[] y, double[] x) {}", make);
+    Thread t = Thread.currentThread();
+    ClassLoader before = t.getContextClassLoader();
+    try (org.memocache.Memo memo = org.memocache.Memo.builder().directory(dir).allowPackages(PKG).build();
+        LogCapture log = new LogCapture()) {
+      Object pair = make(a);
+      memo.call("pair", () -> pair, 1);
+      t.setContextClassLoader(a);
+      assertEquals(5000, memo.method("pair").views(1).orElseThrow().doubles("x").size());
+      t.setContextClassLoader(b);
+      assertTrue(memo.method("pair").views(1).isEmpty(), "another definition: not viewable");
+      assertEquals(List.of("MemoCache: the stored result pair(1) (" + memo.keyOf("pair", 1).hex() + ") was written"
+          + " for another definition of a class in it: it cannot be viewed"), log.messages(Level.WARNING));
+    } finally {
+      t.setContextClassLoader(before);
+    }
+  }
+
+  @Test
   void sameDefinitionInAnotherLoader_isAHit() throws Exception {
     String v = "public record Summary(double mean, double max) {}";
     ClassLoader a = compile("a", v, "new Summary(500.5, 1000.0)");

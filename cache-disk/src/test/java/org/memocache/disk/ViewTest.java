@@ -354,7 +354,9 @@ class ViewTest {
 
     memo.call("text", () -> "not an array", 1);
     IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.view("text", 1));
-    assertTrue(k.getMessage().startsWith("text(1) is not stored as a primitive array (codec kryo v1)"), k.getMessage());
+    assertEquals("text(1) is not stored as a primitive array (codec kryo v2): only double[], int[][] and other"
+        + " primitive arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for"
+        + " the arrays inside it", k.getMessage());
     assertTrue(memo.view("nothing", 1).isEmpty());
   }
 

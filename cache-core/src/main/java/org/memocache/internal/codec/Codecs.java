@@ -7,10 +7,16 @@ import org.memocache.ValueCodec;
 public final class Codecs {
   private Codecs() {}
 
-  private static final List<ValueCodec> BUILT_INS = List.of(new RawArrayCodec(), new KryoCodec());
+  private static final KryoCodec KRYO = new KryoCodec();
+  private static final List<ValueCodec> BUILT_INS = List.of(new RawArrayCodec(), KRYO);
 
   /** {@code raw-array} for primitive arrays (1-D and 2-D), then {@code kryo} for everything else. */
   public static List<ValueCodec> builtIns() {
     return BUILT_INS;
+  }
+
+  /** The built-in {@code kryo} codec. */
+  public static KryoCodec kryo() {
+    return KRYO;
   }
 }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.ClassFilter;
@@ -28,14 +30,17 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * loaded; see {@link FilteringClassResolver}. Decoding stays within {@link DecodeLimits} (lengths
  * against the bytes present, depth, hashing work); see {@link BoundedKryo}. Kryo instances are pooled: a call borrows one, so the
  * codec is safe for any number of threads.
+ *
+ * <p>Primitive arrays of {@value OutOfBand#THRESHOLD} bytes and more anywhere in the value are
+ * written raw after the graph and read back with one bulk copy each; see {@link OutOfBand}.
  */
 public final class KryoCodec implements ValueCodec {
 
   /** The codec id stored in entries. */
   public static final String ID = "kryo";
 
-  /** The version of the stored form (Kryo 5 with the configuration below). */
-  public static final int VERSION = 1;
+  /** The version of the stored form (Kryo 5 with the configuration below, and {@link OutOfBand} arrays). */
+  public static final int VERSION = 2;
 
   private static final ClassFilter ADMIT_ALL = c -> true;
 
@@ -55,13 +60,18 @@ public final class KryoCodec implements ValueCodec {
     final FilteringClassResolver resolver = new FilteringClassResolver();
     final BoundedKryo kryo = new BoundedKryo(resolver);
     final Output output = new Output(64 * 1024, -1);
+    final OutOfBand outOfBand = new OutOfBand();
 
     Slot() {
       configure(kryo);
+      outOfBand.register(kryo);
     }
   }
 
-  /** Configures {@code kryo} as this codec's (also used by {@link Shapes} to ask which serializer a class gets). */
+  /**
+   * Configures {@code kryo} as this codec's, but for primitive arrays (which {@link OutOfBand}
+   * registers per pooled Kryo): also used by {@link Shapes} to ask which serializer a class gets.
+   */
   static Kryo configure(Kryo kryo) {
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
@@ -128,12 +138,14 @@ public final class KryoCodec implements ValueCodec {
     try {
       s.resolver.filters(null, readableBy);
       s.resolver.collect(written);
+      s.outOfBand.beginEncode();
       s.output.setOutputStream(out);
       s.kryo.writeClassAndObject(s.output, value);
       if (!s.resolver.refused().isEmpty()) {
         throw new RejectedClassException(s.resolver.refused());
       }
       s.output.flush();
+      s.outOfBand.writeBlocks(out, s.output.total());
     } catch (RuntimeException | StackOverflowError e) {
       throw translate("encode " + (value == null ? "null" : value.getClass().getName()), e);
     } finally {
@@ -149,25 +161,88 @@ public final class KryoCodec implements ValueCodec {
   /** As {@link #decode(ByteBuffer, ClassFilter)}, adding every class whose name is read to {@code read}. */
   public @Nullable Object decode(ByteBuffer payload, ClassFilter classes, @Nullable Set<Class<?>> read)
       throws IOException {
+    return decode(payload, classes, read, null);
+  }
+
+  /**
+   * The value of {@code payload} with every out-of-band array replaced by a distinct empty array of
+   * its type, mapped (by identity) to where its elements are in the payload: for views of a result's
+   * arrays without reading them. Only the graph, table and trailer are read; the caller verifies
+   * them first ({@link #regions}).
+   *
+   * @param read receives every class whose name is read
+   */
+  public Skeleton skeleton(ByteBuffer payload, ClassFilter classes, Set<Class<?>> read) throws IOException {
+    Map<Object, OutOfBand.Block> placeholders = OutOfBand.placeholderMap();
+    Object root = decode(payload, classes, read, placeholders);
+    Map<Object, ArrayBlock> arrays = new IdentityHashMap<>();
+    placeholders.forEach((array, b) -> arrays.put(array, new ArrayBlock(b.type(), b.offset(), b.length())));
+    return new Skeleton(root, arrays);
+  }
+
+  /**
+   * A decoded value whose out-of-band arrays are placeholders.
+   *
+   * @param root the value; its out-of-band arrays are empty
+   * @param arrays each placeholder (by identity) and where its elements are
+   */
+  public record Skeleton(@Nullable Object root, Map<Object, ArrayBlock> arrays) {}
+
+  /**
+   * Where an out-of-band array's elements are in a payload.
+   *
+   * @param type the element type
+   * @param offset the payload offset of the first element, a multiple of 64
+   * @param length the number of elements
+   */
+  public record ArrayBlock(RawArrayLayout.ElementType type, long offset, int length) {}
+
+  /**
+   * Hands {@code verify} the payload ranges a {@link #skeleton} reads: the trailer, then the table
+   * and the graph. Each is known only once the ranges before it are verified, so {@code verify} is
+   * called on each before the next is computed.
+   *
+   * @throws DecodeLimitException when the trailer or table is inconsistent
+   */
+  public static void regions(ByteBuffer payload, RangeCheck verify) throws IOException {
+    long length = payload.remaining();
+    verify.check(Math.max(0, length - OutOfBand.TRAILER), length);
+    OutOfBand.Table t = OutOfBand.read(payload.duplicate());
+    verify.check(t.tableOffset(), length);
+    verify.check(0, t.graphLength());
+  }
+
+  /** Verifies a payload range. */
+  @FunctionalInterface
+  public interface RangeCheck {
+    void check(long from, long to);
+  }
+
+  private @Nullable Object decode(ByteBuffer payload, ClassFilter classes, @Nullable Set<Class<?>> read,
+      @Nullable Map<Object, OutOfBand.Block> placeholders) throws IOException {
     Slot s = pool.obtain();
     try {
       s.resolver.filters(classes, null);
       s.resolver.collect(read);
+      OutOfBand.Table table = OutOfBand.read(payload);
+      int graph = (int) table.graphLength();
       Input input;
       int end;
       if (payload.hasArray()) {
         int off = payload.arrayOffset() + payload.position();
-        input = new BoundedInputs.OfArray(payload.array(), off, payload.remaining());
-        end = off + payload.remaining();
+        input = new BoundedInputs.OfArray(payload.array(), off, graph);
+        end = off + graph;
       } else {
-        input = new BoundedInputs.OfBuffer(payload.slice());
-        end = payload.remaining();
+        input = new BoundedInputs.OfBuffer(payload.slice().limit(graph));
+        end = graph;
       }
-      s.kryo.beginDecode(payload.remaining());
+      s.outOfBand.beginDecode(payload.slice(), table, placeholders);
+      s.kryo.beginDecode(graph);
       Object value = s.kryo.readClassAndObject(input);
       if (input.position() != end) {
         throw new IOException("kryo: " + (end - input.position()) + " bytes left after the value");
       }
+      s.outOfBand.checkAllUsed();
       return value;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       // A crafted entry may claim a huge array; checksums make that impossible for a damaged one.
@@ -194,6 +269,7 @@ public final class KryoCodec implements ValueCodec {
 
   private void release(Slot s) {
     s.kryo.endDecode();
+    s.outOfBand.end();
     s.resolver.filters(null, null);
     s.resolver.collect(null);
     s.output.setOutputStream(null);

@@ -125,7 +125,13 @@ public final class RawArrayCodec implements ValueCodec {
     }
   }
 
-  private static void writeElements(Object array, ElementType type, OutputStream out, byte[] scratch)
+  /** This thread's 64 KiB conversion buffer. */
+  static byte[] scratch() {
+    return SCRATCH.get();
+  }
+
+  /** Writes the elements of {@code array}, converted to little-endian through {@code scratch}. */
+  static void writeElements(Object array, ElementType type, OutputStream out, byte[] scratch)
       throws IOException {
     if (out instanceof BulkOutput bulk && type != ElementType.BOOLEAN && type != ElementType.BYTE) {
       writeBulk(array, type, bulk);
@@ -273,7 +279,7 @@ public final class RawArrayCodec implements ValueCodec {
   }
 
   /** Reads {@code n} elements at the buffer's position, advancing it. */
-  private static Object readElements(ByteBuffer b, ElementType type, int n) throws IOException {
+  static Object readElements(ByteBuffer b, ElementType type, int n) throws IOException {
     int bytes = n * type.size();
     ByteBuffer s = b.slice().order(ByteOrder.LITTLE_ENDIAN).limit(bytes);
     Object result;

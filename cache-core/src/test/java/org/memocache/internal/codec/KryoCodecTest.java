@@ -168,7 +168,11 @@ class KryoCodecTest {
   @Test
   void trailingBytes_areAnError() throws IOException {
     byte[] bytes = encode("x");
-    byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
+    // Three bytes more in the graph, as the trailer (graph length, block count) says.
+    int graph = bytes.length - 16;
+    byte[] longer = new byte[bytes.length + 3];
+    System.arraycopy(bytes, 0, longer, 0, graph);
+    ByteBuffer.wrap(longer, graph + 3, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(graph + 3).putLong(0);
     IOException e = assertThrows(IOException.class, () -> codec.decode(ByteBuffer.wrap(longer), JDK_ONLY));
     assertEquals("kryo: 3 bytes left after the value", e.getMessage());
   }

@@ -63,6 +63,11 @@ final class MappedEntry implements Tier.Mapped {
   }
 
   @Override
+  public long shapesHash() {
+    return header.shapesHash();
+  }
+
+  @Override
   public int blockSize() {
     return header.blockSize();
   }
