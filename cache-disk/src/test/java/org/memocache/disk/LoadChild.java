@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.memocache.Memo;
 
 /**
- * A loaded process of {@link MaintenanceLoadTest}: {@code threads} threads call one memoized method
+ * A loaded process of {@link MaintenanceLoadTest} and {@link HostileRoundsTest}: {@code threads} threads call one memoized method
  * on random keys of {@code keys}, each result {@code bytes} long, against a directory with a tiny
- * {@code maximumDiskBytes}, for {@code millis}; then prints {@code calls wrong errors computed
- * maintenanceCpuMillis} and the process's CPU time.
+ * {@code maximumDiskBytes}, for {@code millis} (after {@code go} appears); then prints {@code calls
+ * wrong errors hangs} (calls longer than {@code hangMillis}), the slowest call, {@code computed},
+ * the maintenance CPU time and the process's CPU time.
  */
 public final class LoadChild {
   private LoadChild() {}
@@ -44,6 +45,9 @@ public final class LoadChild {
     int bytes = Integer.parseInt(args[4]);
     long millis = Long.parseLong(args[5]);
     Path go = args.length > 6 ? Path.of(args[6]) : null;
+    long hangNanos = args.length > 7 ? Long.parseLong(args[7]) * 1_000_000L : Long.MAX_VALUE;
+    AtomicLong hangs = new AtomicLong();
+    AtomicLong slowestNanos = new AtomicLong();
     AtomicLong calls = new AtomicLong();
     AtomicLong wrong = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -61,11 +65,17 @@ public final class LoadChild {
           SplittableRandom r = new SplittableRandom(seed);
           while (System.nanoTime() < end) {
             long k = r.nextInt(keys);
+            long t0 = System.nanoTime();
             try {
               byte[] v = memo.call("load", () -> {
                 computed.incrementAndGet();
                 return valueOf(k, bytes);
               }, k);
+              long took = System.nanoTime() - t0;
+              slowestNanos.accumulateAndGet(took, Math::max);
+              if (took > hangNanos) {
+                hangs.incrementAndGet();
+              }
               calls.incrementAndGet();
               if (!Arrays.equals(v, valueOf(k, bytes))) {
                 wrong.incrementAndGet();
@@ -87,7 +97,8 @@ public final class LoadChild {
         t.join();
       }
       long steadyWall = (System.nanoTime() - halfAt) / 1_000_000;
-      out.println("done calls=" + calls + " wrong=" + wrong + " errors=" + errors + " computed=" + computed
+      out.println("done calls=" + calls + " wrong=" + wrong + " errors=" + errors + " hangs=" + hangs
+          + " slowestMillis=" + slowestNanos.get() / 1_000_000 + " computed=" + computed
           + " maintenanceCpuMillis=" + maintenanceCpuMillis(dir) + " steadyMaintenanceCpuMillis="
           + (maintenanceCpuMillis(dir) - half) + " steadyWallMillis=" + steadyWall + " cpuMillis="
           + ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L));
