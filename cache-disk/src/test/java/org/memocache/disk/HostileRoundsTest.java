@@ -31,6 +31,8 @@ import org.memocache.CacheKey;
 import org.memocache.Memo;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.internal.codec.RawArrayLayout;
 
 /**
  * Hostile-directory rounds while child JVMs compute into one directory with a tiny
@@ -39,7 +41,8 @@ import org.memocache.internal.codec.Codecs;
  * coordinator plants links at cache paths ({@code locks/<kk>/<key>.lock} → a file outside,
  * {@code locks/zz} → a project folder, {@code tmp} → a folder of old files, {@code partial/<key>}
  * and {@code entries/<m>/<kk>} → folders outside) and FIFOs where an entry or a lock file is
- * expected; during the round it stops a process with {@code kill -STOP} (the holder of
+ * expected, and entries made by the codecs' own writers (valid checksums) holding a hash bomb or a
+ * row table claiming 2^31 elements where a result should be; during the round it stops a process with {@code kill -STOP} (the holder of
  * {@code maintenance.lock} when there is one) and continues it later. At the end it prints files
  * outside the cache touched, hangs (calls longer than a bound), errors thrown to callers, wrong
  * values (each value checked against its recomputation) and the worst size overshoot, and asserts
@@ -115,7 +118,11 @@ class HostileRoundsTest {
         DiskStore store = paths.store();
         for (int i = 0; i < 3; i++) {
           CacheKey key = keys.get(rnd.nextInt(keys.size()));
-          String action = switch (rnd.nextInt(6)) {
+          String action = switch (rnd.nextInt(8)) {
+            case 6 -> payload(key, Codecs.builtIns(), HostileFilesTest.hashBomb(100), "hash-bomb payload (valid checksums)");
+            case 7 -> payload(key, List.of(new HostileFilesTest.Tampering(new RawArrayCodec(),
+                    b -> b.putLong(RawArrayLayout.ROW_TABLE, Integer.MAX_VALUE))), new double[][] {new double[10], null},
+                "payload whose row table claims 2^31 elements (valid checksums)");
             case 0 -> link(store.lockFile(key), outside.resolve("notes.txt"), "link at locks/<kk>/<key>.lock");
             case 1 -> link(dir.resolve("locks/zz"), outside.resolve("project"), "link at locks/zz");
             case 2 -> linkTmp();
@@ -190,7 +197,9 @@ class HostileRoundsTest {
     Map<String, String> after = sentinel(outside);
     long touched = Stream.concat(before.keySet().stream(), after.keySet().stream()).distinct()
         .filter(f -> !java.util.Objects.equals(before.get(f), after.get(f))).count();
-    long bound = LIMIT + JVMS * Math.max(LIMIT / 8, largest);
+    // The round's processes, each within its write budget, and the (at most three) payloads the
+    // coordinator planted, which no budget covers.
+    long bound = LIMIT + JVMS * Math.max(LIMIT / 8, largest) + 3 * largest;
     System.out.printf("hostile rounds: %d rounds of %d JVMs x %d threads x %d s, seed %d; actions %s%n"
         + "files outside the cache touched: %d%nhangs (calls over %d ms): %d (slowest call %d ms)%n"
         + "errors thrown to callers: %d%nwrong values: %d of %d calls%n"
@@ -227,6 +236,18 @@ class HostileRoundsTest {
       return what;
     } catch (IOException e) {
       return "none"; // raced with the cache: another round
+    }
+  }
+
+  /**
+   * Stores {@code value} under {@code key} with {@code codecs}, as the codec's own writer makes it
+   * (valid checksums); the round's processes find it where their result should be.
+   */
+  private String payload(CacheKey key, List<org.memocache.ValueCodec> codecs, Object value, String what) {
+    try (DiskTier writer = DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO)) {
+      return writer.put(key, value, TestKeys.meta("load")) ? what : "none";
+    } catch (RuntimeException e) {
+      return "none"; // a planted link or FIFO in the way
     }
   }
 
