@@ -73,6 +73,9 @@ class HostileRoundsTest {
     dir = TestDirs.forTest(info);
     outside = dir.resolveSibling(dir.getFileName() + ".outside");
     TestDirs.deleteRecursively(outside);
+    for (int i = 0; i < JVMS; i++) {
+      Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".child" + i + ".log"));
+    }
     Files.createDirectories(outside.resolve("project"));
     Files.createDirectories(outside.resolve("old"));
     Files.createDirectories(outside.resolve("data"));
@@ -203,9 +206,10 @@ class HostileRoundsTest {
     System.out.printf("hostile rounds: %d rounds of %d JVMs x %d threads x %d s, seed %d; actions %s%n"
         + "files outside the cache touched: %d%nhangs (calls over %d ms): %d (slowest call %d ms)%n"
         + "errors thrown to callers: %d%nwrong values: %d of %d calls%n"
-        + "worst size overshoot: %d bytes over the limit of %d (bound %d over)%n",
+        + "worst size overshoot: %d bytes over the limit of %d (bound %d over)%n"
+        + "maintenance leases taken over from a stopped holder: %d%n",
         rounds, JVMS, THREADS, ROUND_MILLIS / 1000, SEED, actions, touched, HANG_MILLIS, hangs, slowest, errors, wrong, calls,
-        Math.max(0, worst - LIMIT), LIMIT, bound - LIMIT);
+        Math.max(0, worst - LIMIT), LIMIT, bound - LIMIT, takeovers());
     assertEquals(before, after, "files outside the cache directory changed");
     assertEquals(0, hangs, "calls over " + HANG_MILLIS + " ms");
     assertEquals(0, errors, "errors thrown to callers");
@@ -282,15 +286,46 @@ class HostileRoundsTest {
     return "FIFO at " + (at.toString().endsWith(".lock") ? "a lock file" : "an entry");
   }
 
-  /** The pid in {@code locks/maintenance.lock} (whose holder may have released it), or -1. */
-  private long maintainerPid() {
-    try {
-      Matcher m = Pattern.compile("^pid=(\\d+) ").matcher(Files.readString(dir.resolve("locks/maintenance.lock"),
-          StandardCharsets.ISO_8859_1));
-      return m.find() ? Long.parseLong(m.group(1)) : -1;
-    } catch (IOException e) {
-      return -1;
+  /**
+   * The pid of the process holding {@code locks/maintenance.lock} right now (its OS lock is taken),
+   * watched for up to a second; -1 when nobody took it meanwhile (runs are short).
+   */
+  private long maintainerPid() throws InterruptedException {
+    Path lock = dir.resolve("locks/maintenance.lock");
+    long end = System.nanoTime() + 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+          java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        java.nio.channels.FileLock l = ch.tryLock();
+        if (l == null) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64);
+          ch.read(b, 0);
+          Matcher m = Pattern.compile("^pid=(\\d+) ").matcher(new String(b.array(), 0, b.position(),
+              StandardCharsets.ISO_8859_1));
+          if (m.find()) {
+            return Long.parseLong(m.group(1));
+          }
+        } else {
+          l.release();
+        }
+      } catch (IOException e) {
+        // not there yet, or being retired
+      }
+      Thread.sleep(5);
     }
+    return -1;
+  }
+
+  /** How many times the children's logs say a stopped maintainer's lease was taken over. */
+  private long takeovers() throws IOException {
+    long n = 0;
+    try (Stream<Path> s = Files.list(dir.getParent())) {
+      for (Path log : s.filter(p -> p.getFileName().toString().startsWith(dir.getFileName() + ".child")).toList()) {
+        n += Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.contains("taking its maintenance.lock over")).count();
+      }
+    }
+    return n;
   }
 
   private static void signal(String sig, long pid) throws IOException, InterruptedException {
