@@ -23,7 +23,9 @@ import org.memocache.internal.codec.Shapes;
  * relocated when the agent jar is shaded. Application code uses {@link Memo} instead.
  *
  * <p>Woven methods call {@link #enter} before their body: on a hit the body is skipped and the
- * stored value returned; on a miss the body runs and {@link #exit} stores its result. A cache
+ * stored value returned; when another thread's computation of the same call threw while this one
+ * waited, the body is skipped and that exception thrown; on a miss the body runs and {@link #exit}
+ * stores its result. A cache
  * problem never breaks the method: {@link #enter} then returns {@code null} (after one warning) and
  * the body simply runs.
  */
@@ -56,6 +58,42 @@ public final class MemoRuntime {
 
     /** The stored value of a hit (possibly {@code null}); {@code null} for a miss. */
     public abstract @Nullable Object value();
+
+    /**
+     * What the computation this call waited for (another thread of this JVM computing the same
+     * key) threw: skip the body and throw it, unchanged. {@code null} for a hit or a miss.
+     */
+    public @Nullable Throwable failure() {
+      return null;
+    }
+  }
+
+  /**
+   * The call waited for a computation that threw. Not a hit, so that code woven by earlier versions
+   * (which knows no {@link #failure()}) runs the body, as it always did, instead of returning a
+   * default value; {@link #exit} ignores it.
+   */
+  private static final class Failed extends Call {
+    private final Throwable failure;
+
+    Failed(Throwable failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public boolean isHit() {
+      return false;
+    }
+
+    @Override
+    public @Nullable Object value() {
+      return null;
+    }
+
+    @Override
+    public Throwable failure() {
+      return failure;
+    }
   }
 
   /**
@@ -66,8 +104,9 @@ public final class MemoRuntime {
    * @param codeFingerprint a hash of the method's bytecode made at weaving time (0: none)
    * @param self the receiver, or {@code null} for a static method
    * @param args the arguments
-   * @return a hit (skip the body), a miss (run it, then call {@link #exit}), or {@code null} when the
-   *     call is not memoized (run the body and do not call {@link #exit})
+   * @return a hit (skip the body), a {@linkplain Call#failure() failure} (skip the body and throw
+   *     it), a miss (run the body, then call {@link #exit}), or {@code null} when the call is not
+   *     memoized (run the body and do not call {@link #exit})
    */
   public static @Nullable Call enter(Class<?> owner, String method, long codeFingerprint,
       @Nullable Object self, Object[] args) {
@@ -100,11 +139,9 @@ public final class MemoRuntime {
       }
       return call;
     } catch (Engine.FailedElsewhere e) {
-      // The computation this call waited for threw. Woven code cannot be made to throw from here
-      // (its advice suppresses what this method throws, and code woven by earlier versions would
-      // return a default value for a hit it cannot tell from a failure): the body runs, at once
-      // and beside the other waiters, and most likely throws the same.
-      return null;
+      // The advice suppresses what this method throws: the failure travels in the call, and the
+      // exit advice throws it.
+      return new Failed(e.getCause());
     } catch (MemoKeyException e) {
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.

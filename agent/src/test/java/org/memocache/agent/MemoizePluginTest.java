@@ -53,9 +53,10 @@ class MemoizePluginTest {
         @Memoize public static boolean even(int x) { runs++; return x % 2 == 0; }
         @Memoize public static int fails(int x) { runs++; thrown = new IllegalArgumentException("bad " + x); throw thrown; }
         public static final java.util.concurrent.atomic.AtomicInteger slowRuns = new java.util.concurrent.atomic.AtomicInteger();
+        public static final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         @Memoize public static int slowFails(int x) throws java.io.IOException {
           slowRuns.incrementAndGet();
-          try { Thread.sleep(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+          try { gate.await(30, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
           throw new java.io.IOException("unreadable " + x);
         }
         @Memoize public int shifted(int x) { runs++; return x + offset; }
@@ -100,33 +101,41 @@ class MemoizePluginTest {
   }
 
   @Test
-  void waitersOfAFailingWovenCall_runTheBodyThemselvesAtOnce_andThrowItsCheckedException() throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-    long start = System.nanoTime();
-    try {
-      List<java.util.concurrent.Future<Throwable>> calls = new java.util.ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        calls.add(pool.submit(() -> {
-          try {
-            call("slowFails", null, 7);
-            return null;
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            return e.getCause();
-          }
-        }));
-        Thread.sleep(50); // the first is computing when the others arrive
-      }
-      for (java.util.concurrent.Future<Throwable> f : calls) {
-        Throwable t = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertTrue(t instanceof java.io.IOException && "unreadable 7".equals(t.getMessage()), String.valueOf(t));
-      }
-      Object slowRuns = calc.getField("slowRuns").get(null);
-      assertEquals(4, ((java.util.concurrent.atomic.AtomicInteger) slowRuns).get());
-      // One after another would take 4 × 500 ms: the three waiters run their bodies side by side
-      // once the first failed.
-      assertTrue(System.nanoTime() - start < 1_900_000_000L, (System.nanoTime() - start) / 1_000_000 + " ms");
-    } finally {
-      pool.shutdownNow();
+  void waitersOfAFailingWovenCall_throwItsCheckedException_withoutRunningTheBody() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger slowRuns =
+        (java.util.concurrent.atomic.AtomicInteger) calc.getField("slowRuns").get(null);
+    List<Thread> threads = new java.util.ArrayList<>();
+    Throwable[] thrown = new Throwable[8];
+    for (int i = 0; i < thrown.length; i++) {
+      int n = i;
+      threads.add(new Thread(() -> {
+        try {
+          call("slowFails", null, 7);
+        } catch (InvocationTargetException e) {
+          thrown[n] = e.getCause();
+        } catch (Exception e) {
+          thrown[n] = e;
+        }
+      }, "caller-" + i));
+    }
+    threads.forEach(Thread::start);
+    // One computes (held at the gate); the seven others wait for it.
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (slowRuns.get() < 1 || !threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+        || t.getState() == Thread.State.TIMED_WAITING)) {
+      assertTrue(System.nanoTime() < deadline, "callers did not start waiting: " + threads.stream()
+          .map(t -> t.getName() + " " + t.getState()).toList());
+      Thread.sleep(10);
+    }
+    ((java.util.concurrent.CountDownLatch) calc.getField("gate").get(null)).countDown();
+    for (Thread t : threads) {
+      t.join(30_000);
+      assertFalse(t.isAlive(), t.getName());
+    }
+    assertEquals(1, slowRuns.get(), "one computation; its waiters throw what it threw");
+    for (Throwable t : thrown) {
+      assertTrue(t instanceof java.io.IOException && "unreadable 7".equals(t.getMessage()), String.valueOf(t));
+      assertSame(thrown[0], t);
     }
   }
 

@@ -37,6 +37,7 @@ public final class ChildMain {
       case "get" -> get(out, Path.of(args[1]), Integer.parseInt(args[2]));
       case "woven-remote" -> wovenRemote(out, Path.of(args[1]), Long.parseLong(args[2], 16), Integer.parseInt(args[3]));
       case "woven-partial" -> wovenPartial(out, Path.of(args[1]), Integer.parseInt(args[2]));
+      case "hold-maintenance" -> holdMaintenance(out, Path.of(args[1]), Path.of(args[2]));
       case "progressive" -> ProgressiveChild.run(out, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -57,6 +58,18 @@ public final class ChildMain {
       Thread.sleep(millis);
       lock.close();
       out.println("released");
+    }
+  }
+
+  /** Takes the maintenance lease, says so, waits for {@code go}, says whether it lost the lease. */
+  private static void holdMaintenance(PrintStream out, Path dir, Path go) throws Exception {
+    try (DiskTier tier = tier(dir)) {
+      org.memocache.disk.internal.DiskStore.Lease lease = tier.store().maintenanceLease(Duration.ofSeconds(30))
+          .orElseThrow();
+      out.println("leased " + ProcessHandle.current().pid());
+      awaitGo(go);
+      out.println("lost=" + lease.lost());
+      lease.close();
     }
   }
 

@@ -111,7 +111,7 @@ class HostileFilesTest {
   }
 
   /** Writes what {@code delegate} would, changed by {@code tamper}, under the delegate's id and version. */
-  private record Tampering(ValueCodec delegate, Consumer<ByteBuffer> tamper) implements ValueCodec {
+  record Tampering(ValueCodec delegate, Consumer<ByteBuffer> tamper) implements ValueCodec {
     @Override
     public String id() {
       return delegate.id();

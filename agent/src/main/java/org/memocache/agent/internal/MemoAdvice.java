@@ -14,6 +14,9 @@ import org.memocache.MemoRuntime;
  *       a {@code long} constant computed at weaving time ({@link CodeFingerprint});
  *   <li>on a hit the enter advice returns {@code true}, the body is skipped ({@code skipOn}) and the
  *       exit advice assigns the stored value to the return value (unboxed for primitive returns);
+ *   <li>when the call waited for another thread computing the same key and that computation threw,
+ *       the body is skipped too and the exit advice throws the same exception (assigned to the
+ *       thrown value, which Byte Buddy rethrows);
  *   <li>on a miss the body runs and the exit advice hands its result, or the exception it threw, to
  *       {@link MemoRuntime#exit}; the exception then propagates unchanged;
  *   <li>both advices {@code suppress} every {@link Throwable}: a fault in the cache (or a missing
@@ -36,19 +39,27 @@ public final class MemoAdvice {
       @Advice.AllArguments Object[] args,
       @Advice.Local("memoCall") MemoRuntime.Call call) {
     call = MemoRuntime.enter(owner, method, fingerprint, self, args);
-    return call != null && call.isHit();
+    return call != null && (call.isHit() || call.failure() != null);
   }
 
-  /** Returns the stored value on a hit; publishes the computed one (or the failure) on a miss. */
+  /**
+   * Returns the stored value on a hit or throws the failure waited for; publishes the computed value
+   * (or the exception) on a miss.
+   */
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   static void exit(
       @Advice.Enter boolean hit,
       @Advice.Local("memoCall") MemoRuntime.Call call,
       @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-      @Advice.Thrown Throwable thrown) {
+      @Advice.Thrown(readOnly = false, typing = Assigner.Typing.DYNAMIC) Throwable thrown) {
     if (call != null) {
       if (hit) {
-        returned = call.value();
+        Throwable failure = call.failure();
+        if (failure != null) {
+          thrown = failure;
+        } else {
+          returned = call.value();
+        }
       } else {
         MemoRuntime.exit(call, returned, thrown);
       }

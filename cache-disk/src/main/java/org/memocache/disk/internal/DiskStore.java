@@ -29,6 +29,7 @@ import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
 import org.memocache.MethodSummary;
+import org.memocache.Sizes;
 import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.MaintenanceReport;
@@ -53,6 +54,11 @@ public final class DiskStore implements AutoCloseable {
    */
   static final Duration STALE_HOLDER = Duration.ofSeconds(30);
 
+  /** How often a process whose write budget is used up looks for a newer maintenance run. */
+  static final Duration BUDGET_CHECK_EVERY = Duration.ofMillis(5);
+  /** The least time between the starts of two maintenance runs asked for by writes. */
+  static final Duration MAINTENANCE_GAP = Duration.ofMillis(500);
+
   /** How long {@link #close()} lets a running maintenance finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -72,6 +78,12 @@ public final class DiskStore implements AutoCloseable {
   private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
   private final AtomicLong bytesSinceMaintenance = new AtomicLong();
   private final AtomicLong putsSinceMaintenance = new AtomicLong();
+  /** Keeps the limits under any load; {@code null} without limits or background maintenance. */
+  private final @Nullable WriteBudget budget;
+  private final AtomicLong budgetCheckedNanos = new AtomicLong(System.nanoTime());
+  private final AtomicBoolean budgetTold = new AtomicBoolean();
+  /** When this process last tried to maintain in the background (epoch ms; -1: never). */
+  private volatile long lastAttemptMillis = -1;
   private volatile boolean closed;
 
   private DiskStore(MemoConfig config, List<ValueCodec> codecs, Layout layout, Duration maintenanceInterval,
@@ -89,6 +101,8 @@ public final class DiskStore implements AutoCloseable {
     this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
     this.partials = new PartialStore(this, layout, writer, locks, faults);
     this.maintenanceInterval = maintenanceInterval;
+    WriteBudget b = new WriteBudget(config.maximumDiskBytes(), config.maximumDiskEntries());
+    this.budget = b.bounded() && !maintenanceInterval.isZero() ? b : null;
     ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "memocache-disk " + layout.root);
       t.setDaemon(true);
@@ -537,12 +551,21 @@ public final class DiskStore implements AutoCloseable {
           + method + "); register a ValueCodec with Memo.builder().codec(...) to store it on disk");
       return false;
     }
+    long reserved = admit();
+    if (reserved < 0) {
+      return false;
+    }
+    boolean stored = false;
     try {
       EntryWriter.Written w = writer.write(key, value, codec, metadata.classes(), metadata.created().toEpochMilli(),
           metadata.computeTime().toNanos(), metadata.argsSummary());
       long size = w.header().fileLength();
       journal.append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
           w.header().computeNanos(), codec.id(), method, w.header().argsSummary()));
+      if (budget != null) {
+        budget.stored(reserved, size);
+      }
+      stored = true;
       afterPut(size);
       return true;
     } catch (RejectedClassException e) {
@@ -563,7 +586,49 @@ public final class DiskStore implements AutoCloseable {
       counts.writeFailures.increment();
       faults.writeFailed(method, e);
       return false;
+    } finally {
+      if (!stored && budget != null) {
+        budget.failed(reserved);
+      }
     }
+  }
+
+  /**
+   * Room for one put in this process's {@link WriteBudget}: the size reserved (0 without a budget),
+   * or -1 when the budget is used up and no maintenance run has caught up since, so nothing is
+   * stored (the caller still gets its value). At most every {@link #BUDGET_CHECK_EVERY} a caller
+   * looks for a newer run and asks for one.
+   */
+  private long admit() {
+    WriteBudget b = budget;
+    if (b == null) {
+      return 0;
+    }
+    long r = b.reserve();
+    if (r >= 0) {
+      return r;
+    }
+    long now = System.nanoTime();
+    long last = budgetCheckedNanos.get();
+    if (now - last < BUDGET_CHECK_EVERY.toNanos() || !budgetCheckedNanos.compareAndSet(last, now)) {
+      return -1;
+    }
+    b.seen(maintainer.lastRunStarted(), System.currentTimeMillis());
+    r = b.reserve();
+    if (r < 0) {
+      requestMaintenance();
+      if (budgetTold.compareAndSet(false, true)) {
+        LOG.log(Level.INFO, () -> "MemoCache: maintenance of " + layout.root + " has not caught up with this"
+            + " process's writes (limits " + limits() + "); results are not stored on disk until it has");
+      }
+    }
+    return r;
+  }
+
+  private String limits() {
+    String bytes = config.maximumDiskBytes() == Long.MAX_VALUE ? "" : Sizes.human(config.maximumDiskBytes());
+    String entries = config.maximumDiskEntries() == Long.MAX_VALUE ? "" : config.maximumDiskEntries() + " entries";
+    return bytes.isEmpty() || entries.isEmpty() ? bytes + entries : bytes + ", " + entries;
   }
 
   /** Asks for maintenance soon when this process alone has written an eighth of a limit. */
@@ -572,13 +637,29 @@ public final class DiskStore implements AutoCloseable {
     long puts = putsSinceMaintenance.incrementAndGet();
     boolean bytesDue = config.maximumDiskBytes() != Long.MAX_VALUE && bytes > config.maximumDiskBytes() / 8;
     boolean countDue = config.maximumDiskEntries() != Long.MAX_VALUE && puts > Math.max(1, config.maximumDiskEntries() / 8);
-    if ((bytesDue || countDue) && !maintenanceInterval.isZero() && background != null
-        && maintenanceQueued.compareAndSet(false, true)) {
-      try {
-        background.execute(this::maintainQuietly);
-      } catch (RuntimeException e) {
-        maintenanceQueued.set(false);
-      }
+    if (bytesDue || countDue) {
+      requestMaintenance();
+    }
+  }
+
+  /**
+   * Queues a background maintenance run, no sooner than {@link #MAINTENANCE_GAP} after the last one
+   * began (in any process): a tiny limit under load asks all the time, and the gap bounds what
+   * maintenance costs.
+   */
+  private void requestMaintenance() {
+    if (maintenanceInterval.isZero() || background == null || !maintenanceQueued.compareAndSet(false, true)) {
+      return;
+    }
+    // The later of the last run's start (any process) and this process's last attempt (which may
+    // have found another process maintaining).
+    long last = Math.max(maintainer.lastRunStarted(), lastAttemptMillis);
+    long delay = Math.max(0, Math.min(MAINTENANCE_GAP.toMillis(),
+        last + MAINTENANCE_GAP.toMillis() - System.currentTimeMillis()));
+    try {
+      background.schedule(this::maintainQuietly, delay, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      maintenanceQueued.set(false);
     }
   }
 
@@ -742,7 +823,10 @@ public final class DiskStore implements AutoCloseable {
       return;
     }
     try {
-      maintain(Duration.ZERO);
+      bytesSinceMaintenance.set(0);
+      putsSinceMaintenance.set(0);
+      lastAttemptMillis = System.currentTimeMillis();
+      maintainer.run(Duration.ZERO, true);
     } catch (IOException | RuntimeException e) {
       if (Faults.isReadOnly(e) || faults.classify(e) != Faults.Kind.OTHER) {
         return; // a read-only or full cache: reads still work, writes already warned
@@ -757,6 +841,33 @@ public final class DiskStore implements AutoCloseable {
     } catch (RuntimeException e) {
       faults.other("journal", "flushing the index journal", e);
     }
+  }
+
+  /** A held maintenance lease (see {@link #maintenanceLease}). */
+  public interface Lease extends AutoCloseable {
+    /** Whether another process took the lease over while this one was stopped. */
+    boolean lost();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Takes the maintenance lease as a maintenance run does (taking over a holder whose heartbeat
+   * stands still) and holds it until closed (tests, diagnostics).
+   */
+  public Optional<Lease> maintenanceLease(Duration wait) {
+    return locks.acquireLease(layout.maintenanceLock, "maintenance", wait).map(held -> new Lease() {
+      @Override
+      public boolean lost() {
+        return held.lost();
+      }
+
+      @Override
+      public void close() {
+        held.close();
+      }
+    });
   }
 
   /** Whether a tmp file of this JVM is being written right now (tests, diagnostics). */

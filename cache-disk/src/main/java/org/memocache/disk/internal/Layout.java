@@ -60,6 +60,8 @@ final class Layout {
   final Path index;
   final Path partial;
   final Path maintenanceLock;
+  /** When the last completed maintenance run began (see {@link Maintainer#lastRunStarted()}). */
+  final Path maintained;
   final SafeFiles safe;
   private final boolean posix;
   private final Map<MethodId, Path> methodDirs = new ConcurrentHashMap<>();
@@ -74,6 +76,7 @@ final class Layout {
     this.index = root.resolve("index");
     this.partial = root.resolve("partial");
     this.maintenanceLock = locks.resolve("maintenance" + LOCK_SUFFIX);
+    this.maintained = index.resolve("maintained");
     this.safe = new SafeFiles(root);
     this.posix = posix;
   }

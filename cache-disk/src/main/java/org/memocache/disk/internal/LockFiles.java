@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +51,8 @@ import org.memocache.Sizes;
  *       {@link #BEAT} (a heartbeat: the file's modification time moves). A waiter that sees the
  *       time stand still for {@code staleAfter} by its own clock takes the holder for stopped
  *       ({@code SIGSTOP}, a frozen VM) and computes without the lock, as after a timeout.
+ *   <li>The maintenance lock is a lease: a stopped holder is not waited out but
+ *       {@linkplain #takeOverIfStale taken over}, and checks {@link Held#lost()} when it runs again.
  * </ol>
  */
 final class LockFiles {
@@ -115,6 +118,18 @@ final class LockFiles {
       return file;
     }
 
+    /**
+     * Whether another process took this lock over (see {@link #takeOverIfStale}): it marks the file
+     * with the tombstone before unlinking it, and this holder reads it through its own channel.
+     */
+    boolean lost() {
+      try {
+        return isTombstone(channel);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
     /** Rewrites the owner record's last byte (unchanged) so the file's modification time moves. */
     private void beat() {
       synchronized (this) {
@@ -168,6 +183,12 @@ final class LockFiles {
    * be created (read-only cache: computing without the lock is the only way forward).
    */
   Optional<Held> acquire(Path file, String description, Duration maxWait, boolean deleteOnRelease) {
+    return acquire(file, description, maxWait, deleteOnRelease, false);
+  }
+
+  /** With {@code lease}, a silent holder is left to {@link #takeOverIfStale} instead of ending the wait. */
+  private Optional<Held> acquire(Path file, String description, Duration maxWait, boolean deleteOnRelease,
+      boolean lease) {
     long start = System.nanoTime();
     long deadline = start + Math.max(0, Math.min(maxWait.toNanos(), Long.MAX_VALUE / 4));
     Local local = enter(file);
@@ -182,7 +203,7 @@ final class LockFiles {
       }
       local.holder = Thread.currentThread();
       local.description = description;
-      Optional<Held> held = lockFile(file, description, local, start, deadline, deleteOnRelease);
+      Optional<Held> held = lockFile(file, description, local, start, deadline, deleteOnRelease, lease);
       if (held.isEmpty()) {
         local.holder = null;
         local.permit.release();
@@ -194,6 +215,17 @@ final class LockFiles {
         leave(file, local, false);
       }
     }
+  }
+
+  /**
+   * Takes a lease ({@code maintenance.lock}): as {@link #acquire}, and when the holder's heartbeat
+   * has stood still for {@code staleAfter} (watched across calls), {@linkplain #takeOverIfStale takes
+   * it over}. The holder checks {@link Held#lost()} before each step that changes the directory.
+   */
+  Optional<Held> acquireLease(Path file, String description, Duration maxWait) {
+    watch(file);
+    Optional<Held> held = acquire(file, description, maxWait, false, true);
+    return held.isPresent() ? held : takeOverIfStale(file, description);
   }
 
   /** Non-blocking {@link #acquire}: the lock if it is free right now. */
@@ -231,7 +263,7 @@ final class LockFiles {
   }
 
   private Optional<Held> lockFile(Path file, String description, Local local, long start, long deadline,
-      boolean deleteOnRelease) {
+      boolean deleteOnRelease, boolean lease) {
     long nextReport = start + firstProgress.toNanos();
     long backoffMillis = 1;
     long nextBeatCheck = start;
@@ -281,7 +313,12 @@ final class LockFiles {
             }
             return Optional.empty();
           }
-          if (staleAfter.compareTo(Duration.ZERO) > 0 && now >= nextBeatCheck) {
+          if (lease && staleAfter.compareTo(Duration.ZERO) > 0 && now >= nextBeatCheck) {
+            nextBeatCheck = now + BEAT.toNanos() / 2;
+            if (stale(file)) {
+              return Optional.empty(); // the caller takes the lease over
+            }
+          } else if (!lease && staleAfter.compareTo(Duration.ZERO) > 0 && now >= nextBeatCheck) {
             nextBeatCheck = now + BEAT.toNanos() / 2;
             LockOwner o = owner(ch).orElse(null);
             FileTime t = o == null || o.beatMillis() <= 0 ? null : modified(file);
@@ -353,6 +390,109 @@ final class LockFiles {
       }
     } catch (NoSuchFileException | ForeignFileException e) {
       // Already unlinked by its deleter: the normal case.
+    }
+  }
+
+  /** What {@link #takeOverIfStale} last saw of a lock file: its identity, its modification time, since when. */
+  private record Seen(@Nullable Object fileKey, FileTime modified, long sinceNanos) {}
+
+  private final ConcurrentHashMap<Path, Seen> seen = new ConcurrentHashMap<>();
+
+  /**
+   * Notes the heartbeat of {@code file}'s holder; the holder is stale when {@link #takeOverIfStale}
+   * later sees the same file with the same modification time, {@code staleAfter} later by this
+   * process's clock (no clock is compared with the file system's).
+   */
+  void watch(Path file) {
+    stale(file);
+  }
+
+  /** Whether {@code file} has been seen unchanged (same file, same time) for {@code staleAfter}. */
+  private boolean stale(Path file) {
+    BasicFileAttributes a;
+    try {
+      a = SafeFiles.attributes(file);
+    } catch (IOException e) {
+      return false;
+    }
+    if (a == null || !a.isRegularFile()) {
+      seen.remove(file);
+      return false;
+    }
+    long now = System.nanoTime();
+    Seen s = seen.merge(file, new Seen(a.fileKey(), a.lastModifiedTime(), now), (old, fresh) ->
+        java.util.Objects.equals(old.fileKey(), fresh.fileKey()) && old.modified().equals(fresh.modified()) ? old : fresh);
+    return staleAfter.compareTo(Duration.ZERO) > 0 && now - s.sinceNanos() >= staleAfter.toNanos();
+  }
+
+  /**
+   * Takes over a lease ({@code maintenance.lock}) whose holder stopped beating: a holder that is
+   * stopped ({@code SIGSTOP}, a frozen VM) keeps its OS lock, so the file itself is retired. Under
+   * a second lock ({@code <name>.takeover}, held for milliseconds, so that two takers cannot retire
+   * each other's fresh files), the taker checks again that the holder announced a heartbeat and is
+   * still silent, marks the file with the tombstone (the old holder checks for it before each step
+   * that changes the directory, and gives up its run), unlinks it, and locks a new file at the path.
+   * Waiters still polling the old file find the tombstone once it is released, and come back to the
+   * path, as after a deletion.
+   *
+   * @return the lock, or empty when the holder is not stale (or announced no heartbeat), or another
+   *     thread or process is taking it over
+   */
+  Optional<Held> takeOverIfStale(Path file, String description) {
+    if (!stale(file) || inUseHere(file)) {
+      return Optional.empty();
+    }
+    Path guardFile = file.resolveSibling(file.getFileName() + ".takeover");
+    Optional<Held> guard = tryAcquire(guardFile, "taking over " + file.getFileName(), false);
+    if (guard.isEmpty()) {
+      return Optional.empty();
+    }
+    try (Held g = guard.get()) {
+      Local local = enter(file);
+      try {
+        if (!local.permit.tryAcquire()) {
+          return Optional.empty(); // a thread of this JVM holds it, or is taking it
+        }
+        try {
+          if (!retire(file)) {
+            return Optional.empty();
+          }
+        } finally {
+          local.permit.release();
+        }
+      } finally {
+        leave(file, local, false);
+      }
+    }
+    seen.remove(file);
+    return tryAcquire(file, description, false);
+  }
+
+  /** Marks and unlinks {@code file} if its holder is still silent; see {@link #takeOverIfStale}. */
+  private boolean retire(Path file) {
+    try (FileChannel ch = open(file)) {
+      FileLock fl = ch.tryLock();
+      if (fl != null) {
+        fl.release(); // released meanwhile: nothing to take over
+        return false;
+      }
+      LockOwner o = owner(ch).orElse(null);
+      if (o == null || o.beatMillis() <= 0 || !stale(file)) {
+        return false;
+      }
+      Seen s = seen.get(file);
+      Duration silent = s == null ? staleAfter : Duration.ofNanos(System.nanoTime() - s.sinceNanos());
+      ch.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
+      Files.deleteIfExists(file);
+      LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
+          + Sizes.human(silent) + " (stopped or frozen?) (" + layout.root + "); taking its "
+          + file.getFileName() + " over");
+      return true;
+    } catch (OverlappingFileLockException | ForeignFileException e) {
+      return false;
+    } catch (IOException e) {
+      faults.other("lock", "taking over " + file, e);
+      return false;
     }
   }
 

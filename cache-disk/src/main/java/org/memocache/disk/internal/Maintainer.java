@@ -31,8 +31,8 @@ import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Warnings;
 
 /**
- * The upkeep of a cache directory, done by one process at a time (the holder of
- * {@code locks/maintenance.lock}; nobody ever waits for it): fold every process's journal into the
+ * The upkeep of a cache directory, done by one process at a time (the holder of the lease
+ * {@code locks/maintenance.lock}, taken over when its holder stops beating; no call waits for it): fold every process's journal into the
  * MapDB index, rebuild or reconcile the index from entry headers, evict by age, count and size
  * (least recently accessed first), delete tmp files of dead writers and lock files of dead holders.
  *
@@ -47,6 +47,8 @@ public final class Maintainer {
   static final Duration LOOKUP_WAIT = Duration.ofSeconds(10);
   /** Age after which files of writers on other hosts (whose liveness we cannot check) count as stale. */
   static final Duration FOREIGN_STALE = Duration.ofHours(1);
+  /** Background runs keep lock files used more recently than this. */
+  static final Duration RECENT_LOCK = Duration.ofMinutes(1);
   /** Journals are read this much at a time. */
   static final int JOURNAL_CHUNK = 256 * 1024;
   /** Unread journal bytes beyond which a journal is skipped as broken (they roll over at 4 MiB). */
@@ -59,6 +61,8 @@ public final class Maintainer {
   private final Counts counts;
   private final Faults faults;
   private final Clock clock;
+  /** When this process last looked for lock files to remove ({@link System#nanoTime()}). */
+  private volatile long lockSweepNanos = System.nanoTime() - RECENT_LOCK.toNanos();
 
   Maintainer(Layout layout, LockFiles locks, Journal journal, MemoConfig config, Counts counts, Faults faults) {
     this.layout = layout;
@@ -76,7 +80,17 @@ public final class Maintainer {
    * @throws IOException when the directory cannot be maintained (for example it is read-only)
    */
   MaintenanceReport run(Duration wait) throws IOException {
-    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "maintenance", wait, false);
+    return run(wait, false);
+  }
+
+  /**
+   * As {@link #run(Duration)}; a {@code background} run looks at lock files at most once per
+   * {@link #RECENT_LOCK}, and leaves those used within it alone: under load they are taken again at
+   * once, and listing them (a folder per key prefix) and deleting one (tombstone, unlink) costs more
+   * than keeping it.
+   */
+  MaintenanceReport run(Duration wait, boolean background) throws IOException {
+    Optional<LockFiles.Held> lock = locks.acquireLease(layout.maintenanceLock, "maintenance", wait);
     if (lock.isEmpty()) {
       return MaintenanceReport.skipped();
     }
@@ -87,7 +101,9 @@ public final class Maintainer {
     boolean interrupted = Thread.interrupted();
     try {
       journal.flush();
-      Run run = new Run();
+      Run run = new Run(held);
+      // Every journal record appended before this moment is folded by this run.
+      long started = System.currentTimeMillis();
       Index index = openOrRebuild(run);
       try {
         run.rebuilt |= index.fresh();
@@ -98,22 +114,39 @@ public final class Maintainer {
           reconcile(index, run);
         }
         evict(index, run);
+        run.checkLease();
         removeOrphans(run);
+        run.checkLease();
         removeFinishedPartials(run);
-        removeStaleLocks(run);
+        run.checkLease();
+        long now = System.nanoTime();
+        if (!background || now - lockSweepNanos >= RECENT_LOCK.toNanos()) {
+          lockSweepNanos = now;
+          removeStaleLocks(run, background ? RECENT_LOCK : Duration.ZERO);
+        }
         for (Map.Entry<byte[], byte[]> e : index.entries()) {
           run.entries++;
           run.bytes += IndexRecord.decode(e.getValue()).size();
         }
+        run.checkLease();
         index.commit();
       } finally {
-        index.close();
+        if (!held.lost()) {
+          index.close();
+        }
       }
+      stamp(started);
       MaintenanceReport r = new MaintenanceReport(true, run.entries, run.bytes, run.records, run.evicted,
           run.evictedBytes, run.orphans, run.staleLocks, run.corrupt, run.partials, run.rebuilt, run.fullScan,
           Duration.ofNanos(System.nanoTime() - t0));
       LOG.log(Level.DEBUG, () -> "MemoCache maintenance of " + layout.root + ": " + r);
       return r;
+    } catch (LeaseLostException e) {
+      // The index files now belong to the process that took over: closing MapDB here could write
+      // into them, so this run's uncommitted index is dropped unclosed.
+      Warnings.once("lease-lost:" + layout.root, () -> "MemoCache: another process took over the maintenance of "
+          + layout.root + " while this one was not running (stopped or frozen); this run is abandoned");
+      return MaintenanceReport.skipped();
     } finally {
       held.close();
       if (interrupted) {
@@ -129,14 +162,14 @@ public final class Maintainer {
   Optional<Map<ByteKey, IndexRecord>> lookup(List<ByteKey> keys) throws IOException {
     // A maintenance run of another process takes milliseconds to seconds: waiting for it beats
     // reporting no hits at all.
-    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "listing", LOOKUP_WAIT, false);
+    Optional<LockFiles.Held> lock = locks.acquireLease(layout.maintenanceLock, "listing", LOOKUP_WAIT);
     if (lock.isEmpty()) {
       return Optional.empty();
     }
     LockFiles.Held held = lock.get();
     try {
       journal.flush();
-      Run run = new Run();
+      Run run = new Run(held);
       Index index = openOrRebuild(run);
       try {
         if (index.fresh()) {
@@ -179,8 +212,53 @@ public final class Maintainer {
     }
   }
 
+  /**
+   * When the last completed maintenance run began folding the journals (epoch ms, this host's
+   * clock), or -1 when unknown: every entry whose journal record was appended before then has been
+   * seen by eviction.
+   */
+  long lastRunStarted() {
+    try {
+      byte[] b = SafeFiles.readSmall(layout.maintained, 32);
+      return Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII).strip());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void stamp(long started) {
+    try {
+      layout.writeAtomically(layout.maintained,
+          (started + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      faults.other("stamp", "recording the end of a maintenance run", e);
+    }
+  }
+
+  /** This process lost the maintenance lease to another (see {@link LockFiles#takeOverIfStale}). */
+  static final class LeaseLostException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLostException() {
+      super("maintenance lease lost", null);
+    }
+  }
+
   /** Counts of one run. */
   private static final class Run {
+    /** The maintenance lease, checked before each step that changes the directory. */
+    final LockFiles.@Nullable Held lease;
+
+    Run(LockFiles.@Nullable Held lease) {
+      this.lease = lease;
+    }
+
+    void checkLease() throws LeaseLostException {
+      if (lease != null && lease.lost()) {
+        throw new LeaseLostException();
+      }
+    }
+
     long entries;
     long bytes;
     long records;
@@ -309,6 +387,14 @@ public final class Maintainer {
     return !olderThan(file, FOREIGN_STALE);
   }
 
+  private static boolean modifiedSince(Path file, long millis) {
+    try {
+      return SafeFiles.modifiedMillis(file) >= millis;
+    } catch (IOException e) {
+      return true; // gone, or unreadable: nothing to remove
+    }
+  }
+
   private static boolean olderThan(Path file, Duration age) {
     try {
       return System.currentTimeMillis() - SafeFiles.modifiedMillis(file) > age.toMillis();
@@ -406,7 +492,7 @@ public final class Maintainer {
 
   private record Candidate(byte[] key, IndexRecord record) {}
 
-  private void evict(Index index, Run run) {
+  private void evict(Index index, Run run) throws LeaseLostException {
     long now = clock.millis();
     Duration expire = config.expireAfter();
     List<Candidate> expired = new ArrayList<>();
@@ -441,7 +527,8 @@ public final class Maintainer {
     }
   }
 
-  private boolean delete(Index index, byte[] key, IndexRecord r, Run run) {
+  private boolean delete(Index index, byte[] key, IndexRecord r, Run run) throws LeaseLostException {
+    run.checkLease();
     long[] p = IndexRecord.parts(key);
     Path file = layout.entryFile(p[0], p[1], p[2]);
     try {
@@ -490,7 +577,8 @@ public final class Maintainer {
     }
   }
 
-  private void removeStaleLocks(Run run) throws IOException {
+  private void removeStaleLocks(Run run, Duration keepRecent) throws IOException {
+    long recent = System.currentTimeMillis() - keepRecent.toMillis();
     if (!Scanner.directory(layout.locks)) {
       return;
     }
@@ -501,7 +589,8 @@ public final class Maintainer {
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(d, "*" + Layout.LOCK_SUFFIX)) {
           for (Path f : s) {
-            if (LockFiles.inUseHere(f) || !Scanner.regularFile(f)) {
+            if (LockFiles.inUseHere(f) || !Scanner.regularFile(f)
+                || !keepRecent.isZero() && modifiedSince(f, recent)) {
               continue;
             }
             Optional<LockFiles.Held> h = locks.tryAcquire(f, "maintenance", true);
@@ -626,13 +715,14 @@ public final class Maintainer {
    */
   Optional<PruneRun> prune(long createdBefore, long usedBefore, long maxEntries, long maxBytes, long partialsBefore,
       boolean dryRun, Duration wait) throws IOException {
-    Optional<LockFiles.Held> lock = locks.acquire(layout.maintenanceLock, "prune", wait, false);
+    Optional<LockFiles.Held> lock = locks.acquireLease(layout.maintenanceLock, "prune", wait);
     if (lock.isEmpty()) {
       return Optional.empty();
     }
     try (LockFiles.Held held = lock.get()) {
       journal.flush();
-      Run run = new Run();
+      long started = System.currentTimeMillis();
+      Run run = new Run(held);
       Index index = openOrRebuild(run);
       try {
         fold(index, run);
@@ -674,7 +764,11 @@ public final class Maintainer {
             remainingBytes -= p.record().size();
           }
         }
+        run.checkLease();
         index.commit();
+        if (!dryRun) {
+          stamp(started);
+        }
         List<PartialDir> partials = new ArrayList<>();
         if (partialsBefore != Long.MIN_VALUE) {
           for (PartialDir p : partialDirs()) {

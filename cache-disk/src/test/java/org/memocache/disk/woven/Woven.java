@@ -23,6 +23,12 @@ public final class Woven {
       T v = (T) call.value();
       return v;
     }
+    if (call != null && call.failure() instanceof RuntimeException e) {
+      throw e;
+    }
+    if (call != null && call.failure() instanceof Error e) {
+      throw e;
+    }
     T value;
     try {
       value = body.get();
