@@ -10,9 +10,9 @@ import org.memocache.Sizes;
 
 /**
  * The README demo: a data pipeline whose expensive steps go through MemoCache. Each step runs
- * twice in this JVM (the second time is a memory hit); run the program again and every step is
- * served from the disk cache ({@code $MEMOCACHE_DIR}, or {@code ~/.cache/memocache}), each with its
- * speed-up over computing it: the time the first run spent computing a step is stored with its
+ * twice in this JVM (the second time a hit: from memory, or from disk for results of 4 MiB and
+ * more); run the program again and every step is served from the disk cache
+ * ({@code $MEMOCACHE_DIR}, or {@code ~/.cache/memocache}), each with its speed-up over computing it: the time the first run spent computing a step is stored with its
  * result, and the second run reads it back through {@link Memo#lookup}.
  *
  * <p>{@code --plain} runs the same steps once each without MemoCache, for comparison.

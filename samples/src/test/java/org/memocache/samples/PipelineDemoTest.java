@@ -31,7 +31,9 @@ class PipelineDemoTest {
     String firstOut = String.join("\n", first);
     String secondOut = String.join("\n", second);
     assertEquals(7, first.stream().filter(l -> l.matches("^1 .* computed .*")).count(), firstOut);
-    assertTrue(first.stream().noneMatch(l -> l.contains("than computing")), firstOut);
+    // Pass 1 computes; pass 2 of the same JVM may be served by the disk tier (big results).
+    assertTrue(first.stream().filter(l -> l.startsWith("1 ")).noneMatch(l -> l.contains("than computing")),
+        firstOut);
 
     List<String> served = second.stream().filter(l -> l.startsWith("1 ")).toList();
     assertEquals(7, served.size(), secondOut);
