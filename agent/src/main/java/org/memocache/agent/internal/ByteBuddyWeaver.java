@@ -59,7 +59,6 @@ final class ByteBuddyWeaver implements ClassFileTransformer {
 
   /** The transformer that weaves the classes the {@link LoadTimeWeaver} lets through. */
   static ClassFileTransformer create(AgentOptions options, Selection selection, AgentLog log) {
-    Weaving.prepareInBackground();
     return new ByteBuddyWeaver(new AgentTransformer(options, selection, log));
   }
 

@@ -32,6 +32,10 @@ public final class Weaving {
   private static final Set<String> OBJECT_METHODS = Set.of(
       "equals(Ljava/lang/Object;)Z", "hashCode()I", "toString()Ljava/lang/String;");
 
+  private static final Advice ADVICE = Advice.withCustomMapping()
+      .bind(CodeFingerprint.class, (Advice.OffsetMapping) FingerprintBinding.INSTANCE)
+      .to(MemoAdvice.class);
+
   private Weaving() {}
 
   /**
@@ -41,34 +45,9 @@ public final class Weaving {
    */
   public static DynamicType.Builder<?> weave(DynamicType.Builder<?> builder,
       ElementMatcher<? super MethodDescription> methods, @Nullable ClassFiles classFiles) {
-    DynamicType.Builder<?> woven = builder.visit(Inlined.ADVICE.on(methods));
+    DynamicType.Builder<?> woven = builder.visit(ADVICE.on(methods));
     // Visited last, so it wraps outermost and sees the original class before the advice does.
     return classFiles != null ? woven.visit(new FingerprintingWrapper(classFiles)) : woven;
-  }
-
-  /**
-   * Builds the advice on a daemon thread of its own, for a weaver about to weave its first class:
-   * in a fresh JVM reading {@link MemoAdvice} and setting up its offset mappings takes about as long
-   * as setting up Byte Buddy and describing the class, which the weaving thread does meanwhile.
-   * {@link #weave} waits for it (class initialization); a failure there surfaces in {@link #weave}.
-   */
-  static void prepareInBackground() {
-    Thread t = new Thread(Inlined::touch, "MemoCache agent: advice set-up");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** The advice, built when first needed: describing and choosing methods does not need it. */
-  private static final class Inlined {
-    static final Advice ADVICE = Advice.withCustomMapping()
-        .bind(CodeFingerprint.class, (Advice.OffsetMapping) FingerprintBinding.INSTANCE)
-        .to(MemoAdvice.class);
-
-    private Inlined() {}
-
-    static void touch() {
-      // Initializing this class builds ADVICE.
-    }
   }
 
   /** Whether {@code method} carries {@code @Memoize}. */
