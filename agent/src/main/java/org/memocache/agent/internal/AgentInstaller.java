@@ -38,7 +38,7 @@ public final class AgentInstaller {
     WeaveCache cache = options.weaveCache() == null || build == null ? null
         : WeaveCache.open(options.weaveCache(), build, log);
     LoadTimeWeaver weaver = new LoadTimeWeaver(options, selection, log, loaders, cache, beforeMemoizedCode,
-        () -> ByteBuddyWeaver.create(options, selection, log, loaders));
+        () -> ByteBuddyWeaver.create(options, selection, log));
     instrumentation.addTransformer(weaver, true);
     SelectorReport.install(options.methods(), selection, instrumentation, log);
     if (attached) {

@@ -7,11 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 import org.jspecify.annotations.Nullable;
 import org.memocache.MemoRuntime;
 import org.memocache.MethodSettings;
@@ -24,7 +22,7 @@ import org.memocache.agent.MethodSelector;
  * {@link MemoRuntime#define} first, so the runtime knows how to memoize them without an annotation.
  * What it declares and logs is also written to the current {@link WeaveRecord}, for the cache.
  */
-final class AgentTransformer implements AgentBuilder.Transformer {
+final class AgentTransformer {
   private final AgentOptions options;
   private final Selection selection;
   private final AgentLog log;
@@ -35,9 +33,9 @@ final class AgentTransformer implements AgentBuilder.Transformer {
     this.log = log;
   }
 
-  @Override
-  public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-      ClassLoader classLoader, JavaModule module, ProtectionDomain protectionDomain) {
+  /** {@code builder} with the advice on the chosen methods, or {@code null} when none is chosen. */
+  DynamicType.@Nullable Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+      @Nullable ClassLoader classLoader, @Nullable ProtectionDomain protectionDomain) {
     List<MethodSelector> selectors = selection.of(type.getName());
     Set<MethodSelector> used = new HashSet<>();
     Set<String> chosen = new LinkedHashSet<>();
@@ -98,7 +96,7 @@ final class AgentTransformer implements AgentBuilder.Transformer {
           + " or writing into a parameter); verbose lists them");
     }
     if (chosen.isEmpty()) {
-      return builder;
+      return null;
     }
     ClassFiles classFiles = !options.fingerprint() ? null
         : classLoader == null ? ClassFiles.None.INSTANCE

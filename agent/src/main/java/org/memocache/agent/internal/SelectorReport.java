@@ -94,21 +94,8 @@ public final class SelectorReport {
     }
     Set<String> similar = new LinkedHashSet<>();
     for (Class<?> c : classes) {
-      Method[] methods;
-      try {
-        methods = c.getDeclaredMethods();
-      } catch (Throwable e) {
-        return null; // its methods cannot be resolved: nothing to say about them
-      }
-      TypeDescription type = TypeDescription.ForLoadedType.of(c);
-      for (Method m : methods) {
-        MethodDescription d = new MethodDescription.ForLoadedMethod(m);
-        if (SelectorMatch.selects(s, d)) {
-          return null;
-        }
-        if (!s.isWildcard() && !m.isSynthetic() && close(m.getName(), s.methodName())) {
-          similar.add(s.parameterTypes() == null ? c.getName() + "#" + m.getName() : Weaving.display(type, d));
-        }
+      if (Declared.selectsOrCollectSimilar(s, c, similar)) {
+        return null;
       }
     }
     String cls = classes.get(0).getName();
@@ -117,6 +104,39 @@ public final class SelectorReport {
     }
     return s + ": " + cls + " declares no method " + s.methodName()
         + (s.parameterTypes() == null ? "" : "(" + String.join(",", s.parameterTypes()) + ")") + didYouMean(similar);
+  }
+
+  /**
+   * The part that needs Byte Buddy's method descriptions, in a class of its own: verifying
+   * {@link SelectorReport} at start-up then loads no Byte Buddy class.
+   */
+  private static final class Declared {
+    private Declared() {}
+
+    /**
+     * Whether {@code s} selects a method {@code c} declares (or its methods cannot be resolved:
+     * nothing to say about them); otherwise adds the declared methods with similar names to
+     * {@code similar}.
+     */
+    static boolean selectsOrCollectSimilar(MethodSelector s, Class<?> c, Set<String> similar) {
+      Method[] methods;
+      try {
+        methods = c.getDeclaredMethods();
+      } catch (Throwable e) {
+        return true;
+      }
+      TypeDescription type = TypeDescription.ForLoadedType.of(c);
+      for (Method m : methods) {
+        MethodDescription d = new MethodDescription.ForLoadedMethod(m);
+        if (SelectorMatch.selects(s, d)) {
+          return true;
+        }
+        if (!s.isWildcard() && !m.isSynthetic() && close(m.getName(), s.methodName())) {
+          similar.add(s.parameterTypes() == null ? c.getName() + "#" + m.getName() : Weaving.display(type, d));
+        }
+      }
+      return false;
+    }
   }
 
   private static String withClass(MethodSelector s, String className) {

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Woven class files from earlier runs, so that a job started again does not weave again. Weaving is
- * what the agent's start-up costs: Byte Buddy's first use loads and verifies some 850 classes (half
+ * what the agent's start-up costs: Byte Buddy's first use loads and verifies some 830 classes (half
  * a second and more on a busy machine), while this cache makes a later start read one small file
  * per memoized class and never load Byte Buddy at all.
  *
