@@ -354,7 +354,7 @@ class ViewTest {
 
     memo.call("text", () -> "not an array", 1);
     IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.view("text", 1));
-    assertTrue(k.getMessage().startsWith("text(1) is not stored as a primitive array (codec kryo v1)"), k.getMessage());
+    assertTrue(k.getMessage().startsWith("text(1) is not stored as a primitive array (codec scalar v1)"), k.getMessage());
     assertTrue(memo.view("nothing", 1).isEmpty());
   }
 
