@@ -43,7 +43,7 @@ public final class KryoCodec implements ValueCodec {
     KryoUnsafe.avoid();
   }
 
-  /** Created on first use: a JVM whose hits are all raw arrays or scalars never loads Kryo's pool. */
+  /** Created on first use: a JVM whose hits are all raw arrays or scalars creates no Kryo instance. */
   private volatile @Nullable Pool<Slot> pool;
 
   private Pool<Slot> pool() {
