@@ -17,7 +17,7 @@ import org.memocache.Memo;
 
 /**
  * What a fresh JVM loads to open the default {@code Memo} and serve a first disk hit of a
- * {@code double[]}: not the index (MapDB), not Kryo's serializers, not the process identity, not
+ * {@code double[]} or a {@code double} (no Kryo for either): not the index (MapDB), not Kryo's serializers, not the process identity, not
  * the record method bootstrap. Each of these cost milliseconds to tens of milliseconds of a
  * one-shot job's start-up; the child JVM's class-load log shows when one comes back.
  */
@@ -29,7 +29,22 @@ class HitPathClassesTest {
     if (args[0].equals("store")) {
       try (Memo memo = Memo.builder().build()) {
         memo.call("hitpath.array", () -> new double[] {1, 2, 3}, 7);
+        memo.call("hitpath.scalar", () -> 2.5, 7);
       }
+      return;
+    }
+    if (args[0].equals("scalar")) {
+      System.out.println(MARK + "open");
+      Memo memo = Memo.builder().build();
+      System.out.println(MARK + "opened");
+      double d = memo.call("hitpath.scalar", new Supplier<Double>() {
+        @Override
+        public Double get() {
+          throw new IllegalStateException("hitpath.scalar was not served from disk");
+        }
+      }, 7);
+      System.out.println(MARK + "hit " + d);
+      memo.close();
       return;
     }
     System.out.println(MARK + "open");
@@ -102,5 +117,16 @@ class HitPathClassesTest {
         "the process identity is for writers and journals, not for open and read");
     assertEquals(List.of(), matching(both, "java.lang.runtime.ObjectMethods"),
         "keys compared with generated record methods bootstrap ObjectMethods");
+  }
+
+  @Test
+  void firstScalarHit_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, "scalar");
+    assertTrue(lines.contains(MARK + "hit 2.5"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
+    List<String> hit = loadedBetween(lines, "opened", "hit");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a boxed double is stored without Kryo");
   }
 }

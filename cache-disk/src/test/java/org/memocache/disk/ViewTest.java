@@ -354,7 +354,7 @@ class ViewTest {
 
     memo.call("text", () -> "not an array", 1);
     IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.view("text", 1));
-    assertEquals("text(1) is not stored as a primitive array (codec kryo v2): only double[], int[][] and other"
+    assertEquals("text(1) is not stored as a primitive array (codec scalar v1): only double[], int[][] and other"
         + " primitive arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for"
         + " the arrays inside it", k.getMessage());
     assertTrue(memo.view("nothing", 1).isEmpty());

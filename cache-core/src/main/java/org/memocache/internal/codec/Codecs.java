@@ -8,9 +8,12 @@ public final class Codecs {
   private Codecs() {}
 
   private static final KryoCodec KRYO = new KryoCodec();
-  private static final List<ValueCodec> BUILT_INS = List.of(new RawArrayCodec(), KRYO);
+  private static final List<ValueCodec> BUILT_INS = List.of(new RawArrayCodec(), new ScalarCodec(), KRYO);
 
-  /** {@code raw-array} for primitive arrays (1-D and 2-D), then {@code kryo} for everything else. */
+  /**
+   * {@code raw-array} for primitive arrays (1-D and 2-D), {@code scalar} for {@code null}, boxed
+   * primitives and strings, then {@code kryo} for everything else.
+   */
   public static List<ValueCodec> builtIns() {
     return BUILT_INS;
   }

@@ -48,12 +48,27 @@ public final class KryoCodec implements ValueCodec {
     KryoUnsafe.avoid();
   }
 
-  private final Pool<Slot> pool = new Pool<>(true, false, 32) {
-    @Override
-    protected Slot create() {
-      return new Slot();
+  /** Created on first use: a JVM whose hits are all raw arrays or scalars creates no Kryo instance. */
+  private volatile @Nullable Pool<Slot> pool;
+
+  private Pool<Slot> pool() {
+    Pool<Slot> p = pool;
+    if (p == null) {
+      synchronized (this) {
+        p = pool;
+        if (p == null) {
+          p = new Pool<>(true, false, 32) {
+            @Override
+            protected Slot create() {
+              return new Slot();
+            }
+          };
+          pool = p;
+        }
+      }
     }
-  };
+    return p;
+  }
 
   /** A pooled Kryo with its resolver and output buffer. */
   private static final class Slot {
@@ -134,7 +149,7 @@ public final class KryoCodec implements ValueCodec {
    */
   public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy,
       @Nullable Set<Class<?>> written) throws IOException {
-    Slot s = pool.obtain();
+    Slot s = pool().obtain();
     try {
       s.resolver.filters(null, readableBy);
       s.resolver.collect(written);
@@ -220,7 +235,7 @@ public final class KryoCodec implements ValueCodec {
 
   private @Nullable Object decode(ByteBuffer payload, ClassFilter classes, @Nullable Set<Class<?>> read,
       @Nullable Map<Object, OutOfBand.Block> placeholders) throws IOException {
-    Slot s = pool.obtain();
+    Slot s = pool().obtain();
     try {
       s.resolver.filters(classes, null);
       s.resolver.collect(read);
@@ -259,7 +274,7 @@ public final class KryoCodec implements ValueCodec {
    * @throws com.esotericsoftware.kryo.KryoException when a serializer in the graph cannot copy
    */
   public <T> @Nullable T copy(@Nullable T value) {
-    Slot s = pool.obtain();
+    Slot s = pool().obtain();
     try {
       return s.kryo.copy(value);
     } finally {
@@ -274,7 +289,7 @@ public final class KryoCodec implements ValueCodec {
     s.resolver.collect(null);
     s.output.setOutputStream(null);
     s.kryo.reset();
-    pool.free(s);
+    pool().free(s);
   }
 
   /** Unwraps a rejection from Kryo's exception chain; anything else becomes an IOException. */
