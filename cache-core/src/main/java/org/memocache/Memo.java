@@ -24,6 +24,7 @@ import org.memocache.internal.MethodSpec;
 import org.memocache.internal.CallerPackages;
 import org.memocache.internal.IoFailures;
 import org.memocache.internal.Settings;
+import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
@@ -745,6 +746,7 @@ public final class Memo implements AutoCloseable {
      *     path, or the directory cannot be used
      */
     public Memo build() {
+      WarmUp.start();
       Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
       List<TierProvider> providers = new ArrayList<>();
