@@ -8,17 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.CacheKey;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 
 /**
  * Raw arrays of several MiB (written through direct buffers in bulk, read back by streaming, each
@@ -26,21 +21,7 @@ import org.memocache.internal.codec.Codecs;
  * {@code null} rows, element counts that do not fill the last block; a damaged block anywhere is a
  * counted miss and the entry is deleted.
  */
-class BigArrayTest {
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
-
+class BigArrayTest extends TierTestBase {
   /** An array of {@code type} with {@code n} elements, filled from {@code rnd} (booleans: 0 or 1). */
   private static Object fill(Class<?> type, int n, Random rnd) {
     Object a = Array.newInstance(type, n);

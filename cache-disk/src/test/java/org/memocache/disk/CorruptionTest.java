@@ -9,39 +9,21 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.CacheKey;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 
 /**
  * Damage entry files the ways a crash or a bad disk does (after Lucene's {@code MockDirectoryWrapper}:
  * flipped bits, zeroed pages, truncation, extension), reproducibly from a seed, in every region of
  * the file: each damaged entry is a counted miss and is deleted, never a wrong value.
  */
-class CorruptionTest {
+class CorruptionTest extends TierTestBase {
   private static final int FLIPS_PER_REGION = 40;
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
 
   /** Values of both codecs, small (read whole) and big (memory-mapped, several blocks). */
   private static Object value(int elements) {

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
@@ -30,22 +28,8 @@ import org.memocache.Tier;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.RawArrayCodec;
 
-class DiskTierTest {
+class DiskTierTest extends TierTestBase {
   record Point(double x, double y) {}
-
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
 
   @Test
   void putThenGet_rawArray_kryoValue_andNull() {

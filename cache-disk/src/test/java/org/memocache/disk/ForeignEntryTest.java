@@ -23,10 +23,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,29 +34,14 @@ import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 
 /**
  * Entries this process cannot use (written for another definition of a result class, by a codec or
  * codec version it lacks, or in another entry format) are counted misses that are never decoded and
  * never deleted.
  */
-class ForeignEntryTest {
+class ForeignEntryTest extends TierTestBase {
   private static final String PKG = "org.memocache.disk.shapes";
-
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
 
   /** Two versions of the result classes, and how each prints the value both build from (500.5, 1000.0). */
   static Stream<Arguments> versions() {

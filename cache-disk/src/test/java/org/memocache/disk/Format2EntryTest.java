@@ -6,41 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.Tier;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 
 /**
  * Entries of format 2 (XXH3 checksums), left by the previous version in a shared directory: never
  * served to a program and never deleted by its reads, but listed, verified by {@code verify} and
  * shown by the command line ({@code CacheDirectory.load} and {@code view}).
  */
-class Format2EntryTest {
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
-
+class Format2EntryTest extends TierTestBase {
   private static double[] doubles(int n) {
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {

@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -27,14 +24,10 @@ import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
 
 /** Object graphs holding big primitive arrays, stored out of band, through the disk tier. */
-class OutOfBandDiskTest {
-  private Path dir;
-  private DiskTier tier;
-
+class OutOfBandDiskTest extends TierTestBase {
   /** A result record holding two arrays. */
   public record Dataset(double[] x, double[] y) {}
 
@@ -51,17 +44,6 @@ class OutOfBandDiskTest {
     static Matrix of(int rows, double[] data) {
       return new Matrix(rows, data);
     }
-  }
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
   }
 
   static double[] ramp(int n, double from) {

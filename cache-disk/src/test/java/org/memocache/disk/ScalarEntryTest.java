@@ -13,16 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.ClassFilter;
 import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.ScalarCodec;
 
@@ -30,21 +26,7 @@ import org.memocache.internal.codec.ScalarCodec;
  * Scalar results on disk: stored by the {@code scalar} codec, payloads it did not write are foreign
  * misses, and boxed values stored with Kryo stay hits.
  */
-class ScalarEntryTest {
-  private Path dir;
-  private DiskTier tier;
-
-  @BeforeEach
-  void open(TestInfo info) {
-    dir = TestDirs.forTest(info);
-    tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-  }
-
-  @AfterEach
-  void close() {
-    tier.close();
-  }
-
+class ScalarEntryTest extends TierTestBase {
   @Test
   void scalars_areStoredByTheScalarCodec_andReadBack() throws Exception {
     Object[] values = {-0.0, Double.longBitsToDouble(0x7ff8000000000abcL), Long.MIN_VALUE, 7, 1.25f, (short) -3,
