@@ -3,9 +3,7 @@ package org.memocache.disk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -148,10 +146,10 @@ class HostileRoundsTest {
               Integer.toString(VALUE_BYTES), Long.toString(ROUND_MILLIS), go.toString(), Long.toString(HANG_MILLIS));
           children.add(p);
           outputs.add(lines);
-          collect(p, lines);
+          ProcessLines.collect(p, lines);
         }
         for (List<String> lines : outputs) {
-          awaitLine(lines, "ready", 60_000);
+          ProcessLines.awaitLine(lines, "ready", 60_000);
         }
         Files.createFile(go);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUND_MILLIS);
@@ -183,7 +181,7 @@ class HostileRoundsTest {
         }
         for (int i = 0; i < JVMS; i++) {
           assertTrue(children.get(i).waitFor(HANG_MILLIS + 60_000, TimeUnit.MILLISECONDS), "child " + i + " hangs");
-          String done = awaitLine(outputs.get(i), "done", 5_000);
+          String done = ProcessLines.awaitLine(outputs.get(i), "done", 5_000);
           calls += field(done, "calls");
           wrong += field(done, "wrong");
           errors += field(done, "errors");
@@ -349,35 +347,5 @@ class HostileRoundsTest {
     Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(line);
     assertTrue(m.find(), line);
     return Long.parseLong(m.group(1));
-  }
-
-  private static void collect(Process p, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String l;
-        while ((l = r.readLine()) != null) {
-          lines.add(l);
-        }
-      } catch (IOException e) {
-        // killed
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static String awaitLine(List<String> lines, String prefix, long millis) throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
-    while (System.currentTimeMillis() < end) {
-      synchronized (lines) {
-        for (String l : lines) {
-          if (l.startsWith(prefix)) {
-            return l;
-          }
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("no line '" + prefix + "' within " + millis + " ms: " + lines);
   }
 }

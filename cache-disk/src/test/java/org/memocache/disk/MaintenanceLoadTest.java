@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +54,10 @@ class MaintenanceLoadTest {
             go.toString());
         children.add(p);
         outputs.add(lines);
-        collect(p, lines);
+        ProcessLines.collect(p, lines);
       }
       for (List<String> lines : outputs) {
-        awaitLine(lines, "ready", 60_000);
+        ProcessLines.awaitLine(lines, "ready", 60_000);
       }
       Files.createFile(go);
       long largestEntry = 0;
@@ -78,7 +75,7 @@ class MaintenanceLoadTest {
       long steadyWall = 0;
       for (int i = 0; i < JVMS; i++) {
         assertTrue(children.get(i).waitFor(60, TimeUnit.SECONDS), "child " + i + " did not finish");
-        String done = awaitLine(outputs.get(i), "done", 5_000);
+        String done = ProcessLines.awaitLine(outputs.get(i), "done", 5_000);
         assertTrue(done.contains(" wrong=0 errors=0 hangs=0 "), done);
         calls += Long.parseLong(field(done, "calls"));
         computed += Long.parseLong(field(done, "computed"));
@@ -203,35 +200,5 @@ class MaintenanceLoadTest {
         System.getProperty("java.class.path"), LoadChild.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-  }
-
-  private static void collect(Process p, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String l;
-        while ((l = r.readLine()) != null) {
-          lines.add(l);
-        }
-      } catch (IOException e) {
-        // killed
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static String awaitLine(List<String> lines, String prefix, long millis) throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
-    while (System.currentTimeMillis() < end) {
-      synchronized (lines) {
-        for (String l : lines) {
-          if (l.startsWith(prefix)) {
-            return l;
-          }
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("no line '" + prefix + "' within " + millis + " ms: " + lines);
   }
 }
