@@ -427,13 +427,14 @@ final class Engine {
         for (int j = 0; j < i; j++) {
           storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
         }
-        if (servedFromLowerTiers(spec, th.value())) {
+        long size = copiedSize(spec, th.value());
+        if (size >= SERVED_FROM_LOWER_TIERS) {
           // The decoded value is this caller's own; waiters of this JVM read their own from the tier.
           abandon(call);
           return new Held(th.value() == null ? NULL : th.value(), computeNanos, 0, Long.MAX_VALUE,
               th.info().created(), false, spec.id(), config);
         }
-        Held h = held(spec, th.value(), computeNanos, th.info().created(), false);
+        Held h = held(spec, th.value(), computeNanos, th.info().created(), false, size);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
         }
@@ -470,8 +471,9 @@ final class Engine {
     Instant created = config.clock().instant();
     boolean lower = call.key != null;
     // A big result the lower tiers take is not copied into memory: they serve it near copying speed.
-    boolean memoryAfterStore = lower && servedFromLowerTiers(spec, value);
-    @Nullable Held h = memoryAfterStore ? null : held(spec, value, nanos, created, true);
+    long size = lower ? copiedSize(spec, value) : -1;
+    boolean memoryAfterStore = size >= SERVED_FROM_LOWER_TIERS;
+    @Nullable Held h = memoryAfterStore ? null : held(spec, value, nanos, created, true, size);
     try {
       if (spec.memory() && h != null) {
         memory.put(detach(call.memoryKey), h);
@@ -489,7 +491,7 @@ final class Engine {
         }
       }
       if (memoryAfterStore && !stored) {
-        h = held(spec, value, nanos, created, true);
+        h = held(spec, value, nanos, created, true, size);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
         }
@@ -518,9 +520,13 @@ final class Engine {
    */
   static final long SERVED_FROM_LOWER_TIERS = 4L << 20;
 
-  private boolean servedFromLowerTiers(MethodSpec spec, @Nullable Object value) {
-    return !tiers.isEmpty() && !spec.shared() && !ResultCopies.immutable(value)
-        && SizeEstimator.estimate(value) >= SERVED_FROM_LOWER_TIERS;
+  /**
+   * The estimated size of a result the memory tier would keep a copy of while a lower tier could
+   * serve it, for {@link #SERVED_FROM_LOWER_TIERS}; -1 when it would not be copied (shared or
+   * immutable results) or there is no lower tier.
+   */
+  private long copiedSize(MethodSpec spec, @Nullable Object value) {
+    return tiers.isEmpty() || spec.shared() || ResultCopies.immutable(value) ? -1 : SizeEstimator.estimate(value);
   }
 
   /**
@@ -623,10 +629,11 @@ final class Engine {
   /**
    * A result as the memory tier keeps it. Unless results are shared, a value that can change is
    * held as a private copy ({@code fromCaller}: the caller keeps the computed object) and copied
-   * again for each caller of a hit.
+   * again for each caller of a hit. {@code valueSize} is {@code value}'s estimated size when the
+   * caller has it already, else -1.
    */
   private Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created,
-      boolean fromCaller) {
+      boolean fromCaller, long valueSize) {
     Duration ttl = ttl(spec);
     long expiresAt = Long.MAX_VALUE;
     if (ttl != null) {
@@ -647,7 +654,8 @@ final class Engine {
             + "); memory hits hand every caller this same object, so callers must not change it");
       }
     }
-    long weight = Math.min(Integer.MAX_VALUE, SizeEstimator.estimate(kept));
+    long size = kept == value && valueSize >= 0 ? valueSize : SizeEstimator.estimate(kept);
+    long weight = Math.min(Integer.MAX_VALUE, size);
     return new Held(kept == null ? NULL : kept, computeNanos, (int) weight, expiresAt, created, copies,
         spec.id(), config);
   }
