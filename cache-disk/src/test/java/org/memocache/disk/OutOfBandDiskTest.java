@@ -44,6 +44,10 @@ class OutOfBandDiskTest extends TierTestBase {
     static Matrix of(int rows, double[] data) {
       return new Matrix(rows, data);
     }
+
+    double[] data() {
+      return data;
+    }
   }
 
   static double[] ramp(int n, double from) {

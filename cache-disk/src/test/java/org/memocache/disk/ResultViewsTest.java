@@ -24,6 +24,7 @@ import org.memocache.Memo;
 import org.memocache.MemoMethod;
 import org.memocache.ResultViews;
 import org.memocache.disk.OutOfBandDiskTest.Dataset;
+import org.memocache.disk.OutOfBandDiskTest.Matrix;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 
@@ -32,17 +33,6 @@ class ResultViewsTest {
   private static final int N = 100_000;
   private Path dir;
   private Memo memo;
-
-  /** Shaped like a third-party matrix: a private constructor and a {@code double[] data} field. */
-  public static final class Matrix {
-    private final int rows;
-    private final double[] data;
-
-    private Matrix(int rows, double[] data) {
-      this.rows = rows;
-      this.data = data;
-    }
-  }
 
   /** A result nesting arrays every way a path reaches. */
   public record Model(String name, Matrix left, List<double[]> layers, Map<String, int[]> counts, double[][] rows,
@@ -69,7 +59,7 @@ class ResultViewsTest {
     Arrays.setAll(ints, i -> i * 3);
     counts.put("alpha", ints);
     counts.put("beta", new int[] {7, 8});
-    return new Model("m", new Matrix(2, ramp(N, 1)), List.of(ramp(10, 2), ramp(N, 3)), counts,
+    return new Model("m", Matrix.of(2, ramp(N, 1)), List.of(ramp(10, 2), ramp(N, 3)), counts,
         new double[][] {ramp(N, 4), ramp(5, 5), null}, ramp(100, 6), null);
   }
 
@@ -93,7 +83,7 @@ class ResultViewsTest {
     Model m = model();
     memo.call("model", () -> m, 1);
     ResultViews r = memo.method("model").views(1).orElseThrow();
-    assertArrayEquals(m.left().data, r.doubles("left.data").toArray());
+    assertArrayEquals(m.left().data(), r.doubles("left.data").toArray());
     assertArrayEquals(m.layers().get(1), r.doubles("layers[1]").toArray());
     assertArrayEquals(m.layers().get(0), r.doubles("layers[0]").toArray(), "small: stored inline, copied");
     IntView alpha = r.view("counts.alpha").ints();
