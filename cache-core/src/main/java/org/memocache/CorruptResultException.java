@@ -1,6 +1,8 @@
 package org.memocache;
 
 import java.util.Objects;
+import org.memocache.partial.PartialResult;
+import org.memocache.view.ArrayView;
 
 /**
  * A stored result turned out to be damaged while it was being read in place: a block of an

@@ -20,13 +20,23 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.memocache.internal.InjectedProgress;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.ResultCopies;
 import org.memocache.internal.Signatures;
 import org.memocache.internal.SizeEstimator;
+import org.memocache.internal.Sizes;
+import org.memocache.internal.StoredPartialResult;
+import org.memocache.internal.StoredProgress;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
+import org.memocache.partial.PartialResult;
+import org.memocache.partial.Progressive;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.view.ArrayView;
+import org.memocache.view.ResultViews;
 
 /**
  * The memoization engine behind {@link Memo} and {@link MemoRuntime}.
@@ -928,7 +938,7 @@ final class Engine {
     for (Tier t : tiers) {
       Optional<Tier.Partials> partials = t.partials();
       if (partials.isPresent()) {
-        return partials.get().read(key, spec.classes()).map(r -> new PartialResult<>(r, describe));
+        return partials.get().read(key, spec.classes()).map(r -> new StoredPartialResult<>(r, describe));
       }
     }
     return Optional.empty();
@@ -954,7 +964,7 @@ final class Engine {
         if (spec != null && expired(spec, m.info().created())) {
           return Optional.empty();
         }
-        return Optional.of(AbstractArrayView.open(m, describe));
+        return Optional.of(ArrayView.open(m, describe));
       }
     }
     return Optional.empty();

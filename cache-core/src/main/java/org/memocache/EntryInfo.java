@@ -3,6 +3,7 @@ package org.memocache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.memocache.internal.Sizes;
 
 /**
  * What is known about one stored result without loading it.

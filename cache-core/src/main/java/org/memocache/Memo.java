@@ -20,15 +20,25 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.memocache.internal.MethodSpec;
 import org.memocache.internal.CallerPackages;
+import org.memocache.internal.Config;
 import org.memocache.internal.IoFailures;
+import org.memocache.internal.MethodSpec;
 import org.memocache.internal.Settings;
 import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.key.KeyEncoders;
+import org.memocache.partial.Progress;
+import org.memocache.partial.Progressive;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.KeyEncoder;
+import org.memocache.spi.Tier;
+import org.memocache.spi.TierContext;
+import org.memocache.spi.TierProvider;
+import org.memocache.spi.ValueCodec;
+import org.memocache.view.ArrayView;
 
 /**
  * A memoizing cache: each distinct call is computed once, across threads, runs and processes sharing
@@ -37,8 +47,11 @@ import org.memocache.internal.key.KeyEncoders;
  * <pre>{@code
  * Memo memo = Memo.builder().directory(Path.of("/data/cache")).build();
  * double[] r = memo.call("simulate", () -> simulate(n, seed), n, seed);
- * Optional<CachedResult<double[]>> hit = memo.lookup("simulate", n, seed);   // never computes
+ * Optional<CachedResult<double[]>> hit = memo.method("simulate").lookup(n, seed);   // never computes
  * }</pre>
+ *
+ * <p>Stored results are read, viewed and removed without computing through the method handle
+ * {@link #method(String)} ({@link MemoMethod#lookup}, {@link MemoMethod#view}, {@link MemoMethod#partial}, ...).
  *
  * <p>A result is identified by the name, the key arguments (hashed by value: see {@link KeyEncoder}
  * for the rules) and, for programmatic calls, nothing else: the supplier is not part of the key, so
@@ -46,8 +59,8 @@ import org.memocache.internal.key.KeyEncoders;
  * ({@code "simulate-v2"}) to invalidate old results when the computation changes.
  *
  * <p>Results of programmatic calls are decoded from disk only into JDK value types, classes in the
- * package (and subpackages) of the code that called {@link #call}, {@link #lookup}, {@link #contains},
- * {@link #partial} or {@link #method(String)} with that name, and packages admitted with
+ * package (and subpackages) of the code that called {@link #call}, {@link #progressive}
+ * or {@link #method(String)} with that name, and packages admitted with
  * {@link Builder#allowPackages}. A Memo is thread-safe; build one per cache directory and share it.
  */
 public final class Memo implements AutoCloseable {
@@ -106,22 +119,6 @@ public final class Memo implements AutoCloseable {
     return m;
   }
 
-  /**
-   * The cache directory used when none is given: the configured {@code dir} (system property
-   * {@code memocache.dir}, environment variable {@code MEMOCACHE_DIR}, {@code memocache.properties};
-   * see the guide), else {@code ~/.cache/memocache}.
-   *
-   * @throws IllegalArgumentException when the configured directory is not a path, naming where it was set
-   */
-  public static Path defaultDirectory() {
-    Path configured = Settings.load().directory();
-    return configured != null ? configured : homeDirectory();
-  }
-
-  private static Path homeDirectory() {
-    return Path.of(System.getProperty("user.home"), ".cache", "memocache");
-  }
-
   /** This Memo's immutable configuration. */
   public MemoConfig config() {
     return config;
@@ -170,66 +167,22 @@ public final class Memo implements AutoCloseable {
   }
 
   /**
-   * The stored result of this call, if any tier has it; never computes. Disk entries of user types
-   * decode only if their classes are admitted (see the class Javadoc).
+   * Removes every stored result of every method from every tier; returns how many entries of the
+   * lower tiers were removed. {@code method(name).clear()} removes those of one method.
    */
-  public <T> Optional<CachedResult<T>> lookup(String name, @Nullable Object... keyArgs) {
-    return lookup(name, CALLER.getCallerClass(), keyArgs);
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> Optional<CachedResult<T>> lookup(String name, Class<?> caller, @Nullable Object[] keyArgs) {
-    // The caller's package is admitted as a call's lambda would admit it: a fresh JVM reads the
-    // user's own record types before any call ran.
-    MethodSpec spec = programmatic(name, caller);
-    return engine.lookup(spec, null, keyArgs(name, keyArgs)).map(r -> (CachedResult<T>) r);
-  }
-
-  /** Whether a result of this call is stored; never computes. */
-  public boolean contains(String name, @Nullable Object... keyArgs) {
-    return lookup(name, CALLER.getCallerClass(), keyArgs).isPresent();
-  }
-
-  /** The 128-bit key of this call, as stored on disk and shown by the CLI. */
-  public CacheKey keyOf(String name, @Nullable Object... keyArgs) {
-    return engine.keyOf(programmatic(name, null), null, keyArgs(name, keyArgs));
-  }
-
-  /** Removes the stored result of this call from every tier; returns whether one was removed. */
-  public boolean invalidate(String name, @Nullable Object... keyArgs) {
-    return engine.invalidate(programmatic(name, null), null, keyArgs(name, keyArgs));
-  }
-
-  /**
-   * Removes every stored result of the method named {@code name} (a programmatic name, or
-   * {@code com.acme.Fit#fit} for a woven method) from every tier; returns how many entries of the
-   * lower tiers were removed.
-   */
-  public long clear(String name) {
-    Objects.requireNonNull(name, "name");
-    return engine.clear(name);
-  }
-
-  /** Removes every stored result of every method. */
   public long clearAll() {
     return engine.clear(null);
   }
 
   /**
-   * Metadata of the stored results of the method named {@code name}, without loading them. Walks the
-   * disk tier's storage: not a constant-time operation.
+   * Metadata of every stored result, without loading them ({@code method(name).entries()}: of one
+   * method). Walks the disk tier's storage: not a constant-time operation.
    */
-  public List<EntryInfo> entries(String name) {
-    Objects.requireNonNull(name, "name");
-    return engine.entries(name);
-  }
-
-  /** Metadata of every stored result. */
   public List<EntryInfo> entries() {
     return engine.entries(null);
   }
 
-  // ---- partial-result access: methods, keys, views, progress ----
+  // ---- stored results, addressed by method or key ----
 
   /**
    * The method stored under the programmatic name {@code name}, to look up, view and delete its
@@ -332,61 +285,6 @@ public final class Memo implements AutoCloseable {
   }
 
   /**
-   * A memory-mapped, read-only view of the stored primitive-array result of this call; see
-   * {@link ArrayView}. Never computes; opening reads neither the array nor its checksums beyond its
-   * first block, so it costs the same for any size.
-   *
-   * @return the view, or empty when no lower tier holds the result
-   * @throws IllegalArgumentException if the stored result is not a primitive array of one or two
-   *     dimensions
-   * @throws IllegalStateException if this Memo is memory-only (only stored results can be mapped)
-   */
-  public Optional<ArrayView> view(String name, @Nullable Object... keyArgs) {
-    requireLowerTiers();
-    return engine.view(programmatic(name, null), null, keyArgs(name, keyArgs));
-  }
-
-  /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
-  public Optional<DoubleView> mapDoubles(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::doubles);
-  }
-
-  /** {@link #view} of a stored {@code float[]} or {@code float[][]}. */
-  public Optional<FloatView> mapFloats(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::floats);
-  }
-
-  /** {@link #view} of a stored {@code long[]} or {@code long[][]}. */
-  public Optional<LongView> mapLongs(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::longs);
-  }
-
-  /** {@link #view} of a stored {@code int[]} or {@code int[][]}. */
-  public Optional<IntView> mapInts(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::ints);
-  }
-
-  /** {@link #view} of a stored {@code short[]} or {@code short[][]}. */
-  public Optional<ShortView> mapShorts(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::shorts);
-  }
-
-  /** {@link #view} of a stored {@code char[]} or {@code char[][]}. */
-  public Optional<CharView> mapChars(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::chars);
-  }
-
-  /** {@link #view} of a stored {@code byte[]} or {@code byte[][]}. */
-  public Optional<ByteView> mapBytes(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::bytes);
-  }
-
-  /** {@link #view} of a stored {@code boolean[]} or {@code boolean[][]}. */
-  public Optional<BooleanView> mapBooleans(String name, @Nullable Object... keyArgs) {
-    return view(name, keyArgs).map(ArrayView::booleans);
-  }
-
-  /**
    * The stored result whose 32-hex-digit key is {@code keyHex} (as the CLI and {@link EntryInfo#key()}
    * show it), of any method; never computes. Decodes only classes admitted for programmatic calls
    * of the calling code (see the class Javadoc).
@@ -406,9 +304,12 @@ public final class Memo implements AutoCloseable {
     return engine.lookupKey(key.get(), filter).map(r -> (CachedResult<T>) r);
   }
 
-  /** A memory-mapped view of the stored array result whose key is {@code keyHex}; see {@link #view}. */
+  /**
+   * A memory-mapped view of the stored array result whose key is {@code keyHex}; see
+   * {@link MemoMethod#view}.
+   */
   public Optional<ArrayView> viewKey(String keyHex) {
-    requireLowerTiers();
+    requireLowerTiers(engine);
     Optional<CacheKey> key = engine.findKey(checkHex(keyHex));
     return key.flatMap(k -> engine.view(k, null, k.method().name() + "/" + keyHex));
   }
@@ -421,7 +322,7 @@ public final class Memo implements AutoCloseable {
     return keyHex.toLowerCase(java.util.Locale.ROOT);
   }
 
-  private void requireLowerTiers() {
+  static void requireLowerTiers(Engine engine) {
     if (engine.tiers().isEmpty()) {
       throw new IllegalStateException("views map stored results, and this Memo is memory-only: build it with"
           + " a directory, or use lookup");
@@ -432,7 +333,7 @@ public final class Memo implements AutoCloseable {
    * Returns the result of a long computation that records its progress (see {@link Progress}),
    * computing it only if no tier has it. If an earlier run of this call died, {@code body} is given
    * the chunks and checkpoint it recorded and continues from there; other processes can read the
-   * finished chunks meanwhile ({@link #partial}). When {@code body} returns, its result is stored like
+   * finished chunks meanwhile ({@link MemoMethod#partial}). When {@code body} returns, its result is stored like
    * any other and the recorded progress is deleted; when it throws, the progress is kept for the
    * next call.
    *
@@ -447,17 +348,6 @@ public final class Memo implements AutoCloseable {
     Objects.requireNonNull(body, "body");
     MethodSpec spec = programmatic(name, body.getClass());
     return (R) engine.progressive(spec, keyArgs(name, keyArgs), body);
-  }
-
-  /**
-   * The progress recorded so far by the progressive call {@code name(keyArgs)}, while it runs (in
-   * this or another process) or after it died; never computes. Empty when none is stored: the call
-   * has not started, or it completed (then {@link #lookup} has its result).
-   */
-  @SuppressWarnings("unchecked")
-  public <S, C> Optional<PartialResult<S, C>> partial(String name, @Nullable Object... keyArgs) {
-    return engine.partial(programmatic(name, CALLER.getCallerClass()), null, keyArgs(name, keyArgs))
-        .map(p -> (PartialResult<S, C>) p);
   }
 
   /** A snapshot of the counters. */
@@ -522,7 +412,7 @@ public final class Memo implements AutoCloseable {
    * The key arguments of a call, refusing a {@code null} array: {@code call(name, compute, null)}
    * could mean no arguments or one {@code null} argument, and the two are different keys.
    */
-  private static @Nullable Object[] keyArgs(String name, @Nullable Object @Nullable [] keyArgs) {
+  static @Nullable Object[] keyArgs(String name, @Nullable Object @Nullable [] keyArgs) {
     if (keyArgs == null) {
       throw new IllegalArgumentException("memoized call " + shortName(name) + ": the key arguments are a null"
           + " array; pass no arguments for none, or (Object) null for one null argument");
@@ -566,6 +456,7 @@ public final class Memo implements AutoCloseable {
     private @Nullable Boolean durable;
     private @Nullable Duration lockTimeout;
     private final List<String> allowedPackages = new ArrayList<>();
+    private boolean allowPackagesCalled;
     private @Nullable Boolean codeFingerprint;
     private @Nullable Clock clock;
     private final Map<Class<?>, KeyEncoder<?>> keyEncoders = new LinkedHashMap<>();
@@ -577,7 +468,7 @@ public final class Memo implements AutoCloseable {
 
     /**
      * The cache directory of the disk tier (created owner-only if missing); {@link #build()} fails
-     * if it cannot be used. Without it, the disk tier uses {@link Memo#defaultDirectory()}, and
+     * if it cannot be used. Without it, the disk tier uses {@link MemoConfig#defaultDirectory()}, and
      * a default directory that cannot be used leaves the Memo memory-only, with a warning.
      *
      * @throws IllegalStateException if a directory was already set, or {@link #memoryOnly()} was
@@ -657,15 +548,18 @@ public final class Memo implements AutoCloseable {
     /**
      * Admits classes of these packages (and their subpackages), or these exact classes, when decoding
      * stored results: for result types of third-party libraries, or of packages other than the
-     * caller's. A cache directory is data: nothing else is ever instantiated from it.
+     * caller's. A cache directory is data: nothing else is ever instantiated from it. Pass them all
+     * in one call.
      */
     public Builder allowPackages(String... packages) {
+      requireState(!allowPackagesCalled, "allowPackages was already called with %s", allowedPackages);
       for (String p : packages) {
         Objects.requireNonNull(p, "package");
         requireArgument(p.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*"),
             "not a package or class name: '%s'", p);
-        allowedPackages.add(p);
       }
+      allowedPackages.addAll(List.of(packages));
+      allowPackagesCalled = true;
       return this;
     }
 
@@ -715,9 +609,19 @@ public final class Memo implements AutoCloseable {
       return this;
     }
 
-    /** Adds a tier below the disk tier (or below memory, for a memory-only Memo). */
+    /**
+     * Adds a tier below the disk tier (or below memory, for a memory-only Memo); tiers added later
+     * are looked up later. Tier names appear in statistics and must differ.
+     *
+     * @throws IllegalStateException if this tier, or another with its name, was already added
+     */
     public Builder tier(Tier tier) {
-      tiers.add(Objects.requireNonNull(tier, "tier"));
+      Objects.requireNonNull(tier, "tier");
+      for (Tier t : tiers) {
+        requireState(t != tier, "the tier %s was already added", tier.name());
+        requireState(!t.name().equals(tier.name()), "a tier named '%s' was already added", tier.name());
+      }
+      tiers.add(tier);
       return this;
     }
 
@@ -759,7 +663,7 @@ public final class Memo implements AutoCloseable {
       }
       boolean explicit = dir != null;
       if (dir == null && !memoryOnly && disk != null) {
-        dir = settings.directory() != null ? settings.directory() : homeDirectory();
+        dir = settings.directory() != null ? settings.directory() : Config.homeDirectory();
       }
       List<String> allow = new ArrayList<>(allowedPackages);
       for (String p : settings.allow()) {
@@ -767,7 +671,7 @@ public final class Memo implements AutoCloseable {
           allow.add(p);
         }
       }
-      MemoConfig config = new MemoConfig(
+      Config config = new Config(
           dir,
           maximumMemoryBytes >= 0 ? maximumMemoryBytes : or(settings.number(Settings.Key.MEMORY), heapQuarter),
           maximumDiskBytes > 0 ? maximumDiskBytes : or(settings.number(Settings.Key.DISK), Long.MAX_VALUE),
@@ -793,9 +697,7 @@ public final class Memo implements AutoCloseable {
           }
           Warnings.once("directory:" + dir, () -> "MemoCache: cannot use the cache directory " + problem
               + "; memoizing in memory only for this run");
-          config = new MemoConfig(null, config.maximumMemoryBytes(), config.maximumDiskBytes(),
-              config.maximumDiskEntries(), config.expireAfter(), config.durable(), config.lockTimeout(),
-              config.allowedPackages(), config.codeFingerprint(), config.clock());
+          config = config.withoutDirectory();
         }
       }
       lower.addAll(tiers);

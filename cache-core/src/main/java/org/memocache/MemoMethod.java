@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
+import org.memocache.partial.PartialResult;
+import org.memocache.partial.Progress;
+import org.memocache.view.ArrayView;
+import org.memocache.view.DoubleView;
+import org.memocache.view.ResultViews;
 
 /**
  * One memoized method of a {@link Memo}, addressed without calling it: look up, inspect, view and
@@ -153,13 +158,30 @@ public final class MemoMethod {
    * {@link ArrayView}. Empty when no tier that can map entries holds it.
    *
    * @throws IllegalArgumentException if the stored result is not a primitive array
+   * @throws IllegalStateException if the Memo is memory-only (only stored results can be mapped)
    */
   public Optional<ArrayView> view(@Nullable Object... args) {
+    Memo.requireLowerTiers(engine);
     Optional<MethodSpec> spec = spec();
     if (spec.isEmpty()) {
       return Optional.empty();
     }
     return engine.view(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
+  /**
+   * {@link #view} as the typed view {@code type}, such as {@link DoubleView}{@code .class} for a
+   * stored {@code double[]} or {@code double[][]}:
+   *
+   * <pre>{@code
+   * DoubleView v = memo.method("simulate").view(DoubleView.class, n, seed).orElseThrow();
+   * }</pre>
+   *
+   * @throws IllegalStateException if the stored array's elements are not those of {@code type}
+   */
+  public <V extends ArrayView> Optional<V> view(Class<V> type, @Nullable Object... args) {
+    Objects.requireNonNull(type, "type");
+    return view(args).map(v -> v.as(type));
   }
 
   /**
@@ -176,6 +198,7 @@ public final class MemoMethod {
    *     result was stored by a codec of the user's
    */
   public Optional<ResultViews> views(@Nullable Object... args) {
+    Memo.requireLowerTiers(engine);
     Optional<MethodSpec> spec = spec();
     if (spec.isEmpty()) {
       return Optional.empty();
@@ -183,46 +206,10 @@ public final class MemoMethod {
     return engine.views(spec.get(), self(spec.get()), check(spec.get(), args));
   }
 
-  /** {@link #view} of a stored {@code double[]} or {@code double[][]}; see {@link ArrayView#doubles()}. */
-  public Optional<DoubleView> mapDoubles(@Nullable Object... args) {
-    return view(args).map(ArrayView::doubles);
-  }
-
   /** {@link #view} of a stored {@code float[]} or {@code float[][]}. */
-  public Optional<FloatView> mapFloats(@Nullable Object... args) {
-    return view(args).map(ArrayView::floats);
-  }
-
-  /** {@link #view} of a stored {@code long[]} or {@code long[][]}. */
-  public Optional<LongView> mapLongs(@Nullable Object... args) {
-    return view(args).map(ArrayView::longs);
-  }
-
   /** {@link #view} of a stored {@code int[]} or {@code int[][]}. */
-  public Optional<IntView> mapInts(@Nullable Object... args) {
-    return view(args).map(ArrayView::ints);
-  }
-
-  /** {@link #view} of a stored {@code short[]} or {@code short[][]}. */
-  public Optional<ShortView> mapShorts(@Nullable Object... args) {
-    return view(args).map(ArrayView::shorts);
-  }
-
   /** {@link #view} of a stored {@code char[]} or {@code char[][]}. */
-  public Optional<CharView> mapChars(@Nullable Object... args) {
-    return view(args).map(ArrayView::chars);
-  }
-
-  /** {@link #view} of a stored {@code byte[]} or {@code byte[][]}. */
-  public Optional<ByteView> mapBytes(@Nullable Object... args) {
-    return view(args).map(ArrayView::bytes);
-  }
-
   /** {@link #view} of a stored {@code boolean[]} or {@code boolean[][]}. */
-  public Optional<BooleanView> mapBooleans(@Nullable Object... args) {
-    return view(args).map(ArrayView::booleans);
-  }
-
   /**
    * The progress recorded so far by the progressive call with these arguments (see
    * {@link Progress}), while it runs or after it died; empty when none is stored (it has not
@@ -282,7 +269,7 @@ public final class MemoMethod {
   }
 
   private @Nullable Object[] check(MethodSpec spec, @Nullable Object[] args) {
-    Objects.requireNonNull(args, "args");
+    Memo.keyArgs(name, args);
     if (target != null && args.length != target.getParameterCount()) {
       throw new IllegalArgumentException(this + " takes " + target.getParameterCount() + " arguments, not "
           + args.length + (spec.progressParameter() >= 0 ? " (pass anything, such as null, for its Progress)" : ""));

@@ -17,6 +17,8 @@ import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.partial.Progress;
+import org.memocache.spi.ClassFilter;
 
 /**
  * The static bridge that woven code (agent or build plugin) calls; small and stable, and never

@@ -2,6 +2,8 @@ package org.memocache;
 
 import java.time.Duration;
 import java.util.List;
+import org.memocache.internal.Sizes;
+import org.memocache.spi.Tier;
 
 /**
  * A snapshot of a {@link Memo}'s counters since it was built.

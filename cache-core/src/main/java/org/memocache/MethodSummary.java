@@ -3,6 +3,7 @@ package org.memocache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.memocache.internal.Sizes;
 
 /**
  * What a tier stores for one method identity, as {@code memocache stats} shows it.

@@ -39,8 +39,8 @@ class BadInputTest {
     assertEquals("memoized call \"area\": the key arguments are a null array; pass no arguments for none, or"
         + " (Object) null for one null argument", e.getMessage());
     assertEquals(0, computed.get());
-    assertThrows(IllegalArgumentException.class, () -> memo.lookup("area", (Object[]) null));
-    assertThrows(IllegalArgumentException.class, () -> memo.invalidate("area", (Object[]) null));
+    assertThrows(IllegalArgumentException.class, () -> memo.method("area").lookup((Object[]) null));
+    assertThrows(IllegalArgumentException.class, () -> memo.method("area").invalidate((Object[]) null));
     // One null argument and no arguments are two different, valid keys.
     assertEquals(1, (int) memo.call("area", computed::incrementAndGet, (Object) null));
     assertEquals(2, (int) memo.call("area", computed::incrementAndGet));

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /**
  * The {@code codecs} configuration key: {@code Memo.builder().build()} instantiates the named

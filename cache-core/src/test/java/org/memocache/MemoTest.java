@@ -108,8 +108,8 @@ class MemoTest {
       }, "x"));
     }
     assertEquals(1, computed.get());
-    assertTrue(memo.lookup("nothing", "x").isPresent());
-    assertNull(memo.lookup("nothing", "x").get().value());
+    assertTrue(memo.method("nothing").lookup("x").isPresent());
+    assertNull(memo.method("nothing").lookup("x").get().value());
   }
 
   @Test
@@ -124,7 +124,7 @@ class MemoTest {
     }
     assertEquals(3, computed.get());
     assertEquals(3, memo.stats().loadFailures());
-    assertFalse(memo.contains("bad", 1));
+    assertFalse(memo.method("bad").contains(1));
     assertEquals("fine", memo.call("bad", () -> "fine", 1));
   }
 
@@ -141,7 +141,7 @@ class MemoTest {
       assertEquals(10, computed.get());
       long present = 0;
       for (int i = 0; i < 10; i++) {
-        if (small.contains("block", i)) {
+        if (small.method("block").contains(i)) {
           present++;
         }
       }
@@ -194,12 +194,12 @@ class MemoTest {
     memo.call("f", () -> 1, 1);
     memo.call("f", () -> 2, 2);
     memo.call("g", () -> 3, 1);
-    assertTrue(memo.invalidate("f", 1));
-    assertFalse(memo.contains("f", 1));
-    assertTrue(memo.contains("f", 2));
-    memo.clear("f");
-    assertFalse(memo.contains("f", 2));
-    assertTrue(memo.contains("g", 1));
+    assertTrue(memo.method("f").invalidate(1));
+    assertFalse(memo.method("f").contains(1));
+    assertTrue(memo.method("f").contains(2));
+    memo.method("f").clear();
+    assertFalse(memo.method("f").contains(2));
+    assertTrue(memo.method("g").contains(1));
   }
 
   @Test

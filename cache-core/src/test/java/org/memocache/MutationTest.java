@@ -166,7 +166,7 @@ class MutationTest {
     assertEquals(List.of("MemoCache: not memoizing oddWrites any more: its parameter 1 (arg1) changed while it"
         + " ran (the method writes into it, or another thread did), and a cached result would skip that"
         + " change; it is computed on every call"), warnings());
-    assertFalse(memo.contains("oddWrites", 2, state), "earlier results are dropped from memory");
+    assertFalse(memo.method("oddWrites").contains(2, state), "earlier results are dropped from memory");
   }
 
   @Test
@@ -215,7 +215,7 @@ class MutationTest {
     }, (Object) shared);
     other.join();
     assertEquals(3.0, r);
-    assertFalse(memo.contains("sumRacy", (Object) new double[] {99, 2}), "3.0 is not stored under {99, 2}");
+    assertFalse(memo.method("sumRacy").contains((Object) new double[] {99, 2}), "3.0 is not stored under {99, 2}");
     assertEquals(1, warnings().size());
     assertTrue(warnings().get(0).startsWith("MemoCache: not memoizing sumRacy any more: its parameter 0 (arg0)"
         + " changed while it ran"), warnings().get(0));

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.memocache.partial.Progress;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
 
 /**
  * How the engine drives a tier's partial storage (the {@code Tier.Partials} SPI), with an in-memory

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
 
 /** An in-memory Tier for tests of the engine's use of the SPI. */
 final class RecordingTier implements Tier {

@@ -166,7 +166,7 @@ class ResultCopyTest {
   void memoryLookup_reportsWhenTheResultWasCreated() {
     Instant before = Instant.now();
     memo.call("created", () -> new double[] {1}, 1);
-    CachedResult<double[]> r = memo.<double[]>lookup("created", 1).orElseThrow();
+    CachedResult<double[]> r = memo.method("created").<double[]>lookup(1).orElseThrow();
     assertTrue(!r.info().created().isBefore(before.minusSeconds(1)), r.info().toString());
     assertNotEquals(Instant.EPOCH, r.info().created());
   }

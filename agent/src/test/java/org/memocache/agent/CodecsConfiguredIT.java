@@ -24,8 +24,8 @@ class CodecsConfiguredIT {
       import java.io.OutputStream;
       import java.nio.ByteBuffer;
       import java.nio.charset.StandardCharsets;
-      import org.memocache.ClassFilter;
-      import org.memocache.ValueCodec;
+      import org.memocache.spi.ClassFilter;
+      import org.memocache.spi.ValueCodec;
       /** Stores strings reversed: only this codec reads them back right. */
       public class ReversingCodec implements ValueCodec {
         @Override public String id() { return "reversing"; }
@@ -93,7 +93,7 @@ class CodecsConfiguredIT {
         List.of(classes), "app.Job");
     assertEquals(MemoAgent.BAD_OPTION_EXIT, r.exitCode(), r::toString);
     assertEquals("", r.out(), "the job must not run: " + r);
-    assertEquals(List.of("MemoCache: agent option codecs=app.Job: app.Job is not a org.memocache.ValueCodec"),
+    assertEquals(List.of("MemoCache: agent option codecs=app.Job: app.Job is not a org.memocache.spi.ValueCodec"),
         r.err().lines().filter(l -> l.contains("MemoCache")).map(l -> l.replaceFirst("^[A-Z]+: ", "")).toList(),
         r::toString);
     assertEquals(2, r.err().lines().count(), "the log record (two lines) and nothing else: " + r);

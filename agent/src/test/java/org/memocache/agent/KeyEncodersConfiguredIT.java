@@ -25,8 +25,8 @@ class KeyEncodersConfiguredIT {
       }
       """, "app/MoneyEncoder.java", """
       package app;
-      import org.memocache.KeyEncoder;
-      import org.memocache.KeySink;
+      import org.memocache.spi.KeyEncoder;
+      import org.memocache.spi.KeySink;
       public class MoneyEncoder implements KeyEncoder<Money> {
         @Override public void encode(Money m, KeySink sink) { sink.putLong(m.cents); }
       }
@@ -113,7 +113,7 @@ class KeyEncodersConfiguredIT {
     assertEquals(MemoAgent.BAD_OPTION_EXIT, r.exitCode(), r::toString);
     assertEquals("", r.out(), "the job must not run: " + r);
     assertEquals(1, r.errLines("MemoCache: system property memocache.key-encoders=app.Money=app.Money: app.Money is"
-        + " not a org.memocache.KeyEncoder"), r::toString);
+        + " not a org.memocache.spi.KeyEncoder"), r::toString);
     assertEquals(2, r.err().lines().count(), "the log record (two lines) and nothing else: " + r);
   }
 

@@ -8,20 +8,21 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
 import org.memocache.MemoConfig;
-import org.memocache.Tier;
+import org.memocache.internal.Config;
 import org.memocache.disk.DiskTier;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /**
  * What a user's second run pays for a big result: the first {@code call} of a fresh JVM served from
@@ -151,7 +152,7 @@ public final class ColdHit {
         Path cache = Path.of(args[1]);
         CacheKey key;
         try (Memo memo = Memo.builder().directory(cache).maximumMemoryBytes(1 << 20).build()) {
-          key = memo.keyOf("coldhit", n);
+          key = memo.method("coldhit").keyOf(n).orElseThrow();
         }
         try (DiskTier tier = DiskTier.open(config(cache), Codecs.builtIns(), Duration.ZERO)) {
           long t0 = System.nanoTime();
@@ -204,7 +205,7 @@ public final class ColdHit {
           } else if (what == 1) {
             CacheKey key;
             try (Memo keys = Memo.builder().memoryOnly().build()) {
-              key = keys.keyOf("store", 1);
+              key = keys.method("store").keyOf(1).orElseThrow();
             }
             try (DiskTier tier = DiskTier.open(config(dir.resolve("tier")), Codecs.builtIns(), Duration.ZERO)) {
               long t0 = System.nanoTime();
@@ -233,7 +234,7 @@ public final class ColdHit {
   }
 
   private static MemoConfig config(Path dir) {
-    return new MemoConfig(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(1), List.of(),
+    return new Config(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(1), List.of(),
         true, Clock.systemUTC());
   }
 

@@ -297,15 +297,15 @@ public final class ColdStart {
     double[] x = ramp(HASH_LENGTH);
     try (Memo memo = Memo.builder().memoryOnly().build()) {
       long s0 = System.nanoTime();
-      memo.keyOf("coldstart.fit", (Object) new double[100]);
+      memo.method("coldstart.fit").keyOf((Object) new double[100]).orElseThrow();
       value("hash-small", System.nanoTime() - s0);
       long t0 = System.nanoTime();
-      Object k = memo.keyOf("coldstart.fit", (Object) x);
+      Object k = memo.method("coldstart.fit").keyOf((Object) x).orElseThrow();
       value("hash-cold", System.nanoTime() - t0);
       long best = Long.MAX_VALUE;
       for (int i = 0; i < 20; i++) {
         long s = System.nanoTime();
-        Object k2 = memo.keyOf("coldstart.fit", (Object) x);
+        Object k2 = memo.method("coldstart.fit").keyOf((Object) x).orElseThrow();
         best = Math.min(best, System.nanoTime() - s);
         if (!k2.equals(k)) {
           throw new IllegalStateException("keys differ between calls: " + k + ", " + k2);

@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
 import org.memocache.MemoConfig;
+import org.memocache.internal.Config;
 import org.memocache.MethodId;
-import org.memocache.Tier;
 import org.memocache.disk.DiskTier;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /**
  * The disk-tier figures of DESIGN §9, each beside its reference from the same run:
@@ -86,7 +87,7 @@ public final class DiskBench {
 
     CacheKey key;
     try (Memo memo = Memo.builder().directory(dir).build()) {
-      key = memo.keyOf("simulate", 1000, 7L);
+      key = memo.method("simulate").keyOf(1000, 7L).orElseThrow();
     }
     double[] warm;
     try (DiskTier tier = DiskTier.open(config(dir), Codecs.builtIns(), Duration.ZERO)) {
@@ -349,7 +350,7 @@ public final class DiskBench {
   }
 
   private static MemoConfig config(Path dir) {
-    return new MemoConfig(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(1), List.of(),
+    return new Config(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(1), List.of(),
         true, Clock.systemUTC());
   }
 

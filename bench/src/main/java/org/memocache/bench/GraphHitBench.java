@@ -12,10 +12,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.memocache.ClassFilter;
 import org.memocache.Memo;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.internal.codec.KryoCodec;
+import org.memocache.spi.ClassFilter;
 
 /**
  * A disk hit of an object graph holding big arrays, in fresh JVMs: {@code record Dataset(double[] x,

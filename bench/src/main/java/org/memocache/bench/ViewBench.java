@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.memocache.CachedResult;
-import org.memocache.DoubleView;
 import org.memocache.Memo;
+import org.memocache.view.DoubleView;
 
 /**
  * The partial-access figures of DESIGN §9 and issue #6, each beside its reference from the same run:
@@ -50,7 +50,7 @@ public final class ViewBench {
         System.out.println(open[s].format());
       }
       Measure.Summary load = Measure.millis("full load of 1 GiB double[] (lookup, verified)", 1, quick ? 2 : 4, () -> {
-        Optional<CachedResult<double[]>> r = memo.lookup("array", (int) (1024 * MIB / 8));
+        Optional<CachedResult<double[]>> r = memo.method("array").lookup((int) (1024 * MIB / 8));
         return r.orElseThrow().value().length;
       });
       System.out.println(load.format());
@@ -85,7 +85,7 @@ public final class ViewBench {
     for (int i = 0; i < 2 * repeats; i++) {
       int k = rnd.nextInt(n);
       long t0 = System.nanoTime();
-      DoubleView v = memo.mapDoubles("array", n).orElseThrow();
+      DoubleView v = memo.method("array").view(DoubleView.class, n).orElseThrow();
       double x = v.get(k);
       long t = System.nanoTime() - t0;
       if (x != k * 0.5) {
@@ -110,7 +110,7 @@ public final class ViewBench {
     double[] copy = new double[repeats];
     for (int r = 0; r < repeats; r++) {
       long from = (long) (r % 3) * len;
-      DoubleView v = memo.mapDoubles("array", n).orElseThrow();
+      DoubleView v = memo.method("array").view(DoubleView.class, n).orElseThrow();
       long t0 = System.nanoTime();
       v.copyTo(dst, from, from + len);
       cold[r] = gbps(len * 8L, System.nanoTime() - t0);

@@ -2,7 +2,7 @@ package org.memocache.internal;
 
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 /**
  * The class filter of a programmatic call: the configured allow-list, plus the packages (and

@@ -3,8 +3,8 @@ package org.memocache.internal;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
 import org.memocache.MethodId;
+import org.memocache.spi.ClassFilter;
 
 /**
  * Everything the engine needs to know about one memoized method, resolved once: its identity, how
@@ -20,7 +20,7 @@ import org.memocache.MethodId;
  * @param lowerTiers whether results are stored in the tiers below memory (disk)
  * @param expireAfter the maximum age of a result, or {@code null}
  * @param classes classes stored results may decode to
- * @param progressParameter the index of the injected {@code org.memocache.Progress} parameter (also
+ * @param progressParameter the index of the injected {@code org.memocache.partial.Progress} parameter (also
  *     ignored for the key), or -1
  * @param shared whether memory hits hand out the kept result itself rather than a copy
  * @param resultShape the {@link org.memocache.internal.codec.Shapes shape} of the declared result

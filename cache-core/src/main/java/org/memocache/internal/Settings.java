@@ -28,8 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.memocache.KeyEncoder;
-import org.memocache.ValueCodec;
+import org.memocache.spi.KeyEncoder;
+import org.memocache.spi.ValueCodec;
 
 /**
  * MemoCache's configuration from outside the program, read the same way by every {@code Memo}

@@ -160,32 +160,32 @@ class SettingsTest {
         set.value());
     ClassLoader loader = getClass().getClassLoader();
     assertEquals(StringBuilder.class, Settings.loadClass(set, "java.lang.StringBuilder", loader));
-    assertTrue(Settings.instance(set, SbEncoder.class.getName(), org.memocache.KeyEncoder.class, loader)
+    assertTrue(Settings.instance(set, SbEncoder.class.getName(), org.memocache.spi.KeyEncoder.class, loader)
         instanceof SbEncoder);
     String origin = "MemoCache: system property memocache.key-encoders=java.lang.StringBuilder="
         + SbEncoder.class.getName() + "; java.util.Locale=java.lang.Object: ";
-    assertMessage(origin + "java.lang.Object is not a org.memocache.KeyEncoder",
-        () -> Settings.instance(set, "java.lang.Object", org.memocache.KeyEncoder.class, loader));
+    assertMessage(origin + "java.lang.Object is not a org.memocache.spi.KeyEncoder",
+        () -> Settings.instance(set, "java.lang.Object", org.memocache.spi.KeyEncoder.class, loader));
     assertMessage(origin + "class com.acme.Missing not found", () -> Settings.loadClass(set, "com.acme.Missing", loader));
     assertMessage(origin + NoDefault.class.getName() + " needs a public no-arg constructor (and a public, concrete"
-        + " class)", () -> Settings.instance(set, NoDefault.class.getName(), org.memocache.KeyEncoder.class, loader));
+        + " class)", () -> Settings.instance(set, NoDefault.class.getName(), org.memocache.spi.KeyEncoder.class, loader));
     assertMessage("MemoCache: agent option key-encoders=com.acme.Money: 'com.acme.Money' is not a pair of class"
         + " names such as com.acme.Money=com.acme.MoneyEncoder",
         () -> Settings.load(Map.of("key-encoders", "com.acme.Money"), Map.of(), Map.of(), null));
   }
 
-  public static final class SbEncoder implements org.memocache.KeyEncoder<StringBuilder> {
+  public static final class SbEncoder implements org.memocache.spi.KeyEncoder<StringBuilder> {
     @Override
-    public void encode(StringBuilder value, org.memocache.KeySink sink) {
+    public void encode(StringBuilder value, org.memocache.spi.KeySink sink) {
       sink.putString(value);
     }
   }
 
-  public static final class NoDefault implements org.memocache.KeyEncoder<StringBuilder> {
+  public static final class NoDefault implements org.memocache.spi.KeyEncoder<StringBuilder> {
     public NoDefault(int unused) {}
 
     @Override
-    public void encode(StringBuilder value, org.memocache.KeySink sink) {
+    public void encode(StringBuilder value, org.memocache.spi.KeySink sink) {
       sink.putString(value);
     }
   }
@@ -199,7 +199,7 @@ class SettingsTest {
     ClassLoader loader = getClass().getClassLoader();
     s.checkClasses(loader); // a class this loader cannot find is left for the Memo's build
     String origin = "MemoCache: agent option codecs=";
-    assertMessage(origin + "java.lang.String: java.lang.String is not a org.memocache.ValueCodec",
+    assertMessage(origin + "java.lang.String: java.lang.String is not a org.memocache.spi.ValueCodec",
         () -> Settings.load(Map.of("codecs", "java.lang.String"), Map.of(), Map.of(), null).checkClasses(loader));
     String noCtor = NoCtorCodec.class.getName();
     assertMessage(origin + noCtor + ": " + noCtor + " needs a public no-arg constructor (and a public, concrete class)",
@@ -208,15 +208,15 @@ class SettingsTest {
     assertMessage(origin + hidden + ": " + hidden + " needs a public no-arg constructor (and a public, concrete class)",
         () -> Settings.load(Map.of("codecs", hidden), Map.of(), Map.of(), null).checkClasses(loader));
     assertMessage("MemoCache: system property memocache.key-encoders=java.lang.StringBuilder=java.lang.Object:"
-        + " java.lang.Object is not a org.memocache.KeyEncoder", () -> Settings.load(Map.of(),
+        + " java.lang.Object is not a org.memocache.spi.KeyEncoder", () -> Settings.load(Map.of(),
         Map.of("memocache.key-encoders", "java.lang.StringBuilder=java.lang.Object"), Map.of(), null).checkClasses(loader));
     assertMessage("MemoCache: environment variable MEMOCACHE_CODECS=com.acme.: 'com.acme.' is not a class name such as"
         + " com.acme.MatrixCodec", () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_CODECS", "com.acme."), null));
-    assertTrue(Settings.instance(set, good, org.memocache.ValueCodec.class, loader) instanceof GoodCodec);
+    assertTrue(Settings.instance(set, good, org.memocache.spi.ValueCodec.class, loader) instanceof GoodCodec);
   }
 
   /** A codec that stores nothing (only its class matters here). */
-  public static class GoodCodec implements org.memocache.ValueCodec {
+  public static class GoodCodec implements org.memocache.spi.ValueCodec {
     @Override
     public String id() {
       return "good";
@@ -238,7 +238,7 @@ class SettingsTest {
     }
 
     @Override
-    public Object decode(java.nio.ByteBuffer payload, org.memocache.ClassFilter classes) throws java.io.IOException {
+    public Object decode(java.nio.ByteBuffer payload, org.memocache.spi.ClassFilter classes) throws java.io.IOException {
       throw new java.io.IOException("not this codec's bytes");
     }
   }

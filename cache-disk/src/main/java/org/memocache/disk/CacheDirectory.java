@@ -10,18 +10,19 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ArrayView;
 import org.memocache.CacheKey;
 import org.memocache.CachedResult;
-import org.memocache.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
+import org.memocache.internal.Config;
 import org.memocache.MethodSummary;
-import org.memocache.Tier;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.Inspector;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.view.ArrayView;
 
 /**
  * A cache directory opened for inspection and upkeep, with no {@code Memo} and no call site: what
@@ -68,7 +69,7 @@ public final class CacheDirectory implements AutoCloseable {
   public static CacheDirectory open(Path dir, Clock clock) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(clock, "clock");
-    MemoConfig config = new MemoConfig(dir, 0, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ZERO, List.of(),
+    MemoConfig config = new Config(dir, 0, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ZERO, List.of(),
         true, clock);
     try {
       return new CacheDirectory(DiskStore.openExisting(config, Codecs.builtIns()));

@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
 import org.memocache.MethodSummary;
-import org.memocache.Tier;
-import org.memocache.TierContext;
-import org.memocache.ValueCodec;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.InputChanges;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.TierContext;
+import org.memocache.spi.ValueCodec;
 
 /**
  * The disk tier: results stored as immutable, checksummed entry files in a directory that any number
@@ -76,7 +76,7 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     }
   }
 
-  /** Opens the tier a {@link org.memocache.TierProvider} is asked for. */
+  /** Opens the tier a {@link org.memocache.spi.TierProvider} is asked for. */
   public static DiskTier open(TierContext context) {
     return open(context.config(), context.codecs());
   }

@@ -1,8 +1,8 @@
 package org.memocache.disk;
 
-import org.memocache.Tier;
-import org.memocache.TierContext;
-import org.memocache.TierProvider;
+import org.memocache.spi.Tier;
+import org.memocache.spi.TierContext;
+import org.memocache.spi.TierProvider;
 
 /** Makes {@link DiskTier}s for {@code Memo}: found with {@link java.util.ServiceLoader}, kind {@code disk}. */
 public final class DiskTierProvider implements TierProvider {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.memocache.EntryInfo;
 import org.memocache.MethodId;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * Everything an entry file's header says, as {@code memocache show} prints it.

@@ -1,7 +1,7 @@
 package org.memocache.disk;
 
 import java.time.Duration;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * What one maintenance run did. {@link #ran()} is {@code false} when another process (or thread)

@@ -3,7 +3,7 @@ package org.memocache.disk;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * The recorded progress of one progressive computation, as {@code memocache ls} lists it.

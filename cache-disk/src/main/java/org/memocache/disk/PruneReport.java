@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.memocache.EntryInfo;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * What {@link CacheDirectory#prune} removed (or, for a dry run, would remove).

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * What {@link CacheDirectory#verify} found.

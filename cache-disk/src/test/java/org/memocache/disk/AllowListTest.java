@@ -17,13 +17,13 @@ import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
 import org.memocache.disk.fixture.Bait1;
 import org.memocache.disk.outside.Evil1;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /** A cache directory is data, never code. */
 class AllowListTest {

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
 import org.memocache.MethodSummary;
-import org.memocache.Progress;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.partial.Progress;
 
 /** The inspection API the CLI is built on, on a real directory written by a Memo. */
 class CacheDirectoryTest {
@@ -61,9 +61,9 @@ class CacheDirectoryTest {
         p.append(new int[] {2}, 2);
         throw new IllegalStateException("died");
       }, 9));
-      a = memo.keyOf("a", 1).hex();
-      b = memo.keyOf("b", 2).hex();
-      c = memo.keyOf("c", 3).hex();
+      a = memo.method("a").keyOf(1).orElseThrow().hex();
+      b = memo.method("b").keyOf(2).orElseThrow().hex();
+      c = memo.method("c").keyOf(3).orElseThrow().hex();
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Random;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
-import org.memocache.Tier;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /** What child JVMs of the cross-process tests run. Prints results on stdout, one per line. */
 public final class ChildMain {
@@ -252,7 +252,7 @@ public final class ChildMain {
   private static void wovenPartial(PrintStream out, Path dir, int chunks) {
     try (Memo memo = Memo.builder().directory(dir).build()) {
       org.memocache.MemoMethod sweep = memo.method(org.memocache.disk.woven.Fitter.class, "sweep", int.class,
-          org.memocache.Progress.class);
+          org.memocache.partial.Progress.class);
       out.println("identity " + sweep.identity().map(id -> Long.toHexString(id.codeFingerprint())).orElse("none"));
       out.println("chunks " + sweep.partial(chunks, null).map(p -> p.chunkCount() + " " + java.util.Arrays.toString(
           (double[]) p.chunk(p.chunkCount() - 1))).orElse("none"));

@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /** A user's codec written the plain Java way (DataOutputStream, ByteBuffer defaults) reads back what it wrote. */
 class CustomCodecTest {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.MethodId;
-import org.memocache.Tier;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.spi.Tier;
 
 class DiskTierTest extends TierTestBase {
   record Point(double x, double y) {}
@@ -137,7 +137,7 @@ class DiskTierTest extends TierTestBase {
   void expiredEntry_isAMiss_byTheConfiguredClock() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
     tier.close();
-    tier = DiskTier.open(new org.memocache.MemoConfig(dir, 1, Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofDays(1),
+    tier = DiskTier.open(new org.memocache.internal.Config(dir, 1, Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofDays(1),
         false, Duration.ofSeconds(1), List.of(), true, clock), Codecs.builtIns(), Duration.ZERO);
     tier.put(TestKeys.key(1), "v", TestKeys.meta("a", clock.instant()));
     assertTrue(tier.get(TestKeys.key(1), TestKeys.FILTER).isPresent());

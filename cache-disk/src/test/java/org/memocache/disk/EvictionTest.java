@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.MemoConfig;
+import org.memocache.internal.Config;
 import org.memocache.internal.codec.Codecs;
 
 /** Eviction by size (least recently accessed first), by entry count and by age, with a fake clock. */
@@ -21,7 +22,7 @@ class EvictionTest {
 
   private static MemoConfig config(Path dir, DiskTierTest.MutableClock clock, long maxBytes, long maxEntries,
       Duration expire) {
-    return new MemoConfig(dir, 1 << 20, maxBytes, maxEntries, expire, false, Duration.ofSeconds(5), List.of(), true, clock);
+    return new Config(dir, 1 << 20, maxBytes, maxEntries, expire, false, Duration.ofSeconds(5), List.of(), true, clock);
   }
 
   private static Set<Integer> present(DiskTier tier, int n) {

@@ -29,11 +29,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
-import org.memocache.Tier;
-import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Entries this process cannot use (written for another definition of a result class, by a codec or
@@ -159,7 +159,7 @@ class ForeignEntryTest extends TierTestBase {
       assertEquals(5000, memo.method("pair").views(1).orElseThrow().doubles("x").size());
       t.setContextClassLoader(b);
       assertTrue(memo.method("pair").views(1).isEmpty(), "another definition: not viewable");
-      assertEquals(List.of("MemoCache: the stored result pair(1) (" + memo.keyOf("pair", 1).hex() + ") was written"
+      assertEquals(List.of("MemoCache: the stored result pair(1) (" + memo.method("pair").keyOf(1).orElseThrow().hex() + ") was written"
           + " for another definition of a class in it: it cannot be viewed"), log.messages(Level.WARNING));
     } finally {
       t.setContextClassLoader(before);

@@ -12,9 +12,9 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
-import org.memocache.Tier;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.spi.Tier;
 
 /**
  * Entries of format 2 (XXH3 checksums), left by the previous version in a shared directory: never

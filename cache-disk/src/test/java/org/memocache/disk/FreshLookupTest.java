@@ -24,10 +24,10 @@ class FreshLookupTest {
       writer.call("fit", () -> new Fit(2.0, 1.0), 1000, 7L);
     }
     try (Memo fresh = Memo.builder().directory(dir).build()) {
-      assertEquals(new Fit(2.0, 1.0), fresh.<Fit>lookup("fit", 1000, 7L).orElseThrow().value());
+      assertEquals(new Fit(2.0, 1.0), fresh.method("fit").<Fit>lookup(1000, 7L).orElseThrow().value());
     }
     try (Memo fresh = Memo.builder().directory(dir).build()) {
-      assertTrue(fresh.contains("fit", 1000, 7L));
+      assertTrue(fresh.method("fit").contains(1000, 7L));
     }
     try (Memo fresh = Memo.builder().directory(dir).build()) {
       assertEquals(new Fit(2.0, 1.0), fresh.method("fit").<Fit>lookup(1000, 7L).orElseThrow().value());

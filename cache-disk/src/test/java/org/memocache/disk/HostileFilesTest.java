@@ -23,12 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
 import org.memocache.Memo;
-import org.memocache.ValueCodec;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Entry files crafted to hang, exhaust memory or crash a reader, written with the codecs' own writers

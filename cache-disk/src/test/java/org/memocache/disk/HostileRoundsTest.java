@@ -94,7 +94,7 @@ class HostileRoundsTest {
     List<CacheKey> keys = new ArrayList<>();
     try (Memo m = Memo.builder().memoryOnly().build()) {
       for (long k = 0; k < KEYS; k++) {
-        keys.add(m.keyOf("load", k));
+        keys.add(m.method("load").keyOf(k).orElseThrow());
       }
     }
     Map<String, Integer> actions = new TreeMap<>();
@@ -245,7 +245,7 @@ class HostileRoundsTest {
    * Stores {@code value} under {@code key} with {@code codecs}, as the codec's own writer makes it
    * (valid checksums); the round's processes find it where their result should be.
    */
-  private String payload(CacheKey key, List<org.memocache.ValueCodec> codecs, Object value, String what) {
+  private String payload(CacheKey key, List<org.memocache.spi.ValueCodec> codecs, Object value, String what) {
     try (DiskTier writer = DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO)) {
       return writer.put(key, value, TestKeys.meta("load")) ? what : "none";
     } catch (RuntimeException e) {

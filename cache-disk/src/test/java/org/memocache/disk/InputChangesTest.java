@@ -39,7 +39,7 @@ class InputChangesTest {
         }
       }
       out.println("computed=" + computed[0] + " unmemoized=" + memo.stats().unmemoizedCalls() + " entries="
-          + memo.entries("fillOut").size());
+          + memo.method("fillOut").entries().size());
     }
   }
 

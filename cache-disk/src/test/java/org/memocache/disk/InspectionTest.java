@@ -27,6 +27,7 @@ import org.memocache.disk.woven.Fitter;
 import org.memocache.disk.woven.Plain;
 import org.memocache.disk.woven.Remote;
 import org.memocache.disk.woven.Woven;
+import org.memocache.view.DoubleView;
 
 /**
  * Looking up, listing, loading and deleting stored results without computing them: programmatic
@@ -73,7 +74,7 @@ class InspectionTest {
     List<EntryInfo> entries = sim.entries();
     assertEquals(2, entries.size());
     EntryInfo e = entries.stream().filter(i -> i.argsSummary().equals("1000, 7")).findFirst().orElseThrow();
-    CacheKey key = memo.keyOf("simulate", 1000, 7L);
+    CacheKey key = memo.method("simulate").keyOf(1000, 7L).orElseThrow();
     assertEquals(key.hex(), e.key());
     assertEquals("simulate", e.method());
     assertEquals("raw-array", e.codec());
@@ -105,7 +106,7 @@ class InspectionTest {
     assertEquals(1, sim.entries().size());
     assertEquals(1, sim.clear());
     assertEquals(List.of(), sim.entries());
-    assertEquals(1, memo.entries("other").size(), "other methods untouched");
+    assertEquals(1, memo.method("other").entries().size(), "other methods untouched");
   }
 
   private static long sizeOf(Path p) {
@@ -131,7 +132,7 @@ class InspectionTest {
     assertEquals(Woven.FINGERPRINT, id.codeFingerprint());
     assertArrayEquals(r, fit.<double[]>lookup(100, 3L).orElseThrow().value());
     assertTrue(fit.lookup(100, 4L).isEmpty());
-    assertArrayEquals(r, fit.mapDoubles(100, 3L).orElseThrow().toArray(), "views of woven results too");
+    assertArrayEquals(r, fit.view(DoubleView.class, 100, 3L).orElseThrow().toArray(), "views of woven results too");
     assertEquals(1, fit.entries().size());
     assertEquals(tier().store().entryFile(fit.keyOf(100, 3L).orElseThrow()).getFileName().toString(),
         fit.entries().get(0).key() + ".memo");
@@ -165,7 +166,7 @@ class InspectionTest {
     assertEquals(144L, Woven.square(12));
     MemoMethod square = memo.method(Plain.class, "square", int.class);
     assertEquals(144L, square.<Long>lookup(12).orElseThrow().value());
-    assertEquals(1, memo.entries(Plain.class.getName() + "#square").size());
+    assertEquals(1, memo.method(Plain.class.getName() + "#square").entries().size());
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> memo.method(Woven.class, "square", int.class));

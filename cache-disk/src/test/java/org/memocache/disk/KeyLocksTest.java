@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.memocache.Tier;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 class KeyLocksTest {
   private Path dir;

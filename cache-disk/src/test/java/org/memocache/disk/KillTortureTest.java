@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.memocache.Tier;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /**
  * A child JVM writes entries of random sizes (up to 64 MiB) in a loop and is killed with

@@ -94,7 +94,7 @@ class MaintenanceLoadTest {
       assertTrue(worst <= bound, "entries reached " + worst + " bytes; bound " + bound + " (limit " + LIMIT + ", "
           + JVMS + " processes, largest entry " + largestEntry + ")");
       assertTrue(calls > 0);
-      try (DiskTier tier = DiskTier.open(new org.memocache.MemoConfig(dir, 1 << 20, LIMIT, Long.MAX_VALUE, null, false,
+      try (DiskTier tier = DiskTier.open(new org.memocache.internal.Config(dir, 1 << 20, LIMIT, Long.MAX_VALUE, null, false,
           Duration.ofMinutes(2), List.of("org.memocache.disk"), true, java.time.Clock.systemUTC()), Codecs.builtIns(),
           Duration.ZERO)) {
         assertTrue(tier.store().maintain(Duration.ofSeconds(30)).ran());

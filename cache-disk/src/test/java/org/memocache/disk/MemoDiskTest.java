@@ -25,7 +25,7 @@ class MemoDiskTest {
       assertTrue(memo.tiers().stream().anyMatch(t -> t instanceof DiskTier d && d.directory().equals(dir)),
           memo.tiers().toString());
       assertEquals("x", memo.call("f", () -> "x", 1));
-      assertEquals(1, memo.entries("f").size());
+      assertEquals(1, memo.method("f").entries().size());
       assertTrue(Files.exists(dir.resolve("MEMOCACHE")));
     }
   }
@@ -57,7 +57,7 @@ class MemoDiskTest {
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(warnings.get(0).endsWith(" of this process (" + dir + "); computing cycle(1) here too"),
           warnings.get(0));
-      assertEquals(1, memo.entries("cycle").size());
+      assertEquals(1, memo.method("cycle").entries().size());
     }
   }
 

@@ -15,16 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
-import org.memocache.Tier;
-import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.internal.codec.KryoCodec;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /** Object graphs holding big primitive arrays, stored out of band, through the disk tier. */
 class OutOfBandDiskTest extends TierTestBase {

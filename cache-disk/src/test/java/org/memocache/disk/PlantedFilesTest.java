@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.MemoConfig;
-import org.memocache.Tier;
+import org.memocache.internal.Config;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /**
  * A cache directory is data: links and special files planted in it never make the cache open,
@@ -62,7 +63,7 @@ class PlantedFilesTest {
   }
 
   private MemoConfig config(Duration expireAfter) {
-    return new MemoConfig(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, expireAfter, false, Duration.ofMinutes(2),
+    return new Config(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, expireAfter, false, Duration.ofMinutes(2),
         List.of("org.memocache.disk"), true, Clock.systemUTC());
   }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.memocache.Memo;
-import org.memocache.Progress;
+import org.memocache.partial.Progress;
 
 /**
  * The progressive computation of the tests: 10 chunks of 3 doubles, each "computed" in

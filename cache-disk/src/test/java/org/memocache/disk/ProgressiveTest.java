@@ -20,12 +20,12 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
 import org.memocache.MemoRuntime;
-import org.memocache.PartialResult;
-import org.memocache.Progress;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.disk.woven.Fitter;
 import org.memocache.disk.woven.Woven;
+import org.memocache.partial.PartialResult;
+import org.memocache.partial.Progress;
 
 /**
  * Progressive computations: a run that dies resumes from what it recorded, damaged records are never
@@ -52,7 +52,7 @@ class ProgressiveTest {
   }
 
   private Path partialDir() {
-    CacheKey key = memo.keyOf("sweep", ProgressiveChild.CHUNKS, 7L);
+    CacheKey key = memo.method("sweep").keyOf(ProgressiveChild.CHUNKS, 7L).orElseThrow();
     return dir.resolve("partial").resolve(key.hex());
   }
 
@@ -83,7 +83,7 @@ class ProgressiveTest {
     AtomicInteger computed = new AtomicInteger();
     assertThrows(IllegalStateException.class, () -> sweep(3, true, computed));
     assertEquals(4, computed.get());
-    PartialResult<Integer, double[]> partial = memo.<Integer, double[]>partial("sweep", ProgressiveChild.CHUNKS, 7L)
+    PartialResult<Integer, double[]> partial = memo.method("sweep").<Integer, double[]>partial(ProgressiveChild.CHUNKS, 7L)
         .orElseThrow();
     assertEquals(4, partial.chunkCount());
     assertEquals(Optional.of(4), partial.state());
@@ -91,15 +91,15 @@ class ProgressiveTest {
     assertArrayEquals(ProgressiveChild.chunk(2), partial.chunk(2));
     assertTrue(partial.chunkInfo(2).sizeBytes() > 0);
     assertEquals("chunk 2 of 10, 7", partial.chunkInfo(2).argsSummary());
-    assertTrue(memo.lookup("sweep", ProgressiveChild.CHUNKS, 7L).isEmpty(), "no result yet");
+    assertTrue(memo.method("sweep").lookup(ProgressiveChild.CHUNKS, 7L).isEmpty(), "no result yet");
 
     computed.set(0);
     assertArrayEquals(ProgressiveChild.expected(), sweep(-1, true, computed));
     assertEquals(6, computed.get(), "only chunks 4..9 computed");
-    assertTrue(memo.partial("sweep", ProgressiveChild.CHUNKS, 7L).isEmpty());
+    assertTrue(memo.method("sweep").partial(ProgressiveChild.CHUNKS, 7L).isEmpty());
     assertFalse(Files.exists(partialDir()), "progress deleted once the result is stored");
     assertArrayEquals(ProgressiveChild.expected(),
-        memo.<double[]>lookup("sweep", ProgressiveChild.CHUNKS, 7L).orElseThrow().value());
+        memo.method("sweep").<double[]>lookup(ProgressiveChild.CHUNKS, 7L).orElseThrow().value());
     computed.set(0);
     sweep(-1, true, computed);
     assertEquals(0, computed.get(), "a hit");
@@ -115,7 +115,7 @@ class ProgressiveTest {
       p.append(ProgressiveChild.chunk(3));
       throw new IllegalStateException("died");
     }, ProgressiveChild.CHUNKS, 7L));
-    assertEquals(4, memo.partial("sweep", ProgressiveChild.CHUNKS, 7L).orElseThrow().chunkCount(),
+    assertEquals(4, memo.method("sweep").partial(ProgressiveChild.CHUNKS, 7L).orElseThrow().chunkCount(),
         "readers see every finished chunk");
     memo.progressive("sweep", (Progress<Integer, double[]> p) -> {
       assertTrue(p.resumed());
@@ -182,7 +182,7 @@ class ProgressiveTest {
       writer.await("chunk 3", 60_000);
       writer.kill();
     }
-    PartialResult<Integer, double[]> left = memo.<Integer, double[]>partial("sweep", ProgressiveChild.CHUNKS, 7L)
+    PartialResult<Integer, double[]> left = memo.method("sweep").<Integer, double[]>partial(ProgressiveChild.CHUNKS, 7L)
         .orElseThrow();
     int done = left.chunkCount();
     assertTrue(done >= 4 && done < ProgressiveChild.CHUNKS, "chunks recorded before the kill: " + done);
@@ -203,20 +203,20 @@ class ProgressiveTest {
     try (Child writer = Child.start(logs.resolve("writer.log"), "progressive", dir.toString(), markers.toString(),
         "300")) {
       writer.await("chunk 2", 60_000);
-      PartialResult<Integer, double[]> seen = memo.<Integer, double[]>partial("sweep", ProgressiveChild.CHUNKS, 7L)
+      PartialResult<Integer, double[]> seen = memo.method("sweep").<Integer, double[]>partial(ProgressiveChild.CHUNKS, 7L)
           .orElseThrow();
       assertTrue(seen.running(), "the writer holds the key's lock");
       assertTrue(seen.chunkCount() >= 3 && seen.chunkCount() < ProgressiveChild.CHUNKS, seen::toString);
       for (int i = 0; i < seen.chunkCount(); i++) {
         assertArrayEquals(ProgressiveChild.chunk(i), seen.chunks().get(i), "chunk " + i);
       }
-      assertTrue(memo.lookup("sweep", ProgressiveChild.CHUNKS, 7L).isEmpty());
+      assertTrue(memo.method("sweep").lookup(ProgressiveChild.CHUNKS, 7L).isEmpty());
       assertTrue(writer.await("done ", 60_000).startsWith("done "));
       assertEquals(0, writer.waitFor(60_000));
     }
-    assertTrue(memo.partial("sweep", ProgressiveChild.CHUNKS, 7L).isEmpty(), "completed: progress deleted");
+    assertTrue(memo.method("sweep").partial(ProgressiveChild.CHUNKS, 7L).isEmpty(), "completed: progress deleted");
     assertArrayEquals(ProgressiveChild.expected(),
-        memo.<double[]>lookup("sweep", ProgressiveChild.CHUNKS, 7L).orElseThrow().value());
+        memo.method("sweep").<double[]>lookup(ProgressiveChild.CHUNKS, 7L).orElseThrow().value());
   }
 
   @Test
@@ -268,7 +268,7 @@ class ProgressiveTest {
         return q.chunk(0);
       }, 1);
       assertArrayEquals(new double[] {1}, r);
-      assertTrue(m.partial("s", 1).isEmpty());
+      assertTrue(m.method("s").partial(1).isEmpty());
     }
   }
 }

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CorruptResultException;
-import org.memocache.DoubleView;
-import org.memocache.IntView;
 import org.memocache.Memo;
 import org.memocache.MemoMethod;
-import org.memocache.ResultViews;
 import org.memocache.disk.OutOfBandDiskTest.Dataset;
 import org.memocache.disk.OutOfBandDiskTest.Matrix;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.view.DoubleView;
+import org.memocache.view.IntView;
+import org.memocache.view.ResultViews;
 
 /** Views by path of the arrays inside stored object graphs. */
 class ResultViewsTest {
@@ -129,7 +129,7 @@ class ResultViewsTest {
     Dataset d = new Dataset(ramp(N, 0), ramp(N, 1));
     memo.call("dataset", () -> d, 1);
     DiskTier tier = (DiskTier) memo.tiers().get(0);
-    Path file = tier.store().entryFile(memo.keyOf("dataset", 1));
+    Path file = tier.store().entryFile(memo.method("dataset").keyOf(1).orElseThrow());
     EntryHeader h = EntryReader.readHeader(file);
     long[] y = OutOfBandDiskTest.block(file, 1);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {

@@ -15,12 +15,12 @@ import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
-import org.memocache.Tier;
-import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.ScalarCodec;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Scalar results on disk: stored by the {@code scalar} codec, payloads it did not write are foreign

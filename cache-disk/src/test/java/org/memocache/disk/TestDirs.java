@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.MemoConfig;
+import org.memocache.internal.Config;
 
 /** Directories named after the test that uses them (under {@code target/test-dirs}), and configs for them. */
 public final class TestDirs {
@@ -36,7 +37,7 @@ public final class TestDirs {
 
   /** A config with no limits and the given directory and clock. */
   public static MemoConfig config(Path dir, Clock clock) {
-    return new MemoConfig(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(2),
+    return new Config(dir, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false, Duration.ofMinutes(2),
         List.of("org.memocache.disk"), true, clock);
   }
 

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
 import org.memocache.MethodId;
-import org.memocache.Tier;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
 
 /** Keys, filters and metadata for tier-level tests. */
 public final class TestKeys {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
-import org.memocache.Tier;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.spi.Tier;
 
 /**
  * Which cache roots are trusted: another user's root, or one others can write in without the sticky

@@ -24,19 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.memocache.ArrayView;
-import org.memocache.BooleanView;
-import org.memocache.ByteView;
-import org.memocache.CharView;
 import org.memocache.CorruptResultException;
-import org.memocache.DoubleView;
-import org.memocache.FloatView;
-import org.memocache.IntView;
-import org.memocache.LongView;
 import org.memocache.Memo;
-import org.memocache.ShortView;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.view.ArrayView;
+import org.memocache.view.BooleanView;
+import org.memocache.view.ByteView;
+import org.memocache.view.CharView;
+import org.memocache.view.DoubleView;
+import org.memocache.view.FloatView;
+import org.memocache.view.IntView;
+import org.memocache.view.LongView;
+import org.memocache.view.ShortView;
 
 /** Memory-mapped views of stored arrays: values, slices, rows, lazy per-block verification, lifetime. */
 class ViewTest {
@@ -71,7 +71,7 @@ class ViewTest {
   void mapDoubles_valuesAndSlicesEqualTheStoredArray(int n) {
     double[] a = ramp(n);
     memo.call("ramp", () -> a, n);
-    DoubleView v = memo.mapDoubles("ramp", n).orElseThrow();
+    DoubleView v = memo.method("ramp").view(DoubleView.class, n).orElseThrow();
     assertEquals(n, v.size());
     assertEquals(1, v.rank());
     assertEquals(double.class, v.elementType());
@@ -228,7 +228,7 @@ class ViewTest {
       Object value = sample(type, shape);
       int s = shape;
       memo.call("sample", () -> value, type, shape);
-      ArrayView v = memo.view("sample", type, s).orElseThrow();
+      ArrayView v = memo.method("sample").view(type, s).orElseThrow();
       assertEquals(type, v.elementType().getName());
       assertTrue(Arrays.deepEquals(new Object[] {flat(value)}, new Object[] {toArray(v)}), type + " shape " + shape);
       if (shape == 1) {
@@ -261,7 +261,7 @@ class ViewTest {
     int n = 1_000_000; // 8 MB: 123 blocks of 64 KiB
     double[] a = ramp(n);
     memo.call("big", () -> a, n);
-    Path file = tier().store().entryFile(memo.keyOf("big", n));
+    Path file = tier().store().entryFile(memo.method("big").keyOf(n).orElseThrow());
     EntryHeader h = EntryReader.readHeader(file);
     int bad = 50;
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
@@ -272,7 +272,7 @@ class ViewTest {
       f.write(b ^ 0x10);
     }
     // Opening verifies only the first block: the damage is not noticed yet.
-    DoubleView v = memo.mapDoubles("big", n).orElseThrow();
+    DoubleView v = memo.method("big").view(DoubleView.class, n).orElseThrow();
     int perBlock = h.blockSize() / 8;
     // Element i is at payload byte 64 + 8 i: block 50 holds elements from (50 * 65536 - 64) / 8.
     long firstOfBad = ((long) bad * h.blockSize() - 64) / 8;
@@ -295,7 +295,7 @@ class ViewTest {
     // The damaged entry is gone, counted, and a miss: the next call computes it again.
     assertFalse(Files.exists(file));
     assertEquals(1, tier().counters().corrupt());
-    assertTrue(memo.mapDoubles("big", n).isEmpty());
+    assertTrue(memo.method("big").view(DoubleView.class, n).isEmpty());
   }
 
   @Test
@@ -303,15 +303,15 @@ class ViewTest {
     int n = 200_000;
     double[] a = ramp(n);
     memo.call("v", () -> a, 1);
-    DoubleView v = memo.mapDoubles("v", 1).orElseThrow();
+    DoubleView v = memo.method("v").view(DoubleView.class, 1).orElseThrow();
     assertEquals(a[0], v.get(0));
-    assertTrue(memo.invalidate("v", 1));
-    assertTrue(memo.mapDoubles("v", 1).isEmpty());
+    assertTrue(memo.method("v").invalidate(1));
+    assertTrue(memo.method("v").view(DoubleView.class, 1).isEmpty());
     double[] b = ramp(n);
     b[7] = 42;
     memo.call("v", () -> b, 1);
     assertArrayEquals(a, v.toArray(), "the view keeps the value it was opened on");
-    assertEquals(42, memo.mapDoubles("v", 1).orElseThrow().get(7));
+    assertEquals(42, memo.method("v").view(DoubleView.class, 1).orElseThrow().get(7));
   }
 
   @Test
@@ -319,7 +319,7 @@ class ViewTest {
     int n = 2_000_000;
     double[] a = ramp(n);
     memo.call("shared", () -> a, n);
-    DoubleView v = memo.mapDoubles("shared", n).orElseThrow();
+    DoubleView v = memo.method("shared").view(DoubleView.class, n).orElseThrow();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Integer>> fs = new ArrayList<>();
@@ -348,23 +348,23 @@ class ViewTest {
   @Test
   void wrongType_isIllegal_andNamesWhatIsStored() {
     memo.call("ints", () -> new int[] {1, 2, 3}, 1);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> memo.mapDoubles("ints", 1));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> memo.method("ints").view(DoubleView.class, 1));
     assertEquals("ints(1) holds int[3], not the elements of a DoubleView", e.getMessage());
-    assertArrayEquals(new int[] {1, 2, 3}, memo.mapInts("ints", 1).orElseThrow().toArray());
+    assertArrayEquals(new int[] {1, 2, 3}, memo.method("ints").view(IntView.class, 1).orElseThrow().toArray());
 
     memo.call("text", () -> "not an array", 1);
-    IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.view("text", 1));
+    IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.method("text").view(1));
     assertEquals("text(1) is not stored as a primitive array (codec scalar v1): only double[], int[][] and other"
         + " primitive arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for"
         + " the arrays inside it", k.getMessage());
-    assertTrue(memo.view("nothing", 1).isEmpty());
+    assertTrue(memo.method("nothing").view(1).isEmpty());
   }
 
   @Test
   void viewKey_opensByTheKeyTheListingShows() {
     double[] a = ramp(5000);
     memo.call("byKey", () -> a, "x");
-    String hex = memo.entries("byKey").get(0).key();
+    String hex = memo.method("byKey").entries().get(0).key();
     assertArrayEquals(a, memo.viewKey(hex).orElseThrow().doubles().toArray());
   }
 
@@ -372,7 +372,7 @@ class ViewTest {
   void memoryOnlyMemo_cannotView() {
     try (Memo m = Memo.builder().memoryOnly().build()) {
       m.call("x", () -> new double[3], 1);
-      assertThrows(IllegalStateException.class, () -> m.mapDoubles("x", 1));
+      assertThrows(IllegalStateException.class, () -> m.method("x").view(DoubleView.class, 1));
     }
   }
 }

@@ -6,7 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.memocache.Memo;
 import org.memocache.MemoStats;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * The README demo: a data pipeline whose expensive steps go through MemoCache. Each step runs
@@ -114,7 +114,7 @@ public final class PipelineDemo {
       String speed = "";
       if (servedBy.equals("disk")) {
         // The computing time the first run stored with the result, read back without computing.
-        long computed = memo.lookup(name, keyArgs).map(r -> r.info().computeTime().toNanos()).orElse(0L);
+        long computed = memo.method(name).lookup(keyArgs).map(r -> r.info().computeTime().toNanos()).orElse(0L);
         if (pass == 1) {
           // The summary is about what this run found on disk, not about repeats within it.
           totals.diskSteps++;

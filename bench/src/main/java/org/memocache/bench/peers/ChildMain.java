@@ -244,14 +244,14 @@ public final class ChildMain {
     double[] a = Values.big(bytes);
     double[] dst = a.clone(); // touches every page: the timed copies measure bandwidth
     Memo memo = Memo.builder().memoryOnly().build();
-    memo.keyOf("warm-up", new double[1024]);
+    memo.method("warm-up").keyOf(new double[1024]).orElseThrow();
     double[] copy = new double[repeats];
     double[] hashed = new double[repeats];
     for (int r = 0; r < repeats; r++) {
       long t0 = System.nanoTime();
       System.arraycopy(a, 0, dst, 0, a.length);
       long t1 = System.nanoTime();
-      Measure.blackhole = memo.keyOf("hash", (Object) a);
+      Measure.blackhole = memo.method("hash").keyOf((Object) a).orElseThrow();
       long t2 = System.nanoTime();
       copy[r] = bytes / ((t1 - t0) / 1e9) / 1e9;
       hashed[r] = bytes / ((t2 - t1) / 1e9) / 1e9;

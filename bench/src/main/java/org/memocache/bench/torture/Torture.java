@@ -249,7 +249,7 @@ public final class Torture {
     if (k != null) {
       published.remove(k); // may now be detected and deleted: its absence is no loss
       try (Memo memo = reader()) {
-        Optional<CachedResult<Object>> hit = memo.lookup(METHOD, k);
+        Optional<CachedResult<Object>> hit = memo.method(METHOD).lookup(k);
         if (hit.isPresent()) {
           flipsServedAfter++; // only fine if right: a writer may have re-published it already
           judge(k, hit.get().value(), "coordinator after flip");
@@ -274,7 +274,7 @@ public final class Torture {
         }
       }
       for (long k : ks) {
-        Optional<CachedResult<Object>> hit = memo.lookup(METHOD, k);
+        Optional<CachedResult<Object>> hit = memo.method(METHOD).lookup(k);
         if (hit.isPresent()) {
           if (judge(k, hit.get().value(), "coordinator")) {
             published.add(k);
@@ -309,7 +309,7 @@ public final class Torture {
   private void indexKeys() {
     try (Memo memo = Memo.builder().memoryOnly().build()) {
       for (long k = 0; k < keys; k++) {
-        keyOfHex.put(memo.keyOf(METHOD, k).hex(), k);
+        keyOfHex.put(memo.method(METHOD).keyOf(k).orElseThrow().hex(), k);
       }
     }
   }

@@ -49,7 +49,7 @@ public final class TortureWorker {
           computed += c[0];
           present = true;
         } else {
-          Optional<CachedResult<Object>> hit = memo.lookup("torture", k);
+          Optional<CachedResult<Object>> hit = memo.method("torture").lookup(k);
           present = hit.isPresent();
           served = hit.map(CachedResult::value).orElse(null);
         }

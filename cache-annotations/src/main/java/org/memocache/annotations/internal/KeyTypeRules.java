@@ -39,12 +39,12 @@ import java.util.Set;
 public final class KeyTypeRules {
 
   /**
-   * The binary name of {@code org.memocache.Progress}: a parameter of this type is injected per call
+   * The binary name of {@code org.memocache.partial.Progress}: a parameter of this type is injected per call
    * by MemoCache (the recorded progress of a progressive computation) and is never part of the key,
    * as if marked {@code @Memoize.Ignore}. Named here, not referenced, because this module does not
    * depend on the runtime.
    */
-  public static final String PROGRESS = "org.memocache.Progress";
+  public static final String PROGRESS = "org.memocache.partial.Progress";
 
   /** Whether a parameter of the type with this binary name is injected by MemoCache, so never part of a key. */
   public static boolean isInjected(String binaryName) {

@@ -223,7 +223,7 @@ class KeyTypeRulesTest {
 
   @Test
   void progress_isInjected_byExactName() {
-    assertTrue(KeyTypeRules.isInjected("org.memocache.Progress"));
+    assertTrue(KeyTypeRules.isInjected("org.memocache.partial.Progress"));
     assertFalse(KeyTypeRules.isInjected("com.acme.Progress"));
     assertFalse(KeyTypeRules.isInjected("org.memocache.ProgressListener"));
   }

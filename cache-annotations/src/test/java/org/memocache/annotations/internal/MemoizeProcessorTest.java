@@ -194,7 +194,7 @@ class MemoizeProcessorTest {
   }
 
   /**
-   * A {@code org.memocache.Progress} parameter is injected per call and never part of the key, so it
+   * A {@code org.memocache.partial.Progress} parameter is injected per call and never part of the key, so it
    * is not checked, with or without {@code @Memoize.Ignore}. The stub below extends
    * {@code Iterator} only to make a check visible: the same shape under another name is an error.
    */
@@ -202,10 +202,10 @@ class MemoizeProcessorTest {
   void progressParameter_isNotChecked() throws Exception {
     String probe = "public interface Progress<S, C> extends java.util.Iterator<C> {}\n";
     TestCompiler.Result r = TestCompiler.compile(classes, Map.of(
-        "org.memocache.Progress", "package org.memocache;\n" + probe,
+        "org.memocache.partial.Progress", "package org.memocache.partial;\n" + probe,
         "com.acme.other.Progress", "package com.acme.other;\n" + probe,
         "com.acme.Sim", HEADER + """
-              @Memoize static double[] sweep(int n, org.memocache.Progress<Integer, double[]> progress) { return null; }
+              @Memoize static double[] sweep(int n, org.memocache.partial.Progress<Integer, double[]> progress) { return null; }
               @Memoize static double[] fake(int n, com.acme.other.Progress<Integer, double[]> progress) { return null; }
             }
             """));

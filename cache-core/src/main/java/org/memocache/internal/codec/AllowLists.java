@@ -1,8 +1,8 @@
 package org.memocache.internal.codec;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
 import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
+import org.memocache.spi.ClassFilter;
 
 /**
  * Builds the class filter of a memoized method: which classes its stored results may decode to. A

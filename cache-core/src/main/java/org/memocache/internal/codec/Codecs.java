@@ -1,7 +1,7 @@
 package org.memocache.internal.codec;
 
 import java.util.List;
-import org.memocache.ValueCodec;
+import org.memocache.spi.ValueCodec;
 
 /** The built-in value codecs, in the order they are tried after the user's own. */
 public final class Codecs {

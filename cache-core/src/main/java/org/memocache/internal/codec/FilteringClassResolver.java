@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 /**
  * Kryo's class resolver with an allow-list in front of {@code Class.forName}: the class name read

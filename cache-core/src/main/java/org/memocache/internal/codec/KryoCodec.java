@@ -14,8 +14,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**

@@ -5,9 +5,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Stores primitive arrays and 2-D primitive arrays ({@code double[]}, {@code int[][]}, ...) as raw

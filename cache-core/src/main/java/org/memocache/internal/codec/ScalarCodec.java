@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Stores {@code null}, the boxed primitives and {@code String} as one tag byte and the value,

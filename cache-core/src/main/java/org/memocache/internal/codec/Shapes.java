@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 /**
  * Shape fingerprints of result classes: a 64-bit hash of what {@link KryoCodec} writes of a class,

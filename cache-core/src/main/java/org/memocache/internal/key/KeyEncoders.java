@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.memocache.KeyEncoder;
+import org.memocache.spi.KeyEncoder;
 
 /**
  * The user's {@link KeyEncoder}s of one Memo: an encoder registered for a class also serves its

@@ -35,14 +35,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.memocache.annotations.internal.KeyType;
-import org.memocache.annotations.internal.KeyTypeRules;
 import org.memocache.CacheKey;
 import org.memocache.FileContent;
-import org.memocache.KeyEncoder;
-import org.memocache.KeySink;
 import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
+import org.memocache.annotations.internal.KeyType;
+import org.memocache.annotations.internal.KeyTypeRules;
+import org.memocache.spi.KeyEncoder;
+import org.memocache.spi.KeySink;
 
 /**
  * Turns a call (method, receiver state, arguments) into its 128-bit key: a canonical, type-tagged

@@ -9,9 +9,9 @@ import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.memocache.ClassFilter;
 import org.memocache.internal.codec.fixture.Measurement;
 import org.memocache.internal.codec.fixture.Shape;
+import org.memocache.spi.ClassFilter;
 
 class AllowListsTest {
 

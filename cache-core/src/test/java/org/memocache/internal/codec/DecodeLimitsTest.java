@@ -23,7 +23,7 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 /**
  * Hostile Kryo payloads, built with the codec's own writer and then tampered with: each is refused

@@ -32,12 +32,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.memocache.ClassFilter;
 import org.memocache.internal.codec.deep.Calibration;
 import org.memocache.internal.codec.fixture.Bait1;
 import org.memocache.internal.codec.fixture.Measurement;
 import org.memocache.internal.codec.fixture.Unit;
 import org.memocache.internal.codec.outside.Evil1;
+import org.memocache.spi.ClassFilter;
 
 class KryoCodecTest {
   private static final ClassFilter ALL = c -> true;

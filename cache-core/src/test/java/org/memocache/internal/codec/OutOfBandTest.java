@@ -23,9 +23,9 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.memocache.ClassFilter;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
 import org.memocache.internal.codec.fixture.DenseMatrix;
+import org.memocache.spi.ClassFilter;
 
 /** Primitive arrays inside object graphs, stored out of band by {@link KryoCodec}. */
 class OutOfBandTest {

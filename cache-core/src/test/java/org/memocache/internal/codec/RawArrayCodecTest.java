@@ -16,8 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.memocache.ClassFilter;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
+import org.memocache.spi.ClassFilter;
 
 class RawArrayCodecTest {
   private static final ClassFilter NOTHING = c -> false;

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 /** Decoded results get a class's {@code readResolve()} replacement, so singletons stay singletons. */
 class ReadResolveTest {

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.memocache.ClassFilter;
+import org.memocache.spi.ClassFilter;
 
 class ScalarCodecTest {
   private static final ClassFilter NOTHING = c -> false;

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.memocache.CacheKey;
 import org.memocache.ChildJvm;
 import org.memocache.FileContent;
-import org.memocache.KeyEncoder;
 import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
+import org.memocache.spi.KeyEncoder;
 
 class KeyHasherTest {
   static final MethodId M = MethodId.of("simulate", 0);

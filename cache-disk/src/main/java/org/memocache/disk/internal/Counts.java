@@ -1,7 +1,7 @@
 package org.memocache.disk.internal;
 
 import java.util.concurrent.atomic.LongAdder;
-import org.memocache.Tier;
+import org.memocache.spi.Tier;
 
 /** The disk tier's counters, shared by its reader, writer and maintainer. */
 public final class Counts {

@@ -13,10 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
-import org.memocache.ValueCodec;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ValueCodec;
 
 /**
  * Writes one entry: encode into a fresh tmp file (payload first, then the checksum table, then the

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import org.memocache.MethodId;
-import org.memocache.Tier;
 import org.memocache.internal.Warnings;
+import org.memocache.spi.Tier;
 
 /**
  * The disk tier's {@link Tier.Verdicts}: a method seen changing its arguments gets a small

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
-import org.memocache.Tier;
+import org.memocache.spi.Tier;
 
 /**
  * An entry's payload mapped for views ({@code Tier.Mapped}): the header and checksum table were

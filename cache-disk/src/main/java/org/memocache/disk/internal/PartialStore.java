@@ -17,15 +17,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.ClassFilter;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
 import org.memocache.MethodId;
-import org.memocache.Tier;
-import org.memocache.ValueCodec;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.RejectedClassException;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /**
  * The progress of progressive computations, in {@code partial/<key>/}:

@@ -1,8 +1,8 @@
 package org.memocache.disk.woven;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.memocache.Progress;
 import org.memocache.annotations.Memoize;
+import org.memocache.partial.Progress;
 
 /**
  * Annotated methods for tests that simulate weaving by calling {@code MemoRuntime.enter/exit} the

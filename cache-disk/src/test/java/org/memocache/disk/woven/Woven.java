@@ -52,8 +52,8 @@ public final class Woven {
     return call(Fitter.class, "score([D)D", f, new Object[] {x}, () -> f.score(x));
   }
 
-  public static double[] sweep(int chunks, org.memocache.Progress<Integer, double[]> p) {
-    return call(Fitter.class, "sweep(ILorg/memocache/Progress;)[D", null, new Object[] {chunks, p},
+  public static double[] sweep(int chunks, org.memocache.partial.Progress<Integer, double[]> p) {
+    return call(Fitter.class, "sweep(ILorg/memocache/partial/Progress;)[D", null, new Object[] {chunks, p},
         () -> Fitter.sweep(chunks, p));
   }
 

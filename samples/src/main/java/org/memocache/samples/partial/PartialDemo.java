@@ -2,12 +2,13 @@ package org.memocache.samples.partial;
 
 import java.time.Duration;
 import java.util.Optional;
-import org.memocache.DoubleView;
 import org.memocache.Memo;
+import org.memocache.MemoConfig;
 import org.memocache.MemoMethod;
-import org.memocache.PartialResult;
-import org.memocache.Progress;
 import org.memocache.disk.CacheDirectory;
+import org.memocache.partial.PartialResult;
+import org.memocache.partial.Progress;
+import org.memocache.view.DoubleView;
 
 /**
  * Partial-result access, runnable ({@code $MEMOCACHE_DIR}, default {@code ~/.cache/memocache}):
@@ -81,7 +82,7 @@ public final class PartialDemo {
   private static void view(int n) {
     MemoMethod field = Memo.defaultMemo().method(Sweep.class, "field", int.class, double.class);
     long t0 = System.nanoTime();
-    Optional<DoubleView> found = field.mapDoubles(n, 3.0);
+    Optional<DoubleView> found = field.view(DoubleView.class, n, 3.0);
     if (found.isEmpty()) {
       Sweep.field(n, 3.0);
       System.out.printf("field(%d) was not stored: computed and stored it in %.0f ms; run view again%n", n,
@@ -93,7 +94,7 @@ public final class PartialDemo {
     System.out.printf("opened a %d MB result in place and read element %d = %.6f in %.3f ms (first open in this"
         + " JVM: mostly class loading)%n", n * 8L / 1_000_000, n / 2, mid, (System.nanoTime() - t0) / 1e6);
     t0 = System.nanoTime();
-    DoubleView again = field.mapDoubles(n, 3.0).orElseThrow();
+    DoubleView again = field.view(DoubleView.class, n, 3.0).orElseThrow();
     double first = again.get(0);
     System.out.printf("opened it again and read element 0 = %.1f in %.3f ms%n", first, (System.nanoTime() - t0) / 1e6);
     t0 = System.nanoTime();
@@ -103,7 +104,7 @@ public final class PartialDemo {
   }
 
   private static void ls() {
-    try (CacheDirectory dir = CacheDirectory.open(Memo.defaultDirectory())) {
+    try (CacheDirectory dir = CacheDirectory.open(MemoConfig.defaultDirectory())) {
       dir.methods().forEach(System.out::println);
       dir.entries().forEach(e -> System.out.println("  " + e));
       dir.partials().forEach(p -> System.out.println("  in progress: " + p));

@@ -1,8 +1,8 @@
 package org.memocache.samples.partial;
 
 import java.util.Random;
-import org.memocache.Progress;
 import org.memocache.annotations.Memoize;
+import org.memocache.partial.Progress;
 
 /**
  * A parameter sweep as a progressive computation, and a big field as an array result: the two

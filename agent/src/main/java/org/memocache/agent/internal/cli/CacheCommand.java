@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.memocache.Memo;
+import org.memocache.MemoConfig;
 import org.memocache.disk.CacheDirectory;
 import picocli.CommandLine;
 
@@ -36,7 +36,7 @@ abstract class CacheCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    Path path = dirArgument() == null ? Memo.defaultDirectory() : dirArgument();
+    Path path = dirArgument() == null ? MemoConfig.defaultDirectory() : dirArgument();
     CacheDirectory dir;
     try {
       dir = CacheDirectory.open(path);

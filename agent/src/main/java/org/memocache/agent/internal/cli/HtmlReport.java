@@ -8,11 +8,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.memocache.EntryInfo;
 import org.memocache.MethodSummary;
-import org.memocache.Sizes;
+import org.memocache.internal.Sizes;
 
 /**
  * The {@code memocache report} page: one self-contained HTML file, inline CSS and inline SVG, no

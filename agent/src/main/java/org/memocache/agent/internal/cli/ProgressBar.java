@@ -1,9 +1,9 @@
 package org.memocache.agent.internal.cli;
 
 import java.io.PrintWriter;
-import org.memocache.Sizes;
 import org.memocache.disk.VerifyListener;
 import org.memocache.disk.VerifyReport;
+import org.memocache.internal.Sizes;
 
 /**
  * A one-line progress bar on a terminal's stderr for {@code verify}: redrawn with {@code \r} at

@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.spi;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -6,6 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.memocache.CacheKey;
+import org.memocache.CorruptResultException;
+import org.memocache.EntryInfo;
+import org.memocache.Memo;
+import org.memocache.MethodId;
+import org.memocache.MethodSummary;
 
 /**
  * A storage tier below the in-memory one: the disk tier today, a shared remote tier tomorrow.

@@ -1,4 +1,6 @@
-package org.memocache;
+package org.memocache.partial;
+
+import org.memocache.Memo;
 
 /**
  * A computation that records its progress, for {@link Memo#progressive}.

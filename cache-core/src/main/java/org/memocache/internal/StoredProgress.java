@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.internal;
 
 import java.time.Duration;
 import java.util.AbstractList;
@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.memocache.internal.Warnings;
+import org.memocache.partial.Progress;
+import org.memocache.spi.Tier;
 
 /**
  * The {@link Progress} of one computing call: chunks and checkpoints go to the tier's partial
@@ -15,7 +16,7 @@ import org.memocache.internal.Warnings;
  * the call has no storage: memory-only, or computing without the key's lock). Chunks stored before
  * a failure stay readable from storage.
  */
-final class StoredProgress<S, C> implements Progress<S, C> {
+public final class StoredProgress<S, C> implements Progress<S, C> {
   private final Tier.@Nullable PartialWriter store;
   private final String describe;
   private final boolean resumed;
@@ -27,7 +28,7 @@ final class StoredProgress<S, C> implements Progress<S, C> {
   private long lastMark = System.nanoTime();
 
   @SuppressWarnings("unchecked")
-  StoredProgress(Tier.@Nullable PartialWriter store, String describe) {
+  public StoredProgress(Tier.@Nullable PartialWriter store, String describe) {
     this.store = store;
     this.describe = describe;
     this.writable = store != null;
@@ -37,7 +38,7 @@ final class StoredProgress<S, C> implements Progress<S, C> {
   }
 
   /** A Progress that keeps everything in memory. */
-  static <S, C> StoredProgress<S, C> inMemory(String describe) {
+  public static <S, C> StoredProgress<S, C> inMemory(String describe) {
     return new StoredProgress<>(null, describe);
   }
 
@@ -129,7 +130,7 @@ final class StoredProgress<S, C> implements Progress<S, C> {
    * The call's result was stored: the recorded progress is no longer needed. When it could not be
    * stored everywhere, the progress is kept, so that the next call resumes from near the end.
    */
-  void finish(boolean resultStored) {
+  public void finish(boolean resultStored) {
     if (resultStored && store != null) {
       store.complete();
     }

@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.view;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -21,12 +21,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.memocache.CorruptResultException;
+import org.memocache.EntryInfo;
+import org.memocache.MemoMethod;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
 
 /**
  * Views of the primitive arrays inside a stored result, by path: {@link MemoMethod#views}. For a
@@ -85,7 +90,7 @@ public final class ResultViews {
    * @throws IllegalArgumentException when the entry was stored by another codec (a user's)
    * @throws CorruptResultException when the graph's blocks are damaged
    */
-  static @Nullable ResultViews open(Tier.Mapped entry, String describe, ClassFilter classes) {
+  public static @Nullable ResultViews open(Tier.Mapped entry, String describe, ClassFilter classes) {
     EntryInfo info = entry.info();
     if (info.codec().equals(RawArrayCodec.ID)) {
       return new ResultViews(entry, null, Map.of(), AbstractArrayView.open(entry, describe), describe);

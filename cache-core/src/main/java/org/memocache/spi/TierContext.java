@@ -1,7 +1,9 @@
-package org.memocache;
+package org.memocache.spi;
 
 import java.util.List;
 import java.util.Objects;
+import org.memocache.Memo;
+import org.memocache.MemoConfig;
 
 /**
  * What a {@link TierProvider} is given to build its tier.

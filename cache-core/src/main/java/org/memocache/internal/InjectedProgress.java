@@ -1,8 +1,10 @@
-package org.memocache;
+package org.memocache.internal;
 
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.memocache.MemoRuntime;
+import org.memocache.partial.Progress;
 
 /**
  * What {@link Progress#injected()} returns: a placeholder the woven {@code @Memoize} method
@@ -10,16 +12,16 @@ import org.jspecify.annotations.Nullable;
  * runs and unbound when the call completes. Unbound (no weaving, or a call that is not memoized),
  * it keeps progress in memory.
  */
-final class InjectedProgress<S, C> implements Progress<S, C> {
+public final class InjectedProgress<S, C> implements Progress<S, C> {
   private volatile @Nullable Progress<S, C> bound;
   private @Nullable Progress<S, C> local;
 
   @SuppressWarnings("unchecked")
-  void bind(Progress<?, ?> progress) {
+  public void bind(Progress<?, ?> progress) {
     bound = (Progress<S, C>) progress;
   }
 
-  void unbind() {
+  public void unbind() {
     bound = null;
   }
 

@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.internal;
 
 import java.time.Duration;
 

@@ -1,4 +1,6 @@
-package org.memocache;
+package org.memocache.spi;
+
+import org.memocache.Memo;
 
 /**
  * Creates a tier from a {@link Memo}'s configuration; found with {@link java.util.ServiceLoader}.

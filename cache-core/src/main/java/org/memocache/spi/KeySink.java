@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.spi;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,9 +1,10 @@
-package org.memocache;
+package org.memocache.spi;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
+import org.memocache.Memo;
 
 /**
  * Turns results into bytes and back. Built-in codecs store primitive arrays in a raw, memory-mappable

@@ -1,12 +1,17 @@
-package org.memocache;
+package org.memocache.view;
+
+import org.memocache.CorruptResultException;
+import org.memocache.EntryInfo;
+import org.memocache.Memo;
+import org.memocache.MemoMethod;
+import org.memocache.spi.Tier;
 
 /**
  * A read-only, memory-mapped view of a stored primitive-array result ({@code double[]},
- * {@code int[][]}, ...), opened without reading the array: {@link Memo#mapDoubles} and its
- * siblings, {@link Memo#view}, {@link MemoMethod#view}.
+ * {@code int[][]}, ...), opened without reading the array: {@link MemoMethod#view}.
  *
  * <pre>{@code
- * DoubleView v = memo.mapDoubles("simulate", n, seed).orElseThrow();
+ * DoubleView v = memo.method("simulate").view(DoubleView.class, n, seed).orElseThrow();
  * double first = v.get(0);                       // verifies one 64 KiB block
  * double[] part = v.toArray(1_000_000, 2_000_000);
  * double sum = v.slice(0, 1000).stream().sum();
@@ -68,6 +73,12 @@ public sealed interface ArrayView
 
   /** Metadata of the stored result this view maps. */
   EntryInfo info();
+
+  /**
+   * This view as the typed view {@code type}, such as {@code DoubleView.class}; throws
+   * {@link IllegalStateException} naming the element type when it holds other elements.
+   */
+  <V extends ArrayView> V as(Class<V> type);
 
   /** This view as a {@link DoubleView}; throws {@link IllegalStateException} naming the element type otherwise. */
   DoubleView doubles();

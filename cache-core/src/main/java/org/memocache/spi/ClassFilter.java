@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.spi;
 
 /**
  * Decides which classes a decoder may load and instantiate. A cache directory is data, never code:

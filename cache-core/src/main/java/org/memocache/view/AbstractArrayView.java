@@ -1,21 +1,29 @@
-package org.memocache;
+package org.memocache.view;
 
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.memocache.CorruptResultException;
+import org.memocache.EntryInfo;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
+import org.memocache.spi.Tier;
 
 /**
  * What every typed {@link ArrayView} shares: the mapped payload, the lazy block verification, the
  * flat index and the rows. A view covers elements {@code [0, size)} starting at payload byte
  * {@code start}; slices and rows are new views on the same mapping, so a block verified through one
- * is verified for all.
+ * is verified for all. The typed views add what depends on the element type: the unboxed
+ * {@code get}, the stream, and how a block of elements is copied into an array.
+ *
+ * @param <A> the primitive array type, such as {@code double[]}
+ * @param <V> the typed view
  */
-abstract sealed class AbstractArrayView
+abstract sealed class AbstractArrayView<A, V extends AbstractArrayView<A, V>>
     permits BooleanView, ByteView, CharView, ShortView, IntView, LongView, FloatView, DoubleView {
 
   final Tier.Mapped entry;
@@ -49,7 +57,7 @@ abstract sealed class AbstractArrayView
   }
 
   /** A slice of {@code parent}: elements {@code [from, from + size)} of it, as a one-dimensional view. */
-  AbstractArrayView(AbstractArrayView parent, long from, long size) {
+  AbstractArrayView(AbstractArrayView<A, V> parent, long from, long size) {
     this(parent.entry, parent.data, parent.type, parent.start + (from << parent.shift), size, Rows.single(size),
         parent.describe);
   }
@@ -164,13 +172,73 @@ abstract sealed class AbstractArrayView
     return as(BooleanView.class);
   }
 
-  private <V> V as(Class<V> view) {
+  public <T extends ArrayView> T as(Class<T> view) {
     if (view.isInstance(this)) {
       return view.cast(this);
     }
     throw new IllegalStateException(describe + " holds " + typeName() + ", not the elements of a "
         + view.getSimpleName());
   }
+
+  // ---- the operations every typed view has ----
+
+  /** Elements {@code [from, to)} of the flat index, as a one-dimensional view on the same mapping. */
+  public V slice(long from, long to) {
+    checkSlice(from, to);
+    return sliceOf(from, to - from);
+  }
+
+  /**
+   * Row {@code row} as a one-dimensional view on the same mapping.
+   *
+   * @throws NullPointerException if the row is {@code null}
+   */
+  public V row(int row) {
+    return sliceOf(rowStart(row), rowLength(row));
+  }
+
+  /**
+   * Copies elements {@code [from, to)} into {@code dst[0 .. to - from)}, verifying each block
+   * just before copying it.
+   *
+   * @throws IndexOutOfBoundsException if the range is not in this view or {@code dst} is too short
+   * @throws CorruptResultException if a block in the range is damaged (elements before it are copied)
+   */
+  public void copyTo(A dst, long from, long to) {
+    copyTo(from, to, dst, 0);
+  }
+
+  /** As {@link #copyTo(Object, long, long)}, into {@code dst} from {@code dstOffset}. */
+  public void copyTo(long from, long to, A dst, int dstOffset) {
+    long off = range(from, to, Array.getLength(dst), dstOffset);
+    copyOut(off, (to - from) << shift, (at, count, i) -> copy(at, count, dst, dstOffset + i));
+  }
+
+  /** Elements {@code [from, to)} as a new array. */
+  public A toArray(long from, long to) {
+    checkSlice(from, to);
+    if (to - from > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException((to - from) + " elements do not fit in one array");
+    }
+    A out = newArray((int) (to - from));
+    copyTo(out, from, to);
+    return out;
+  }
+
+  /** All elements of the flat index as a new array. */
+  public A toArray() {
+    return toArray(0, size);
+  }
+
+  // ---- what each typed view supplies ----
+
+  /** A one-dimensional view of elements {@code [from, from + size)} of this one. */
+  abstract V sliceOf(long from, long size);
+
+  abstract A newArray(int length);
+
+  /** Copies {@code count} elements at payload offset {@code at} into {@code dst} from {@code dstIndex}. */
+  abstract void copy(int at, int count, A dst, int dstIndex);
 
   // ---- for the typed views ----
 

@@ -1,4 +1,6 @@
-package org.memocache;
+package org.memocache.spi;
+
+import org.memocache.Memo;
 
 /**
  * Encodes values of a user type into a cache key, for types that the built-in rules (records,

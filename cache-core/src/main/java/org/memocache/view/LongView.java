@@ -1,0 +1,70 @@
+package org.memocache.view;
+
+import java.nio.ByteBuffer;
+import java.util.stream.LongStream;
+import org.memocache.CorruptResultException;
+import org.memocache.internal.codec.RawArrayLayout.ElementType;
+import org.memocache.spi.Tier;
+
+/**
+ * A read-only, memory-mapped view of a stored {@code long[]} or {@code long[][]} result:
+ * {@code memo.method(name).view(args, LongView.class)}, or {@link ArrayView#longs()} of any view.
+ * Element blocks are checksum-verified the first time a read touches them; see {@link ArrayView}
+ * for verification, indexing and lifetime.
+ */
+public final class LongView extends AbstractArrayView<long[], LongView> implements ArrayView {
+
+  LongView(Tier.Mapped entry, ByteBuffer data, ElementType type, long start, long size, Rows rows, String describe) {
+    super(entry, data, type, start, size, rows, describe);
+  }
+
+  private LongView(LongView parent, long from, long size) {
+    super(parent, from, size);
+  }
+
+  /**
+   * Element {@code index} of the flat index (of a two-dimensional array: counted over all rows).
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+   * @throws CorruptResultException if the element's block is damaged
+   */
+  public long get(long index) {
+    long off = offset(index);
+    verifyElement(off);
+    return data.getLong((int) off);
+  }
+
+  /**
+   * Element {@code [row][column]}.
+   *
+   * @throws IndexOutOfBoundsException if either index is out of bounds
+   * @throws NullPointerException if the row is {@code null}
+   * @throws CorruptResultException if the element's block is damaged
+   */
+  public long get(int row, int column) {
+    return get(index(row, column));
+  }
+
+  /**
+   * The elements of the flat index, in order; each block is verified when the stream first
+   * reaches it, so a damaged block throws {@link CorruptResultException} from the terminal operation.
+   */
+  public LongStream stream() {
+    return LongStream.range(0, size).map(this::get);
+  }
+
+  @Override
+  LongView sliceOf(long from, long size) {
+    return new LongView(this, from, size);
+  }
+
+  @Override
+  long[] newArray(int length) {
+    return new long[length];
+  }
+
+  @Override
+  void copy(int at, int count, long[] dst, int dstIndex) {
+    bytesAt(at, count << shift).asLongBuffer().get(dst, dstIndex, count);
+  }
+}
