@@ -1024,10 +1024,10 @@ final class Engine {
   }
 
   /** Per-method summaries of the lower tiers (the first tier's, for a method several tiers store). */
-  List<MethodSummary> methods(@Nullable String name) {
-    Map<MethodId, MethodSummary> byId = new LinkedHashMap<>();
+  List<MethodStats> methods(@Nullable String name) {
+    Map<MethodId, MethodStats> byId = new LinkedHashMap<>();
     for (Tier t : tiers) {
-      for (MethodSummary m : t.methods(name)) {
+      for (MethodStats m : t.methods(name)) {
         byId.putIfAbsent(m.method(), m);
       }
     }

@@ -51,7 +51,7 @@ import org.memocache.view.ArrayView;
  * }</pre>
  *
  * <p>Stored results are read, viewed and removed without computing through the method handle
- * {@link #method(String)} ({@link MemoMethod#lookup}, {@link MemoMethod#view}, {@link MemoMethod#partial}, ...).
+ * {@link #method(String)} ({@link MemoizedMethod#lookup}, {@link MemoizedMethod#view}, {@link MemoizedMethod#partial}, ...).
  *
  * <p>A result is identified by the name, the key arguments (hashed by value: see {@link KeyEncoder}
  * for the rules) and, for programmatic calls, nothing else: the supplier is not part of the key, so
@@ -191,13 +191,13 @@ public final class Memo implements AutoCloseable {
    * {@link #method(Method)}); use {@link #method(Class, String, Class...)} for overloads and for
    * methods with a {@code @Memoize(name)}.
    */
-  public MemoMethod method(String name) {
+  public MemoizedMethod method(String name) {
     checkName(name);
     Method woven = wovenByName(name);
     if (woven != null) {
       return method(woven);
     }
-    return MemoMethod.programmatic(this, programmatic(name, CALLER.getCallerClass()));
+    return MemoizedMethod.programmatic(this, programmatic(name, CALLER.getCallerClass()));
   }
 
   /**
@@ -206,7 +206,7 @@ public final class Memo implements AutoCloseable {
    *
    * @throws IllegalArgumentException if there is no such method, or it is not memoized
    */
-  public MemoMethod method(Class<?> owner, String name, Class<?>... parameterTypes) {
+  public MemoizedMethod method(Class<?> owner, String name, Class<?>... parameterTypes) {
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(name, "name");
     try {
@@ -221,26 +221,26 @@ public final class Memo implements AutoCloseable {
   /**
    * The woven method {@code method}: annotated {@code @Memoize}, or memoized by the agent's
    * {@code methods=} option in this JVM. For a method memoized by the agent of another process, pass
-   * its settings with {@link #method(Method, MethodSettings)}.
+   * its settings with {@link #method(Method, MemoizeSettings)}.
    *
    * @throws IllegalArgumentException if it is not memoized
    */
-  public MemoMethod method(Method method) {
+  public MemoizedMethod method(Method method) {
     Objects.requireNonNull(method, "method");
-    MethodSettings settings = MemoRuntime.settingsOf(method);
+    MemoizeSettings settings = MemoRuntime.settingsOf(method);
     if (settings == null) {
       throw new IllegalArgumentException(method.getDeclaringClass().getName() + "#" + method.getName()
           + " is not memoized: it is not annotated @Memoize and the agent was not told to memoize it in this JVM;"
-          + " pass the agent's settings with method(Method, MethodSettings)");
+          + " pass the agent's settings with method(Method, MemoizeSettings)");
     }
-    return MemoMethod.woven(this, method, settings);
+    return MemoizedMethod.woven(this, method, settings);
   }
 
   /** The method {@code method}, memoized with {@code settings} (as the agent's options gave them). */
-  public MemoMethod method(Method method, MethodSettings settings) {
+  public MemoizedMethod method(Method method, MemoizeSettings settings) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(settings, "settings");
-    return MemoMethod.woven(this, method, settings);
+    return MemoizedMethod.woven(this, method, settings);
   }
 
   private static @Nullable Method wovenByName(String name) {
@@ -280,7 +280,7 @@ public final class Memo implements AutoCloseable {
    * What the lower tiers store per method identity: entries, bytes, hits, time saved. Walks the
    * disk tier's storage: not a constant-time operation.
    */
-  public List<MethodSummary> methods() {
+  public List<MethodStats> methods() {
     return engine.methods(null);
   }
 
@@ -306,7 +306,7 @@ public final class Memo implements AutoCloseable {
 
   /**
    * A memory-mapped view of the stored array result whose key is {@code keyHex}; see
-   * {@link MemoMethod#view}.
+   * {@link MemoizedMethod#view}.
    */
   public Optional<ArrayView> viewKey(String keyHex) {
     requireLowerTiers(engine);
@@ -333,7 +333,7 @@ public final class Memo implements AutoCloseable {
    * Returns the result of a long computation that records its progress (see {@link Progress}),
    * computing it only if no tier has it. If an earlier run of this call died, {@code body} is given
    * the chunks and checkpoint it recorded and continues from there; other processes can read the
-   * finished chunks meanwhile ({@link MemoMethod#partial}). When {@code body} returns, its result is stored like
+   * finished chunks meanwhile ({@link MemoizedMethod#partial}). When {@code body} returns, its result is stored like
    * any other and the recorded progress is deleted; when it throws, the progress is kept for the
    * next call.
    *

@@ -38,7 +38,7 @@ public final class MemoRuntime {
   /** How a {@link MemoKeyException} names a parameter: {@code parameter 1 (options)}. */
   private static final Pattern PARAMETER = Pattern.compile("parameter (\\d+) \\(([^)\\s]+)\\)");
 
-  private static final ConcurrentHashMap<String, MethodSettings> DEFINED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, MemoizeSettings> DEFINED = new ConcurrentHashMap<>();
   private static final Site DISABLED = new Site(null);
 
   private static final ClassValue<ConcurrentHashMap<String, Site>> SITES = new ClassValue<>() {
@@ -188,7 +188,7 @@ public final class MemoRuntime {
    * @param ownerBinaryName the declaring class, such as {@code com.acme.Fit}
    * @param method the method name and JVM descriptor, such as {@code fit(IJ)[D}
    */
-  public static void define(String ownerBinaryName, String method, MethodSettings settings) {
+  public static void define(String ownerBinaryName, String method, MemoizeSettings settings) {
     DEFINED.put(ownerBinaryName + "#" + method, settings);
   }
 
@@ -246,7 +246,7 @@ public final class MemoRuntime {
             () -> "MemoCache: woven method " + owner.getName() + "#" + method + " not found; not memoizing it");
         return DISABLED;
       }
-      MethodSettings settings = settingsOf(target);
+      MemoizeSettings settings = settingsOf(target);
       if (settings == null) {
         return DISABLED;
       }
@@ -266,7 +266,7 @@ public final class MemoRuntime {
    * How {@code target} is memoized: its {@code @Memoize} annotation, or the settings the agent
    * defined for it; {@code null} when it is not memoized.
    */
-  static @Nullable MethodSettings settingsOf(Method target) {
+  static @Nullable MemoizeSettings settingsOf(Method target) {
     Memoize annotation = target.getAnnotation(Memoize.class);
     if (annotation != null) {
       return fromAnnotation(annotation, target);
@@ -281,7 +281,7 @@ public final class MemoRuntime {
   }
 
   /** The spec of a woven method: its identity, how its parameters enter the key, where results go. */
-  static MethodSpec spec(Method target, MethodSettings settings, long codeFingerprint, MemoConfig config) {
+  static MethodSpec spec(Method target, MemoizeSettings settings, long codeFingerprint, MemoConfig config) {
     Class<?> owner = target.getDeclaringClass();
     boolean stateless = settings.stateless() || owner.isAnnotationPresent(Memoize.Stateless.class);
     String cacheName = settings.name().isEmpty() ? owner.getName() + "#" + target.getName() : settings.name();
@@ -306,8 +306,14 @@ public final class MemoRuntime {
     ClassFilter classes = AllowLists.forWovenMethod(target, config.allowedPackages());
     return new MethodSpec(id, names, ignored, byContent,
         !Modifier.isStatic(target.getModifiers()) && !stateless,
-        settings.tiers().contains(Memoize.Tier.MEMORY), settings.tiers().contains(Memoize.Tier.DISK),
+        settings.tiers().contains(Memoize.Tier.MEMORY), stored(settings),
         settings.expireAfter(), classes, progress, settings.shared(), resultShape(target));
+  }
+
+  /** Whether results go to the tiers below memory: {@code STORED}, or its former name {@code DISK}. */
+  @SuppressWarnings("deprecation")
+  private static boolean stored(MemoizeSettings settings) {
+    return settings.tiers().contains(Memoize.Tier.STORED) || settings.tiers().contains(Memoize.Tier.DISK);
   }
 
   /**
@@ -380,7 +386,7 @@ public final class MemoRuntime {
     return site == null ? null : site.spec;
   }
 
-  private static MethodSettings fromAnnotation(Memoize m, Method target) {
+  private static MemoizeSettings fromAnnotation(Memoize m, Method target) {
     Duration expire = null;
     if (!m.expireAfter().isEmpty()) {
       try {
@@ -392,7 +398,7 @@ public final class MemoRuntime {
     }
     Set<Memoize.Tier> tiers = m.tiers().length == 0 ? EnumSet.noneOf(Memoize.Tier.class)
         : EnumSet.copyOf(java.util.Arrays.asList(m.tiers()));
-    return new MethodSettings(m.name(), m.version(), m.stateless(), tiers, expire, m.shared());
+    return new MemoizeSettings(m.name(), m.version(), m.stateless(), tiers, expire, m.shared());
   }
 
   /** The JVM descriptor of {@code m}, such as {@code (IJ)[D}. */

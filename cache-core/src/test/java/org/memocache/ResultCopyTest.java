@@ -159,7 +159,7 @@ class ResultCopyTest {
     Method copied = ResultCopyTest.class.getDeclaredMethod("copiedMethod");
     assertTrue(MemoRuntime.spec(shared, MemoRuntime.settingsOf(shared), 0, memo.config()).shared());
     assertEquals(false, MemoRuntime.spec(copied, MemoRuntime.settingsOf(copied), 0, memo.config()).shared());
-    assertTrue(MethodSettings.defaults().withShared(true).shared());
+    assertTrue(MemoizeSettings.defaults().withShared(true).shared());
   }
 
   @Test

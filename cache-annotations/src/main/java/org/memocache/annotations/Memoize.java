@@ -39,7 +39,7 @@ public @interface Memoize {
   int version() default 0;
 
   /** The tiers a result is stored in; the memory tier is always consulted first. */
-  Tier[] tiers() default {Tier.MEMORY, Tier.DISK};
+  Tier[] tiers() default {Tier.MEMORY, Tier.STORED};
 
   /**
    * Maximum age of a stored result as an ISO-8601 duration ({@code "PT12H"}, {@code "P30D"}), as
@@ -77,7 +77,18 @@ public @interface Memoize {
   enum Tier {
     /** The in-process Caffeine tier. */
     MEMORY,
-    /** The cache directory shared by processes and runs. */
+    /**
+     * Every tier below memory: the cache directory shared by processes and runs, and the tiers
+     * added with {@code Memo.Builder.tier}.
+     */
+    STORED,
+    /**
+     * The former name of {@link #STORED}, with the same meaning: classes compiled against it keep
+     * their tiers.
+     *
+     * @deprecated use {@link #STORED}
+     */
+    @Deprecated
     DISK
   }
 

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Optional;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 
 /**
  * The progress a progressive computation has recorded so far, read without computing: by another
- * thread or process while it runs ({@link MemoMethod#partial}), or after it died. A snapshot of the chunk
+ * thread or process while it runs ({@link MemoizedMethod#partial}), or after it died. A snapshot of the chunk
  * count taken when it was opened; chunks are read (and verified) when asked for.
  *
  * @param <S> the type of the checkpointed state
@@ -25,7 +25,7 @@ public interface PartialResult<S, C> {
    * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, chunkCount())}
    * @throws CorruptResultException if it is damaged
    * @throws java.util.NoSuchElementException if it is gone: the computation completed (its result
-   *     is now an ordinary entry: {@link MemoMethod#lookup}) or restarted from an earlier checkpoint
+   *     is now an ordinary entry: {@link MemoizedMethod#lookup}) or restarted from an earlier checkpoint
    */
   C chunk(int index);
 

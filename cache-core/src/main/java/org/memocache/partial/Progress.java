@@ -3,14 +3,14 @@ package org.memocache.partial;
 import java.util.List;
 import java.util.Optional;
 import org.memocache.CorruptResultException;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 import org.memocache.internal.InjectedProgress;
 
 /**
  * The recorded progress of a long, memoized computation: result chunks appended as they are
  * finished, and checkpoints of the computation's state. If the process dies, the next call with the
  * same key resumes from what was recorded instead of starting over; meanwhile other processes can
- * read the finished chunks ({@link MemoMethod#partial}). When the computation returns, its result is
+ * read the finished chunks ({@link MemoizedMethod#partial}). When the computation returns, its result is
  * stored as an ordinary entry and the recorded progress is deleted.
  *
  * <pre>{@code

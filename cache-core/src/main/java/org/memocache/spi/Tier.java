@@ -11,7 +11,7 @@ import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
 import org.memocache.MethodId;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 
 /**
  * A storage tier below the in-memory one: the disk tier today, a shared remote tier tomorrow.
@@ -95,7 +95,7 @@ public interface Tier extends AutoCloseable {
    * {@code methodName} when it is not {@code null}. Walks the tier's storage: not a constant-time
    * operation.
    */
-  default List<MethodSummary> methods(@Nullable String methodName) {
+  default List<MethodStats> methods(@Nullable String methodName) {
     return List.of();
   }
 

@@ -75,7 +75,7 @@ abstract sealed class AbstractArrayView<A, V extends AbstractArrayView<A, V>>
     if (!info.codec().equals(RawArrayCodec.ID) || entry.codecVersion() != RawArrayCodec.VERSION) {
       throw new IllegalArgumentException(describe + " is not stored as a primitive array (codec "
           + info.codec() + " v" + entry.codecVersion() + "): only double[], int[][] and other primitive"
-          + " arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for the"
+          + " arrays of one or two dimensions can be viewed; use lookup to load it, or MemoizedMethod.views for the"
           + " arrays inside it");
     }
     ByteBuffer data = entry.payload().duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -3,12 +3,12 @@ package org.memocache.view;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 import org.memocache.spi.Tier;
 
 /**
  * A read-only, memory-mapped view of a stored primitive-array result ({@code double[]},
- * {@code int[][]}, ...), opened without reading the array: {@link MemoMethod#view}.
+ * {@code int[][]}, ...), opened without reading the array: {@link MemoizedMethod#view}.
  *
  * <pre>{@code
  * DoubleView v = memo.method("simulate").view(DoubleView.class, n, seed).orElseThrow();

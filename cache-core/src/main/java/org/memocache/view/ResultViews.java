@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CorruptResultException;
 import org.memocache.EntryInfo;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
@@ -34,7 +34,7 @@ import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 
 /**
- * Views of the primitive arrays inside a stored result, by path: {@link MemoMethod#views}. For a
+ * Views of the primitive arrays inside a stored result, by path: {@link MemoizedMethod#views}. For a
  * result such as {@code record Dataset(double[] x, double[] y)}, a third-party matrix with a
  * {@code double[] data} field, or a {@code Map<String, double[]>}, each array becomes an
  * {@link ArrayView} without the result being loaded.

@@ -14,10 +14,10 @@ import org.memocache.CacheKey;
 import org.memocache.CachedResult;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
-import org.memocache.internal.Config;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.Inspector;
+import org.memocache.internal.Config;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.ClassFilter;
@@ -88,7 +88,7 @@ public final class CacheDirectory implements AutoCloseable {
    * compute time and time saved. Reads every entry header (4 KiB each) and folds the journals into
    * the index when no other process is maintaining it at this moment.
    */
-  public List<MethodSummary> methods() {
+  public List<MethodStats> methods() {
     return store.methods(null);
   }
 

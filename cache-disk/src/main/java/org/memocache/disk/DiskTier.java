@@ -11,7 +11,7 @@ import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.InputChanges;
 import org.memocache.spi.ClassFilter;
@@ -151,7 +151,7 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
    * {@link #entries} does.
    */
   @Override
-  public List<MethodSummary> methods(@Nullable String methodName) {
+  public List<MethodStats> methods(@Nullable String methodName) {
     return store.methods(methodName);
   }
 

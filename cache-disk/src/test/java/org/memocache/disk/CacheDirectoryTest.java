@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.partial.Progress;
@@ -84,9 +84,9 @@ class CacheDirectoryTest {
   @Test
   void listsMethodsEntriesAndDetails_findsByPrefix_loadsAndViews() {
     try (CacheDirectory cd = CacheDirectory.open(dir, clock)) {
-      List<MethodSummary> methods = cd.methods();
+      List<MethodStats> methods = cd.methods();
       assertEquals(Set.of("a", "b", "c"), methods.stream().map(m -> m.method().name()).collect(Collectors.toSet()));
-      MethodSummary ma = methods.stream().filter(m -> m.method().name().equals("a")).findFirst().orElseThrow();
+      MethodStats ma = methods.stream().filter(m -> m.method().name().equals("a")).findFirst().orElseThrow();
       assertEquals(1, ma.entries());
       assertEquals(1, ma.hits());
       assertEquals(T0.plus(Duration.ofDays(3)), ma.lastAccess());

@@ -251,7 +251,7 @@ public final class ChildMain {
   /** Reads the recorded progress of the woven {@code Fitter.sweep}, never called in this JVM. */
   private static void wovenPartial(PrintStream out, Path dir, int chunks) {
     try (Memo memo = Memo.builder().directory(dir).build()) {
-      org.memocache.MemoMethod sweep = memo.method(org.memocache.disk.woven.Fitter.class, "sweep", int.class,
+      org.memocache.MemoizedMethod sweep = memo.method(org.memocache.disk.woven.Fitter.class, "sweep", int.class,
           org.memocache.partial.Progress.class);
       out.println("identity " + sweep.identity().map(id -> Long.toHexString(id.codeFingerprint())).orElse("none"));
       out.println("chunks " + sweep.partial(chunks, null).map(p -> p.chunkCount() + " " + java.util.Arrays.toString(

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
-import org.memocache.MemoMethod;
 import org.memocache.MemoRuntime;
+import org.memocache.MemoizeSettings;
+import org.memocache.MemoizedMethod;
 import org.memocache.MethodId;
-import org.memocache.MethodSettings;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.disk.woven.Fitter;
 import org.memocache.disk.woven.Plain;
 import org.memocache.disk.woven.Remote;
@@ -61,7 +61,7 @@ class InspectionTest {
     memo.call("simulate", () -> a, 1000, 7L);
     memo.call("simulate", () -> new double[] {4}, 10, 1L);
     memo.call("other", () -> "x", 1);
-    MemoMethod sim = memo.method("simulate");
+    MemoizedMethod sim = memo.method("simulate");
     assertEquals("simulate", sim.name());
     assertArrayEquals(a, sim.<double[]>lookup(1000, 7L).orElseThrow().value());
     assertTrue(sim.contains(10, 1L));
@@ -87,9 +87,9 @@ class InspectionTest {
 
     // By key, from a fresh Memo that never called the method.
     try (Memo fresh = Memo.builder().directory(dir).build()) {
-      List<MethodSummary> methods = fresh.methods();
+      List<MethodStats> methods = fresh.methods();
       assertEquals(2, methods.size(), methods::toString);
-      MethodSummary s = methods.stream().filter(m -> m.method().name().equals("simulate")).findFirst().orElseThrow();
+      MethodStats s = methods.stream().filter(m -> m.method().name().equals("simulate")).findFirst().orElseThrow();
       assertEquals(2, s.entries());
       assertEquals(1, s.hits());
       // One hit: its compute time less what the read took (an instant computation saved nothing).
@@ -124,7 +124,7 @@ class InspectionTest {
     assertArrayEquals(r, Woven.fit(100, 3L));
     assertEquals(before + 1, Fitter.FITS.get(), "the second call is a hit");
 
-    MemoMethod fit = memo.method(Fitter.class, "fit", int.class, long.class);
+    MemoizedMethod fit = memo.method(Fitter.class, "fit", int.class, long.class);
     assertEquals("org.memocache.disk.woven.Fitter#fit(int,long)", fit.toString());
     assertEquals("org.memocache.disk.woven.Fitter#fit", fit.name());
     MethodId id = fit.identity().orElseThrow();
@@ -137,7 +137,7 @@ class InspectionTest {
     assertEquals(tier().store().entryFile(fit.keyOf(100, 3L).orElseThrow()).getFileName().toString(),
         fit.entries().get(0).key() + ".memo");
 
-    MemoMethod byName = memo.method("org.memocache.disk.woven.Fitter#fit");
+    MemoizedMethod byName = memo.method("org.memocache.disk.woven.Fitter#fit");
     assertEquals(fit.toString(), byName.toString());
     assertTrue(byName.contains(100, 3L));
     assertThrows(IllegalArgumentException.class, () -> fit.lookup(100));
@@ -151,7 +151,7 @@ class InspectionTest {
   void instanceMethod_withReceiverInTheKey_needsABoundReceiver() {
     double[] x = {1, 2, 3};
     assertEquals(12.0, Woven.score(new Fitter(2), x));
-    MemoMethod score = memo.method(Fitter.class, "score", double[].class);
+    MemoizedMethod score = memo.method(Fitter.class, "score", double[].class);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> score.lookup((Object) x));
     assertTrue(e.getMessage().contains("bind(receiver)"), e.getMessage());
     assertEquals(12.0, score.bind(new Fitter(2)).<Double>lookup((Object) x).orElseThrow().value());
@@ -162,9 +162,9 @@ class InspectionTest {
 
   @Test
   void methodNamedToTheAgent_isAddressedLikeAnAnnotatedOne() {
-    MemoRuntime.define(Plain.class.getName(), "square(I)J", MethodSettings.defaults());
+    MemoRuntime.define(Plain.class.getName(), "square(I)J", MemoizeSettings.defaults());
     assertEquals(144L, Woven.square(12));
-    MemoMethod square = memo.method(Plain.class, "square", int.class);
+    MemoizedMethod square = memo.method(Plain.class, "square", int.class);
     assertEquals(144L, square.<Long>lookup(12).orElseThrow().value());
     assertEquals(1, memo.method(Plain.class.getName() + "#square").entries().size());
 
@@ -182,7 +182,7 @@ class InspectionTest {
   @Test
   void wovenMethodCalledOnlyElsewhere_resolvesItsIdentityFromTheDirectory(TestInfo info) throws Exception {
     Path base = dir.getParent().resolve(dir.getFileName() + "-logs");
-    MemoMethod counts = memo.method(Remote.class, "counts", int.class);
+    MemoizedMethod counts = memo.method(Remote.class, "counts", int.class);
     assertTrue(counts.identity().isEmpty(), "nothing stored yet, never called here");
     assertTrue(counts.lookup(5).isEmpty());
     for (String fingerprint : new String[] {"a1", "b2"}) {
@@ -192,12 +192,12 @@ class InspectionTest {
       }
       Thread.sleep(5); // distinct creation times
     }
-    MemoMethod again = memo.method(Remote.class, "counts", int.class);
+    MemoizedMethod again = memo.method(Remote.class, "counts", int.class);
     assertEquals(0xb2L, again.identity().orElseThrow().codeFingerprint(), "the newest code");
     assertArrayEquals(new int[] {0, 1, 4, 9, 16}, again.<int[]>lookup(5).orElseThrow().value());
-    List<MethodSummary> versions = again.summaries();
+    List<MethodStats> versions = again.summaries();
     assertEquals(2, versions.size(), "one identity per fingerprint");
-    versions.sort(Comparator.comparing(MethodSummary::newest));
+    versions.sort(Comparator.comparing(MethodStats::newest));
     assertEquals(0xa1L, versions.get(0).method().codeFingerprint());
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CorruptResultException;
 import org.memocache.Memo;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 import org.memocache.disk.OutOfBandDiskTest.Dataset;
 import org.memocache.disk.OutOfBandDiskTest.Matrix;
 import org.memocache.disk.internal.EntryHeader;
@@ -154,7 +154,7 @@ class ResultViewsTest {
     try (Memo old = Memo.builder().directory(dir).codec(new OutOfBandDiskTest.KryoV1()).build()) {
       old.call("dataset", () -> new Dataset(ramp(N, 0), ramp(N, 1)), 1);
     }
-    MemoMethod m = memo.method("dataset");
+    MemoizedMethod m = memo.method("dataset");
     assertTrue(m.views(1).isEmpty());
     assertTrue(m.lookup(1).isEmpty());
   }

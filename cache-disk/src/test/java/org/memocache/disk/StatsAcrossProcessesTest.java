@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 
 /** Hits and time saved, as {@code stats} reports them, count every process's reads. */
 class StatsAcrossProcessesTest {
@@ -30,9 +30,9 @@ class StatsAcrossProcessesTest {
       hitCallNanos += r.tookNanos;
     }
     try (CacheDirectory cd = CacheDirectory.open(dir)) {
-      List<MethodSummary> methods = cd.methods();
+      List<MethodStats> methods = cd.methods();
       assertEquals(1, methods.size(), methods::toString);
-      MethodSummary s = methods.get(0);
+      MethodStats s = methods.get(0);
       assertEquals(KEYS, s.entries());
       assertEquals(KEYS * HIT_RUNS, s.hits(), s::toString);
       assertTrue(s.computeTime().toMillis() >= KEYS * 200L, s::toString);
@@ -62,7 +62,7 @@ class StatsAcrossProcessesTest {
       }
     }
     try (CacheDirectory cd = CacheDirectory.open(dir)) {
-      MethodSummary s = cd.methods().get(0);
+      MethodStats s = cd.methods().get(0);
       assertEquals(3, s.hits(), s::toString);
       assertEquals(Duration.ZERO, s.timeSaved(), s::toString);
     }

@@ -355,7 +355,7 @@ class ViewTest {
     memo.call("text", () -> "not an array", 1);
     IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> memo.method("text").view(1));
     assertEquals("text(1) is not stored as a primitive array (codec scalar v1): only double[], int[][] and other"
-        + " primitive arrays of one or two dimensions can be viewed; use lookup to load it, or MemoMethod.views for"
+        + " primitive arrays of one or two dimensions can be viewed; use lookup to load it, or MemoizedMethod.views for"
         + " the arrays inside it", k.getMessage());
     assertTrue(memo.method("nothing").view(1).isEmpty());
   }

@@ -12,7 +12,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import org.jspecify.annotations.Nullable;
 import org.memocache.MemoRuntime;
-import org.memocache.MethodSettings;
+import org.memocache.MemoizeSettings;
 import org.memocache.agent.AgentOptions;
 import org.memocache.agent.MethodSelector;
 
@@ -130,7 +130,7 @@ final class AgentTransformer {
 
   /** Declares a method named by {@code methods=} to the runtime (also when replayed from the cache). */
   static void define(AgentOptions options, String owner, String methodKey) {
-    MemoRuntime.define(owner, methodKey, MethodSettings.defaults().withStateless(options.isStateless(owner)));
+    MemoRuntime.define(owner, methodKey, MemoizeSettings.defaults().withStateless(options.isStateless(owner)));
   }
 
   private void warn(String topic, String message) {

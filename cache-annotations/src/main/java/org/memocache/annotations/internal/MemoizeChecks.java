@@ -91,7 +91,7 @@ final class MemoizeChecks {
     reader.rejectedReturn(returnType).ifPresent(reason -> reporter.error(method,
         subject.get() + ": cannot return " + TypeReader.display(returnType) + ": " + reason));
     if (reader.classify(returnType) instanceof KeyType.FunctionLike
-        && attributes.tiers().contains(Memoize.Tier.DISK.name())) {
+        && (attributes.tiers().contains(Memoize.Tier.STORED.name()) || attributes.tiers().contains("DISK"))) {
       reporter.warning(method, memoize, subject.get() + ": returns a functional interface ("
           + TypeReader.display(returnType) + "): a lambda result can be kept in the memory tier"
           + " only, storing it on disk fails at run time; use tiers = Memoize.Tier.MEMORY, or"
@@ -285,7 +285,7 @@ final class MemoizeChecks {
         elements.getElementValuesWithDefaults(memoize);
     String name = "";
     int version = 0;
-    List<String> tiers = List.of(Memoize.Tier.MEMORY.name(), Memoize.Tier.DISK.name());
+    List<String> tiers = List.of(Memoize.Tier.MEMORY.name(), Memoize.Tier.STORED.name());
     boolean stateless = false;
     for (var e : all.entrySet()) {
       String attribute = e.getKey().getSimpleName().toString();
@@ -326,7 +326,7 @@ final class MemoizeChecks {
             tiers = names;
             if (list.isEmpty()) {
               reporter.error(method, memoize, value, subject.get() + ": tiers = {} must name at"
-                  + " least one tier (Memoize.Tier.MEMORY, Memoize.Tier.DISK)");
+                  + " least one tier (Memoize.Tier.MEMORY, Memoize.Tier.STORED)");
             }
           }
         }

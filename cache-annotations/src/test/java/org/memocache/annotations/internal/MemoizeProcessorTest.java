@@ -390,7 +390,7 @@ class MemoizeProcessorTest {
         + " control characters", errors.get(2).message());
     assertAt(errors.get(2), 7, "\"x\\ty\"");
     assertEquals("@Memoize d(): tiers = {} must name at least one tier (Memoize.Tier.MEMORY,"
-        + " Memoize.Tier.DISK)", errors.get(3).message());
+        + " Memoize.Tier.STORED)", errors.get(3).message());
     assertAt(errors.get(3), 8, "{}");
   }
 

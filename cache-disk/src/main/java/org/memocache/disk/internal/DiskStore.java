@@ -2,8 +2,8 @@ package org.memocache.disk.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.nio.ByteBuffer;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,22 +24,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.spi.ClassFilter;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
-import org.memocache.MethodSummary;
-import org.memocache.internal.Sizes;
-import org.memocache.spi.Tier;
-import org.memocache.spi.ValueCodec;
+import org.memocache.MethodStats;
 import org.memocache.disk.MaintenanceReport;
+import org.memocache.internal.Sizes;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
-import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.DecodeLimitException;
+import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RejectedClassException;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /**
  * The disk tier's machinery behind {@code org.memocache.disk.DiskTier}: lock-free reads of verified
@@ -465,7 +465,7 @@ public final class DiskStore implements AutoCloseable {
    * Summaries per method identity, from the entry headers, with hits, their cost and last access from
    * the index (after folding every process's journal).
    */
-  public List<MethodSummary> methods(@Nullable String methodName) {
+  public List<MethodStats> methods(@Nullable String methodName) {
     Map<MethodId, long[]> agg = new LinkedHashMap<>();
     for (Listed l : listing(methodName)) {
       EntryHeader h = l.found().header();
@@ -484,8 +484,8 @@ public final class DiskStore implements AutoCloseable {
       a[6] = Math.max(a[6], h.createdMillis());
       a[7] = Math.max(a[7], last);
     }
-    List<MethodSummary> out = new ArrayList<>(agg.size());
-    agg.forEach((id, a) -> out.add(new MethodSummary(id, a[0], a[1], a[2], Duration.ofNanos(a[3]),
+    List<MethodStats> out = new ArrayList<>(agg.size());
+    agg.forEach((id, a) -> out.add(new MethodStats(id, a[0], a[1], a[2], Duration.ofNanos(a[3]),
         Duration.ofNanos(a[4]), Instant.ofEpochMilli(a[5]), Instant.ofEpochMilli(a[6]), Instant.ofEpochMilli(a[7]))));
     return out;
   }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.memocache.Memo;
 import org.memocache.MemoConfig;
-import org.memocache.MemoMethod;
+import org.memocache.MemoizedMethod;
 import org.memocache.disk.CacheDirectory;
 import org.memocache.partial.PartialResult;
 import org.memocache.partial.Progress;
@@ -51,7 +51,7 @@ public final class PartialDemo {
 
   /** Reads the finished steps of a sweep running (or killed) in another process, every second. */
   private static void watch(int steps) throws InterruptedException {
-    MemoMethod sweep = Memo.defaultMemo().method(Sweep.class, "sweep", int.class, long.class, int.class,
+    MemoizedMethod sweep = Memo.defaultMemo().method(Sweep.class, "sweep", int.class, long.class, int.class,
         Progress.class);
     int shown = 0;
     for (int tick = 0; tick < 600; tick++) {
@@ -80,7 +80,7 @@ public final class PartialDemo {
 
   /** Opens a big stored field in place (computing and storing it first if it is not there). */
   private static void view(int n) {
-    MemoMethod field = Memo.defaultMemo().method(Sweep.class, "field", int.class, double.class);
+    MemoizedMethod field = Memo.defaultMemo().method(Sweep.class, "field", int.class, double.class);
     long t0 = System.nanoTime();
     Optional<DoubleView> found = field.view(DoubleView.class, n, 3.0);
     if (found.isEmpty()) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.memocache.EntryInfo;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.internal.Sizes;
 
 /**
@@ -30,11 +30,11 @@ final class HtmlReport {
   private HtmlReport() {}
 
   /** The page for the directory {@code root}, its methods and entries, written at {@code now}. */
-  static String render(String root, List<MethodSummary> methods, List<EntryInfo> entries, Instant now) {
-    List<MethodSummary> bySize = methods.stream().sorted(Comparator.comparing(MethodSummary::bytes).reversed()).toList();
-    long bytes = methods.stream().mapToLong(MethodSummary::bytes).sum();
-    long hits = methods.stream().mapToLong(MethodSummary::hits).sum();
-    Duration saved = methods.stream().map(MethodSummary::timeSaved).reduce(Duration.ZERO, Duration::plus);
+  static String render(String root, List<MethodStats> methods, List<EntryInfo> entries, Instant now) {
+    List<MethodStats> bySize = methods.stream().sorted(Comparator.comparing(MethodStats::bytes).reversed()).toList();
+    long bytes = methods.stream().mapToLong(MethodStats::bytes).sum();
+    long hits = methods.stream().mapToLong(MethodStats::hits).sum();
+    Duration saved = methods.stream().map(MethodStats::timeSaved).reduce(Duration.ZERO, Duration::plus);
     StringBuilder h = new StringBuilder(16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>MemoCache report: ")
         .append(esc(root)).append("</title>\n<style>\n")
@@ -60,14 +60,14 @@ final class HtmlReport {
     h.append(bars("size", bySize, m -> m.bytes(), m -> Sizes.human(m.bytes())));
 
     h.append("<h2>Time saved per method</h2>\n");
-    List<MethodSummary> bySaved = methods.stream()
-        .sorted(Comparator.comparing(MethodSummary::timeSaved).reversed()).toList();
+    List<MethodStats> bySaved = methods.stream()
+        .sorted(Comparator.comparing(MethodStats::timeSaved).reversed()).toList();
     h.append(bars("saved", bySaved, m -> m.timeSaved().toNanos(), m -> Sizes.human(m.timeSaved()) + " ("
         + m.hits() + " hits)"));
     h.append("<table><tr><th>method</th><th class=\"n\">version</th><th class=\"n\">entries</th>"
         + "<th class=\"n\">size</th><th class=\"n\">hits</th><th class=\"n\">hit rate</th>"
         + "<th class=\"n\">compute time</th><th class=\"n\">time saved</th></tr>\n");
-    for (MethodSummary m : bySaved) {
+    for (MethodStats m : bySaved) {
       h.append("<tr><td><code>").append(esc(m.method().name() + m.method().descriptor())).append("</code></td>")
           .append(num(m.method().version())).append(num(m.entries())).append(num(Sizes.human(m.bytes())))
           .append(num(m.hits())).append(num(String.format("%.0f%%", 100 * m.hitRate())))
@@ -94,8 +94,8 @@ final class HtmlReport {
   }
 
   /** A horizontal bar chart, one bar per method, labelled with the method and {@code label}. */
-  private static String bars(String id, List<MethodSummary> methods, ToDoubleFunction<MethodSummary> value,
-      Function<MethodSummary, String> label) {
+  private static String bars(String id, List<MethodStats> methods, ToDoubleFunction<MethodStats> value,
+      Function<MethodStats, String> label) {
     if (methods.isEmpty()) {
       return "<p class=\"empty\">no entries</p>\n";
     }
@@ -108,7 +108,7 @@ final class HtmlReport {
         .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(CHART_WIDTH).append(' ')
         .append(height).append("\" role=\"img\">\n");
     for (int i = 0; i < methods.size(); i++) {
-      MethodSummary m = methods.get(i);
+      MethodStats m = methods.get(i);
       int y = 4 + i * row;
       double w = max <= 0 ? 0 : Math.max(1, value.applyAsDouble(m) / max * plot);
       s.append("<text x=\"").append(LABEL_WIDTH - 8).append("\" y=\"").append(y + 16)

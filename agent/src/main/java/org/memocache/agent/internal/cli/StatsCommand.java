@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.memocache.MethodSummary;
+import org.memocache.MethodStats;
 import org.memocache.disk.CacheDirectory;
 import org.memocache.internal.Sizes;
 import picocli.CommandLine.Command;
@@ -30,16 +30,16 @@ public final class StatsCommand extends CacheCommand {
 
   @Override
   int run(CacheDirectory d) {
-    List<MethodSummary> methods = d.methods().stream()
-        .sorted(Comparator.comparing(MethodSummary::bytes).reversed()).toList();
-    long entries = methods.stream().mapToLong(MethodSummary::entries).sum();
-    long bytes = methods.stream().mapToLong(MethodSummary::bytes).sum();
-    long hits = methods.stream().mapToLong(MethodSummary::hits).sum();
-    Duration saved = methods.stream().map(MethodSummary::timeSaved).reduce(Duration.ZERO, Duration::plus);
+    List<MethodStats> methods = d.methods().stream()
+        .sorted(Comparator.comparing(MethodStats::bytes).reversed()).toList();
+    long entries = methods.stream().mapToLong(MethodStats::entries).sum();
+    long bytes = methods.stream().mapToLong(MethodStats::bytes).sum();
+    long hits = methods.stream().mapToLong(MethodStats::hits).sum();
+    Duration saved = methods.stream().map(MethodStats::timeSaved).reduce(Duration.ZERO, Duration::plus);
     if (json) {
       Json j = new Json().beginObject().field("directory", d.root().toString()).field("entries", entries)
           .field("bytes", bytes).field("hits", hits).field("timeSavedSeconds", saved).name("methods").beginArray();
-      for (MethodSummary m : methods) {
+      for (MethodStats m : methods) {
         j.beginObject().field("method", m.method().name()).field("descriptor", m.method().descriptor())
             .field("version", m.method().version())
             .field("fingerprint", String.format("%016x", m.method().codeFingerprint()))
@@ -53,7 +53,7 @@ public final class StatsCommand extends CacheCommand {
       return OK;
     }
     Table t = new Table("METHOD", ">VERSION", ">ENTRIES", ">SIZE", ">HITS", ">HIT RATE", ">COMPUTE", ">SAVED");
-    for (MethodSummary m : methods) {
+    for (MethodStats m : methods) {
       t.row(m.method().name() + m.method().descriptor(), m.method().version(), m.entries(), Sizes.human(m.bytes()),
           m.hits(), String.format("%.0f%%", 100 * m.hitRate()), Sizes.human(m.computeTime()),
           Sizes.human(m.timeSaved()));

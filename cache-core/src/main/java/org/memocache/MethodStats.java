@@ -20,7 +20,7 @@ import org.memocache.internal.Sizes;
  * @param newest when the newest stored result was computed ({@link Instant#EPOCH} when none)
  * @param lastAccess when any of them was last served or stored ({@link Instant#EPOCH} when none)
  */
-public record MethodSummary(
+public record MethodStats(
     MethodId method,
     long entries,
     long bytes,
@@ -31,7 +31,7 @@ public record MethodSummary(
     Instant newest,
     Instant lastAccess) {
 
-  public MethodSummary {
+  public MethodStats {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(computeTime, "computeTime");
     Objects.requireNonNull(timeSaved, "timeSaved");

@@ -22,10 +22,10 @@ import org.memocache.view.ResultViews;
  * ({@code @Memoize} or agent-memoized) method.
  *
  * <pre>{@code
- * MemoMethod fit = memo.method(Fit.class, "fit", int.class, long.class);
+ * MemoizedMethod fit = memo.method(Fit.class, "fit", int.class, long.class);
  * Optional<CachedResult<double[]>> r = fit.lookup(1000, 7L);       // never computes
  * fit.entries().forEach(System.out::println);
- * MemoMethod svd = memo.method(Matrix.class, "svd").bind(matrix);   // receiver in the key
+ * MemoizedMethod svd = memo.method(Matrix.class, "svd").bind(matrix);   // receiver in the key
  * }</pre>
  *
  * <p><b>Identity of a woven method.</b> The key of a woven method includes a fingerprint of its
@@ -37,9 +37,9 @@ import org.memocache.view.ResultViews;
  * ({@code @Memoize(codeFingerprint = false)} or {@code Memo.builder().codeFingerprint(false)}) the
  * identity needs no resolving. {@link #identity()} says which identity is used.
  *
- * <p>A MemoMethod is immutable and thread-safe; {@link #bind} returns a new one.
+ * <p>A MemoizedMethod is immutable and thread-safe; {@link #bind} returns a new one.
  */
-public final class MemoMethod {
+public final class MemoizedMethod {
   private final Memo memo;
   private final Engine engine;
   private final String name;
@@ -47,13 +47,13 @@ public final class MemoMethod {
   private final @Nullable MethodSpec programmatic;
   /** The woven method and its settings; {@code null} for a programmatic name. */
   private final @Nullable Method target;
-  private final @Nullable MethodSettings settings;
+  private final @Nullable MemoizeSettings settings;
   private final @Nullable Object receiver;
   /** A woven method's spec resolved from stored identities; shared by bound copies. */
   private final Resolved resolved;
 
-  private MemoMethod(Memo memo, String name, @Nullable MethodSpec programmatic, @Nullable Method target,
-      @Nullable MethodSettings settings, @Nullable Object receiver, Resolved resolved) {
+  private MemoizedMethod(Memo memo, String name, @Nullable MethodSpec programmatic, @Nullable Method target,
+      @Nullable MemoizeSettings settings, @Nullable Object receiver, Resolved resolved) {
     this.memo = memo;
     this.engine = memo.engine();
     this.name = name;
@@ -64,13 +64,13 @@ public final class MemoMethod {
     this.resolved = resolved;
   }
 
-  static MemoMethod programmatic(Memo memo, MethodSpec spec) {
-    return new MemoMethod(memo, spec.id().name(), spec, null, null, null, new Resolved());
+  static MemoizedMethod programmatic(Memo memo, MethodSpec spec) {
+    return new MemoizedMethod(memo, spec.id().name(), spec, null, null, null, new Resolved());
   }
 
-  static MemoMethod woven(Memo memo, Method target, MethodSettings settings) {
+  static MemoizedMethod woven(Memo memo, Method target, MemoizeSettings settings) {
     String name = MemoRuntime.spec(target, settings, 0L, memo.config()).id().name();
-    return new MemoMethod(memo, name, null, target, settings, null, new Resolved());
+    return new MemoizedMethod(memo, name, null, target, settings, null, new Resolved());
   }
 
   /** The cache name: the programmatic name, or {@code com.acme.Fit#fit} (or the {@code @Memoize(name)}). */
@@ -90,7 +90,7 @@ public final class MemoMethod {
    * This method with {@code receiver} as {@code this}: needed for instance methods whose receiver's
    * state is part of the key (not {@code stateless}).
    */
-  public MemoMethod bind(Object receiver) {
+  public MemoizedMethod bind(Object receiver) {
     Objects.requireNonNull(receiver, "receiver");
     if (target == null) {
       throw new IllegalStateException(name + " is a programmatic name: it has no receiver to bind");
@@ -101,7 +101,7 @@ public final class MemoMethod {
     if (!target.getDeclaringClass().isInstance(receiver)) {
       throw new IllegalArgumentException("cannot bind a " + receiver.getClass().getName() + " to " + this);
     }
-    return new MemoMethod(memo, name, null, target, settings, receiver, resolved);
+    return new MemoizedMethod(memo, name, null, target, settings, receiver, resolved);
   }
 
   /**
@@ -144,7 +144,7 @@ public final class MemoMethod {
   }
 
   /** Per-identity summaries (version, fingerprint) of what is stored under this cache name. */
-  public List<MethodSummary> summaries() {
+  public List<MethodStats> summaries() {
     return engine.methods(name);
   }
 
@@ -231,7 +231,7 @@ public final class MemoMethod {
       return Optional.of(programmatic);
     }
     Method m = Objects.requireNonNull(target);
-    MethodSettings s = Objects.requireNonNull(settings);
+    MemoizeSettings s = Objects.requireNonNull(settings);
     MethodSpec live = MemoRuntime.live(m);
     if (live != null) {
       return Optional.of(live);

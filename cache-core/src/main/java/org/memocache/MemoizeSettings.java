@@ -19,11 +19,11 @@ import org.memocache.annotations.Memoize;
  * @param shared whether memory hits hand out the kept result itself rather than a copy (see
  *     {@link Memoize#shared()})
  */
-public record MethodSettings(
+public record MemoizeSettings(
     String name, int version, boolean stateless, Set<Memoize.Tier> tiers, @Nullable Duration expireAfter,
     boolean shared) {
 
-  public MethodSettings {
+  public MemoizeSettings {
     Objects.requireNonNull(name, "name");
     tiers = tiers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(tiers));
     if (tiers.isEmpty()) {
@@ -35,23 +35,23 @@ public record MethodSettings(
   }
 
   /** Settings whose results are copied on memory hits (not {@code shared}). */
-  public MethodSettings(String name, int version, boolean stateless, Set<Memoize.Tier> tiers,
+  public MemoizeSettings(String name, int version, boolean stateless, Set<Memoize.Tier> tiers,
       @Nullable Duration expireAfter) {
     this(name, version, stateless, tiers, expireAfter, false);
   }
 
   /** Memory and disk, version 0, receiver state in the key, no expiry, results copied on hits. */
-  public static MethodSettings defaults() {
-    return new MethodSettings("", 0, false, EnumSet.allOf(Memoize.Tier.class), null, false);
+  public static MemoizeSettings defaults() {
+    return new MemoizeSettings("", 0, false, EnumSet.allOf(Memoize.Tier.class), null, false);
   }
 
   /** A copy with {@code stateless} set. */
-  public MethodSettings withStateless(boolean stateless) {
-    return new MethodSettings(name, version, stateless, tiers, expireAfter, shared);
+  public MemoizeSettings withStateless(boolean stateless) {
+    return new MemoizeSettings(name, version, stateless, tiers, expireAfter, shared);
   }
 
   /** A copy with {@code shared} set. */
-  public MethodSettings withShared(boolean shared) {
-    return new MethodSettings(name, version, stateless, tiers, expireAfter, shared);
+  public MemoizeSettings withShared(boolean shared) {
+    return new MemoizeSettings(name, version, stateless, tiers, expireAfter, shared);
   }
 }
