@@ -173,6 +173,50 @@ final class Engine {
   }
 
   /**
+   * Starts a call of woven code: {@link #begin}, with the call's injected {@code Progress} bound
+   * to its recorded progress. When the computation this call waited for threw, returns a
+   * {@link Failed} call carrying the exception: the advice suppresses what {@code enter} throws,
+   * so the failure travels in the call and the exit advice throws it.
+   */
+  MemoRuntime.Call enter(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    try {
+      MemoRuntime.Call call = begin(spec, self, args);
+      if (spec.progressParameter() >= 0 && call instanceof Pending pending) {
+        try {
+          bindProgress(pending, args);
+        } catch (RuntimeException | Error e) {
+          abandonBeforeBody(pending);
+          throw e;
+        }
+      }
+      return call;
+    } catch (FailedElsewhere e) {
+      return new Failed(e.getCause());
+    }
+  }
+
+  /**
+   * Ends a call {@link #enter} returned as a miss: stores {@code returned}, or, when the body threw,
+   * caches nothing and lets waiting callers proceed. A store that fails is warned about once; the
+   * result is still returned. Hits and failures need nothing.
+   */
+  static void exit(MemoRuntime.Call call, @Nullable Object returned, @Nullable Throwable thrown) {
+    if (!(call instanceof Pending pending)) {
+      return;
+    }
+    try {
+      if (thrown != null) {
+        pending.engine.fail(pending, thrown);
+      } else {
+        pending.engine.complete(pending, returned);
+      }
+    } catch (RuntimeException | Error e) {
+      Warnings.once("exit:" + pending.spec.id().name(), () -> "MemoCache: storing a result of "
+          + pending.spec.id() + " failed; it is still returned: " + e, e);
+    }
+  }
+
+  /**
    * Starts a call: a hit, or a miss that the caller must compute and then pass to {@link #complete}
    * or {@link #fail}.
    */
@@ -571,6 +615,34 @@ final class Engine {
 
     RuntimeException rethrow() {
       throw Engine.<RuntimeException>sneaky(getCause());
+    }
+  }
+
+  /**
+   * The call waited for a computation that threw. Not a hit, so that code woven by earlier versions
+   * (which knows no {@link MemoRuntime.Call#failure()}) runs the body, as it always did, instead of
+   * returning a default value; {@link #exit} ignores it.
+   */
+  private static final class Failed extends MemoRuntime.Call {
+    private final Throwable failure;
+
+    Failed(Throwable failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public boolean isHit() {
+      return false;
+    }
+
+    @Override
+    public @Nullable Object value() {
+      return null;
+    }
+
+    @Override
+    public Throwable failure() {
+      return failure;
     }
   }
 

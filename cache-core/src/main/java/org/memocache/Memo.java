@@ -27,6 +27,7 @@ import org.memocache.internal.MethodSpec;
 import org.memocache.internal.Settings;
 import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
+import org.memocache.internal.WovenMethods;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.key.KeyEncoders;
@@ -227,7 +228,7 @@ public final class Memo implements AutoCloseable {
    */
   public MemoizedMethod method(Method method) {
     Objects.requireNonNull(method, "method");
-    MemoizeSettings settings = MemoRuntime.settingsOf(method);
+    MemoizeSettings settings = WovenMethods.settingsOf(method);
     if (settings == null) {
       throw new IllegalArgumentException(method.getDeclaringClass().getName() + "#" + method.getName()
           + " is not memoized: it is not annotated @Memoize and the agent was not told to memoize it in this JVM;"
@@ -265,7 +266,7 @@ public final class Memo implements AutoCloseable {
     }
     List<Method> memoized = new ArrayList<>();
     for (Method m : c.getDeclaredMethods()) {
-      if (m.getName().equals(method) && !m.isSynthetic() && MemoRuntime.settingsOf(m) != null) {
+      if (m.getName().equals(method) && !m.isSynthetic() && WovenMethods.settingsOf(m) != null) {
         memoized.add(m);
       }
     }
@@ -371,7 +372,7 @@ public final class Memo implements AutoCloseable {
     return "Memo[" + (config.directory() == null ? "memory only" : config.directory()) + "]";
   }
 
-  // ---- bridge for MemoRuntime (same package) ----
+  // ---- for MemoRuntime and MemoizedMethod (same package) ----
 
   Engine engine() {
     return engine;
@@ -397,9 +398,11 @@ public final class Memo implements AutoCloseable {
         throw new IllegalArgumentException("a memoized call needs a non-blank name");
       }
       checkName(name);
-      spec = named.computeIfAbsent(name, n -> new MethodSpec(MethodId.of(n, 0), new String[0],
-          new boolean[0], new boolean[0], false, true, true, null,
-          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())), -1, sharedNames.contains(n), 0L));
+      spec = named.computeIfAbsent(name, n -> {
+        MethodSpec p = MethodSpec.programmatic(MethodId.of(n, 0),
+            new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())));
+        return sharedNames.contains(n) ? p.sharingResults() : p;
+      });
     }
     if (caller != null) {
       ((CallerPackages) spec.classes()).addCallerOf(caller);

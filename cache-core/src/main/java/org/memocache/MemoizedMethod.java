@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.MethodSpec;
+import org.memocache.internal.WovenMethods;
 import org.memocache.partial.PartialResult;
 import org.memocache.partial.Progress;
 import org.memocache.view.ArrayView;
@@ -69,7 +70,7 @@ public final class MemoizedMethod {
   }
 
   static MemoizedMethod woven(Memo memo, Method target, MemoizeSettings settings) {
-    String name = MemoRuntime.spec(target, settings, 0L, memo.config()).id().name();
+    String name = WovenMethods.spec(target, settings, 0L, memo.config()).id().name();
     return new MemoizedMethod(memo, name, null, target, settings, null, new Resolved());
   }
 
@@ -232,7 +233,7 @@ public final class MemoizedMethod {
     }
     Method m = Objects.requireNonNull(target);
     MemoizeSettings s = Objects.requireNonNull(settings);
-    MethodSpec live = MemoRuntime.live(m);
+    MethodSpec live = WovenMethods.live(m);
     if (live != null) {
       return Optional.of(live);
     }
@@ -240,10 +241,10 @@ public final class MemoizedMethod {
     if (r != null) {
       return Optional.of(r);
     }
-    if (!MemoRuntime.fingerprinted(m, memo.config())) {
-      r = MemoRuntime.spec(m, s, 0L, memo.config());
+    if (!WovenMethods.fingerprinted(m, memo.config())) {
+      r = WovenMethods.spec(m, s, 0L, memo.config());
     } else {
-      MethodId want = MemoRuntime.spec(m, s, 0L, memo.config()).id();
+      MethodId want = WovenMethods.spec(m, s, 0L, memo.config()).id();
       MethodId newest = null;
       for (MethodId id : engine.identities(want.name())) {
         if (id.descriptor().equals(want.descriptor()) && id.version() == want.version()) {
@@ -254,7 +255,7 @@ public final class MemoizedMethod {
       if (newest == null) {
         return Optional.empty();
       }
-      r = MemoRuntime.spec(m, s, newest.codeFingerprint(), memo.config());
+      r = WovenMethods.spec(m, s, newest.codeFingerprint(), memo.config());
     }
     resolved.spec = r;
     return Optional.of(r);

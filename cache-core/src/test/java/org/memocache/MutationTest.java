@@ -131,8 +131,8 @@ class MutationTest {
   void pureMethod_whoseResultShapeIsInItsKey_isStoredAndHits() {
     // The shape of a declared result type is hashed into the key: watching the arguments must hash
     // the same way, or every such method would look as if it changed its arguments.
-    MethodSpec spec = new MethodSpec(new MethodId("Stats#summarize", "([D)LSummary;", 0, 0), new String[] {"xs"},
-        new boolean[1], new boolean[1], false, true, true, null, c -> true, -1, false, 0x5eedL);
+    MethodSpec spec = MethodSpec.woven(new MethodId("Stats#summarize", "([D)LSummary;", 0, 0), new String[] {"xs"},
+        new boolean[1], new boolean[1], c -> true, -1, 0x5eedL);
     AtomicInteger computed = new AtomicInteger();
     double[] xs = {1, 2, 3};
     for (int i = 0; i < 3; i++) {
@@ -172,8 +172,8 @@ class MutationTest {
   @Test
   void receiverChangedByAnInstanceMethod_isNamed() throws Exception {
     Mat self = new Mat(1, 5);
-    MethodSpec spec = new MethodSpec(new MethodId("Mat#scale", "(D)V", 0, 0), new String[] {"factor"},
-        new boolean[1], new boolean[1], true, true, true, null, c -> true);
+    MethodSpec spec = MethodSpec.woven(new MethodId("Mat#scale", "(D)V", 0, 0), new String[] {"factor"},
+        new boolean[1], new boolean[1], c -> true, -1, 0L).withReceiverInKey();
     memo.engine().call(spec, self, new Object[] {2.0}, () -> {
       self.data[0] *= 2;
       return null;

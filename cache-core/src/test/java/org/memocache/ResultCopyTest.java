@@ -19,6 +19,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.memocache.annotations.Memoize;
+import org.memocache.internal.WovenMethods;
 
 /** Callers may mutate what they get: the memory tier keeps its own copy of results that can change. */
 class ResultCopyTest {
@@ -157,8 +158,8 @@ class ResultCopyTest {
   void sharedAttribute_reachesTheWovenSpec() throws Exception {
     Method shared = ResultCopyTest.class.getDeclaredMethod("sharedMethod");
     Method copied = ResultCopyTest.class.getDeclaredMethod("copiedMethod");
-    assertTrue(MemoRuntime.spec(shared, MemoRuntime.settingsOf(shared), 0, memo.config()).shared());
-    assertEquals(false, MemoRuntime.spec(copied, MemoRuntime.settingsOf(copied), 0, memo.config()).shared());
+    assertTrue(WovenMethods.spec(shared, WovenMethods.settingsOf(shared), 0, memo.config()).shared());
+    assertEquals(false, WovenMethods.spec(copied, WovenMethods.settingsOf(copied), 0, memo.config()).shared());
     assertTrue(MemoizeSettings.defaults().withShared(true).shared());
   }
 
