@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 import org.memocache.CachedResult;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
@@ -29,20 +28,6 @@ final class Store {
   Store(Memo memo, String cacheName) {
     this.memo = memo;
     this.name = "jcache:" + cacheName;
-  }
-
-  /** The stored value of {@code key}, if a tier has it and its classes are admitted. */
-  @Nullable Object load(Object key) {
-    try {
-      Optional<CachedResult<Object>> hit = memo.lookup(name, key);
-      if (hit.isEmpty() || !(hit.get().value() instanceof Persisted p) || !key.equals(p.key())) {
-        return null;
-      }
-      return p.value();
-    } catch (RuntimeException e) {
-      warn(key, "read", e);
-      return null;
-    }
   }
 
   /** Stores {@code value} as the entry of {@code key}, replacing a stored one. */
