@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.logging.Level;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -92,11 +94,31 @@ class AcrossJvmsTest {
 
   @Test
   void a_record_of_a_package_not_allowed_stays_in_its_jvm() throws Exception {
-    try (CacheManager m = manager("")) {
+    try (LogCapture log = new LogCapture(); CacheManager m = manager("")) {
       Cache<String, Reading> cache = m.createCache("readings", new MutableConfiguration<String, Reading>());
       cache.put("zugspitze", new Reading("Zugspitze", List.of(-3.5)));
       assertTrue(cache.containsKey("zugspitze"));
+      assertEquals(List.of("MemoCache: the result of jcache:readings contains org.example.weather.Reading, which its"
+          + " allow-list does not admit, so it would never be readable from " + dir + "; it is not stored there."),
+          log.messages(Level.WARNING).stream().map(w -> w.substring(0, w.indexOf(" there.") + 7)).toList());
     }
     assertEquals("", child("", "readings", "list").stdout());
+  }
+
+  @Test
+  void an_entry_whose_key_has_no_key_rule_stays_in_its_jvm_with_one_warning() throws Exception {
+    try (LogCapture log = new LogCapture(); CacheManager m = manager("")) {
+      Cache<Date, String> cache = m.createCache("dates", new MutableConfiguration<Date, String>());
+      cache.put(new Date(0), "epoch");
+      cache.put(new Date(1), "one");
+      assertEquals("epoch", cache.get(new Date(0)));
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings::toString);
+      assertTrue(warnings.get(0).startsWith(
+          "MemoCache JCache jcache:dates: cannot store an entry keyed by a java.util.Date (jcache:dates: parameter 0"),
+          warnings.get(0));
+      assertTrue(warnings.get(0).endsWith("); such entries stay in this JVM only"), warnings.get(0));
+    }
+    assertEquals("", child("", "dates", "list").stdout());
   }
 }
