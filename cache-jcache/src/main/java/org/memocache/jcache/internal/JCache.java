@@ -139,19 +139,26 @@ public final class JCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     Map<K, V> result = new HashMap<>();
     try {
+      List<K> missing = new ArrayList<>();
       for (K key : keys) {
         Expirable<V> e = live(key);
-        V value;
         if (e != null) {
           statistics.hits(1);
           touch(e);
-          value = e.value;
+          result.put(copy(key), copy(e.value));
         } else {
           statistics.misses(1);
-          value = isReadThrough() ? loadOne(key) : null;
+          missing.add(key);
         }
-        if (value != null) {
-          result.put(copy(key), copy(value));
+      }
+      if (isReadThrough() && !missing.isEmpty()) {
+        for (Map.Entry<K, V> loaded : loadAll(missing).entrySet()) {
+          if (loaded.getKey() != null && loaded.getValue() != null) {
+            V value = loaded(loaded.getKey(), loaded.getValue());
+            if (value != null) {
+              result.put(copy(loaded.getKey()), copy(value));
+            }
+          }
         }
       }
       statistics.getTime(System.nanoTime() - start);
@@ -244,6 +251,36 @@ public final class JCache<K, V> implements Cache<K, V> {
     return new Expirable<>(value, at);
   }
 
+  /**
+   * Adds a value the loader returned outside the entry's lock, unless another thread added one
+   * meanwhile; returns the entry's value.
+   */
+  private @Nullable V loaded(K key, V value) {
+    @SuppressWarnings("unchecked")
+    V[] out = (V[]) new Object[1];
+    map.compute(copy(key), (k, e) -> {
+      if (e != null && !e.expired(now())) {
+        out[0] = e.value;
+        return e;
+      }
+      if (e != null) {
+        expire(k, e);
+      }
+      return created(k, copy(value), out);
+    });
+    return out[0];
+  }
+
+  private Map<K, V> loadAll(List<K> keys) {
+    try {
+      return Objects.requireNonNull(loader).loadAll(keys);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheLoaderException("cache " + name + ": loading " + keys.size() + " keys failed: " + e, e);
+    }
+  }
+
   @Override
   public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, @Nullable CompletionListener done) {
     requireOpen();
@@ -270,15 +307,7 @@ public final class JCache<K, V> implements Cache<K, V> {
             wanted.add(k);
           }
         }
-        Map<K, V> loaded;
-        try {
-          loaded = loader.loadAll(wanted);
-        } catch (CacheLoaderException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          throw new CacheLoaderException(e);
-        }
-        for (Map.Entry<K, V> e : loaded.entrySet()) {
+        for (Map.Entry<K, V> e : loadAll(wanted).entrySet()) {
           if (e.getKey() != null && e.getValue() != null) {
             if (replaceExistingValues) {
               putEntry(e.getKey(), e.getValue(), false);

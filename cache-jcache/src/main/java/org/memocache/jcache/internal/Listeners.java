@@ -3,6 +3,7 @@ package org.memocache.jcache.internal;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,7 +88,7 @@ final class Listeners<K, V> {
       if (r.config.isSynchronous()) {
         pending.get().add(() -> r.deliver(event));
       } else {
-        r.async.execute(() -> {
+        Objects.requireNonNull(r.async).execute(() -> {
           try {
             r.deliver(event);
           } catch (RuntimeException e) {
@@ -138,14 +139,14 @@ final class Listeners<K, V> {
     final CacheEntryListenerConfiguration<K, V> config;
     final CacheEntryListener<? super K, ? super V> listener;
     final @Nullable CacheEntryEventFilter<? super K, ? super V> filter;
-    final ExecutorService async;
+    final @Nullable ExecutorService async;
 
     Registration(CacheEntryListenerConfiguration<K, V> config) {
       this.config = config;
       this.listener = config.getCacheEntryListenerFactory().create();
       Factory<CacheEntryEventFilter<? super K, ? super V>> f = config.getCacheEntryEventFilterFactory();
       this.filter = f == null ? null : f.create();
-      this.async = Executors.newSingleThreadExecutor(r -> {
+      this.async = config.isSynchronous() ? null : Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "memocache-jcache-listener");
         t.setDaemon(true);
         return t;
@@ -173,11 +174,14 @@ final class Listeners<K, V> {
     }
 
     void close() {
-      async.shutdown();
-      try {
-        async.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (async != null) {
+        async.shutdown();
+        try {
+          // Delivers what was published before the close.
+          async.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       closeQuietly(listener);
       closeQuietly(filter);
