@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -55,6 +58,37 @@ class AcrossJvmsTest {
       cache.remove("de");
     }
     assertEquals("en=hello\nfr=bonjour", child("", "greetings", "list").stdout());
+  }
+
+  @Test
+  void concurrent_entry_processors_on_one_key_each_see_the_last_and_the_last_is_stored() throws Exception {
+    int threads = 8;
+    int each = 100;
+    try (CacheManager m = manager("")) {
+      Cache<String, Integer> cache = m.createCache("counter",
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < each; i++) {
+              cache.invoke("n", (e, args) -> {
+                e.setValue(e.exists() ? e.getValue() + 1 : 1);
+                return null;
+              });
+            }
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      assertEquals(threads * each, cache.get("n"));
+    }
+    assertEquals("n=" + threads * each, child("", "counter", "list").stdout());
   }
 
   @Test
