@@ -34,7 +34,7 @@ final class Store {
   void put(Object key, Object value) {
     try {
       Persisted entry = new Persisted(key, value);
-      memo.invalidate(name, key);
+      memo.method(name).invalidate(key);
       memo.call(name, () -> entry, key);
     } catch (RuntimeException e) {
       warn(key, "store", e);
@@ -43,7 +43,7 @@ final class Store {
 
   void remove(Object key) {
     try {
-      memo.invalidate(name, key);
+      memo.method(name).invalidate(key);
     } catch (RuntimeException e) {
       warn(key, "remove", e);
     }
@@ -51,7 +51,7 @@ final class Store {
 
   void clear() {
     try {
-      memo.clear(name);
+      memo.method(name).clear();
     } catch (RuntimeException e) {
       warn(name, "clear", e);
     }
@@ -61,7 +61,7 @@ final class Store {
   List<Persisted> all() {
     List<Persisted> found = new ArrayList<>();
     try {
-      for (EntryInfo info : memo.entries(name)) {
+      for (EntryInfo info : memo.method(name).entries()) {
         Optional<CachedResult<Object>> hit = memo.lookupKey(info.key());
         if (hit.isPresent() && hit.get().value() instanceof Persisted p) {
           found.add(p);
