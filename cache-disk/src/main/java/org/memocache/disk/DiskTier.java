@@ -16,6 +16,7 @@ import org.memocache.MethodSummary;
 import org.memocache.Tier;
 import org.memocache.TierContext;
 import org.memocache.ValueCodec;
+import org.memocache.disk.internal.DiskFileSystem;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.InputChanges;
 
@@ -74,6 +75,15 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     } catch (IOException e) {
       throw new IllegalStateException("cannot use cache directory " + config.directory() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * As {@link #open(MemoConfig, List, Duration)}, reaching the files of the directory through
+   * {@code fs}: for tests that inject file-system faults.
+   */
+  static DiskTier open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval, DiskFileSystem fs)
+      throws IOException {
+    return new DiskTier(DiskStore.open(config, codecs, maintenanceInterval, fs));
   }
 
   /** Opens the tier a {@link org.memocache.TierProvider} is asked for. */

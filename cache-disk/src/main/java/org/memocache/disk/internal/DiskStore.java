@@ -143,11 +143,26 @@ public final class DiskStore implements AutoCloseable {
    */
   public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
       Duration firstProgress, Duration progressEvery, Duration staleHolder) throws IOException {
+    return open(config, codecs, maintenanceInterval, firstProgress, progressEvery, staleHolder,
+        DiskFileSystem.SYSTEM);
+  }
+
+  /**
+   * As {@link #open(MemoConfig, List, Duration)}, reaching the files below the cache root through
+   * {@code fs}: for tests that inject faults.
+   */
+  public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      DiskFileSystem fs) throws IOException {
+    return open(config, codecs, maintenanceInterval, Duration.ofSeconds(2), Duration.ofSeconds(10), STALE_HOLDER, fs);
+  }
+
+  private static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      Duration firstProgress, Duration progressEvery, Duration staleHolder, DiskFileSystem fs) throws IOException {
     Path dir = config.directory();
     if (dir == null) {
       throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
     }
-    return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery,
+    return new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress, progressEvery,
         staleHolder);
   }
 
@@ -248,7 +263,7 @@ public final class DiskStore implements AutoCloseable {
     EntryReader r;
     try {
       layout.safe.parents(file);
-      r = format2 ? EntryReader.openAnyFormat(file) : EntryReader.open(file);
+      r = EntryReader.open(layout.safe.fs, file, format2);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (ForeignEntryException e) {
@@ -383,7 +398,7 @@ public final class DiskStore implements AutoCloseable {
     if (seen == null) {
       // The file failed its structural checks: delete it unless it passes them now (replaced).
       try {
-        EntryReader.open(file).close();
+        EntryReader.open(layout.safe.fs, file, false).close();
         return;
       } catch (NoSuchFileException | ForeignEntryException gone) {
         return;
@@ -402,7 +417,7 @@ public final class DiskStore implements AutoCloseable {
       }
     }
     try {
-      Files.deleteIfExists(file);
+      layout.safe.delete(file);
       journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
     } catch (IOException ex) {
       // Read-only cache: it stays a counted miss.
@@ -667,7 +682,7 @@ public final class DiskStore implements AutoCloseable {
     try {
       Path file = layout.entryFile(key);
       layout.safe.parentsNow(file);
-      boolean removed = Files.deleteIfExists(file);
+      boolean removed = layout.safe.delete(file);
       if (removed) {
         journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
       }
@@ -687,7 +702,7 @@ public final class DiskStore implements AutoCloseable {
         @Override
         public void found(Scanner.Found f) {
           try {
-            if (Files.deleteIfExists(f.file())) {
+            if (layout.safe.delete(f.file())) {
               n[0]++;
               EntryHeader h = f.header();
               journal.append(new JournalRecord.Remove(h.methodHash(), h.keyHi(), h.keyLo()));
@@ -700,7 +715,7 @@ public final class DiskStore implements AutoCloseable {
         @Override
         public void corrupt(Path file, IOException e) {
           try {
-            Files.deleteIfExists(file);
+            layout.safe.delete(file);
           } catch (IOException ex) {
             // Left for the next read to count.
           }
