@@ -44,7 +44,7 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
 
   private DiskTier(DiskStore store) {
     this.store = store;
-    this.verdicts = InputChanges.of(store);
+    this.verdicts = store.inputChanges();
   }
 
   /**

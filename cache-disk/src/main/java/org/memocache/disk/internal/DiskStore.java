@@ -72,6 +72,7 @@ public final class DiskStore implements AutoCloseable {
   private final LockFiles locks;
   private final Journal journal;
   private final Maintainer maintainer;
+  private final Sweeper sweeper;
   private final PartialStore partials;
   private final Duration maintenanceInterval;
   private final @Nullable ScheduledThreadPoolExecutor background;
@@ -98,8 +99,9 @@ public final class DiskStore implements AutoCloseable {
     this.writer = new EntryWriter(layout, config.durable());
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
-    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
-    this.partials = new PartialStore(this, layout, writer, locks, faults);
+    this.sweeper = new Sweeper(layout, locks, config, faults);
+    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults, sweeper);
+    this.partials = new PartialStore(this, layout, writer, locks, faults, config.clock());
     this.maintenanceInterval = maintenanceInterval;
     WriteBudget b = new WriteBudget(config.maximumDiskBytes(), config.maximumDiskEntries());
     this.budget = b.bounded() && !maintenanceInterval.isZero() ? b : null;
@@ -185,32 +187,14 @@ public final class DiskStore implements AutoCloseable {
     return layout.root;
   }
 
-  MemoConfig config() {
-    return config;
+  /** The walks of the command line and {@code CacheDirectory} over this store's directory. */
+  public Inspector inspector() {
+    return new Inspector(this, layout, maintainer, sweeper, partials, faults, config.clock());
   }
 
-  Layout layout() {
-    return layout;
-  }
-
-  Maintainer maintainer() {
-    return maintainer;
-  }
-
-  Journal journal() {
-    return journal;
-  }
-
-  Counts counts() {
-    return counts;
-  }
-
-  Faults faults() {
-    return faults;
-  }
-
-  PartialStore partialStore() {
-    return partials;
+  /** The verdicts on methods that change their arguments, kept in this store's directory. */
+  public InputChanges inputChanges() {
+    return new InputChanges(layout);
   }
 
   // ---- reads ----
@@ -533,7 +517,7 @@ public final class DiskStore implements AutoCloseable {
           newest.merge(id, t[0], Math::max);
         }
       }
-      for (Maintainer.PartialDir p : maintainer.partialDirs()) {
+      for (PartialDir p : sweeper.partialDirs()) {
         if (p.method() != null && p.method().name().equals(methodName)) {
           newest.merge(p.method(), SafeFiles.modifiedMillis(p.dir()), Math::max);
         }
@@ -772,12 +756,12 @@ public final class DiskStore implements AutoCloseable {
     } catch (IOException e) {
       faults.readFailed(methodName == null ? "(listing)" : methodName, e);
     }
-    Map<Maintainer.ByteKey, Scanner.Found> byKey = new LinkedHashMap<>();
+    Map<ByteKey, Scanner.Found> byKey = new LinkedHashMap<>();
     for (Scanner.Found f : found) {
       EntryHeader h = f.header();
-      byKey.put(new Maintainer.ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo())), f);
+      byKey.put(new ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo())), f);
     }
-    Map<Maintainer.ByteKey, IndexRecord> records = Map.of();
+    Map<ByteKey, IndexRecord> records = Map.of();
     if (!found.isEmpty()) {
       try {
         records = maintainer.lookup(new ArrayList<>(byKey.keySet())).orElse(Map.of());
@@ -786,7 +770,7 @@ public final class DiskStore implements AutoCloseable {
       }
     }
     List<Listed> out = new ArrayList<>(byKey.size());
-    for (Map.Entry<Maintainer.ByteKey, Scanner.Found> e : byKey.entrySet()) {
+    for (Map.Entry<ByteKey, Scanner.Found> e : byKey.entrySet()) {
       out.add(new Listed(e.getValue(), records.get(e.getKey())));
     }
     return out;

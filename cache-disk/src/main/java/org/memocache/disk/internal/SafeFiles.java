@@ -138,6 +138,24 @@ final class SafeFiles {
     }
   }
 
+  /** Whether {@code p}'s last modification (of the file itself) is more than {@code age} ago; {@code false} when unreadable. */
+  static boolean olderThan(Path p, java.time.Duration age) {
+    try {
+      return System.currentTimeMillis() - modifiedMillis(p) > age.toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether something (a link included, not followed) is at {@code p}; {@code false} when it cannot be told. */
+  boolean exists(Path p) {
+    try {
+      return fs.stat(p) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The last-modified time of {@code p} itself, epoch ms. */
   static long modifiedMillis(Path p) throws IOException {
     return Files.getLastModifiedTime(p, NOFOLLOW).toMillis();
