@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.nio.ByteBuffer;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -447,7 +446,7 @@ public final class DiskStore implements AutoCloseable {
       return Optional.empty();
     }
     String rel = keyHex.substring(0, 2) + "/" + keyHex + Layout.ENTRY_SUFFIX;
-    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+    try (DirectoryStream<Path> methods = layout.safe.fs.list(layout.entries, "*")) {
       for (Path m : methods) {
         Path f = m.resolve(rel);
         if (Scanner.directory(m) && Scanner.directory(f.getParent()) && SafeFiles.isRegularFile(f)) {
@@ -496,7 +495,7 @@ public final class DiskStore implements AutoCloseable {
    */
   public List<MethodId> identities(String methodName) {
     Map<MethodId, Long> newest = new java.util.HashMap<>();
-    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+    try (DirectoryStream<Path> methods = layout.safe.fs.list(layout.entries, "*")) {
       for (Path m : methods) {
         if (!Scanner.directory(m)) {
           continue;
@@ -878,7 +877,7 @@ public final class DiskStore implements AutoCloseable {
   public List<Path> tmpFiles() throws IOException {
     List<Path> out = new ArrayList<>();
     if (SafeFiles.isDirectory(layout.tmp)) {
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
+      try (DirectoryStream<Path> s = layout.safe.fs.list(layout.tmp, "*")) {
         s.forEach(out::add);
       }
     }
