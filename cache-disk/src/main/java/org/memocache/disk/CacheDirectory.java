@@ -52,7 +52,7 @@ public final class CacheDirectory implements AutoCloseable {
 
   private CacheDirectory(DiskStore store) {
     this.store = store;
-    this.inspector = new Inspector(store);
+    this.inspector = store.inspector();
   }
 
   /**

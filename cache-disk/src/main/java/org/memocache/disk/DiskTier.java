@@ -12,6 +12,7 @@ import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
 import org.memocache.MethodStats;
+import org.memocache.disk.internal.DiskFileSystem;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.InputChanges;
 import org.memocache.spi.ClassFilter;
@@ -43,7 +44,7 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
 
   private DiskTier(DiskStore store) {
     this.store = store;
-    this.verdicts = InputChanges.of(store);
+    this.verdicts = store.inputChanges();
   }
 
   /**
@@ -74,6 +75,15 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     } catch (IOException e) {
       throw new IllegalStateException("cannot use cache directory " + config.directory() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * As {@link #open(MemoConfig, List, Duration)}, reaching the files of the directory through
+   * {@code fs}: for tests that inject file-system faults.
+   */
+  static DiskTier open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval, DiskFileSystem fs)
+      throws IOException {
+    return new DiskTier(DiskStore.open(config, codecs, maintenanceInterval, fs));
   }
 
   /** Opens the tier a {@link org.memocache.spi.TierProvider} is asked for. */

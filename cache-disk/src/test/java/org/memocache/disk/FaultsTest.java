@@ -12,20 +12,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.memocache.Memo;
 import org.memocache.internal.codec.Codecs;
 
 /**
- * Disk full, read-only file system, cache directory deleted: the value is still returned (put says
- * {@code false}), one warning names the cause, nothing partial is left behind.
+ * Disk full, read-only file system, permission denied, a failing rename, cache directory deleted:
+ * the value is still returned (put says {@code false}), one warning names the cause and the file,
+ * nothing partial is left behind.
  *
- * <p>Disk full and read-only need a small tmpfs, mounted from the test with {@code mount -t tmpfs};
- * that needs root (as in CI). Where mounting is impossible those tests are skipped, saying why.
+ * <p>The faults come from a {@link FaultyFileSystem} and need no privileges. One test checks the
+ * same on a real full tmpfs, mounted from the test with {@code mount -t tmpfs}; that needs root (as
+ * in CI) and is skipped elsewhere, saying why.
  */
 class FaultsTest {
   private Path mounted;
@@ -71,8 +75,160 @@ class FaultsTest {
     }
   }
 
+  private static final String STILL_RETURNED = "Results are still returned; they are recomputed where they"
+      + " would have been read from disk.";
+
+  private static DiskTier open(Path dir, FaultyFileSystem fs) throws IOException {
+    return DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO, fs);
+  }
+
   @Test
   void diskFull_putFails_warnsOnce_leavesNothing(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      assertTrue(tier.put(TestKeys.key(1), new double[100], TestKeys.meta("small")));
+      List<Path> before = filesUnder(dir);
+      fs.diskFull();
+      double[] big = new double[512 * 1024];
+      assertFalse(tier.put(TestKeys.key(2), big, TestKeys.meta("big")));
+      assertFalse(tier.put(TestKeys.key(3), new double[100], TestKeys.meta("small")));
+      assertEquals(2, tier.counters().writeFailures());
+      assertEquals(before, filesUnder(dir), "no partial entry or tmp file left");
+      assertEquals(List.of("MemoCache: cannot store results in " + tier.directory() + " because the disk is full"
+          + " (java.io.IOException: No space left on device, first seen writing simulate). " + STILL_RETURNED
+          + " Free space, or bound the cache with maximumDiskBytes."), log.messages(Level.WARNING));
+      assertEquals(0, log.withStackTrace(Level.WARNING));
+      // Space is back: values go in again, and the old one still reads.
+      fs.heal();
+      assertTrue(tier.put(TestKeys.key(4), new double[100], TestKeys.meta("small")));
+      assertArrayEquals(new double[100], (double[]) tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
+      assertArrayEquals(new double[100], (double[]) tier.get(TestKeys.key(4), TestKeys.FILTER).orElseThrow().value());
+    }
+  }
+
+  @Test
+  void diskFull_onTheThirdWriteOfABigEntry_nothingPartial_theNextPutSucceeds(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      assertTrue(tier.put(TestKeys.key(1), "first", TestKeys.meta("a")));
+      List<Path> before = filesUnder(dir);
+      double[] big = new double[512 * 1024];
+      for (int i = 0; i < big.length; i++) {
+        big[i] = i;
+      }
+      fs.failWrite(3); // a block of the payload, after two have been written
+      assertFalse(tier.put(TestKeys.key(2), big, TestKeys.meta("big")));
+      assertEquals(1, fs.injected());
+      assertEquals(before, filesUnder(dir), "the tmp file of the failed entry is deleted");
+      assertTrue(tier.get(TestKeys.key(2), TestKeys.FILTER).isEmpty());
+      assertTrue(tier.put(TestKeys.key(2), big, TestKeys.meta("big")), "only the third write failed");
+      assertArrayEquals(big, (double[]) tier.get(TestKeys.key(2), TestKeys.FILTER).orElseThrow().value());
+      assertEquals(1, tier.counters().writeFailures());
+      assertEquals(1, log.messages(Level.WARNING).size(), log.messages(Level.WARNING).toString());
+      assertTrue(log.messages(Level.WARNING).get(0).contains(" because the disk is full "),
+          log.messages(Level.WARNING).get(0));
+    }
+  }
+
+  @Test
+  void diskFull_whileLocking_oneWarningLineWithoutStackTrace(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      fs.diskFull();
+      for (int i = 0; i < 3; i++) {
+        // No lock can be recorded: the caller computes without it, as for a read-only cache.
+        assertTrue(tier.acquire(TestKeys.key(10 + i), "fit(" + i + ")", Duration.ofSeconds(1)).isEmpty());
+      }
+      assertEquals(3, fs.injected());
+      String lockName = tier.store().lockFile(TestKeys.key(10)).getFileName().toString();
+      assertEquals(List.of("MemoCache: cannot store results in " + tier.directory() + " because the disk is full"
+          + " (java.io.IOException: No space left on device, first seen writing lock file " + lockName + "). "
+          + STILL_RETURNED + " Free space, or bound the cache with maximumDiskBytes."), log.messages(Level.WARNING));
+      assertEquals(0, log.withStackTrace(Level.WARNING));
+    }
+  }
+
+  @Test
+  void readOnlyFileSystem_putFails_readsWork(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    try (DiskTier tier = open(dir, fs)) {
+      assertTrue(tier.put(TestKeys.key(1), "stored before", TestKeys.meta("a")));
+    }
+    fs.readOnly();
+    List<Path> before = filesUnder(dir);
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      assertEquals("stored before", tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
+      assertFalse(tier.put(TestKeys.key(2), "new", TestKeys.meta("b")));
+      assertFalse(tier.put(TestKeys.key(3), "new", TestKeys.meta("c")));
+      assertTrue(tier.acquire(TestKeys.key(2), "b", Duration.ofSeconds(5)).isEmpty(),
+          "no lock file can be made: compute without it");
+      assertEquals(2, tier.counters().writeFailures());
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      String w = warnings.get(0);
+      assertTrue(w.startsWith("MemoCache: cannot store results in " + tier.directory() + " because the file system"
+          + " is read-only (java.nio.file.FileSystemException: " + tier.directory().resolve("tmp") + "/"), w);
+      assertTrue(w.endsWith(".tmp: Read-only file system, first seen writing simulate). " + STILL_RETURNED
+          + " Point the cache at a writable directory to store new results."), w);
+      assertEquals(before, filesUnder(dir));
+    }
+  }
+
+  @Test
+  void permissionDenied_putFails_leavesNothing(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      fs.deny(tier.directory().resolve("tmp"));
+      List<Path> before = filesUnder(dir);
+      assertFalse(tier.put(TestKeys.key(1), "v", TestKeys.meta("a")));
+      assertTrue(tier.get(TestKeys.key(1), TestKeys.FILTER).isEmpty());
+      assertEquals(1, tier.counters().writeFailures());
+      assertEquals(before, filesUnder(dir));
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      String w = warnings.get(0);
+      assertTrue(w.startsWith("MemoCache: cannot store results in " + tier.directory() + " because permission is"
+          + " denied (java.nio.file.AccessDeniedException: " + tier.directory().resolve("tmp") + "/"), w);
+      assertTrue(w.endsWith(".tmp, first seen writing simulate). " + STILL_RETURNED
+          + " Point the cache at a writable directory to store new results."), w);
+      assertEquals(0, log.withStackTrace(Level.WARNING));
+    }
+  }
+
+  @Test
+  void renameFails_valueStillReturned_tmpFileDeleted_warningNamesTheFiles(TestInfo info) throws Exception {
+    Path dir = TestDirs.forTest(info);
+    FaultyFileSystem fs = new FaultyFileSystem();
+    AtomicInteger computed = new AtomicInteger();
+    try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
+      fs.failMovesTo(".memo");
+      try (Memo memo = Memo.builder().memoryOnly().tier(tier).build()) {
+        assertEquals(42, memo.call("answer", () -> computed.incrementAndGet() * 0 + 42, 1));
+      }
+      assertEquals(1, computed.get());
+      assertEquals(1, tier.counters().writeFailures());
+      assertEquals(List.of(), filesUnder(dir).stream()
+          .filter(f -> f.toString().endsWith(".tmp") || f.toString().endsWith(".memo")).toList(),
+          "neither the tmp file nor an entry is left");
+      List<String> warnings = log.messages(Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      String w = warnings.get(0);
+      assertTrue(w.startsWith("MemoCache: cannot store results in " + tier.directory() + " because of an I/O error"
+          + " (java.nio.file.FileSystemException: " + tier.directory().resolve("tmp") + "/"), w);
+      assertTrue(w.matches(".*\\.tmp -> " + java.util.regex.Pattern.quote(tier.directory().resolve("entries") + "/")
+          + "[0-9a-f]{16}/[0-9a-f]{2}/[0-9a-f]{32}\\.memo: Input/output error, first seen writing answer\\)\\. "
+          + java.util.regex.Pattern.quote(STILL_RETURNED)), w);
+      assertEquals(1, log.withStackTrace(Level.WARNING), "an unexpected I/O error carries its stack trace");
+    }
+  }
+
+  @Test
+  void realTmpfs_diskFull_putFails_warnsOnce_leavesNothing(TestInfo info) throws Exception {
     Path fs = mountTmpfs(TestDirs.forTest(info), "2m");
     Path dir = fs.resolve("cache");
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
@@ -95,63 +251,6 @@ class FaultsTest {
   }
 
   @Test
-  void diskFull_whileLocking_oneWarningLineWithoutStackTrace(TestInfo info) throws Exception {
-    Path fs = mountTmpfs(TestDirs.forTest(info), "2m");
-    Path dir = fs.resolve("cache");
-    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-        LogCapture log = new LogCapture()) {
-      fill(fs.resolve("filler"));
-      for (int i = 0; i < 3; i++) {
-        // No lock can be recorded: the caller computes without it, as for a read-only cache.
-        assertTrue(tier.acquire(TestKeys.key(10 + i), "fit(" + i + ")", Duration.ofSeconds(1)).isEmpty());
-      }
-      List<String> warnings = log.messages(Level.WARNING);
-      assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(warnings.get(0).contains("the disk is full"), warnings.get(0));
-      assertTrue(warnings.get(0).contains("lock file"), warnings.get(0));
-      assertFalse(warnings.get(0).contains("\n"), warnings.get(0));
-      assertEquals(0, log.withStackTrace(Level.WARNING));
-    }
-  }
-
-  /** Writes {@code file} until the file system is full. */
-  private static void fill(Path file) throws IOException {
-    byte[] chunk = new byte[64 * 1024];
-    try (java.io.OutputStream out = Files.newOutputStream(file)) {
-      while (true) {
-        out.write(chunk);
-      }
-    } catch (IOException e) {
-      Assumptions.assumeTrue(String.valueOf(e.getMessage()).contains("No space left on device"), e.toString());
-    }
-  }
-
-  @Test
-  void readOnlyFileSystem_putFails_readsWork(TestInfo info) throws Exception {
-    Path fs = mountTmpfs(TestDirs.forTest(info), "8m");
-    Path dir = fs.resolve("cache");
-    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(tier.put(TestKeys.key(1), "stored before", TestKeys.meta("a")));
-    }
-    assertEquals(0, run("mount", "-o", "remount,ro", fs.toString()));
-    List<Path> before = filesUnder(dir);
-    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-        LogCapture log = new LogCapture()) {
-      assertEquals("stored before", tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
-      assertFalse(tier.put(TestKeys.key(2), "new", TestKeys.meta("b")));
-      assertFalse(tier.put(TestKeys.key(3), "new", TestKeys.meta("c")));
-      assertTrue(tier.acquire(TestKeys.key(2), "b", Duration.ofSeconds(5)).isEmpty(),
-          "no lock file can be made: compute without it");
-      List<String> warnings = log.messages(Level.WARNING);
-      assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(warnings.get(0).contains("read-only"), warnings.get(0));
-      assertEquals(before, filesUnder(dir));
-    } finally {
-      run("mount", "-o", "remount,rw", fs.toString());
-    }
-  }
-
-  @Test
   void directoryDeletedWhileRunning_putFails_nothingRecreated(TestInfo info) throws Exception {
     Path dir = TestDirs.forTest(info);
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
@@ -168,20 +267,4 @@ class FaultsTest {
     }
   }
 
-  @Test
-  void permissionDenied_putFails(TestInfo info) throws Exception {
-    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-        "permission bits do not stop root: permission-denied test skipped (the read-only test covers the path)");
-    Path dir = TestDirs.forTest(info);
-    try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
-        LogCapture log = new LogCapture()) {
-      Files.setPosixFilePermissions(dir.resolve("tmp"), java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
-      try {
-        assertFalse(tier.put(TestKeys.key(1), "v", TestKeys.meta("a")));
-        assertTrue(log.messages(Level.WARNING).get(0).contains("permission is denied"));
-      } finally {
-        Files.setPosixFilePermissions(dir.resolve("tmp"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-      }
-    }
-  }
 }

@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +71,7 @@ public final class DiskStore implements AutoCloseable {
   private final LockFiles locks;
   private final Journal journal;
   private final Maintainer maintainer;
+  private final Sweeper sweeper;
   private final PartialStore partials;
   private final Duration maintenanceInterval;
   private final @Nullable ScheduledThreadPoolExecutor background;
@@ -98,8 +98,9 @@ public final class DiskStore implements AutoCloseable {
     this.writer = new EntryWriter(layout, config.durable());
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
-    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults);
-    this.partials = new PartialStore(this, layout, writer, locks, faults);
+    this.sweeper = new Sweeper(layout, locks, config, faults);
+    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults, sweeper);
+    this.partials = new PartialStore(this, layout, writer, locks, faults, config.clock());
     this.maintenanceInterval = maintenanceInterval;
     WriteBudget b = new WriteBudget(config.maximumDiskBytes(), config.maximumDiskEntries());
     this.budget = b.bounded() && !maintenanceInterval.isZero() ? b : null;
@@ -143,11 +144,26 @@ public final class DiskStore implements AutoCloseable {
    */
   public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
       Duration firstProgress, Duration progressEvery, Duration staleHolder) throws IOException {
+    return open(config, codecs, maintenanceInterval, firstProgress, progressEvery, staleHolder,
+        DiskFileSystem.SYSTEM);
+  }
+
+  /**
+   * As {@link #open(MemoConfig, List, Duration)}, reaching the files below the cache root through
+   * {@code fs}: for tests that inject faults.
+   */
+  public static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      DiskFileSystem fs) throws IOException {
+    return open(config, codecs, maintenanceInterval, Duration.ofSeconds(2), Duration.ofSeconds(10), STALE_HOLDER, fs);
+  }
+
+  private static DiskStore open(MemoConfig config, List<ValueCodec> codecs, Duration maintenanceInterval,
+      Duration firstProgress, Duration progressEvery, Duration staleHolder, DiskFileSystem fs) throws IOException {
     Path dir = config.directory();
     if (dir == null) {
       throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
     }
-    return new DiskStore(config, codecs, Layout.open(dir), maintenanceInterval, firstProgress, progressEvery,
+    return new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress, progressEvery,
         staleHolder);
   }
 
@@ -170,32 +186,14 @@ public final class DiskStore implements AutoCloseable {
     return layout.root;
   }
 
-  MemoConfig config() {
-    return config;
+  /** The walks of the command line and {@code CacheDirectory} over this store's directory. */
+  public Inspector inspector() {
+    return new Inspector(this, layout, maintainer, sweeper, partials, faults, config.clock());
   }
 
-  Layout layout() {
-    return layout;
-  }
-
-  Maintainer maintainer() {
-    return maintainer;
-  }
-
-  Journal journal() {
-    return journal;
-  }
-
-  Counts counts() {
-    return counts;
-  }
-
-  Faults faults() {
-    return faults;
-  }
-
-  PartialStore partialStore() {
-    return partials;
+  /** The verdicts on methods that change their arguments, kept in this store's directory. */
+  public InputChanges inputChanges() {
+    return new InputChanges(layout);
   }
 
   // ---- reads ----
@@ -248,7 +246,7 @@ public final class DiskStore implements AutoCloseable {
     EntryReader r;
     try {
       layout.safe.parents(file);
-      r = format2 ? EntryReader.openAnyFormat(file) : EntryReader.open(file);
+      r = EntryReader.open(layout.safe.fs, file, format2);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (ForeignEntryException e) {
@@ -383,7 +381,7 @@ public final class DiskStore implements AutoCloseable {
     if (seen == null) {
       // The file failed its structural checks: delete it unless it passes them now (replaced).
       try {
-        EntryReader.open(file).close();
+        EntryReader.open(layout.safe.fs, file, false).close();
         return;
       } catch (NoSuchFileException | ForeignEntryException gone) {
         return;
@@ -402,7 +400,7 @@ public final class DiskStore implements AutoCloseable {
       }
     }
     try {
-      Files.deleteIfExists(file);
+      layout.safe.delete(file);
       journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
     } catch (IOException ex) {
       // Read-only cache: it stays a counted miss.
@@ -448,7 +446,7 @@ public final class DiskStore implements AutoCloseable {
       return Optional.empty();
     }
     String rel = keyHex.substring(0, 2) + "/" + keyHex + Layout.ENTRY_SUFFIX;
-    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+    try (DirectoryStream<Path> methods = layout.safe.fs.list(layout.entries, "*")) {
       for (Path m : methods) {
         Path f = m.resolve(rel);
         if (Scanner.directory(m) && Scanner.directory(f.getParent()) && SafeFiles.isRegularFile(f)) {
@@ -497,7 +495,7 @@ public final class DiskStore implements AutoCloseable {
    */
   public List<MethodId> identities(String methodName) {
     Map<MethodId, Long> newest = new java.util.HashMap<>();
-    try (DirectoryStream<Path> methods = Files.newDirectoryStream(layout.entries)) {
+    try (DirectoryStream<Path> methods = layout.safe.fs.list(layout.entries, "*")) {
       for (Path m : methods) {
         if (!Scanner.directory(m)) {
           continue;
@@ -518,7 +516,7 @@ public final class DiskStore implements AutoCloseable {
           newest.merge(id, t[0], Math::max);
         }
       }
-      for (Maintainer.PartialDir p : maintainer.partialDirs()) {
+      for (PartialDir p : sweeper.partialDirs()) {
         if (p.method() != null && p.method().name().equals(methodName)) {
           newest.merge(p.method(), SafeFiles.modifiedMillis(p.dir()), Math::max);
         }
@@ -667,7 +665,7 @@ public final class DiskStore implements AutoCloseable {
     try {
       Path file = layout.entryFile(key);
       layout.safe.parentsNow(file);
-      boolean removed = Files.deleteIfExists(file);
+      boolean removed = layout.safe.delete(file);
       if (removed) {
         journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
       }
@@ -687,7 +685,7 @@ public final class DiskStore implements AutoCloseable {
         @Override
         public void found(Scanner.Found f) {
           try {
-            if (Files.deleteIfExists(f.file())) {
+            if (layout.safe.delete(f.file())) {
               n[0]++;
               EntryHeader h = f.header();
               journal.append(new JournalRecord.Remove(h.methodHash(), h.keyHi(), h.keyLo()));
@@ -700,7 +698,7 @@ public final class DiskStore implements AutoCloseable {
         @Override
         public void corrupt(Path file, IOException e) {
           try {
-            Files.deleteIfExists(file);
+            layout.safe.delete(file);
           } catch (IOException ex) {
             // Left for the next read to count.
           }
@@ -757,12 +755,12 @@ public final class DiskStore implements AutoCloseable {
     } catch (IOException e) {
       faults.readFailed(methodName == null ? "(listing)" : methodName, e);
     }
-    Map<Maintainer.ByteKey, Scanner.Found> byKey = new LinkedHashMap<>();
+    Map<ByteKey, Scanner.Found> byKey = new LinkedHashMap<>();
     for (Scanner.Found f : found) {
       EntryHeader h = f.header();
-      byKey.put(new Maintainer.ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo())), f);
+      byKey.put(new ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo())), f);
     }
-    Map<Maintainer.ByteKey, IndexRecord> records = Map.of();
+    Map<ByteKey, IndexRecord> records = Map.of();
     if (!found.isEmpty()) {
       try {
         records = maintainer.lookup(new ArrayList<>(byKey.keySet())).orElse(Map.of());
@@ -771,7 +769,7 @@ public final class DiskStore implements AutoCloseable {
       }
     }
     List<Listed> out = new ArrayList<>(byKey.size());
-    for (Map.Entry<Maintainer.ByteKey, Scanner.Found> e : byKey.entrySet()) {
+    for (Map.Entry<ByteKey, Scanner.Found> e : byKey.entrySet()) {
       out.add(new Listed(e.getValue(), records.get(e.getKey())));
     }
     return out;
@@ -879,7 +877,7 @@ public final class DiskStore implements AutoCloseable {
   public List<Path> tmpFiles() throws IOException {
     List<Path> out = new ArrayList<>();
     if (SafeFiles.isDirectory(layout.tmp)) {
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(layout.tmp)) {
+      try (DirectoryStream<Path> s = layout.safe.fs.list(layout.tmp, "*")) {
         s.forEach(out::add);
       }
     }

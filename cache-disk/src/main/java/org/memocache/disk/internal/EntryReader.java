@@ -56,7 +56,7 @@ public final class EntryReader implements Closeable {
    * @throws ForeignEntryException when the entry is in another format (format 2 included)
    */
   public static EntryReader open(Path path) throws IOException {
-    return open(path, false);
+    return open(DiskFileSystem.SYSTEM, path, false);
   }
 
   /**
@@ -64,11 +64,12 @@ public final class EntryReader implements Closeable {
    * entries as well.
    */
   public static EntryReader openAnyFormat(Path path) throws IOException {
-    return open(path, true);
+    return open(DiskFileSystem.SYSTEM, path, true);
   }
 
-  private static EntryReader open(Path path, boolean format2) throws IOException {
-    FileChannel ch = SafeFiles.openRead(path);
+  /** As {@link #open(Path)} ({@code format2}: {@link #openAnyFormat}), opening the file through {@code fs}. */
+  static EntryReader open(DiskFileSystem fs, Path path, boolean format2) throws IOException {
+    FileChannel ch = fs.openRead(path);
     try {
       // Most entries are small: one read of 16 KiB returns the whole file, and a short read of a
       // regular file means end of file, so no fstat is needed. Should that ever be wrong, the

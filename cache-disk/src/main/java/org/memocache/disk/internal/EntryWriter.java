@@ -72,7 +72,7 @@ final class EntryWriter {
     boolean published = false;
     try {
       layout.safe.parents(tmp);
-      try (FileChannel ch = SafeFiles.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+      try (FileChannel ch = layout.safe.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
         boolean inMemory;
@@ -121,12 +121,12 @@ final class EntryWriter {
       }
       prepare.run();
       try {
-        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+        layout.safe.move(tmp, entry);
       } catch (NoSuchFileException e) {
         // The entry's directory was removed after it was checked: check (and recreate) it once more.
         layout.safe.forget(entry);
         prepare.run();
-        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+        layout.safe.move(tmp, entry);
       }
       published = true;
       if (durable) {
@@ -136,7 +136,7 @@ final class EntryWriter {
     } finally {
       if (!published) {
         try {
-          Files.deleteIfExists(tmp);
+          layout.safe.delete(tmp);
         } catch (IOException e) {
           // The maintainer removes it later; the original failure is what matters.
         }

@@ -19,13 +19,8 @@ import org.memocache.spi.Tier;
 public final class InputChanges implements Tier.Verdicts {
   private final Layout layout;
 
-  private InputChanges(Layout layout) {
+  InputChanges(Layout layout) {
     this.layout = layout;
-  }
-
-  /** The verdicts kept in {@code store}'s directory. */
-  public static InputChanges of(DiskStore store) {
-    return new InputChanges(store.layout());
   }
 
   @Override

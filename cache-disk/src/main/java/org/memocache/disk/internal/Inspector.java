@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +30,21 @@ import org.memocache.internal.codec.RawArrayCodec;
 public final class Inspector {
   private final DiskStore store;
   private final Layout layout;
+  private final Maintainer maintainer;
+  private final Sweeper sweeper;
+  private final PartialStore partials;
+  private final Faults faults;
+  private final Clock clock;
 
-  public Inspector(DiskStore store) {
+  Inspector(DiskStore store, Layout layout, Maintainer maintainer, Sweeper sweeper, PartialStore partials,
+      Faults faults, Clock clock) {
     this.store = store;
-    this.layout = store.layout();
+    this.layout = layout;
+    this.maintainer = maintainer;
+    this.sweeper = sweeper;
+    this.partials = partials;
+    this.faults = faults;
+    this.clock = clock;
   }
 
   // ---- finding entries ----
@@ -88,12 +100,12 @@ public final class Inspector {
     } catch (IOException e) {
       return Optional.empty();
     }
-    Maintainer.ByteKey k = new Maintainer.ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo()));
+    ByteKey k = new ByteKey(IndexRecord.key(h.methodHash(), h.keyHi(), h.keyLo()));
     IndexRecord r = null;
     try {
-      r = store.maintainer().lookup(List.of(k)).map(m -> m.get(k)).orElse(null);
+      r = maintainer.lookup(List.of(k)).map(m -> m.get(k)).orElse(null);
     } catch (IOException | RuntimeException e) {
-      store.faults().other("index", "reading the index for an entry", e);
+      faults.other("index", "reading the index for an entry", e);
     }
     EntryInfo base = store.info(h, size, r == null ? h.createdMillis() : r.lastAccessMillis());
     EntryInfo info = r == null ? base : new EntryInfo(base.method(), base.key(), base.argsSummary(), base.sizeBytes(),
@@ -111,7 +123,7 @@ public final class Inspector {
       files.add(f);
       bytes[0] += sizeOrZero(f);
     });
-    for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
+    for (PartialDir p : sweeper.partialDirs()) {
       try (DirectoryStream<Path> s = Files.newDirectoryStream(p.dir(), "*" + PartialStore.SUFFIX)) {
         for (Path f : s) {
           if (Scanner.regularFile(f)) {
@@ -243,7 +255,7 @@ public final class Inspector {
   }
 
   /** Deletes a damaged file unless it was replaced since it was judged. */
-  private static boolean deleteIfUnchanged(Path f, @Nullable EntryHeader seen) {
+  private boolean deleteIfUnchanged(Path f, @Nullable EntryHeader seen) {
     try {
       if (seen != null) {
         if (!EntryReader.readHeader(f).equals(seen)) {
@@ -257,10 +269,10 @@ public final class Inspector {
           // delete below
         }
       }
-      return Files.deleteIfExists(f);
+      return layout.safe.delete(f);
     } catch (CorruptEntryException e) {
       try {
-        return Files.deleteIfExists(f);
+        return layout.safe.delete(f);
       } catch (IOException ex) {
         return false;
       }
@@ -274,13 +286,13 @@ public final class Inspector {
   /** The recorded progress of every progressive computation. */
   public List<PartialInfo> partials() throws IOException {
     List<PartialInfo> out = new ArrayList<>();
-    for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
+    for (PartialDir p : sweeper.partialDirs()) {
       info(p).ifPresent(out::add);
     }
     return out;
   }
 
-  private Optional<PartialInfo> info(Maintainer.PartialDir p) {
+  private Optional<PartialInfo> info(PartialDir p) {
     PartialStore.Files2 files;
     long bytes = 0;
     try {
@@ -306,7 +318,7 @@ public final class Inspector {
     } catch (NumberFormatException e) {
       started = 0;
     }
-    boolean running = store.partialStore().running(new org.memocache.CacheKey(MethodId.of("-", 0), p.hi(), p.lo()));
+    boolean running = partials.running(new org.memocache.CacheKey(MethodId.of("-", 0), p.hi(), p.lo()));
     return Optional.of(new PartialInfo(Hex.of(p.hi(), p.lo()), id == null ? "?" : id.name(),
         props.getOrDefault("args", ""), chunks, checkpoint, bytes, Instant.ofEpochMilli(started),
         Instant.ofEpochMilli(p.updatedMillis()), running, p.dir()));
@@ -314,9 +326,9 @@ public final class Inspector {
 
   /** Deletes the recorded progress under {@code keyHex} unless a process is running it. */
   public boolean deletePartial(String keyHex) throws IOException {
-    for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
+    for (PartialDir p : sweeper.partialDirs()) {
       if (p.dir().getFileName().toString().equals(keyHex)) {
-        return store.maintainer().deletePartial(p);
+        return sweeper.deletePartial(p);
       }
     }
     return false;
@@ -325,9 +337,9 @@ public final class Inspector {
   /** Deletes the recorded progress of every computation of {@code method} (all when null) not running. */
   public long clearPartials(@Nullable String method) throws IOException {
     long n = 0;
-    for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
+    for (PartialDir p : sweeper.partialDirs()) {
       if ((method == null || p.method() != null && p.method().name().equals(method))
-          && store.maintainer().deletePartial(p)) {
+          && sweeper.deletePartial(p)) {
         n++;
       }
     }
@@ -342,26 +354,26 @@ public final class Inspector {
    */
   public Optional<PruneReport> prune(Prune rules) throws IOException {
     long t0 = System.nanoTime();
-    long now = store.config().clock().millis();
+    long now = clock.millis();
     long createdBefore = rules.olderThan() == null ? Long.MIN_VALUE : now - rules.olderThan().toMillis();
     long usedBefore = rules.unusedFor() == null ? Long.MIN_VALUE : now - rules.unusedFor().toMillis();
     long partialsBefore = rules.partialsOlderThan() == null ? Long.MIN_VALUE
         : now - rules.partialsOlderThan().toMillis();
     List<PartialInfo> partialInfos = new ArrayList<>();
     if (rules.partialsOlderThan() != null) {
-      for (Maintainer.PartialDir p : store.maintainer().partialDirs()) {
+      for (PartialDir p : sweeper.partialDirs()) {
         if (p.updatedMillis() < partialsBefore) {
           info(p).ifPresent(partialInfos::add);
         }
       }
     }
-    Optional<Maintainer.PruneRun> run = store.maintainer().prune(createdBefore, usedBefore, rules.maxEntries(),
+    Optional<Pruner.PruneRun> run = maintainer.prune(createdBefore, usedBefore, rules.maxEntries(),
         rules.maxBytes(), partialsBefore, rules.dryRun(), Duration.ofMinutes(1));
     if (run.isEmpty()) {
       return Optional.empty();
     }
     List<EntryInfo> removed = new ArrayList<>();
-    for (Maintainer.Pruned p : run.get().removed()) {
+    for (Pruner.Pruned p : run.get().removed()) {
       long[] k = IndexRecord.parts(p.key());
       IndexRecord r = p.record();
       removed.add(new EntryInfo(r.methodName(), Hex.of(k[1], k[2]), r.argsSummary(), r.size(),

@@ -200,7 +200,7 @@ final class Journal implements Closeable {
       }
       Path file = layout.index.resolve(stem + seq + SUFFIX);
       try {
-        channel = SafeFiles.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        channel = layout.safe.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND), layout.ownerOnlyFile());
         break;
       } catch (ForeignFileException e) {

@@ -68,7 +68,7 @@ final class Layout {
   private final Set<MethodId> methodFilesWritten = ConcurrentHashMap.newKeySet();
   private final AtomicLong tmpSeq = new AtomicLong();
 
-  private Layout(Path root, boolean posix) {
+  private Layout(Path root, boolean posix, DiskFileSystem fs) {
     this.root = root;
     this.entries = root.resolve("entries");
     this.tmp = root.resolve("tmp");
@@ -77,7 +77,7 @@ final class Layout {
     this.partial = root.resolve("partial");
     this.maintenanceLock = locks.resolve("maintenance" + LOCK_SUFFIX);
     this.maintained = index.resolve("maintained");
-    this.safe = new SafeFiles(root);
+    this.safe = new SafeFiles(root, fs);
     this.posix = posix;
   }
 
@@ -90,7 +90,7 @@ final class Layout {
    *     without a {@code MEMOCACHE} marker, has a marker of a newer format, cannot be created, or is
    *     not safe (see {@link RootTrust}: another user's, or writable by others)
    */
-  static Layout open(Path root) throws IOException {
+  static Layout open(Path root, DiskFileSystem fs) throws IOException {
     Path abs = root.toAbsolutePath().normalize();
     boolean posix = abs.getFileSystem().supportedFileAttributeViews().contains("posix");
     RootTrust.checkLink(abs);
@@ -104,7 +104,7 @@ final class Layout {
     }
     Path real = abs.toRealPath();
     RootTrust.check(real, "");
-    Layout l = new Layout(real, posix);
+    Layout l = new Layout(real, posix, fs);
     for (Path d : l.ownDirectories()) {
       if (SafeFiles.isDirectory(d)) {
         RootTrust.check(d, "its " + d.getFileName() + "/ has ");
@@ -318,7 +318,8 @@ final class Layout {
     if (SafeFiles.attributes(marker) == null) {
       throw new IOException(abs + " is not a MemoCache directory (it has no " + MARKER + " marker)");
     }
-    Layout l = new Layout(abs, abs.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Layout l = new Layout(abs, abs.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        DiskFileSystem.SYSTEM);
     l.checkMarker(marker);
     return l;
   }
@@ -340,16 +341,16 @@ final class Layout {
         + tmpSeq.incrementAndGet() + TMP_SUFFIX);
     safe.parents(target);
     try {
-      try (FileChannel ch = SafeFiles.open(t, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+      try (FileChannel ch = safe.open(t, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           ownerOnlyFile())) {
         ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           ch.write(b);
         }
       }
-      Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
+      safe.move(t, target);
     } finally {
-      Files.deleteIfExists(t);
+      safe.delete(t);
     }
   }
 

@@ -156,7 +156,7 @@ final class LockFiles {
       try {
         if (deleteOnRelease) {
           channel.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
-          Files.deleteIfExists(file);
+          layout.safe.delete(file);
         }
       } catch (IOException e) {
         // A lock file left behind is harmless: the next holder overwrites it, the maintainer removes it.
@@ -367,11 +367,11 @@ final class LockFiles {
     Set<StandardOpenOption> opts = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     layout.prepareLockDir(file);
     try {
-      return SafeFiles.open(file, opts, layout.ownerOnlyFile());
+      return layout.safe.open(file, opts, layout.ownerOnlyFile());
     } catch (NoSuchFileException e) {
       layout.safe.forget(file);
       layout.prepareLockDir(file);
-      return SafeFiles.open(file, opts, layout.ownerOnlyFile());
+      return layout.safe.open(file, opts, layout.ownerOnlyFile());
     }
   }
 
@@ -381,12 +381,12 @@ final class LockFiles {
    * size and compare with {@code stat} of the path; live lock files are always
    * {@link LockOwner#RECORD} bytes.
    */
-  private static void repairIfStillLinked(Path path, FileChannel ch) throws IOException {
+  private void repairIfStillLinked(Path path, FileChannel ch) throws IOException {
     long size = 2 * LockOwner.RECORD + 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20);
     ch.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), size - 1);
     try {
       if (SafeFiles.regularFile(path).size() == size) {
-        Files.deleteIfExists(path);
+        layout.safe.delete(path);
       }
     } catch (NoSuchFileException | ForeignFileException e) {
       // Already unlinked by its deleter: the normal case.
@@ -483,7 +483,7 @@ final class LockFiles {
       Seen s = seen.get(file);
       Duration silent = s == null ? staleAfter : Duration.ofNanos(System.nanoTime() - s.sinceNanos());
       ch.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
-      Files.deleteIfExists(file);
+      layout.safe.delete(file);
       LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
           + Sizes.human(silent) + " (stopped or frozen?) (" + layout.root + "); taking its "
           + file.getFileName() + " over");

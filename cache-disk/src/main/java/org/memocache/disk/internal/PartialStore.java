@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -59,13 +60,15 @@ final class PartialStore implements Tier.Partials {
   private static final long CHECKPOINT_MIX = 0xC2B2AE3D27D4EB4FL;
 
   private final DiskStore store;
+  private final Clock clock;
   private final Layout layout;
   private final EntryWriter writer;
   private final LockFiles locks;
   private final Faults faults;
 
-  PartialStore(DiskStore store, Layout layout, EntryWriter writer, LockFiles locks, Faults faults) {
+  PartialStore(DiskStore store, Layout layout, EntryWriter writer, LockFiles locks, Faults faults, Clock clock) {
     this.store = store;
+    this.clock = clock;
     this.layout = layout;
     this.writer = writer;
     this.locks = locks;
@@ -151,7 +154,7 @@ final class PartialStore implements Tier.Partials {
     MethodId id = key.method();
     String text = "name=" + Layout.escape(id.name()) + "\ndescriptor=" + Layout.escape(id.descriptor()) + "\nversion="
         + id.version() + "\nfingerprint=" + Hex.of(id.codeFingerprint()) + "\nargs=" + Layout.escape(argsSummary)
-        + "\nstarted=" + store.config().clock().millis() + "\n";
+        + "\nstarted=" + clock.millis() + "\n";
     layout.writeAtomically(dir.resolve(INFO), text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -184,12 +187,12 @@ final class PartialStore implements Tier.Partials {
     }
     for (Map.Entry<Integer, Path> c : files.chunks().entrySet()) {
       if (c.getKey() >= good) {
-        Files.deleteIfExists(c.getValue());
+        layout.safe.delete(c.getValue());
       }
     }
     for (Map.Entry<Integer, Path> c : files.checkpoints().entrySet()) {
       if (c.getKey() != at) {
-        Files.deleteIfExists(c.getValue());
+        layout.safe.delete(c.getValue());
       }
     }
     int resumed = good;
@@ -202,8 +205,8 @@ final class PartialStore implements Tier.Partials {
   }
 
   /** Whether the file is a whole, undamaged part with the expected key: every block is checked. */
-  private static boolean intact(Path file, CacheKey expected) {
-    try (EntryReader r = EntryReader.open(file)) {
+  private boolean intact(Path file, CacheKey expected) {
+    try (EntryReader r = EntryReader.open(layout.safe.fs, file, false)) {
       if (!r.header().isFor(expected)) {
         return false;
       }
@@ -228,7 +231,7 @@ final class PartialStore implements Tier.Partials {
   }
 
   private @Nullable Object read(Path file, CacheKey expected, ClassFilter classes) throws IOException {
-    try (EntryReader r = EntryReader.open(file)) {
+    try (EntryReader r = EntryReader.open(layout.safe.fs, file, false)) {
       if (!r.header().isFor(expected)) {
         throw new CorruptEntryException(file.getFileName() + " is for " + r.header().keyHex() + ", not "
             + expected.hex());
@@ -348,7 +351,7 @@ final class PartialStore implements Tier.Partials {
       }
       if (checkpointAt >= 0 && checkpointAt != chunksCovered) {
         try {
-          Files.deleteIfExists(dir.resolve(checkpointName(checkpointAt)));
+          layout.safe.delete(dir.resolve(checkpointName(checkpointAt)));
         } catch (IOException e) {
           // A resume takes the newest checkpoint anyway; the old one goes with the directory.
         }
@@ -368,7 +371,7 @@ final class PartialStore implements Tier.Partials {
       }
       try {
         writer.write(headerKey, target, () -> layout.createDirectory(dir), value, codec, classes,
-            store.config().clock().millis(), took.toNanos(), argsSummary);
+            clock.millis(), took.toNanos(), argsSummary);
         return true;
       } catch (RejectedClassException e) {
         AllowLists.warnNotStorable(describe, e.classNames(), layout.root.toString());

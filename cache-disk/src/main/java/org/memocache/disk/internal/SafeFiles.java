@@ -9,10 +9,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -35,17 +33,24 @@ import org.memocache.internal.Warnings;
  * Deleting never follows a link: {@code unlink} removes a link itself, never its target, and files
  * are only deleted in directories checked here just before. A directory found to be real is
  * otherwise remembered for the life of the tier: below an owner-only root nobody else can replace it.
+ *
+ * <p>What creates, opens for writing, moves, deletes or opens an entry for reading goes through the
+ * store's {@link DiskFileSystem} ({@link #fs}); the static helpers, used by scans and listings, use
+ * {@link DiskFileSystem#SYSTEM}.
  */
 final class SafeFiles {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private static final int MAX_REMEMBERED = 1 << 16;
 
   private final Path root;
+  /** The file system of the store; {@link DiskFileSystem#SYSTEM} but in fault tests. */
+  final DiskFileSystem fs;
   private final Set<Path> directories = ConcurrentHashMap.newKeySet();
 
-  /** For paths below {@code root}, a real path (no link in it). */
-  SafeFiles(Path root) {
+  /** For paths below {@code root}, a real path (no link in it), reached through {@code fs}. */
+  SafeFiles(Path root, DiskFileSystem fs) {
     this.root = root;
+    this.fs = fs;
   }
 
   Path root() {
@@ -54,11 +59,7 @@ final class SafeFiles {
 
   /** The attributes of {@code p} itself (a link is not followed), or {@code null} when nothing is there. */
   static @Nullable BasicFileAttributes attributes(Path p) throws IOException {
-    try {
-      return Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
+    return DiskFileSystem.SYSTEM.stat(p);
   }
 
   /** Whether {@code p} is a real directory (not a link to one). */
@@ -100,8 +101,7 @@ final class SafeFiles {
 
   /** Opens the regular file {@code p} for reading; see {@link #regularFile} for what it throws. */
   static FileChannel openRead(Path p) throws IOException {
-    regularFile(p);
-    return FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    return DiskFileSystem.SYSTEM.openRead(p);
   }
 
   /**
@@ -111,14 +111,18 @@ final class SafeFiles {
    *
    * @throws ForeignFileException when something other than a regular file is there (warned once)
    */
-  static FileChannel open(Path p, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-    BasicFileAttributes a = attributes(p);
-    if (a != null && !a.isRegularFile()) {
-      throw foreign(p, a, "a regular file");
-    }
-    Set<OpenOption> o = new HashSet<>(options);
-    o.add(LinkOption.NOFOLLOW_LINKS);
-    return FileChannel.open(p, o, attrs);
+  FileChannel open(Path p, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    return fs.open(p, options, attrs);
+  }
+
+  /** Renames {@code source} to {@code target} atomically (both below the root, in checked directories). */
+  void move(Path source, Path target) throws IOException {
+    fs.move(source, target);
+  }
+
+  /** Unlinks {@code p}, never following a link; {@code false} when nothing was there. */
+  boolean delete(Path p) throws IOException {
+    return fs.delete(p);
   }
 
   /** Reads the regular file {@code p}, at most {@code max} bytes (small text files: markers, METHOD). */
@@ -131,6 +135,24 @@ final class SafeFiles {
       byte[] out = new byte[b.position()];
       b.flip().get(out);
       return out;
+    }
+  }
+
+  /** Whether {@code p}'s last modification (of the file itself) is more than {@code age} ago; {@code false} when unreadable. */
+  static boolean olderThan(Path p, java.time.Duration age) {
+    try {
+      return System.currentTimeMillis() - modifiedMillis(p) > age.toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether something (a link included, not followed) is at {@code p}; {@code false} when it cannot be told. */
+  boolean exists(Path p) {
+    try {
+      return fs.stat(p) != null;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -160,17 +182,17 @@ final class SafeFiles {
       if (directories.contains(cur)) {
         continue;
       }
-      BasicFileAttributes a = attributes(cur);
+      BasicFileAttributes a = fs.stat(cur);
       if (a == null) {
         if (createBelow == null || !cur.startsWith(createBelow) || cur.equals(createBelow)) {
           throw new NoSuchFileException(cur.toString(), null, "missing from the cache directory");
         }
         try {
-          Files.createDirectory(cur, attrs);
+          fs.createDirectory(cur, attrs);
         } catch (FileAlreadyExistsException e) {
           // made concurrently: checked below
         }
-        a = attributes(cur);
+        a = fs.stat(cur);
         if (a == null) {
           throw new NoSuchFileException(cur.toString(), null, "removed while it was created");
         }
@@ -221,18 +243,18 @@ final class SafeFiles {
     } catch (NoSuchFileException e) {
       return;
     }
-    try (var s = Files.newDirectoryStream(dir)) {
+    try (var s = fs.list(dir, "*")) {
       for (Path p : s) {
-        BasicFileAttributes a = attributes(p);
+        BasicFileAttributes a = fs.stat(p);
         if (a != null && !a.isDirectory()) {
-          Files.deleteIfExists(p);
+          fs.delete(p);
         }
       }
     } catch (NoSuchFileException e) {
       return;
     }
     directories.remove(dir);
-    Files.deleteIfExists(dir);
+    fs.delete(dir);
   }
 
   /** What is at a path, in words. */
