@@ -201,6 +201,38 @@ public final class Memo implements AutoCloseable {
   }
 
   /**
+   * Stores {@code value} as the result of this call in every tier, replacing any stored result,
+   * without computing: for a result computed elsewhere, such as a framework's explicit cache put.
+   * Like a computed result it is stored only if the classes it holds are admitted (see the class
+   * Javadoc and {@link #allowPackages(String, String...)}). A concurrent computation of the same
+   * call, here or in another process, may still replace it when it finishes.
+   *
+   * @return whether every tier below memory stored it ({@code true} for a memory-only Memo)
+   * @throws MemoKeyException when an argument cannot be part of a key
+   */
+  public boolean put(String name, @Nullable Object value, @Nullable Object... keyArgs) {
+    return engine.put(programmatic(name, null), null, keyArgs(name, keyArgs), value);
+  }
+
+  /**
+   * Admits classes of these packages (and their subpackages) when storing and decoding results of
+   * the calls named {@code name}, as a call admits the package of the code that passed its lambda:
+   * for code that calls on behalf of other code, such as a framework's cache adapter.
+   *
+   * @throws IllegalArgumentException if a package is not a package name
+   */
+  public void allowPackages(String name, String... packages) {
+    MethodSpec spec = programmatic(name, null);
+    for (String p : packages) {
+      Objects.requireNonNull(p, "package");
+      if (!p.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+        throw new IllegalArgumentException("not a package name: '" + p + "'");
+      }
+      ((CallerPackages) spec.classes()).add(p);
+    }
+  }
+
+  /**
    * Removes every stored result of the method named {@code name} (a programmatic name, or
    * {@code com.acme.Fit#fit} for a woven method) from every tier; returns how many entries of the
    * lower tiers were removed.
