@@ -190,6 +190,27 @@ class MemoTest {
   }
 
   @Test
+  void put_storesWithoutComputing_andReplaces() {
+    assertTrue(memo.put("p", "stored", 1));
+    assertEquals("stored", memo.call("p", () -> "computed", 1));
+    memo.put("p", "replaced", 1);
+    assertEquals("replaced", memo.lookup("p", 1).orElseThrow().value());
+    memo.put("p", null, 2);
+    assertTrue(memo.contains("p", 2));
+    assertNull(memo.call("p", () -> "computed", 2));
+    int[] a = {1, 2};
+    memo.put("p", a, 3);
+    a[0] = 9;
+    assertArrayEquals(new int[] {1, 2}, memo.call("p", () -> new int[0], 3), "a copy is kept, as of a computed result");
+  }
+
+  @Test
+  void allowPackages_validatesTheNames() {
+    memo.allowPackages("p", "com.acme", "com.acme.model");
+    assertThrows(IllegalArgumentException.class, () -> memo.allowPackages("p", "not a package"));
+  }
+
+  @Test
   void invalidate_andClear() {
     memo.call("f", () -> 1, 1);
     memo.call("f", () -> 2, 2);

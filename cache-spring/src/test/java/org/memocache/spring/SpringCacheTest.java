@@ -94,6 +94,8 @@ class SpringCacheTest {
       assertEquals(1, seen.get("sku-" + i).size(), seen.get("sku-" + i).toString());
     }
     assertEquals(KEYS, computed.size(), computed.toString());
+    System.out.println("computed by: " + seen.values().stream().map(v -> v.iterator().next().split(" ")[4])
+        .collect(Collectors.groupingBy(p -> p, Collectors.counting())));
 
     List<String> later = child("read", dir.toString(), markers.toString(), String.valueOf(KEYS));
     assertEquals(computed, computations(), "a later JVM computes nothing");
@@ -174,6 +176,28 @@ class SpringCacheTest {
       // Pricing's package, which is also Quote's; List and CompletableFuture are JDK types
       assertEquals(Set.of("org.acme.shop"), manager.getAllowedPackages());
       assertThrows(IllegalArgumentException.class, () -> manager.setAllowedPackages(List.of("not a package")));
+    }
+  }
+
+  @Test
+  void aValueOfAClassNotAdmittedIsReturnedButNotStored() throws Exception {
+    Quote q = new Quote("d", 1, 1.0, 0, List.of());
+    try (Memo memo = Memo.builder().directory(dir()).build()) {
+      // no context: nothing found on annotated beans
+      MemoCacheManager manager = new MemoCacheManager(memo);
+      Cache quotes = manager.getCache("quotes");
+      assertEquals(q, quotes.get("d", () -> q));
+      assertEquals(List.of(), memo.entries("quotes"));
+
+      manager.setAllowedPackages(List.of("org.acme"));
+      quotes.put("d", q);
+      assertEquals(1, memo.entries("quotes").size());
+    }
+    try (Memo memo = Memo.builder().directory(dir()).build()) {
+      MemoCacheManager manager = new MemoCacheManager(memo);
+      assertNull(manager.getCache("quotes").get("d"), "a class not admitted is never decoded");
+      manager.setAllowedPackages(List.of("org.acme.shop"));
+      assertEquals(q, manager.getCache("quotes").get("d", Quote.class));
     }
   }
 
