@@ -2,6 +2,7 @@ package org.memocache.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,18 @@ class BootTest {
     // the application's record, as the first run computed it, read from the directory
     assertEquals(first.stream().filter(l -> l.startsWith("item ")).toList(),
         second.stream().filter(l -> l.startsWith("item ")).toList());
+  }
+
+  @Test
+  void memocacheKeysOfTheSpringEnvironmentAreNamedInOneWarning() throws Exception {
+    Jvm run = Jvm.start(List.of("-Dmemocache.dir=" + tmp.resolve("cache")), BootShop.class,
+        "--memocache.expire=1d", "--memocache.memory=64m");
+    run.finish();
+    List<String> warnings = run.stderr().lines().filter(l -> l.contains("MemoCache:")).toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).endsWith(" MemoCache: the Spring properties memocache.expire, memocache.memory are"
+        + " not read by MemoCache; set them in memocache.properties on the class path, as system properties or"
+        + " as MEMOCACHE_* environment variables"), warnings.get(0));
   }
 
   @Test

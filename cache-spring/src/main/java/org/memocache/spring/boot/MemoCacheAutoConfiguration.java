@@ -1,5 +1,6 @@
 package org.memocache.spring.boot;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.memocache.Memo;
 import org.memocache.spring.MemoCacheManager;
@@ -17,7 +18,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -26,7 +31,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@code spring.cache.type} does not choose another cache. Its {@link Memo} is
  * {@link Memo#defaultMemo()}, configured as every MemoCache entry point is (system properties
  * {@code memocache.*}, environment variables {@code MEMOCACHE_*}, {@code memocache.properties}),
- * unless the application defines a {@code Memo} bean. Its caches admit the classes of the
+ * unless the application defines a {@code Memo} bean; {@code memocache.*} keys set elsewhere in the
+ * Spring environment (application properties) are not read, and one warning names them. Its caches admit the classes of the
  * application's packages (those of the {@code @SpringBootApplication} class) and the names of
  * {@code spring.cache.cache-names}, when set, are its only caches.
  */
@@ -36,12 +42,42 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @ConditionalOnMissingBean(CacheManager.class)
 @Conditional(MemoCacheAutoConfiguration.NoOtherCacheType.class)
 public class MemoCacheAutoConfiguration {
+  private static final System.Logger LOG = System.getLogger("org.memocache");
 
   /** The process-wide default Memo; not closed with the context, as other code may use it. */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
-  public Memo memo() {
+  public Memo memo(Environment environment) {
+    List<String> unread = unreadProperties(environment);
+    if (!unread.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: the Spring properties " + String.join(", ", unread)
+          + " are not read by MemoCache; set them in memocache.properties on the class path, as system"
+          + " properties or as MEMOCACHE_* environment variables");
+    }
     return Memo.defaultMemo();
+  }
+
+  /**
+   * {@code memocache.*} properties of the Spring environment that MemoCache's own configuration
+   * does not see: those of application properties, profiles, command-line arguments.
+   */
+  private static List<String> unreadProperties(Environment environment) {
+    List<String> unread = new ArrayList<>();
+    if (environment instanceof ConfigurableEnvironment env) {
+      for (PropertySource<?> source : env.getPropertySources()) {
+        String name = source.getName();
+        if (source instanceof EnumerablePropertySource<?> e
+            && !name.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)
+            && !name.equals(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)) {
+          for (String p : e.getPropertyNames()) {
+            if (p.startsWith("memocache.") && !unread.contains(p)) {
+              unread.add(p);
+            }
+          }
+        }
+      }
+    }
+    return unread;
   }
 
   @Bean
