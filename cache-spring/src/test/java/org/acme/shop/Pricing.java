@@ -40,6 +40,9 @@ public class Pricing {
   @CacheEvict(cacheNames = "quotes")
   public void drop(String sku, int qty) {}
 
+  @CacheEvict(cacheNames = "quotes", allEntries = true)
+  public void dropAll() {}
+
   /** Without sync: Spring's look-up, compute, put. */
   @Cacheable(cacheNames = "names")
   public String name(String sku) {

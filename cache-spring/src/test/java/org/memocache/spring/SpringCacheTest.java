@@ -27,6 +27,7 @@ import org.acme.shop.ShopSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.Memo;
+import org.memocache.MemoKeyException;
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -142,6 +143,13 @@ class SpringCacheTest {
       assertEquals(2.0, repriced.price());
       assertEquals(repriced, pricing.quote("a", 1));
       assertEquals(2, computations().get("quote~a-1"));
+
+      pricing.quote("b", 2);
+      pricing.dropAll();
+      Memo memo = context.getBean(Memo.class);
+      assertEquals(List.of(), memo.entries("quotes"));
+      pricing.quote("a", 1);
+      assertEquals(3, computations().get("quote~a-1"));
     }
   }
 
@@ -160,6 +168,10 @@ class SpringCacheTest {
       assertEquals(all, memo.lookup("catalogue").orElseThrow().value());
       assertEquals(memo.keyOf("quotes", "b", 2), memo.keyOf("quotes", MemoSpringCache.keyArgs(new SimpleKey("b", 2))));
       assertEquals(0, MemoSpringCache.keyArgs(SimpleKey.EMPTY).length);
+      Cache names = context.getBean(MemoCacheManager.class).getCache("names");
+      Runnable noIdentity = () -> { };
+      MemoKeyException e = assertThrows(MemoKeyException.class, () -> names.get(noIdentity));
+      assertTrue(e.getMessage().startsWith("names"), e.getMessage());
 
       // and what memo.call stores, Spring reads
       Quote direct = new Quote("c", 3, 1.0, 0, List.of(new Line("direct", 1.0)));
