@@ -48,7 +48,8 @@ import org.memocache.internal.key.KeyEncoders;
  * <p>Results of programmatic calls are decoded from disk only into JDK value types, classes in the
  * package (and subpackages) of the code that called {@link #call}, {@link #lookup}, {@link #contains},
  * {@link #partial} or {@link #method(String)} with that name, and packages admitted with
- * {@link Builder#allowPackages}. A Memo is thread-safe; build one per cache directory and share it.
+ * {@link Builder#allowPackages} or, for one name, {@link #allowPackages(String, String...)}. A Memo
+ * is thread-safe; build one per cache directory and share it.
  */
 public final class Memo implements AutoCloseable {
 

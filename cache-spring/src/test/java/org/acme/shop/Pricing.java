@@ -31,6 +31,12 @@ public class Pricing {
         List.of(new Line("base", qty), new Line("tax", qty * 0.5)));
   }
 
+  @Cacheable(cacheNames = "quotes", sync = true)
+  public Quote unpriced(String sku) {
+    mark("unpriced", sku);
+    throw new IllegalStateException("no price for " + sku);
+  }
+
   @CachePut(cacheNames = "quotes")
   public Quote reprice(String sku, int qty) {
     mark("reprice", sku + "-" + qty);

@@ -154,6 +154,19 @@ class SpringCacheTest {
   }
 
   @Test
+  void anExceptionOfTheMethodReachesTheCallerAndIsNotCached() throws Exception {
+    try (AnnotationConfigApplicationContext context = ShopConfig.start(new ShopSettings(dir(), markers(), true))) {
+      Pricing pricing = context.getBean(Pricing.class);
+      for (int i = 0; i < 2; i++) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pricing.unpriced("u"));
+        assertEquals("no price for u", e.getMessage());
+      }
+      assertEquals(2, computations().get("unpriced~u"));
+      assertEquals(List.of(), context.getBean(Memo.class).entries("quotes"));
+    }
+  }
+
+  @Test
   void keysAreTheMethodArgumentsHashedAsMemoCallHashesThem() throws Exception {
     try (AnnotationConfigApplicationContext context = ShopConfig.start(new ShopSettings(dir(), markers(), true))) {
       Pricing pricing = context.getBean(Pricing.class);
