@@ -832,6 +832,7 @@ final class Engine {
    */
   boolean put(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, @Nullable Object value) {
     Object k1 = memoryKey(spec, self, args);
+    // Carries the key and summary to storeIn; never registered as a flight, so no caller waits on it.
     Pending call = new Pending(this, spec, k1, new Flight());
     call.summary = spec.summarize(args);
     Instant created = config.clock().instant();
@@ -840,6 +841,7 @@ final class Engine {
     if (lower) {
       call.key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
       for (Tier t : tiers) {
+        // Nothing was computed here: the entry records no compute time, so its hits save none.
         stored &= storeIn(t, call, value, Duration.ZERO, created);
       }
     }
