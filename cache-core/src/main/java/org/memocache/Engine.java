@@ -907,6 +907,37 @@ final class Engine {
     return removed;
   }
 
+  /**
+   * Stores {@code value} as the result of this call in memory and every lower tier, replacing what
+   * they hold, without computing (a result computed elsewhere). Returns whether every lower tier
+   * stored it.
+   */
+  boolean put(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, @Nullable Object value) {
+    Object k1 = memoryKey(spec, self, args);
+    // Carries the key and summary to storeIn; never registered as a flight, so no caller waits on it.
+    Pending call = new Pending(this, spec, k1, new Flight());
+    call.summary = spec.summarize(args);
+    Instant created = config.clock().instant();
+    boolean lower = spec.lowerTiers() && !tiers.isEmpty();
+    boolean stored = true;
+    if (lower) {
+      call.key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+      for (Tier t : tiers) {
+        // Nothing was computed here: the entry records no compute time, so its hits save none.
+        stored &= storeIn(t, call, value, Duration.ZERO, created);
+      }
+    }
+    if (spec.memory()) {
+      long size = lower ? copiedSize(spec, value) : -1;
+      if (stored && size >= SERVED_FROM_LOWER_TIERS) {
+        memory.asMap().remove(detach(k1));
+      } else {
+        memory.put(detach(k1), held(spec, value, 0, created, true, size));
+      }
+    }
+    return stored;
+  }
+
   long clear(@Nullable String name) {
     memory.asMap().keySet().removeIf(k -> name == null || methodName(k).equals(name));
     long n = 0;

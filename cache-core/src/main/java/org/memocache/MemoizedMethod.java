@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.memocache.internal.CallerPackages;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.WovenMethods;
 import org.memocache.partial.PartialResult;
@@ -134,6 +135,45 @@ public final class MemoizedMethod {
   public boolean invalidate(@Nullable Object... args) {
     Optional<MethodSpec> spec = spec();
     return spec.isPresent() && engine.invalidate(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
+  /**
+   * Stores {@code value} as the result of the call with these arguments in every tier, replacing any
+   * stored result, without computing: for a result computed elsewhere, such as a framework's explicit
+   * cache put. Like a computed result it is stored only if the classes it holds are admitted. A
+   * concurrent computation of the same call, here or in another process, may still replace it when it
+   * finishes.
+   *
+   * @return whether every tier below memory stored it ({@code true} for a memory-only Memo)
+   * @throws MemoKeyException when an argument cannot be part of a key
+   * @throws IllegalStateException for a woven method whose identity is unresolved (see {@link #identity()})
+   */
+  public boolean put(@Nullable Object value, @Nullable Object... args) {
+    MethodSpec spec = spec().orElseThrow(() -> new IllegalStateException(
+        this + " has no identity yet (not called in this JVM and nothing stored): nothing to store under"));
+    return engine.put(spec, self(spec), check(spec, args), value);
+  }
+
+  /**
+   * Admits classes of these packages (and their subpackages) when storing and decoding results of this
+   * programmatic name, as a call admits the package of the code that passed its lambda: for code that
+   * calls on behalf of other code, such as a framework's cache adapter. Returns this handle.
+   *
+   * @throws IllegalArgumentException if a package is not a package name
+   * @throws IllegalStateException for a woven method, whose admission is the Memo's allow-list
+   */
+  public MemoizedMethod allowPackages(String... packages) {
+    if (programmatic == null) {
+      throw new IllegalStateException(this + " is woven: admit packages with Memo.builder().allowPackages");
+    }
+    for (String p : packages) {
+      Objects.requireNonNull(p, "package");
+      if (!p.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+        throw new IllegalArgumentException("not a package name: '" + p + "'");
+      }
+      ((CallerPackages) programmatic.classes()).add(p);
+    }
+    return this;
   }
 
   /**

@@ -190,6 +190,27 @@ class MemoTest {
   }
 
   @Test
+  void put_storesWithoutComputing_andReplaces() {
+    assertTrue(memo.method("p").put("stored", 1));
+    assertEquals("stored", memo.call("p", () -> "computed", 1));
+    memo.method("p").put("replaced", 1);
+    assertEquals("replaced", memo.method("p").lookup(1).orElseThrow().value());
+    memo.method("p").put(null, 2);
+    assertTrue(memo.method("p").contains(2));
+    assertNull(memo.call("p", () -> "computed", 2));
+    int[] a = {1, 2};
+    memo.method("p").put(a, 3);
+    a[0] = 9;
+    assertArrayEquals(new int[] {1, 2}, memo.call("p", () -> new int[0], 3), "a copy is kept, as of a computed result");
+  }
+
+  @Test
+  void allowPackages_validatesTheNames() {
+    memo.method("p").allowPackages("com.acme", "com.acme.model");
+    assertThrows(IllegalArgumentException.class, () -> memo.method("p").allowPackages("not a package"));
+  }
+
+  @Test
   void invalidate_andClear() {
     memo.call("f", () -> 1, 1);
     memo.call("f", () -> 2, 2);

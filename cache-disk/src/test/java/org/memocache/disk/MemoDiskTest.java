@@ -31,6 +31,21 @@ class MemoDiskTest {
   }
 
   @Test
+  void put_isStoredOnDisk_replacingAComputedResult(TestInfo info) {
+    Path dir = TestDirs.forTest(info);
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      assertEquals("computed", memo.call("put", () -> "computed", 1));
+      assertTrue(memo.method("put").put("replaced", 1));
+      assertTrue(memo.method("put").put("new", 2));
+    }
+    try (Memo memo = Memo.builder().directory(dir).build()) {
+      assertEquals("replaced", memo.call("put", () -> "computed again", 1));
+      assertEquals("new", memo.method("put").lookup(2).orElseThrow().value());
+      assertEquals(2, memo.method("put").entries().size());
+    }
+  }
+
+  @Test
   void supplierWaitingForAnotherThreadOfTheSameKey_waitsOneLockTimeoutThenBothStore(TestInfo info) throws Exception {
     Path dir = TestDirs.forTest(info);
     try (Memo memo = Memo.builder().directory(dir).lockTimeout(Duration.ofMillis(700)).build();
