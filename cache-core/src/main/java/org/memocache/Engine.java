@@ -10,6 +10,7 @@ import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -110,7 +111,7 @@ final class Engine {
     this.memory = Caffeine.newBuilder()
         .maximumWeight(config.maximumMemoryBytes())
         .weigher((Object k, Held h) -> h.weight)
-        .removalListener((Object k, Held v, RemovalCause cause) -> {
+        .removalListener((@Nullable Object k, @Nullable Held v, RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
           }
@@ -191,7 +192,7 @@ final class Engine {
       }
       return call;
     } catch (FailedElsewhere e) {
-      return new Failed(e.getCause());
+      return new Failed(e.failure);
     }
   }
 
@@ -376,7 +377,7 @@ final class Engine {
       return null;
     }
     long[] after = new long[before.length];
-    int done = digest(call.spec, call.self, call.args, after);
+    int done = digest(call.spec, call.self, Objects.requireNonNull(call.args), after);
     for (int i = 0; i < before.length / 2; i++) {
       if (i >= done || after[2 * i] != before[2 * i] || after[2 * i + 1] != before[2 * i + 1]) {
         return partName(call.spec, call.self, i);
@@ -387,7 +388,7 @@ final class Engine {
 
   private static String partName(MethodSpec spec, @Nullable Object self, int part) {
     boolean receiver = self != null && spec.receiverInKey();
-    if (receiver && part == 0) {
+    if (self != null && receiver && part == 0) {
       return "receiver (" + self.getClass().getName() + ")";
     }
     int i = receiver ? part - 1 : part;
@@ -436,9 +437,13 @@ final class Engine {
     if (!verdictsRead.add(id)) {
       return false;
     }
+    Tier.Verdicts v = verdicts;
+    if (v == null) {
+      return false;
+    }
     Optional<String> what;
     try {
-      what = verdicts.changedInput(id);
+      what = v.changedInput(id);
     } catch (RuntimeException e) {
       return false;
     }
@@ -465,7 +470,7 @@ final class Engine {
       Optional<Tier.Hit> hit;
       long t0 = System.nanoTime();
       try {
-        hit = tier.get(call.key, spec.classes());
+        hit = tier.get(Objects.requireNonNull(call.key), spec.classes());
       } catch (RuntimeException e) {
         Warnings.once("get:" + tier.name(), () -> "MemoCache: the " + tier.name()
             + " tier failed to read " + spec.id().name() + " (" + where + "); treating it as a miss", e);
@@ -609,12 +614,15 @@ final class Engine {
   static final class FailedElsewhere extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    final Throwable failure;
+
     FailedElsewhere(Throwable cause) {
       super(null, cause, false, false);
+      this.failure = cause;
     }
 
     RuntimeException rethrow() {
-      throw Engine.<RuntimeException>sneaky(getCause());
+      throw Engine.<RuntimeException>sneaky(failure);
     }
   }
 
@@ -663,7 +671,7 @@ final class Engine {
   private boolean storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
     boolean ok;
     try {
-      ok = t.put(call.key, value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
+      ok = t.put(Objects.requireNonNull(call.key), value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
     } catch (RuntimeException e) {
       Warnings.once("put:" + t.name() + ":" + e.getClass().getName(), () -> "MemoCache: the " + t.name()
           + " tier failed to store a result of " + call.spec.id().name() + " (" + where + "); it is still"
@@ -723,7 +731,7 @@ final class Engine {
     }
     Object kept = value;
     boolean copies = !spec.shared() && !ResultCopies.immutable(value);
-    if (copies && fromCaller) {
+    if (copies && fromCaller && value != null) {
       try {
         kept = ResultCopies.copy(value);
       } catch (RuntimeException e) {
@@ -1255,7 +1263,7 @@ final class Engine {
     /** Whether the caller gave up waiting for another thread computing the same key. */
     boolean gaveUp;
     @Nullable Object self;
-    @Nullable Object[] args;
+    @Nullable Object @Nullable [] args;
 
     Pending(Engine engine, MethodSpec spec, Object memoryKey, Flight flight) {
       this.engine = engine;

@@ -1,5 +1,6 @@
 package org.memocache;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ final class Flight {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for another thread computing the same key", e);
     } catch (ExecutionException e) {
-      throw new Engine.FailedElsewhere(e.getCause());
+      throw new Engine.FailedElsewhere(Objects.requireNonNull(e.getCause(), "cause"));
     }
   }
 }

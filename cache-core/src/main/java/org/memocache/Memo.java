@@ -142,8 +142,8 @@ public final class Memo implements AutoCloseable {
    * @throws IllegalStateException when the same call is made again, recursively, while it is being
    *     computed on this thread
    */
-  @SuppressWarnings("unchecked")
-  public <T> T call(String name, Supplier<? extends T> compute, @Nullable Object... keyArgs) {
+  @SuppressWarnings({"unchecked", "NullAway"}) // T admits null: a computation may return null
+  public <T extends @Nullable Object> T call(String name, Supplier<? extends T> compute, @Nullable Object... keyArgs) {
     Objects.requireNonNull(compute, "compute");
     MethodSpec spec = programmatic(name, compute.getClass());
     return (T) engine.call(spec, null, keyArgs(name, keyArgs), compute);
@@ -344,8 +344,8 @@ public final class Memo implements AutoCloseable {
    *
    * @throws MemoKeyException when an argument cannot be part of a key
    */
-  @SuppressWarnings("unchecked")
-  public <S, C, R> R progressive(String name, Progressive<S, C, R> body, @Nullable Object... keyArgs) {
+  @SuppressWarnings({"unchecked", "NullAway"}) // R admits null, as for call
+  public <S, C, R extends @Nullable Object> R progressive(String name, Progressive<S, C, R> body, @Nullable Object... keyArgs) {
     Objects.requireNonNull(body, "body");
     MethodSpec spec = programmatic(name, body.getClass());
     return (R) engine.progressive(spec, keyArgs(name, keyArgs), body);
@@ -385,12 +385,13 @@ public final class Memo implements AutoCloseable {
   private MethodSpec programmatic(String name, @Nullable Class<?> caller) {
     Objects.requireNonNull(name, "name");
     Named last = lastNamed;
-    if (last.name == name) {
+    MethodSpec lastSpec = last.spec;
+    if (last.name == name && lastSpec != null) {
       // The same call site again (a string literal is the same instance): skip the map.
       if (caller != null) {
-        ((CallerPackages) last.spec.classes()).addCallerOf(caller);
+        ((CallerPackages) lastSpec.classes()).addCallerOf(caller);
       }
-      return last.spec;
+      return lastSpec;
     }
     MethodSpec spec = named.get(name);
     if (spec == null) {
@@ -690,7 +691,7 @@ public final class Memo implements AutoCloseable {
       List<ValueCodec> allCodecs = configuredCodecs(settings);
       allCodecs.addAll(Codecs.builtIns());
       List<Tier> lower = new ArrayList<>();
-      if (dir != null) {
+      if (dir != null && disk != null) {
         try {
           lower.add(disk.create(new TierContext(config, allCodecs)));
         } catch (RuntimeException e) {

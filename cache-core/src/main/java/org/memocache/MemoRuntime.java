@@ -81,14 +81,15 @@ public final class MemoRuntime {
     try {
       return memo.engine().enter(spec, self, args);
     } catch (MemoKeyException e) {
+      String message = String.valueOf(e.getMessage());
       // One warning per method: the message names each lambda's generated class, which differs
       // per call site, and a job passing lambdas in a loop must not log once per site.
       Warnings.once("key:" + spec.id().name() + spec.id().descriptor(), () -> Warnings.explainingNames(spec,
-          "MemoCache: not memoizing this call of " + spec.id() + ", which is computed normally: " + e.getMessage()
-          + (self != null && e.getMessage().contains("receiver") ? ". If the receiver's state does not"
+          "MemoCache: not memoizing this call of " + spec.id() + ", which is computed normally: " + message
+          + (self != null && message.contains("receiver") ? ". If the receiver's state does not"
           + " change the result, declare the class stateless (@Memoize(stateless = true), or the agent"
           + " option stateless=" + owner.getName() + ")" : "")
-          + ignoreHint(owner, method, e.getMessage())));
+          + ignoreHint(owner, method, message)));
       return null;
     } catch (RuntimeException | Error e) {
       Warnings.once("enter:" + spec.id().name() + ":" + e.getClass().getName(),
@@ -140,7 +141,7 @@ public final class MemoRuntime {
       return memo().config();
     } catch (IllegalArgumentException e) {
       Warnings.once("configuration", () -> "MemoCache: memoizing nothing in this JVM, every method is computed"
-          + " normally: " + e.getMessage().replaceFirst("^MemoCache: ", ""));
+          + " normally: " + String.valueOf(e.getMessage()).replaceFirst("^MemoCache: ", ""));
       return null;
     }
   }

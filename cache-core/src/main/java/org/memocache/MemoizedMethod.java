@@ -184,8 +184,8 @@ public final class MemoizedMethod {
     return engine.entries(name);
   }
 
-  /** Per-identity summaries (version, fingerprint) of what is stored under this cache name. */
-  public List<MethodStats> summaries() {
+  /** Per-identity statistics (version, fingerprint) of what is stored under this cache name. */
+  public List<MethodStats> stats() {
     return engine.methods(name);
   }
 

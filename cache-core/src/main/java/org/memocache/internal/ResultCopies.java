@@ -301,7 +301,7 @@ public final class ResultCopies {
     }
   }
 
-  private static Object copyRecord(Object v, int depth) {
+  private static @Nullable Object copyRecord(Object v, int depth) {
     RecordPlan plan = RECORDS.get(v.getClass());
     if (plan.constructor() == null) {
       return kryoCopy(v);
@@ -327,7 +327,7 @@ public final class ResultCopies {
     }
   }
 
-  private static Object kryoCopy(Object v) {
+  private static @Nullable Object kryoCopy(Object v) {
     try {
       return KRYO.copy(v);
     } catch (RuntimeException copyFailed) {

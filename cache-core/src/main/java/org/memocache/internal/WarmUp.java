@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.memocache.MethodId;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
@@ -38,7 +39,7 @@ public final class WarmUp {
       Cache<Object, Object> cache = Caffeine.newBuilder()
           .maximumWeight(1 << 20)
           .weigher((Object k, Object v) -> 1)
-          .removalListener((Object k, Object v, RemovalCause cause) -> {})
+          .removalListener((@Nullable Object k, @Nullable Object v, RemovalCause cause) -> {})
           .executor(Runnable::run)
           .build();
       cache.put(WarmUp.class, Boolean.TRUE);

@@ -195,7 +195,7 @@ class InspectionTest {
     MemoizedMethod again = memo.method(Remote.class, "counts", int.class);
     assertEquals(0xb2L, again.identity().orElseThrow().codeFingerprint(), "the newest code");
     assertArrayEquals(new int[] {0, 1, 4, 9, 16}, again.<int[]>lookup(5).orElseThrow().value());
-    List<MethodStats> versions = again.summaries();
+    List<MethodStats> versions = again.stats();
     assertEquals(2, versions.size(), "one identity per fingerprint");
     versions.sort(Comparator.comparing(MethodStats::newest));
     assertEquals(0xa1L, versions.get(0).method().codeFingerprint());

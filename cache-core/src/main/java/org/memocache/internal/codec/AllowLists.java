@@ -339,7 +339,11 @@ public final class AllowLists {
 
     private boolean fromTrustedSource(String className) {
       try {
-        URL file = loader.getResource(className.replace('.', '/') + ".class");
+        ClassLoader l = loader;
+        if (l == null) {
+          return false;
+        }
+        URL file = l.getResource(className.replace('.', '/') + ".class");
         if (file == null || !fromSources(file.toExternalForm())) {
           return false;
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
 
@@ -264,7 +265,7 @@ final class OutOfBand {
       ph.put(empty, b);
       return empty;
     }
-    ByteBuffer p = payload;
+    ByteBuffer p = Objects.requireNonNull(payload, "payload");
     ByteBuffer s = p.slice(p.position() + (int) b.offset(), (int) b.bytes()).order(ByteOrder.LITTLE_ENDIAN);
     try {
       return RawArrayCodec.readElements(s, type, b.length());
@@ -314,7 +315,7 @@ final class OutOfBand {
     }
 
     @Override
-    public Object read(Kryo kryo, Input input, Class<? extends Object> c) {
+    public @Nullable Object read(Kryo kryo, Input input, Class<? extends Object> c) {
       int tag = input.readVarInt(true);
       if (tag == TAG_NULL) {
         return null;
@@ -324,7 +325,7 @@ final class OutOfBand {
         try {
           return block(i, type);
         } catch (DecodeLimitException e) {
-          throw new DecodeLimits.Exceeded(e.getMessage());
+          throw new DecodeLimits.Exceeded(String.valueOf(e.getMessage()));
         }
       }
       int n = tag - TAG_INLINE;
@@ -396,7 +397,7 @@ final class OutOfBand {
     }
 
     @Override
-    public Object[] read(Kryo kryo, Input input, Class<? extends Object[]> c) {
+    public Object @Nullable [] read(Kryo kryo, Input input, Class<? extends Object[]> c) {
       int n = input.readVarInt(true);
       if (n == 0) {
         return null;

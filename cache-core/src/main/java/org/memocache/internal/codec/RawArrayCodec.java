@@ -85,7 +85,7 @@ public final class RawArrayCodec implements ValueCodec {
 
   @Override
   public void encode(@Nullable Object value, OutputStream out) throws IOException {
-    if (!canEncode(value)) {
+    if (value == null || !canEncode(value)) {
       throw new IOException("raw-array: cannot encode " + (value == null ? "null" : value.getClass().getName()));
     }
     RawArrayLayout layout = layoutOf(value);
@@ -341,10 +341,11 @@ public final class RawArrayCodec implements ValueCodec {
    * read from a file (or, later, a socket) without holding the payload in memory as well. Every
    * chunk but the last must be a multiple of 8 bytes long, so that no element straddles two chunks.
    */
+  @SuppressWarnings("NullAway.Init") // the layout, row table and result are read from the first chunks
   public static final class StreamDecoder {
     private final long payloadLength;
     private final ByteBuffer head = ByteBuffer.allocate(RawArrayLayout.PREFIX).order(ByteOrder.LITTLE_ENDIAN);
-    private ByteBuffer rowTable;
+    private @Nullable ByteBuffer rowTable;
     private RawArrayLayout layout;
     private Object result;
     private Object[] rows;

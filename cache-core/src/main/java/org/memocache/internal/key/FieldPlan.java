@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fields of a class that make up its state for a key: every non-static, non-transient field of
@@ -24,7 +25,7 @@ final class FieldPlan {
   final Field[] fields;
   final String[] names;
   /** Why the fields cannot be read, or {@code null} when they can. */
-  final String inaccessible;
+  final @Nullable String inaccessible;
 
   private FieldPlan(Class<?> type) {
     List<Class<?>> chain = new ArrayList<>();

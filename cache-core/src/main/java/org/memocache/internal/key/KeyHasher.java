@@ -711,7 +711,7 @@ public final class KeyHasher implements KeySink {
       return String.valueOf(key);
     } catch (RuntimeException | StackOverflowError e) {
       // A key whose toString follows a cycle, or fails: its class names it well enough.
-      return key.getClass().getName();
+      return key == null ? "null" : key.getClass().getName();
     }
   }
 
