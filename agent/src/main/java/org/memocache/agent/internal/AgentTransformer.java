@@ -2,7 +2,8 @@ package org.memocache.agent.internal;
 
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ final class AgentTransformer {
   DynamicType.@Nullable Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
       @Nullable ClassLoader classLoader, @Nullable ProtectionDomain protectionDomain) {
     List<MethodSelector> selectors = selection.of(type.getName());
-    Set<MethodSelector> used = new HashSet<>();
+    // By identity (the selectors are Selection's own): a record's hashCode bootstraps
+    // java.lang.runtime.ObjectMethods, some 15 ms of method handles on a first weave.
+    Set<MethodSelector> used = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<String> chosen = new LinkedHashSet<>();
     List<MethodSelector> named = selectors.stream().filter(s -> !s.isWildcard()).toList();
     MethodSelector wildcard = selectors.stream().filter(MethodSelector::isWildcard).findFirst().orElse(null);

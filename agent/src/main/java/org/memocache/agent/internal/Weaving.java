@@ -7,8 +7,10 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,11 +34,24 @@ public final class Weaving {
   private static final Set<String> OBJECT_METHODS = Set.of(
       "equals(Ljava/lang/Object;)Z", "hashCode()I", "toString()Ljava/lang/String;");
 
-  private static final Advice ADVICE = Advice.withCustomMapping()
-      .bind(CodeFingerprint.class, (Advice.OffsetMapping) FingerprintBinding.INSTANCE)
-      .to(MemoAdvice.class);
-
   private Weaving() {}
+
+  /** The advice, built on the first weave (the build plugin's, or the agent's first cache miss). */
+  private static final class Advised {
+    static final Advice ADVICE;
+
+    static {
+      // MemoAdvice described from its class file, as the woven classes are, rather than by
+      // reflection: reflection would read its annotations through a dynamic proxy class per
+      // annotation type, some 15 classes spun and loaded on a first weave.
+      ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(MemoAdvice.class.getClassLoader());
+      TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
+          locator, TypePool.Default.ReaderMode.FAST);
+      ADVICE = Advice.withCustomMapping()
+          .bind(CodeFingerprint.class, (Advice.OffsetMapping) FingerprintBinding.INSTANCE)
+          .to(pool.describe(MemoAdvice.class.getName()).resolve(), locator);
+    }
+  }
 
   /**
    * Inlines the memoizing advice into the methods {@code methods} matches; with {@code classFiles},
@@ -45,7 +60,7 @@ public final class Weaving {
    */
   public static DynamicType.Builder<?> weave(DynamicType.Builder<?> builder,
       ElementMatcher<? super MethodDescription> methods, @Nullable ClassFiles classFiles) {
-    DynamicType.Builder<?> woven = builder.visit(ADVICE.on(methods));
+    DynamicType.Builder<?> woven = builder.visit(Advised.ADVICE.on(methods));
     // Visited last, so it wraps outermost and sees the original class before the advice does.
     return classFiles != null ? woven.visit(new FingerprintingWrapper(classFiles)) : woven;
   }
