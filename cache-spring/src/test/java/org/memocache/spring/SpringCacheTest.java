@@ -162,7 +162,7 @@ class SpringCacheTest {
         assertEquals("no price for u", e.getMessage());
       }
       assertEquals(2, computations().get("unpriced~u"));
-      assertEquals(List.of(), context.getBean(Memo.class).entries("quotes"));
+      assertEquals(List.of(), context.getBean(Memo.class).method("quotes").entries());
     }
   }
 
@@ -179,7 +179,7 @@ class SpringCacheTest {
       assertEquals(q, memo.method("quotes").lookup("b", 2).orElseThrow().value());
       assertEquals("B", memo.method("names").lookup("b").orElseThrow().value());
       assertEquals(all, memo.method("catalogue").lookup().orElseThrow().value());
-      assertEquals(memo.keyOf("quotes", "b", 2), memo.keyOf("quotes", MemoSpringCache.keyArgs(new SimpleKey("b", 2))));
+      assertEquals(memo.method("quotes").keyOf("b", 2), memo.method("quotes").keyOf(MemoSpringCache.keyArgs(new SimpleKey("b", 2))));
       assertEquals(0, MemoSpringCache.keyArgs(SimpleKey.EMPTY).length);
       Cache names = context.getBean(MemoCacheManager.class).getCache("names");
       Runnable noIdentity = () -> { };
