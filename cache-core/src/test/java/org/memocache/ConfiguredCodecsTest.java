@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.memocache.testing.ChildJvm;
 
 /**
  * The {@code codecs} configuration key: {@code Memo.builder().build()} instantiates the named

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.LogCapture;
 
 /**
  * Disk full, read-only file system, cache directory deleted: the value is still returned (put says

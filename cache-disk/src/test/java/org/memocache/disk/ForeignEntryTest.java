@@ -34,6 +34,7 @@ import org.memocache.Tier;
 import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.testing.LogCapture;
 
 /**
  * Entries this process cannot use (written for another definition of a result class, by a codec or

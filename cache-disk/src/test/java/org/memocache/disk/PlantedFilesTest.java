@@ -31,6 +31,7 @@ import org.memocache.MemoConfig;
 import org.memocache.Tier;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.LogCapture;
 
 /**
  * A cache directory is data: links and special files planted in it never make the cache open,

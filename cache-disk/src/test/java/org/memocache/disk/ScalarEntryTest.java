@@ -21,6 +21,7 @@ import org.memocache.ValueCodec;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.ScalarCodec;
+import org.memocache.testing.LogCapture;
 
 /**
  * Scalar results on disk: stored by the {@code scalar} codec, payloads it did not write are foreign
