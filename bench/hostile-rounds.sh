@@ -11,7 +11,7 @@ seconds="${1:-600}"
 jvms="${2:-16}"
 threads="${3:-16}"
 seed="${4:-$(date +%s)}"
-flock /tmp/memocache-build.lock mvn -B -q -o -pl cache-disk -am test -Dtest=HostileRoundsTest \
+flock /tmp/memocache-build.lock mvn -B -q -o -pl cache-disk -am test -Dtest=HostileRoundsTest -Dmemocache.excludedGroups= \
   -Dsurefire.failIfNoSpecifiedTests=false -Dmemocache.hostile.millis="$((seconds * 1000))" \
   -Dmemocache.hostile.roundMillis=60000 -Dmemocache.hostile.jvms="$jvms" -Dmemocache.hostile.threads="$threads" \
   -Dmemocache.hostile.stopMillis=40000 -Dmemocache.hostile.hangMillis=120000 -Dmemocache.hostile.seed="$seed" \

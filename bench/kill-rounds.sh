@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-300}"
 seed="${2:-$(date +%s)}"
-exec mvn -B -pl cache-disk -am test -Dtest=KillTortureTest -Dsurefire.failIfNoSpecifiedTests=false \
+exec mvn -B -pl cache-disk -am test -Dtest=KillTortureTest -Dsurefire.failIfNoSpecifiedTests=false -Dmemocache.excludedGroups= \
   -Dmemocache.torture.rounds="$rounds" -Dmemocache.torture.seed="$seed"

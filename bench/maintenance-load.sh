@@ -9,6 +9,6 @@ JVMS=${1:-16}
 THREADS=${2:-64}
 SECONDS_=${3:-150}
 flock /tmp/memocache-build.lock mvn -B -q -o -pl cache-disk -am test \
-  -Dtest='MaintenanceLoadTest#tinyLimitUnderLoad*' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='MaintenanceLoadTest#tinyLimitUnderLoad*' -Dsurefire.failIfNoSpecifiedTests=false -Dmemocache.excludedGroups= \
   -Dmemocache.load.jvms="$JVMS" -Dmemocache.load.threads="$THREADS" -Dmemocache.load.millis="$((SECONDS_ * 1000))"
 grep -h "maintenance under load" cache-disk/target/surefire-reports/org.memocache.disk.MaintenanceLoadTest-output.txt

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.memocache.testing.LogCapture;
 
 /**
  * Calls that used to fail obscurely or hang: a {@code null} argument array, an argument changed by

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.ValueCodec;
+import org.memocache.testing.ChildJvm;
 
 /**
  * The {@code codecs} configuration key: {@code Memo.builder().build()} instantiates the named

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.memocache.testing.ChildJvm;
 
 /** The text of warnings a user reads when a woven call is not memoized. */
 class MessagesTest {

@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.MethodSpec;
+import org.memocache.testing.LogCapture;
 
 /** Methods that change their own inputs are detected on the miss and never memoized again. */
 class MutationTest {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.memocache.annotations.Memoize;
 import org.memocache.internal.WovenMethods;
+import org.memocache.testing.LogCapture;
 
 /** Callers may mutate what they get: the memory tier keeps its own copy of results that can change. */
 class ResultCopyTest {

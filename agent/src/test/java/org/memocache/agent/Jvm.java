@@ -7,24 +7,24 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.memocache.testing.ChildJvm;
 
 /**
  * Child JVMs for the integration tests: compiles Java sources with {@code javax.tools}, packs jars,
- * and runs programs with or without the built {@code memocache-agent.jar}, on this JDK and on
- * Temurin 25 when it is installed.
+ * and runs programs with or without the built {@code memocache-agent.jar}, on this JDK and on the
+ * JDK 25 that {@code MEMOCACHE_JDK25} names.
  */
 final class Jvm {
   private Jvm() {}
@@ -36,12 +36,17 @@ final class Jvm {
     return jar;
   }
 
-  /** The {@code java} launchers to test on: this JVM's, and Temurin 25's when installed. */
+  /**
+   * The {@code java} launchers to test on: this JVM's, and the JDK 25 that {@code MEMOCACHE_JDK25}
+   * names (passed on as {@code memocache.java25.home}) when there is one.
+   */
   static Stream<String> javas() {
     List<String> javas = new ArrayList<>();
-    javas.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Path j25 = Path.of(System.getProperty("memocache.java25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
-    if (Files.isExecutable(j25)) {
+    javas.add(ChildJvm.java());
+    String home = System.getProperty("memocache.java25.home", "");
+    if (!home.isBlank()) {
+      Path j25 = Path.of(home, "bin", "java");
+      assertTrue(Files.isExecutable(j25), "MEMOCACHE_JDK25 names no JDK: " + j25 + " is missing");
       javas.add(j25.toString());
     }
     return javas.stream();
@@ -161,27 +166,8 @@ final class Jvm {
       cmd.add(mainClass);
     }
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    if (workDir != null) {
-      pb.directory(workDir.toFile());
-    }
-    pb.environment().keySet().removeIf(k -> k.startsWith("MEMOCACHE_"));
-    pb.environment().putAll(env);
-    Path out = Files.createTempFile("child", ".out");
-    Path err = Files.createTempFile("child", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    try {
-      if (!p.waitFor(2, TimeUnit.MINUTES)) {
-        p.destroyForcibly().waitFor();
-        throw new AssertionError("child JVM timed out: " + cmd + "\n" + Files.readString(err));
-      }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    ChildJvm.Result r = ChildJvm.run(cmd, workDir, env, Duration.ofMinutes(2));
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 
   /** {@code -javaagent:<jar>=<options>}. */

@@ -16,6 +16,7 @@ import net.bytebuddy.build.EntryPoint;
 import net.bytebuddy.build.Plugin;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.inline.MethodNameTransformer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly what it prints without MemoCache, each one's second run computes nothing, and neither
  * deletes the other's entries.
  */
+@Tag("slow")
 class ResultShapeIT {
 
   /** The memoized method, the same bytecode in both versions. */

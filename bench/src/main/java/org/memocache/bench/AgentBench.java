@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The agent's figures of DESIGN §9, each against its reference measured in the same run:
+ * The agent's figures of the targets (docs/design.md), each against its reference measured in the same run:
  * <ul>
  *   <li>a memory hit through an agent-woven {@code @Memoize} method with two small arguments vs a
  *       raw Caffeine {@code getIfPresent} on a record key, both in the same JVM running under the

@@ -12,7 +12,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * The cache-core figures of DESIGN §9, each against its reference measured in the same run:
+ * The cache-core figures of the targets (docs/design.md), each against its reference measured in the same run:
  * <ul>
  *   <li>memory hit through {@code Memo.call} (2 small args) vs raw Caffeine {@code getIfPresent}
  *       on a record key (JMH, target ≤ 2×);

@@ -26,7 +26,7 @@ import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
 
 /**
- * The disk-tier figures of DESIGN §9, each beside its reference from the same run:
+ * The disk-tier figures of the targets (docs/design.md), each beside its reference from the same run:
  * <ul>
  *   <li>disk hit of a small value: the first call in a fresh JVM, and warm in-process tier reads,
  *       against joblib.Memory (Debian's python3-joblib) doing the same;

@@ -575,10 +575,10 @@ public final class PeerBench {
 
   private void view() {
     report.begin("view", "Opening a big result as a memory-mapped view");
-    report.missing("view", human(quick ? 256 * MIB : GIB), "memocache", "open view", "pending: the view API of"
-        + " issue #6 is not on main yet");
+    report.missing("view", human(quick ? 256 * MIB : GIB), "memocache", "open view", "measured by ViewBench"
+        + " (bash bench/run-view.sh), against a plain mmap of the same file");
     report.missing("view", "", "joblib", "open view", "n/a here: joblib.load(mmap_mode='r') exists, but"
-        + " Memory.cache only offers it for the whole function (mmap_mode), measured once #6 lands");
+        + " Memory.cache only offers it for the whole function (mmap_mode)");
   }
 
   private void sweep() throws Exception {
@@ -689,7 +689,7 @@ public final class PeerBench {
     report.begin("agent", "Agent start-up: a trivial main with and without -javaagent");
     Path jar = repo.resolve("agent/target/memocache-agent.jar");
     if (!Files.isRegularFile(jar)) {
-      report.missing("agent", "", "memocache-agent", "start", "pending: agent/target/memocache-agent.jar not built (issue #5 not on main)");
+      report.missing("agent", "", "memocache-agent", "start", "skipped: agent/target/memocache-agent.jar not built (mvn -B -DskipTests package)");
       return;
     }
     int reps = quick ? 3 : 7;
@@ -710,7 +710,7 @@ public final class PeerBench {
         "methods=org.memocache.bench.peers.Values#small");
   }
 
-  // ---- ratios against the targets of DESIGN.md §9, from the medians of this run ----
+  // ---- ratios against the targets of docs/design.md, from the medians of this run ----
 
   private void ratios(String w) {
     switch (w) {

@@ -12,7 +12,7 @@ import org.memocache.Memo;
 import org.memocache.view.DoubleView;
 
 /**
- * The partial-access figures of DESIGN §9 and issue #6, each beside its reference from the same run:
+ * The partial-access figures of the targets (docs/design.md), each beside its reference from the same run:
  * <ul>
  *   <li>open a stored result as a view and read one element, for 1 MiB, 64 MiB and 1 GiB (flat in
  *       size, target under 1 ms), against a full, verified load of the same 1 GiB result;

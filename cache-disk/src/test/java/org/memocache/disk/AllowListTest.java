@@ -17,8 +17,9 @@ import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.memocache.disk.fixture.Bait1;
-import org.memocache.disk.outside.Evil1;
+import org.memocache.testing.LogCapture;
+import org.memocache.testing.fixture.Bait1;
+import org.memocache.testing.outside.Evil1;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.KryoCodec;
@@ -63,7 +64,7 @@ class AllowListTest {
     new KryoCodec().encode(new Bait1(7), out);
     byte[] crafted = out.toByteArray();
     String bait = Bait1.class.getName();
-    String evil = "org.memocache.disk.outside.Evil1";
+    String evil = "org.memocache.testing.outside.Evil1";
     assertEquals(bait.length(), evil.length());
     String text = new String(crafted, StandardCharsets.ISO_8859_1);
     int at = text.indexOf(bait.substring(0, bait.length() - 1));
@@ -87,7 +88,7 @@ class AllowListTest {
       List<String> warnings = log.messages(Level.WARNING);
       assertEquals(1, warnings.stream().filter(m -> m.contains(evil)).count(), "warned once: " + warnings);
       String w = warnings.stream().filter(m -> m.contains(evil)).findFirst().orElseThrow();
-      assertTrue(w.contains("allowPackages(\"org.memocache.disk.outside\")"), w);
+      assertTrue(w.contains("allowPackages(\"org.memocache.testing.outside\")"), w);
       assertTrue(w.contains("simulate"), w);
     }
     assertNull(System.getProperty(Evil1.RAN), "Evil1's static initializer never ran");

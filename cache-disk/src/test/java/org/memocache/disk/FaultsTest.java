@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.LogCapture;
 
 /**
  * Disk full, read-only file system, permission denied, a failing rename, cache directory deleted:

@@ -34,6 +34,7 @@ import org.memocache.disk.internal.EntryReader;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
+import org.memocache.testing.LogCapture;
 
 /**
  * Entries this process cannot use (written for another definition of a result class, by a codec or

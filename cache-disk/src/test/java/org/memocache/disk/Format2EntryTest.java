@@ -15,6 +15,7 @@ import org.memocache.EntryInfo;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.spi.Tier;
+import org.memocache.testing.LogCapture;
 
 /**
  * Entries of format 2 (XXH3 checksums), left by the previous version in a shared directory: never

@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +28,8 @@ import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.ValueCodec;
+import org.memocache.testing.HashBomb;
+import org.memocache.testing.LogCapture;
 
 /**
  * Entry files crafted to hang, exhaust memory or crash a reader, written with the codecs' own writers
@@ -43,30 +44,11 @@ class HostileFilesTest {
     dir = TestDirs.forTest(info);
   }
 
-  /** Nested sets sharing their elements: a small payload whose root hashCode visits 2^depth sets. */
-  static Set<Object> hashBomb(int depth) {
-    Set<Object> root = new HashSet<>();
-    Set<Object> s1 = root;
-    Set<Object> s2 = new HashSet<>();
-    for (int i = 0; i < depth; i++) {
-      Set<Object> t1 = new HashSet<>();
-      Set<Object> t2 = new HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
-    return root;
-  }
-
   @Test
   void hashBomb_isAMissWithinSeconds_counted_notDeleted_warnedOnce() throws IOException {
     CacheKey key = TestKeys.key(1);
     try (DiskTier writer = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(writer.put(key, hashBomb(100), TestKeys.meta("bomb")));
+      assertTrue(writer.put(key, HashBomb.sets(100), TestKeys.meta("bomb")));
     }
     try (LogCapture log = new LogCapture();
          DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
@@ -92,7 +74,7 @@ class HostileFilesTest {
   void hashBomb_throughMemoCall_isAMissWithinSeconds_andIsComputedAgain() {
     // Shared: a copy for the memory tier would rebuild every nested set, hashing it exponentially.
     try (Memo first = Memo.builder().directory(dir).shareResults("bomb").build()) {
-      first.call("bomb", () -> hashBomb(100), 1);
+      first.call("bomb", () -> HashBomb.sets(100), 1);
     }
     AtomicInteger computed = new AtomicInteger();
     try (Memo second = Memo.builder().directory(dir).build()) {

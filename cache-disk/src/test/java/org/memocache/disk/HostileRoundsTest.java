@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
@@ -31,6 +32,7 @@ import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout;
+import org.memocache.testing.HashBomb;
 
 /**
  * Hostile-directory rounds while child JVMs compute into one directory with a tiny
@@ -49,6 +51,7 @@ import org.memocache.internal.codec.RawArrayLayout;
  * <p>The CI run is short (4 rounds of 4 JVMs × 4 threads × 4 s); {@code bench/hostile-rounds.sh}
  * runs it long ({@code -Dmemocache.hostile.*}).
  */
+@Tag("slow")
 class HostileRoundsTest {
   static final long LIMIT = 32 * 1024;
   static final int JVMS = Integer.getInteger("memocache.hostile.jvms", 4);
@@ -120,7 +123,7 @@ class HostileRoundsTest {
         for (int i = 0; i < 3; i++) {
           CacheKey key = keys.get(rnd.nextInt(keys.size()));
           String action = switch (rnd.nextInt(8)) {
-            case 6 -> payload(key, Codecs.builtIns(), HostileFilesTest.hashBomb(100), "hash-bomb payload (valid checksums)");
+            case 6 -> payload(key, Codecs.builtIns(), HashBomb.sets(100), "hash-bomb payload (valid checksums)");
             case 7 -> payload(key, List.of(new HostileFilesTest.Tampering(new RawArrayCodec(),
                     b -> b.putLong(RawArrayLayout.ROW_TABLE, Integer.MAX_VALUE))), new double[][] {new double[10], null},
                 "payload whose row table claims 2^31 elements (valid checksums)");

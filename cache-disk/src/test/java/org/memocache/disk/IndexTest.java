@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.EntryInfo;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.Child;
+import org.memocache.testing.LogCapture;
 
 /** The index is derived data: deleted or damaged, it is rebuilt from entry headers, nothing lost. */
 class IndexTest {
@@ -73,11 +75,11 @@ class IndexTest {
   void journalOfAnotherProcess_isFoldedThenDeleted_andEntriesPersistAcrossJvms(TestInfo info) throws Exception {
     Path base = TestDirs.forTest(info);
     Path dir = base.resolve("cache");
-    try (Child put = Child.start(base.resolve("put.log"), "put", dir.toString(), "5", "hello")) {
+    try (Child put = Child.start(ChildMain.class, base.resolve("put.log"), "put", dir.toString(), "5", "hello")) {
       assertEquals("put true", put.await("put ", 60_000));
       assertEquals(0, put.waitFor(60_000));
     }
-    try (Child get = Child.start(base.resolve("get.log"), "get", dir.toString(), "5")) {
+    try (Child get = Child.start(ChildMain.class, base.resolve("get.log"), "get", dir.toString(), "5")) {
       assertEquals("get hello", get.await("get ", 60_000));
       assertEquals(0, get.waitFor(60_000));
     }

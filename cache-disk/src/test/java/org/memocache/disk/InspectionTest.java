@@ -28,6 +28,7 @@ import org.memocache.disk.woven.Plain;
 import org.memocache.disk.woven.Remote;
 import org.memocache.disk.woven.Woven;
 import org.memocache.view.DoubleView;
+import org.memocache.testing.Child;
 
 /**
  * Looking up, listing, loading and deleting stored results without computing them: programmatic
@@ -186,7 +187,7 @@ class InspectionTest {
     assertTrue(counts.identity().isEmpty(), "nothing stored yet, never called here");
     assertTrue(counts.lookup(5).isEmpty());
     for (String fingerprint : new String[] {"a1", "b2"}) {
-      try (Child c = Child.start(base.resolve(fingerprint + ".log"), "woven-remote", dir.toString(), fingerprint, "5")) {
+      try (Child c = Child.start(ChildMain.class, base.resolve(fingerprint + ".log"), "woven-remote", dir.toString(), fingerprint, "5")) {
         assertEquals("counts [0, 1, 4, 9, 16]", c.await("counts ", 60_000));
         assertEquals(0, c.waitFor(60_000));
       }

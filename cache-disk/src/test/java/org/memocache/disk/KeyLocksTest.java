@@ -16,11 +16,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
+import org.memocache.testing.Child;
+import org.memocache.testing.LogCapture;
 
 class KeyLocksTest {
   private Path dir;
@@ -92,7 +95,7 @@ class KeyLocksTest {
   @Test
   void waitingForAnotherProcess_reportsProgress_thenLocksTheLiveFile_whenTheHolderDeletedIt() throws Exception {
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
-    try (Child child = Child.start(log, "hold-lock-delete", dir.toString(), "3", "1500");
+    try (Child child = Child.start(ChildMain.class, log, "hold-lock-delete", dir.toString(), "3", "1500");
         LogCapture capture = new LogCapture()) {
       long pid = Long.parseLong(child.await("locked ", 60_000).substring(7));
       Tier.KeyLock mine = store.lock(TestKeys.key(3), "simulate(n=3)", Duration.ofSeconds(60)).orElseThrow();
@@ -117,12 +120,13 @@ class KeyLocksTest {
     }
   }
 
+  @Tag("slow") // eight seconds of waiting for a stale heartbeat: .ci/run (mvn -Pci) runs it
   @Test
   void stoppedHolder_isTakenOverWhenItsHeartbeatStandsStill_aLiveOneIsNot() throws Exception {
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
     try (DiskStore watching = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO,
             Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(3));
-        Child child = Child.start(log, "hold-lock", dir.toString(), "4", "120000");
+        Child child = Child.start(ChildMain.class, log, "hold-lock", dir.toString(), "4", "120000");
         LogCapture capture = new LogCapture()) {
       String pid = child.await("locked ", 60_000).substring(7);
       assertTrue(Files.readString(store.lockFile(TestKeys.key(4))).contains(" beat=1000 "), "the holder announces its heartbeat");
@@ -169,7 +173,7 @@ class KeyLocksTest {
   @Test
   void timeoutOnAnotherProcess_warns_andADeadHolderReleasesAtOnce() throws Exception {
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
-    try (Child child = Child.start(log, "hold-lock", dir.toString(), "4", "600000");
+    try (Child child = Child.start(ChildMain.class, log, "hold-lock", dir.toString(), "4", "600000");
         LogCapture capture = new LogCapture()) {
       long pid = Long.parseLong(child.await("locked ", 60_000).substring(7));
       assertTrue(store.lock(TestKeys.key(4), "simulate(n=4)", Duration.ofMillis(300)).isEmpty());

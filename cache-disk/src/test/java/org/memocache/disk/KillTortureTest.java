@@ -14,10 +14,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
+import org.memocache.testing.Child;
 
 /**
  * A child JVM writes entries of random sizes (up to 64 MiB) in a loop and is killed with
@@ -26,6 +28,7 @@ import org.memocache.spi.Tier;
  * published in an earlier round must still be there, and maintenance must leave no orphan tmp file
  * and no stale lock file. {@code -Dmemocache.torture.rounds=N} runs longer ({@code bench/kill-rounds.sh}).
  */
+@Tag("slow")
 class KillTortureTest {
   static final int KEYS = 16;
 
@@ -42,7 +45,7 @@ class KillTortureTest {
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int round = 0; round < rounds; round++) {
         List<String> out;
-        try (Child child = Child.start(base.resolve("child.log"), "write-loop", dir.toString(),
+        try (Child child = Child.start(ChildMain.class, base.resolve("child.log"), "write-loop", dir.toString(),
             String.valueOf(seed + round), String.valueOf(KEYS))) {
           child.await("ready", 120_000);
           Thread.sleep(20 + rnd.nextInt(700));

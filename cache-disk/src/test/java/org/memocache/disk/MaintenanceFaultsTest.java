@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.LogCapture;
 
 /**
  * Faults that used to stop maintenance or the index journal for the life of the process: a huge

@@ -16,16 +16,20 @@ import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.testing.Child;
+import org.memocache.testing.LogCapture;
 
 /**
  * Maintenance under load, in real child JVMs: a tiny {@code maximumDiskBytes} holds within its
  * stated bound while many processes store all the time; a stopped holder of the maintenance lease
  * is taken over (and learns it lost the lease when it runs again); a killed one is replaced at once.
  */
+@Tag("slow")
 class MaintenanceLoadTest {
   static final long LIMIT = 64 * 1024;
   static final int JVMS = Integer.getInteger("memocache.load.jvms", 6);
@@ -110,7 +114,7 @@ class MaintenanceLoadTest {
     Path go = dir.resolveSibling(dir.getFileName() + ".go");
     Files.deleteIfExists(go);
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
-    try (Child holder = Child.start(log, "hold-maintenance", dir.toString(), go.toString());
+    try (Child holder = Child.start(ChildMain.class, log, "hold-maintenance", dir.toString(), go.toString());
         LogCapture capture = new LogCapture()) {
       String pid = holder.await("leased ", 60_000).substring(7);
       try (DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO,
@@ -147,11 +151,11 @@ class MaintenanceLoadTest {
     Path go = dir.resolveSibling(dir.getFileName() + ".go");
     Files.deleteIfExists(go);
     Path log = dir.resolveSibling(dir.getFileName() + ".child.log");
-    try (Child holder = Child.start(log, "hold-maintenance", dir.toString(), go.toString());
+    try (Child holder = Child.start(ChildMain.class, log, "hold-maintenance", dir.toString(), go.toString());
         DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       holder.await("leased ", 60_000);
       assertFalse(store.maintain(Duration.ZERO).ran());
-      holder.process.destroyForcibly().waitFor();
+      holder.process().destroyForcibly().waitFor();
       long t0 = System.nanoTime();
       assertTrue(store.maintain(Duration.ofSeconds(10)).ran());
       assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 5_000);

@@ -14,6 +14,8 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
+import org.memocache.testing.Child;
+import org.memocache.testing.LogCapture;
 
 /** The disk tier as {@code Memo} finds and uses it. */
 class MemoDiskTest {
@@ -82,12 +84,12 @@ class MemoDiskTest {
     Path dir = base.resolve("cache");
     Path marker = base.resolve("computed.txt");
     String sum;
-    try (Child first = Child.start(base.resolve("first.log"), "memo-once", dir.toString(), marker.toString())) {
+    try (Child first = Child.start(ChildMain.class, base.resolve("first.log"), "memo-once", dir.toString(), marker.toString())) {
       sum = first.await("sum ", 60_000);
       assertEquals("tierHits 0 loads 1", first.await("tierHits ", 60_000));
       assertEquals(0, first.waitFor(60_000));
     }
-    try (Child second = Child.start(base.resolve("second.log"), "memo-once", dir.toString(), marker.toString())) {
+    try (Child second = Child.start(ChildMain.class, base.resolve("second.log"), "memo-once", dir.toString(), marker.toString())) {
       assertEquals(sum, second.await("sum ", 60_000), "same result");
       assertEquals("tierHits 1 loads 0", second.await("tierHits ", 60_000));
       assertEquals(0, second.waitFor(60_000));

@@ -11,14 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.memocache.testing.Child;
 
 /**
  * Eight JVMs share one cache directory and each asks for the same 20 keys, every computation taking
  * 200 ms and leaving a marker file: every key must be computed exactly once, and every process must
  * get every value right.
  */
+@Tag("slow")
 class MultiProcessTest {
   static final int PROCESSES = 8;
   static final int KEYS = 20;
@@ -43,7 +46,7 @@ class MultiProcessTest {
     List<Child> children = new ArrayList<>();
     try {
       for (int i = 0; i < PROCESSES; i++) {
-        children.add(Child.start(base.resolve("child-" + i + ".log"), mode, dir.toString(), markers.toString(),
+        children.add(Child.start(ChildMain.class, base.resolve("child-" + i + ".log"), mode, dir.toString(), markers.toString(),
             go.toString(), String.valueOf(KEYS), String.valueOf(WORK_MILLIS)));
       }
       for (Child c : children) {

@@ -32,6 +32,7 @@ import org.memocache.internal.Config;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
+import org.memocache.testing.LogCapture;
 
 /**
  * A cache directory is data: links and special files planted in it never make the cache open,

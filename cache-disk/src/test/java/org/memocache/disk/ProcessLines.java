@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.memocache.testing.Child;
 
 /** The stdout lines of child processes started directly (not through {@link Child}). */
 final class ProcessLines {

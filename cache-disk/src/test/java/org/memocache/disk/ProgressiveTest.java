@@ -26,6 +26,7 @@ import org.memocache.disk.woven.Fitter;
 import org.memocache.disk.woven.Woven;
 import org.memocache.partial.PartialResult;
 import org.memocache.partial.Progress;
+import org.memocache.testing.Child;
 
 /**
  * Progressive computations: a run that dies resumes from what it recorded, damaged records are never
@@ -176,7 +177,7 @@ class ProgressiveTest {
   void killedWriter_nextCallResumes_computingOnlyTheRemainder() throws Exception {
     Path logs = dir.resolveSibling(dir.getFileName() + "-logs");
     long childPid;
-    try (Child writer = Child.start(logs.resolve("writer.log"), "progressive", dir.toString(), markers.toString(),
+    try (Child writer = Child.start(ChildMain.class, logs.resolve("writer.log"), "progressive", dir.toString(), markers.toString(),
         "400")) {
       childPid = writer.pid();
       writer.await("chunk 3", 60_000);
@@ -200,7 +201,7 @@ class ProgressiveTest {
   @Test
   void anotherProcess_readsFinishedChunks_whileTheWriterRuns() throws Exception {
     Path logs = dir.resolveSibling(dir.getFileName() + "-logs");
-    try (Child writer = Child.start(logs.resolve("writer.log"), "progressive", dir.toString(), markers.toString(),
+    try (Child writer = Child.start(ChildMain.class, logs.resolve("writer.log"), "progressive", dir.toString(), markers.toString(),
         "300")) {
       writer.await("chunk 2", 60_000);
       PartialResult<Integer, double[]> seen = memo.method("sweep").<Integer, double[]>partial(ProgressiveChild.CHUNKS, 7L)
@@ -250,7 +251,7 @@ class ProgressiveTest {
       Fitter.failAfterChunk = -1;
     }
     Path logs = dir.resolveSibling(dir.getFileName() + "-logs");
-    try (Child reader = Child.start(logs.resolve("reader.log"), "woven-partial", dir.toString(), "8")) {
+    try (Child reader = Child.start(ChildMain.class, logs.resolve("reader.log"), "woven-partial", dir.toString(), "8")) {
       assertEquals("identity " + Long.toHexString(Woven.FINGERPRINT), reader.await("identity ", 60_000));
       assertEquals("chunks 4 [3.0, 9.0]", reader.await("chunks ", 60_000));
       assertEquals(0, reader.waitFor(60_000));

@@ -21,6 +21,7 @@ import org.memocache.internal.codec.ScalarCodec;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
+import org.memocache.testing.LogCapture;
 
 /**
  * Scalar results on disk: stored by the {@code scalar} codec, payloads it did not write are foreign

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.EntryInfo;
 import org.memocache.Memo;
 import org.memocache.MethodStats;
+import org.memocache.testing.Child;
 
 /** Hits and time saved, as {@code stats} reports them, count every process's reads. */
 class StatsAcrossProcessesTest {
@@ -71,7 +72,7 @@ class StatsAcrossProcessesTest {
   private record Run(String loads, long tookNanos) {}
 
   private static Run run(Path dir, Path log) throws Exception {
-    Child c = Child.start(log, "stats-run", dir.toString(), String.valueOf(KEYS), "250");
+    Child c = Child.start(ChildMain.class, log, "stats-run", dir.toString(), String.valueOf(KEYS), "250");
     long took = 0;
     for (int k = 0; k < KEYS; k++) {
       took += Long.parseLong(c.await("took ", 60_000).split(" ")[1]);

@@ -31,6 +31,8 @@ import org.memocache.Memo;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
+import org.memocache.testing.Child;
+import org.memocache.testing.LogCapture;
 
 /**
  * Which cache roots are trusted: another user's root, or one others can write in without the sticky
@@ -234,7 +236,7 @@ class UnsafeRootsTest {
       try {
         assertTrue(two.lock(TestKeys.key(1), "again", Duration.ZERO).isEmpty(), "busy through the other spelling");
         two.maintain(); // tries every lock file nobody in this JVM holds
-        try (Child child = Child.start(base.resolve("child.log"), "hold-lock", real.toString(), "1", "0")) {
+        try (Child child = Child.start(ChildMain.class, base.resolve("child.log"), "hold-lock", real.toString(), "1", "0")) {
           assertThrows(AssertionError.class, () -> child.await("locked", 3000),
               "the OS lock is still held: another process cannot take it");
           held.close();

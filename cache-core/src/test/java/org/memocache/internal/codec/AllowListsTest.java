@@ -48,7 +48,7 @@ class AllowListsTest {
     ClassFilter f = AllowLists.forMethod(returnType("listOfMeasurements"), List.of());
     assertTrue(f.admits("org.memocache.internal.codec.fixture.Measurement"));
     assertTrue(f.admits("org.memocache.internal.codec.deep.Calibration"), "field type of a component");
-    assertFalse(f.admits("org.memocache.internal.codec.outside.Evil1"));
+    assertFalse(f.admits("org.memocache.testing.outside.Evil1"));
     assertFalse(f.admits("org.memocache.internal.codec.fixture.sub.X"), "derived packages are exact");
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.spi.ClassFilter;
+import org.memocache.testing.HashBomb;
 
 /**
  * Hostile Kryo payloads, built with the codec's own writer and then tampered with: each is refused
@@ -40,31 +41,9 @@ class DecodeLimitsTest {
     return out.toByteArray();
   }
 
-  /**
-   * The classic deserialization bomb: sets nested 100 deep, each holding two sets shared with its
-   * sibling, so that the payload is small and the root's {@code hashCode} visits 2^100 sets.
-   */
-  static Set<Object> hashBomb(int depth) {
-    Set<Object> root = new HashSet<>();
-    Set<Object> s1 = root;
-    Set<Object> s2 = new HashSet<>();
-    for (int i = 0; i < depth; i++) {
-      Set<Object> t1 = new HashSet<>();
-      Set<Object> t2 = new HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
-    return root;
-  }
-
   @Test
   void hashBomb_isRefusedWithinSeconds() throws IOException {
-    byte[] bomb = encode(hashBomb(100));
+    byte[] bomb = encode(HashBomb.sets(100));
     assertTrue(bomb.length < 4096, "small payload: " + bomb.length);
     DecodeLimitException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
         () -> assertThrows(DecodeLimitException.class, () -> codec.decode(ByteBuffer.wrap(bomb), JDK_ONLY)));
@@ -75,7 +54,7 @@ class DecodeLimitsTest {
   void sharedSetsWithinTheBudget_stillDecode() throws IOException {
     // 2^12 paths: well within the budget. (The original's buckets are stale, as sets were mutated
     // after insertion, so only the decoded shape is compared.)
-    Set<?> back = (Set<?>) codec.decode(ByteBuffer.wrap(encode(hashBomb(12))), JDK_ONLY);
+    Set<?> back = (Set<?>) codec.decode(ByteBuffer.wrap(encode(HashBomb.sets(12))), JDK_ONLY);
     assertEquals(2, back.size());
   }
 

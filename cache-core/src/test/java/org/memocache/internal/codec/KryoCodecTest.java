@@ -33,11 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.codec.deep.Calibration;
-import org.memocache.internal.codec.fixture.Bait1;
+import org.memocache.testing.fixture.Bait1;
 import org.memocache.internal.codec.fixture.Measurement;
 import org.memocache.internal.codec.fixture.Unit;
-import org.memocache.internal.codec.outside.Evil1;
 import org.memocache.spi.ClassFilter;
+import org.memocache.testing.outside.Evil1;
 
 class KryoCodecTest {
   private static final ClassFilter ALL = c -> true;
@@ -138,7 +138,7 @@ class KryoCodecTest {
     // records that it ran (same length, so the stream stays well-formed).
     byte[] bytes = encode(new Bait1(7));
     String bait = Bait1.class.getName();
-    String evil = "org.memocache.internal.codec.outside.Evil1";
+    String evil = "org.memocache.testing.outside.Evil1";
     assertEquals(bait.length(), evil.length());
     int at = indexOf(bytes, bait.substring(0, bait.length() - 1).getBytes(StandardCharsets.US_ASCII));
     assertTrue(at >= 0, "class name found in the stream");

@@ -8,8 +8,8 @@ import org.acme.left.Left;
 import org.acme.left.deep.Deep;
 import org.acme.right.Right;
 import org.junit.jupiter.api.Test;
-import org.memocache.ChildJvm;
 import org.memocache.spi.ClassFilter;
+import org.memocache.testing.ChildJvm;
 
 /**
  * Warnings about classes the allow-list refuses name every class of a value and every package to

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.memocache.ChildJvm;
 import org.memocache.MethodId;
+import org.memocache.testing.ChildJvm;
 
 /**
  * A 2 GiB {@code long[]} argument is hashed in a JVM whose heap could not hold a second copy, and
  * the hashing thread allocates only small buffers.
  */
+@Tag("slow")
 class BigArrayHashingTest {
 
   public static void main(String[] args) {

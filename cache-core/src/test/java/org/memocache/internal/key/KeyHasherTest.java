@@ -24,11 +24,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.CacheKey;
-import org.memocache.ChildJvm;
 import org.memocache.FileContent;
 import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
 import org.memocache.spi.KeyEncoder;
+import org.memocache.testing.ChildJvm;
 
 class KeyHasherTest {
   static final MethodId M = MethodId.of("simulate", 0);

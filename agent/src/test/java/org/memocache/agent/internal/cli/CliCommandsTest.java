@@ -21,6 +21,7 @@ import org.memocache.EntryInfo;
 import org.memocache.Memo;
 import org.memocache.agent.Cli;
 import org.memocache.disk.CacheDirectory;
+import org.memocache.testing.HashBomb;
 import picocli.CommandLine;
 
 /** Every subcommand run in-process through picocli on a real cache directory filled through {@link Memo}. */
@@ -132,20 +133,7 @@ class CliCommandsTest {
   @Test
   void showOfAHashBomb_returnsWithinSeconds() {
     // Sets nested 100 deep sharing their elements: a small entry whose hashCode visits 2^100 sets.
-    java.util.Set<Object> root = new java.util.HashSet<>();
-    java.util.Set<Object> s1 = root;
-    java.util.Set<Object> s2 = new java.util.HashSet<>();
-    for (int i = 0; i < 100; i++) {
-      java.util.Set<Object> t1 = new java.util.HashSet<>();
-      java.util.Set<Object> t2 = new java.util.HashSet<>();
-      t1.add("foo");
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
-    }
+    java.util.Set<Object> root = HashBomb.sets(100);
     // Shared: a copy for the memory tier would rebuild every nested set, hashing it exponentially.
     try (Memo memo = Memo.builder().directory(dir).shareResults("bomb").build()) {
       memo.call("bomb", () -> root, 1);

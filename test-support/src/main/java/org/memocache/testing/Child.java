@@ -1,4 +1,4 @@
-package org.memocache.disk;
+package org.memocache.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,14 +12,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A child JVM running {@link ChildMain} on the test class path, with its output lines collected. */
-final class Child implements AutoCloseable {
-  final Process process;
+/**
+ * A child JVM running a main class of the test class path, with its stdout lines collected as they
+ * come, for tests that talk to a running child (wait for a line, kill it, start another).
+ */
+public final class Child implements AutoCloseable {
+  private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> all = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
-  private Child(Process p, Path log) {
+  private Child(Process p) {
     this.process = p;
     this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -36,8 +39,8 @@ final class Child implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code ChildMain <args>}; stderr goes to {@code log}. */
-  static Child start(Path log, String... args) throws IOException {
+  /** Starts {@code main <args>}; stderr goes to {@code log}. */
+  public static Child start(Class<?> main, Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
@@ -45,16 +48,16 @@ final class Child implements AutoCloseable {
     cmd.add("-Xshare:auto");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ChildMain.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
     java.nio.file.Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new Child(pb.start(), log);
+    return new Child(pb.start());
   }
 
   /** Waits for a line starting with {@code prefix}; returns it. */
-  String await(String prefix, long timeoutMillis) throws InterruptedException {
+  public String await(String prefix, long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (true) {
       long left = deadline - System.currentTimeMillis();
@@ -70,7 +73,7 @@ final class Child implements AutoCloseable {
   }
 
   /** Waits for the process to exit and returns its exit code. */
-  int waitFor(long timeoutMillis) throws InterruptedException {
+  public int waitFor(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("child did not finish within " + timeoutMillis + " ms; output: " + all);
@@ -80,15 +83,22 @@ final class Child implements AutoCloseable {
   }
 
   /** Every line printed so far. */
-  List<String> output() {
+  public List<String> output() {
     return List.copyOf(all);
   }
 
-  long pid() {
+  /** The running process. */
+  public Process process() {
+    return process;
+  }
+
+  /** The process id. */
+  public long pid() {
     return process.pid();
   }
 
-  void kill() throws InterruptedException {
+  /** Kills the process and waits for it. */
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
     reader.join(5000);

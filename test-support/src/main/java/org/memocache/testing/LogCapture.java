@@ -1,4 +1,4 @@
-package org.memocache;
+package org.memocache.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +32,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** How many records at or above {@code level} carry a stack trace. */
+  public synchronized long withStackTrace(Level level) {
+    return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue() && r.getThrown() != null).count();
   }
 
   @Override
