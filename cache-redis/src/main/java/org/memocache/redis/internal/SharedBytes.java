@@ -69,9 +69,13 @@ public final class SharedBytes {
    * @return whether these bytes became the value; false if another writer's did (or an object store
    *     would be needed and none is configured)
    * @throws IOException if {@code in} fails or ends before {@code length} bytes
+   * @throws IllegalArgumentException if {@code length} is negative
    * @throws SharedStoreException if Redis or the object store fails or times out
    */
   public boolean put(String key, InputStream in, long length) throws IOException {
+    if (length < 0) {
+      throw new IllegalArgumentException("length of the value of " + key + " must not be negative: " + length);
+    }
     String vk = valueKey(key);
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);

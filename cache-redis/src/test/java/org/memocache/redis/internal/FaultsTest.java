@@ -26,6 +26,12 @@ class FaultsTest {
     return w.toString();
   }
 
+  /** Prints the message: the test output shows what a user reads. */
+  static SharedStoreException show(SharedStoreException e) {
+    System.out.println(e.getMessage());
+    return e;
+  }
+
   static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
   }
@@ -34,8 +40,8 @@ class FaultsTest {
   void redisDownAtStart_failsAtConnect_namingHostAndPort() throws Exception {
     int port = RedisServer.freePort();
     long t0 = System.nanoTime();
-    SharedStoreException e = assertThrows(SharedStoreException.class,
-        () -> Redis.connect(URI.create("redis://:secret-pw@127.0.0.1:" + port), Duration.ofMillis(500)));
+    SharedStoreException e = show(assertThrows(SharedStoreException.class,
+        () -> Redis.connect(URI.create("redis://:secret-pw@127.0.0.1:" + port), Duration.ofMillis(500))));
     assertTrue(millisSince(t0) < 3_000, millisSince(t0) + " ms");
     assertEquals("127.0.0.1:" + port, e.endpoint());
     assertEquals("CONNECT", e.operation());
@@ -46,8 +52,8 @@ class FaultsTest {
   @Test
   void wrongPassword_isRefused_withoutShowingIt() throws Exception {
     try (RedisServer server = RedisServer.start(dir.resolve("redis"), "right-pw")) {
-      SharedStoreException e = assertThrows(SharedStoreException.class, () -> Redis.connect(
-          URI.create("redis://:wrong-pw@127.0.0.1:" + server.port()), Duration.ofMillis(500)));
+      SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> Redis.connect(
+          URI.create("redis://:wrong-pw@127.0.0.1:" + server.port()), Duration.ofMillis(500))));
       assertTrue(e.getMessage().startsWith("redis 127.0.0.1:" + server.port() + ": CONNECT: "), e.getMessage());
       assertFalse(trace(e).contains("wrong-pw"), trace(e));
       assertFalse(trace(e).contains("right-pw"), trace(e));
@@ -64,7 +70,7 @@ class FaultsTest {
       server.pause();
       try {
         long t0 = System.nanoTime();
-        SharedStoreException e = assertThrows(SharedStoreException.class, () -> store.get("k"));
+        SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> store.get("k")));
         long ms = millisSince(t0);
         assertTrue(ms >= 250 && ms < 2_000, ms + " ms");
         assertEquals("redis 127.0.0.1:" + server.port() + ": GET t:v:k: timed out after 300 ms", e.getMessage());
@@ -104,7 +110,7 @@ class FaultsTest {
       server.close();
       Thread.sleep(200);
       long t0 = System.nanoTime();
-      SharedStoreException e = assertThrows(SharedStoreException.class, () -> store.get("k"));
+      SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> store.get("k")));
       assertTrue(millisSince(t0) < 2_500, millisSince(t0) + " ms");
       assertTrue(e.getMessage().startsWith("redis 127.0.0.1:" + server.port() + ": GET t:v:k: "), e.getMessage());
     }
@@ -115,8 +121,8 @@ class FaultsTest {
     int port = RedisServer.freePort();
     try (S3Blobs blobs = S3Blobs.open(URI.create("http://127.0.0.1:" + port), "us-east-1", "bkt", true,
         StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "s3-secret-key")), Duration.ofMillis(500))) {
-      SharedStoreException e = assertThrows(SharedStoreException.class,
-          () -> blobs.put("k", new ByteArrayInputStream(new byte[10]), 10));
+      SharedStoreException e = show(assertThrows(SharedStoreException.class,
+          () -> blobs.put("k", new ByteArrayInputStream(new byte[10]), 10)));
       assertTrue(e.getMessage().startsWith("s3 127.0.0.1:" + port + ": PUT bkt/k: cannot connect ("), e.getMessage());
       assertFalse(trace(e).contains("s3-secret-key"));
     }
@@ -128,7 +134,7 @@ class FaultsTest {
         S3Blobs blobs = S3Blobs.open(server.endpoint(), S3Server.REGION, "bkt", true,
             StaticCredentialsProvider.create(AwsBasicCredentials.create("someone", "wrong-secret")),
             Duration.ofSeconds(5))) {
-      SharedStoreException e = assertThrows(SharedStoreException.class, () -> blobs.get("k", "id"));
+      SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> blobs.get("k", "id")));
       assertTrue(e.getMessage().startsWith("s3 127.0.0.1:" + server.port() + ": GET bkt/k: refused: HTTP 403"),
           e.getMessage());
       assertFalse(trace(e).contains("wrong-secret"));
@@ -144,7 +150,7 @@ class FaultsTest {
       server.pause();
       try {
         long t0 = System.nanoTime();
-        SharedStoreException e = assertThrows(SharedStoreException.class, () -> blobs.get("k", "id"));
+        SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> blobs.get("k", "id")));
         long ms = millisSince(t0);
         assertTrue(ms >= 400 && ms < 3_000, ms + " ms");
         assertTrue(e.getMessage().startsWith("s3 127.0.0.1:" + server.port() + ": GET bkt/k: timed out"),

@@ -122,6 +122,13 @@ class SharedBytesTest {
   }
 
   @Test
+  void negativeLength_isRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> store.put("k", new ByteArrayInputStream(new byte[0]), -1));
+    assertEquals("length of the value of k must not be negative: -1", e.getMessage());
+  }
+
+  @Test
   void delete_onlyTheWriteItNames() throws Exception {
     byte[] v = bytes(5000, 2);
     assertTrue(store.put("k", new ByteArrayInputStream(v), v.length));
