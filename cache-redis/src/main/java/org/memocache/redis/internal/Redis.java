@@ -31,25 +31,30 @@ import java.util.function.Function;
  * {@code host:port}. Keys are strings, values bytes.
  */
 public final class Redis implements AutoCloseable {
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   private final RedisClient client;
-  private final StatefulRedisConnection<String, byte[]> connection;
-  private final RedisCommands<String, byte[]> sync;
   private final String endpoint;
   private final Duration timeout;
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+  // System.nanoTime() before which no new connection is tried: a server that is down costs one
+  // connect attempt per timeout, not one per command.
+  private long nextConnect;
 
   private Redis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String endpoint,
       Duration timeout) {
     this.client = client;
     this.connection = connection;
-    this.sync = connection.sync();
     this.endpoint = endpoint;
     this.timeout = timeout;
+    this.nextConnect = System.nanoTime();
   }
 
   /**
    * Connects to {@code uri} ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for
-   * TLS). Commands fail after {@code timeout}; while the connection is down they fail at once (and
-   * the client reconnects in the background) rather than queue.
+   * TLS). Commands fail after {@code timeout}. A lost connection is not re-established in the
+   * background (Lettuce would log every attempt): the next command tries, at most once per
+   * {@code timeout}; the commands in between fail at once.
    *
    * @throws SharedStoreException if the server cannot be reached or refuses the credentials
    */
@@ -59,14 +64,13 @@ public final class Redis implements AutoCloseable {
     String endpoint = redisUri.getHost() + ":" + redisUri.getPort();
     RedisClient client = RedisClient.create(redisUri);
     client.setOptions(ClientOptions.builder()
+        .autoReconnect(false)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .build());
     try {
-      StatefulRedisConnection<String, byte[]> c = client.connect(RedisCodec.of(StringCodec.UTF8,
-          ByteArrayCodec.INSTANCE));
-      return new Redis(client, c, endpoint, timeout);
+      return new Redis(client, client.connect(CODEC), endpoint, timeout);
     } catch (RuntimeException e) {
       client.shutdown(0, 2, TimeUnit.SECONDS);
       throw fault(endpoint, "CONNECT", timeout, e);
@@ -80,8 +84,31 @@ public final class Redis implements AutoCloseable {
 
   /** Runs {@code command} (named {@code operation} in errors) with this connection's timeout. */
   public <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> command) {
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (!c.isOpen()) {
+      c = reconnect(operation);
+    }
     try {
-      return command.apply(sync);
+      return command.apply(c.sync());
+    } catch (RuntimeException e) {
+      throw fault(endpoint, operation, timeout, e);
+    }
+  }
+
+  private synchronized StatefulRedisConnection<String, byte[]> reconnect(String operation) {
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c.isOpen()) {
+      return c;
+    }
+    long now = System.nanoTime();
+    if (now - nextConnect < 0) {
+      throw new SharedStoreException("redis", endpoint, operation, "not connected (next attempt within "
+          + timeout.toMillis() + " ms)", null);
+    }
+    nextConnect = now + timeout.toNanos();
+    try {
+      connection = client.connect(CODEC);
+      return connection;
     } catch (RuntimeException e) {
       throw fault(endpoint, operation, timeout, e);
     }
@@ -125,7 +152,10 @@ public final class Redis implements AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c.isOpen()) {
+      c.close();
+    }
     client.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
