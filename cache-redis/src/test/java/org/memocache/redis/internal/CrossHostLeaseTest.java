@@ -102,7 +102,7 @@ class CrossHostLeaseTest {
       long t0 = System.nanoTime();
       try (Lease l = leases.acquire("k", Duration.ofSeconds(5), Duration.ofSeconds(10)).orElseThrow()) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 1_500, "taken over after " + ms + " ms");
+        assertTrue(ms < 2_500, "taken over after " + ms + " ms (ttl 1 s)");
         assertTrue(l.token() > h.token());
       }
     }
