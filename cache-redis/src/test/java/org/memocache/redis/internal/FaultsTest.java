@@ -86,6 +86,29 @@ class FaultsTest {
   }
 
   @Test
+  void slowRedis_timesOut_thenAnswers() throws Exception {
+    try (RedisServer server = RedisServer.start(dir.resolve("redis"), null);
+        Redis redis = Redis.connect(server.uri(), Duration.ofMillis(300));
+        Redis other = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
+      SharedBytes store = new SharedBytes(redis, null, "t:", "", 1024);
+      var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+          io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+      Thread slow = new Thread(() -> other.call("DEBUG SLEEP", c -> c.dispatch(
+          io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
+          new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
+      slow.start();
+      Thread.sleep(100);
+      long t0 = System.nanoTime();
+      SharedStoreException e = show(assertThrows(SharedStoreException.class, () -> store.get("k")));
+      long ms = millisSince(t0);
+      assertTrue(ms >= 250 && ms < 900, ms + " ms");
+      assertEquals("redis 127.0.0.1:" + server.port() + ": GET t:v:k: timed out after 300 ms", e.getMessage());
+      slow.join();
+      assertEquals(java.util.Optional.empty(), store.get("k"));
+    }
+  }
+
+  @Test
   void stoppedRedis_holderLosesLease() throws Exception {
     try (RedisServer server = RedisServer.start(dir.resolve("redis"), null);
         Redis redis = Redis.connect(server.uri(), Duration.ofMillis(100));

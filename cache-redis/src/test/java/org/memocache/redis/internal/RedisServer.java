@@ -40,7 +40,9 @@ final class RedisServer implements AutoCloseable {
     Files.createDirectories(dir);
     Path log = dir.resolve("redis.log");
     List<String> cmd = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port",
-        Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+        // DEBUG SLEEP makes the server slow for the fault tests.
+        "--enable-debug-command", "local"));
     if (password != null) {
       cmd.addAll(List.of("--requirepass", password));
     }
