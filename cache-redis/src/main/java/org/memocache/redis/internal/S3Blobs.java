@@ -1,0 +1,149 @@
+package org.memocache.redis.internal;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Objects in one bucket of an S3-compatible store (AWS S3, MinIO, s3proxy), streamed both ways. Every
+ * call has a timeout (connect, and each socket read or write: a stalled transfer fails, a long one
+ * does not) and every fault becomes a {@link SharedStoreException} naming the operation and
+ * {@code host:port}. Credentials come from the given provider and are never part of a message.
+ */
+public final class S3Blobs implements AutoCloseable {
+  private final S3Client s3;
+  private final String bucket;
+  private final String endpoint;
+
+  private S3Blobs(S3Client s3, String bucket, String endpoint) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * A client of {@code bucket}.
+   *
+   * @param endpointOverride an S3-compatible server ({@code http://127.0.0.1:9000}); null for AWS
+   * @param pathStyle {@code http://host/bucket/key} addressing, which most S3-compatible servers need
+   * @param timeout connect timeout and the longest a transfer may stall
+   */
+  public static S3Blobs open(@Nullable URI endpointOverride, String region, String bucket, boolean pathStyle,
+      AwsCredentialsProvider credentials, Duration timeout) {
+    var builder = S3Client.builder()
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .forcePathStyle(pathStyle)
+        // Values carry their own checksums; the SDK's trailing checksums are not understood by
+        // every S3-compatible server.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
+        // A retried upload would need the stream again; the caller decides what a failure means.
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    String endpoint;
+    if (endpointOverride != null) {
+      builder.endpointOverride(endpointOverride);
+      int port = endpointOverride.getPort() >= 0 ? endpointOverride.getPort()
+          : "https".equals(endpointOverride.getScheme()) ? 443 : 80;
+      endpoint = endpointOverride.getHost() + ":" + port;
+    } else {
+      endpoint = "s3." + region + ".amazonaws.com:443";
+    }
+    return new S3Blobs(builder.build(), bucket, endpoint);
+  }
+
+  /** {@code host:port} of the store. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** The bucket. */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Uploads {@code length} bytes of {@code in} as {@code key}, streaming (one request, up to 5 GiB). */
+  public void put(String key, InputStream in, long length) {
+    call("PUT " + bucket + "/" + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length),
+        RequestBody.fromInputStream(in, length)));
+  }
+
+  /** The object {@code key} as a stream and its length; empty if absent. */
+  public Optional<StoredBytes> get(String key, String writeId) {
+    return call("GET " + bucket + "/" + key, () -> {
+      try {
+        ResponseInputStream<GetObjectResponse> r = s3.getObject(b -> b.bucket(bucket).key(key));
+        return Optional.of(new StoredBytes(r, r.response().contentLength(), writeId));
+      } catch (NoSuchKeyException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** Deletes {@code key} (absent is fine). */
+  public void delete(String key) {
+    call("DELETE " + bucket + "/" + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+  }
+
+  /** Creates the bucket (tests and set-up). */
+  public void createBucket() {
+    call("CREATE BUCKET " + bucket, () -> s3.createBucket(b -> b.bucket(bucket)));
+  }
+
+  /** The number of objects under {@code prefix} (tests and maintenance; lists at most 1000). */
+  public int count(String prefix) {
+    return call("LIST " + bucket + "/" + prefix, () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix))
+        .keyCount());
+  }
+
+  private <T> T call(String operation, java.util.function.Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+      throw new SharedStoreException("s3", endpoint, operation, "refused: HTTP " + e.statusCode()
+          + (code != null ? " " + code : ""), e);
+    } catch (ApiCallTimeoutException e) {
+      throw new SharedStoreException("s3", endpoint, operation, "timed out", e);
+    } catch (SdkClientException e) {
+      throw new SharedStoreException("s3", endpoint, operation, reason(e), e);
+    } catch (SdkException e) {
+      throw new SharedStoreException("s3", endpoint, operation, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  private static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return "timed out (" + t.getMessage() + ")";
+      }
+      if (t instanceof java.net.ConnectException) {
+        return "cannot connect (" + t.getMessage() + ")";
+      }
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

@@ -1,0 +1,186 @@
+package org.memocache.redis.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.CRC32;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+
+/**
+ * What the child JVMs ("hosts") of the cross-host tests run. The Redis URI comes from
+ * {@code MEMOCACHE_TEST_REDIS}, the object store from {@code MEMOCACHE_TEST_S3} and the AWS
+ * credential variables: never from arguments, which {@code ps} shows.
+ */
+public final class ChildMain {
+  static final String NAMESPACE = "mctest:";
+
+  private ChildMain() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+        StandardCharsets.UTF_8);
+    switch (args[0]) {
+      case "compute" -> compute(out, Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
+          Long.parseLong(args[4]));
+      case "hold" -> hold(out, args[1], Long.parseLong(args[2]), Path.of(args[3]));
+      case "s3-roundtrip" -> s3RoundTrip(out, args[1], Long.parseLong(args[2]));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+    out.flush();
+    System.exit(0);
+  }
+
+  static Redis redis() {
+    return Redis.connect(URI.create(System.getenv("MEMOCACHE_TEST_REDIS")), Duration.ofSeconds(5));
+  }
+
+  private static void awaitGo(Path go) throws InterruptedException {
+    while (!Files.exists(go)) {
+      Thread.sleep(2);
+    }
+  }
+
+  static String valueOf(int k) {
+    return "value-" + k;
+  }
+
+  /**
+   * The protocol a shared tier follows: get, lease, get again, compute (a marker file, then
+   * {@code workMillis}), publish, release.
+   */
+  private static void compute(PrintStream out, Path markers, Path go, int keys, long workMillis) throws Exception {
+    try (Redis redis = redis(); Leases leases = new Leases(redis, NAMESPACE)) {
+      SharedBytes store = new SharedBytes(redis, null, NAMESPACE, "", 1 << 20);
+      List<Integer> order = new ArrayList<>();
+      for (int k = 0; k < keys; k++) {
+        order.add(k);
+      }
+      Collections.shuffle(order, new Random(ProcessHandle.current().pid()));
+      out.println("ready");
+      awaitGo(go);
+      for (int k : order) {
+        String key = "k" + k;
+        Optional<String> v = read(store, key);
+        if (v.isEmpty()) {
+          try (Lease lease = leases.acquire(key, Duration.ofSeconds(2), Duration.ofSeconds(60)).orElseThrow()) {
+            v = read(store, key);
+            if (v.isEmpty()) {
+              Files.createFile(markers.resolve(k + "-" + ProcessHandle.current().pid()));
+              Thread.sleep(workMillis);
+              byte[] b = valueOf(k).getBytes(StandardCharsets.UTF_8);
+              if (!store.put(key, new ByteArrayInputStream(b), b.length)) {
+                throw new IllegalStateException("lease held but " + key + " already published");
+              }
+              out.println("token " + k + " " + lease.token());
+              v = Optional.of(valueOf(k));
+            }
+          }
+        }
+        out.println("result " + k + " " + v.get());
+      }
+      out.println("done");
+    }
+  }
+
+  static Optional<String> read(SharedBytes store, String key) throws IOException {
+    Optional<StoredBytes> s = store.get(key);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    try (StoredBytes b = s.get()) {
+      return Optional.of(new String(b.stream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Takes the lease of {@code key}, says so, waits for {@code go}; then says whether it lost the lease
+   * and whether a late publish of its value still wins.
+   */
+  private static void hold(PrintStream out, String key, long ttlMillis, Path go) throws Exception {
+    try (Redis redis = redis(); Leases leases = new Leases(redis, NAMESPACE)) {
+      SharedBytes store = new SharedBytes(redis, null, NAMESPACE, "", 1 << 20);
+      Lease lease = leases.tryAcquire(key, Duration.ofMillis(ttlMillis)).orElseThrow();
+      out.println("leased " + lease.token());
+      awaitGo(go);
+      long end = System.currentTimeMillis() + 5_000;
+      while (!lease.lost() && System.currentTimeMillis() < end) {
+        Thread.sleep(5);
+      }
+      out.println("lost=" + lease.lost());
+      byte[] b = ("late-" + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+      out.println("published=" + store.put(key, new ByteArrayInputStream(b), b.length));
+      lease.close();
+      out.println("closed");
+    }
+  }
+
+  /**
+   * Streams {@code length} generated bytes to the object store and back, printing the CRC-32 of what
+   * went and of what came back: run with a heap smaller than the value.
+   */
+  private static void s3RoundTrip(PrintStream out, String bucket, long length) throws Exception {
+    try (Redis redis = redis(); S3Blobs blobs = S3Blobs.open(URI.create(System.getenv("MEMOCACHE_TEST_S3")),
+        System.getenv("AWS_REGION"), bucket, true, EnvironmentVariableCredentialsProvider.create(),
+        Duration.ofSeconds(10))) {
+      SharedBytes store = new SharedBytes(redis, blobs, NAMESPACE, "values/", 1 << 20);
+      Generated in = new Generated(length, 42);
+      out.println("put " + store.put("big", in, length));
+      out.println("sent " + Long.toHexString(in.crc.getValue()));
+      try (StoredBytes b = store.get("big").orElseThrow()) {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = b.stream().read(buf)) > 0) {
+          crc.update(buf, 0, n);
+          total += n;
+        }
+        out.println("received " + Long.toHexString(crc.getValue()) + " " + total + " of " + b.length());
+      }
+      out.println("heap " + Runtime.getRuntime().maxMemory());
+    }
+  }
+
+  /** {@code length} pseudo-random bytes from {@code seed}, generated while read, CRC-32 as they go. */
+  static final class Generated extends InputStream {
+    final CRC32 crc = new CRC32();
+    private final Random random;
+    private long left;
+
+    Generated(long length, long seed) {
+      this.left = length;
+      this.random = new Random(seed);
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (left == 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, left);
+      byte[] chunk = new byte[n];
+      random.nextBytes(chunk);
+      System.arraycopy(chunk, 0, b, off, n);
+      crc.update(chunk, 0, n);
+      left -= n;
+      return n;
+    }
+  }
+}
