@@ -24,6 +24,19 @@ final class Flight {
     done.completeExceptionally(thrown);
   }
 
+  /** Whether the result is published: a waiter gets it without waiting (an owner's call is not recursive). */
+  boolean isDone() {
+    return done.isDone();
+  }
+
+  /**
+   * The result, for a caller that must not block: completes as {@link #await} returns, or
+   * exceptionally with what the owner's computation threw.
+   */
+  CompletableFuture<Engine.@Nullable Held> whenDone() {
+    return done.copy();
+  }
+
   /**
    * Waits for the owner at most {@code nanos}; {@code null} means it was abandoned and the waiter
    * should try again.

@@ -15,7 +15,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -146,6 +149,34 @@ public final class Memo implements AutoCloseable {
     Objects.requireNonNull(compute, "compute");
     MethodSpec spec = programmatic(name, compute.getClass());
     return (T) engine.call(spec, null, keyArgs(name, keyArgs), compute);
+  }
+
+  /**
+   * The asynchronous {@link #call}: returns a future of the result of the stage {@code compute}
+   * returns, computing it only if no tier has it, without blocking the calling thread.
+   *
+   * <p>A memory hit returns an already completed future, on the calling thread. While the stage of
+   * a key is running in this JVM, every caller of that key gets the same future (and {@code compute}
+   * is not called again); cancelling it cancels it for all of them. Everything that may block (the
+   * disk read, the wait for another process computing the key, {@code compute} itself, and storing
+   * the value) runs on the {@linkplain Builder#asyncExecutor async executor}, never on the calling
+   * thread nor on the thread that completes the stage. A value the stage completes with is stored
+   * like any result, and a later run gets it as a completed future; a stage that fails or is
+   * cancelled is not kept, and the next call computes again. Until the stage completes, the key's
+   * lock is held: other processes wait for it at most {@link MemoConfig#lockTimeout()}, then compute
+   * it themselves.
+   *
+   * <p>Use one name either with {@code call} or with {@code callAsync}. A memoizing
+   * {@code Function<A, CompletableFuture<R>>} is {@code a -> memo.callAsync(name, () -> fn.apply(a), a)}.
+   *
+   * @throws MemoKeyException when an argument cannot be part of a key
+   * @throws IllegalArgumentException as {@link #call}
+   */
+  public <T> CompletableFuture<T> callAsync(String name, Supplier<? extends CompletionStage<T>> compute,
+      @Nullable Object... keyArgs) {
+    Objects.requireNonNull(compute, "compute");
+    MethodSpec spec = programmatic(name, compute.getClass());
+    return engine.futures().call(spec, keyArgs(name, keyArgs), compute);
   }
 
   /**
@@ -463,6 +494,7 @@ public final class Memo implements AutoCloseable {
     private final List<ValueCodec> codecs = new ArrayList<>();
     private final List<Tier> tiers = new ArrayList<>();
     private final Set<String> sharedNames = new LinkedHashSet<>();
+    private @Nullable Executor asyncExecutor;
 
     private Builder() {}
 
@@ -625,6 +657,21 @@ public final class Memo implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the blocking parts of asynchronous calls run: {@link Memo#callAsync}'s disk reads, lock
+     * waits and bodies, and the storing of every future's value once it completes (also for woven
+     * methods returning a {@code CompletableFuture} or {@code CompletionStage}). Default: a virtual
+     * thread per task on JDK 21 and later; on JDK 17, daemon threads made on demand (ending after
+     * 30 idle seconds). Tasks may wait for another process computing the same key, so a bounded
+     * executor can hold up other keys' reads behind such waits.
+     */
+    public Builder asyncExecutor(Executor executor) {
+      Objects.requireNonNull(executor, "executor");
+      requireState(asyncExecutor == null, "asyncExecutor was already set to %s", asyncExecutor);
+      this.asyncExecutor = executor;
+      return this;
+    }
+
     /** The clock for creation and expiry times (for tests). */
     public Builder clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
@@ -701,7 +748,7 @@ public final class Memo implements AutoCloseable {
         }
       }
       lower.addAll(tiers);
-      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
+      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, asyncExecutor), encoders,
           Set.copyOf(sharedNames));
     }
 
