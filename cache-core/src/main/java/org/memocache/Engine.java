@@ -273,15 +273,22 @@ final class Engine {
         String describe = spec.describe(spec.summarize(args));
         if (System.nanoTime() - deadline >= 0) {
           LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
-              + " for thread " + t.getName() + " of this process (" + where + "); computing " + describe
+              + " for thread " + threadName(t) + " of this process (" + where + "); computing " + describe
               + " here too");
           throw e;
         }
-        LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
-            + " for thread " + t.getName() + " of this process computing " + describe + " (" + where + ")");
+        if (running.report(System.nanoTime(), WAIT_REPORT_EVERY.toNanos())) {
+          LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
+              + " for thread " + threadName(t) + " of this process computing " + describe + " (" + where + ")");
+        }
         nextReport += WAIT_REPORT_EVERY.toNanos();
       }
     }
+  }
+
+  /** A thread as messages name it: virtual threads are usually unnamed. */
+  private static String threadName(Thread t) {
+    return t.getName().isEmpty() ? t.toString() : t.getName();
   }
 
   private static long saturatedNanos(Duration d) {
@@ -1142,6 +1149,7 @@ final class Engine {
   }
 
   void close() {
+    futures.awaitSettling(Duration.ofSeconds(10));
     memory.invalidateAll();
     for (Tier t : tiers) {
       try {

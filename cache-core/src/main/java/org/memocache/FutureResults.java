@@ -41,6 +41,8 @@ final class FutureResults {
 
   private final Engine engine;
   private final Executor executor;
+  /** Completed futures whose value is being handled on the executor: {@link #awaitSettling} waits for them. */
+  private final AtomicInteger settling = new AtomicInteger();
 
   FutureResults(Engine engine, @Nullable Executor executor) {
     this.engine = engine;
@@ -70,10 +72,21 @@ final class FutureResults {
         settle(call, stage, value, thrown);
         return;
       }
+      settling.incrementAndGet();
       try {
-        executor.execute(() -> settle(call, stage, value, thrown));
+        executor.execute(() -> {
+          try {
+            settle(call, stage, value, thrown);
+          } finally {
+            settling.decrementAndGet();
+          }
+        });
       } catch (RejectedExecutionException e) {
-        settle(call, stage, value, thrown);
+        try {
+          settle(call, stage, value, thrown);
+        } finally {
+          settling.decrementAndGet();
+        }
       }
     });
     registered[0] = true;
@@ -119,6 +132,23 @@ final class FutureResults {
         progress.finish(stored);
       }
       engine.release(call);
+    }
+  }
+
+  /**
+   * Waits (at most {@code max}) until the values of futures that have completed are stored, so that
+   * closing the Memo right after a future completed does not lose its value. Running futures are
+   * not waited for.
+   */
+  void awaitSettling(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (settling.get() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

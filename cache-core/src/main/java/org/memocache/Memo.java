@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -74,7 +75,11 @@ public final class Memo implements AutoCloseable {
    */
   public static final int MAX_NAME_LENGTH = 1000;
 
-  private static final Object DEFAULT_LOCK = new Object();
+  /**
+   * A lock rather than a monitor: building the default Memo opens its disk tier, and a virtual thread
+   * blocked on a monitor pins its carrier on JDK 21 to 23.
+   */
+  private static final ReentrantLock DEFAULT_LOCK = new ReentrantLock();
   private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static volatile @Nullable Memo defaultMemo;
 
@@ -111,12 +116,15 @@ public final class Memo implements AutoCloseable {
   public static Memo defaultMemo() {
     Memo m = defaultMemo;
     if (m == null) {
-      synchronized (DEFAULT_LOCK) {
+      DEFAULT_LOCK.lock();
+      try {
         m = defaultMemo;
         if (m == null) {
           m = builder().build();
           defaultMemo = m;
         }
+      } finally {
+        DEFAULT_LOCK.unlock();
       }
     }
     return m;
@@ -391,7 +399,10 @@ public final class Memo implements AutoCloseable {
     return engine.tiers();
   }
 
-  /** Closes the lower tiers (files, background maintenance). The memory tier is dropped. */
+  /**
+   * Closes the lower tiers (files, background maintenance), after waiting (at most 10 seconds) for the
+   * values of futures that have completed to be stored. The memory tier is dropped.
+   */
   @Override
   public void close() {
     engine.close();
