@@ -878,8 +878,12 @@ final class Engine {
     if (h != null && !h.expired()) {
       Object value = h.value();
       if (value instanceof CompletionStage<?> stage) {
-        // Kept only once completed normally: the stored result is its value.
-        value = stage.toCompletableFuture().join();
+        // Kept once completed normally: the stored result is its value (a caller may have changed it since).
+        CompletableFuture<?> f = stage.toCompletableFuture();
+        if (!f.isDone() || f.isCompletedExceptionally()) {
+          return Optional.empty();
+        }
+        value = f.join();
       }
       return Optional.of(new CachedResult<>(value, new EntryInfo(spec.id().name(),
           (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
