@@ -39,8 +39,9 @@ public final class AsyncChild {
     switch (args[0]) {
       case "futures" -> futures(out, dir);
       case "hold-async" -> holdAsync(out, dir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
-      case "hold-sync" -> holdSync(out, dir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
-      case "virtual" -> virtual(out, dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+      case "hold-sync" -> holdSync(out, dir, Integer.parseInt(args[2]), Path.of(args[3]));
+      case "virtual" -> virtual(out, dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+          Path.of(args[5]));
       default -> throw new IllegalArgumentException(args[0]);
     }
     out.flush();
@@ -87,8 +88,11 @@ public final class AsyncChild {
     }
   }
 
-  /** Computes keys 0..keys-1 of "vt" on platform threads, each taking {@code millis}; says when all run. */
-  private static void holdSync(PrintStream out, Path dir, int keys, long millis) throws Exception {
+  /**
+   * Computes keys 0..keys-1 of "vt" on platform threads, each until the file {@code go} exists (at
+   * most a minute); says when all run.
+   */
+  private static void holdSync(PrintStream out, Path dir, int keys, Path go) throws Exception {
     try (Memo memo = Memo.builder().directory(dir).build()) {
       AtomicInteger computed = new AtomicInteger();
       CountDownLatch allStarted = new CountDownLatch(keys);
@@ -99,7 +103,10 @@ public final class AsyncChild {
         fs.add(pool.submit(() -> memo.<Long>call("vt", () -> {
           computed.incrementAndGet();
           allStarted.countDown();
-          sleep(millis);
+          long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+          while (!Files.exists(go) && System.nanoTime() < deadline) {
+            sleep(5);
+          }
           return value(key);
         }, key)));
       }
@@ -131,7 +138,8 @@ public final class AsyncChild {
    * lock. Prints what was computed, whether every value is right, the time, the carrier threads seen,
    * the peak of platform threads, and the pinned events JFR recorded.
    */
-  private static void virtual(PrintStream out, Path dir, int threads, int keys, Path jfr) throws Exception {
+  private static void virtual(PrintStream out, Path dir, int threads, int keys, int heldElsewhere, Path jfr)
+      throws Exception {
     ExecutorService vts = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     Recording recording = new Recording();
     recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
@@ -139,6 +147,17 @@ public final class AsyncChild {
     LongAdder computed = new LongAdder();
     AtomicInteger wrong = new AtomicInteger();
     Set<String> carriers = ConcurrentHashMap.newKeySet();
+    LongAdder returned = new LongAdder();
+    // Once every call of the other keys returned, the rest are waiting for the other process.
+    long others = threads - (long) threads / keys * heldElsewhere;
+    Thread watcher = new Thread(() -> {
+      while (returned.sum() < others) {
+        sleep(5);
+      }
+      out.println("waiting for the other process: " + (threads - returned.sum()) + " threads");
+    });
+    watcher.setDaemon(true);
+    watcher.start();
     long t0 = System.nanoTime();
     try (Memo memo = Memo.builder().directory(dir).build()) {
       List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
@@ -152,6 +171,7 @@ public final class AsyncChild {
             return value(key);
           }, key);
           carriers.add(carrier());
+          returned.increment();
           if (v != value(key)) {
             wrong.incrementAndGet();
           }

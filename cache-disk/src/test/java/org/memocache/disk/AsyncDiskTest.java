@@ -138,18 +138,25 @@ class AsyncDiskTest {
     Path dir = TestDirs.forTest(info);
     Path log = dir.resolveSibling(dir.getFileName() + ".log");
     int held = 10;
-    try (Run holder = new Run(java(), List.of(), log, "hold-sync", dir.toString(), String.valueOf(held), "5000")) {
+    Path go = dir.resolveSibling(dir.getFileName() + ".go");
+    Files.deleteIfExists(go);
+    try (Run holder = new Run(java(), List.of(), log, "hold-sync", dir.toString(), String.valueOf(held), go.toString())) {
       holder.await("holding", 60_000);
       List<String> out;
       try (Run vt = new Run(vtJava, List.of("-Djdk.virtualThreadScheduler.parallelism=2", "-Xmx512m"), log,
-          "virtual", dir.toString(), "10000", "100", dir.resolveSibling(dir.getFileName() + ".jfr").toString())) {
+          "virtual", dir.toString(), "10000", "100", String.valueOf(held),
+          dir.resolveSibling(dir.getFileName() + ".jfr").toString())) {
+        // The other keys are done; 1,000 threads wait for the other process (10 on its locks, the rest
+        // for those 10): then it may finish.
+        assertEquals("waiting for the other process: 1000 threads", vt.await("waiting for the other process", 120_000));
+        Files.createFile(go);
         out = vt.finish(log);
       }
       List<String> holderOut = holder.finish(log);
       assertEquals(List.of("holding", "computed " + held), holderOut);
       System.out.println("virtual threads (" + vtJava + "): " + out);
-      assertEquals("computed " + (100 - held), out.get(0), "each key once: the held ones by the other process");
-      assertEquals("wrong 0", out.get(1));
+      assertEquals("computed " + (100 - held), out.get(1), "each key once: the held ones by the other process");
+      assertEquals("wrong 0", out.get(2));
       // Waits that pinned would show once per waiting thread (9,900 of them); loading and initializing
       // classes pins a few threads once (JFR stacks in the child's log).
       String pinned = out.stream().filter(l -> l.startsWith("pinned ")).findFirst().orElseThrow();
