@@ -14,7 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -103,8 +105,15 @@ final class Engine {
   private final LongAdder unmemoized = new LongAdder();
   private final LongAdder[] perTierHits;
   private final LongAdder[] perTierMisses;
+  private final FutureResults futures;
 
   Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders) {
+    this(config, tiers, encoders, null);
+  }
+
+  /** With {@code asyncExecutor} for {@link FutureResults} (null: its default). */
+  Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders, @Nullable Executor asyncExecutor) {
+    this.futures = new FutureResults(this, asyncExecutor);
     this.config = config;
     this.tiers = tiers;
     this.encoders = encoders;
@@ -145,6 +154,14 @@ final class Engine {
 
   List<Tier> tiers() {
     return tiers;
+  }
+
+  MemoConfig config() {
+    return config;
+  }
+
+  FutureResults futures() {
+    return futures;
   }
 
   /** A whole call for programmatic use: begin, compute on this thread, complete. */
@@ -222,6 +239,14 @@ final class Engine {
    * or {@link #fail}.
    */
   MemoRuntime.Call begin(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return begin(spec, self, args, false);
+  }
+
+  /**
+   * {@link #begin}; with {@code futureResult}, the caller returns a future of the result (as a
+   * method declared to return one does), and a value from the lower tiers comes as a completed one.
+   */
+  MemoRuntime.Call begin(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, boolean futureResult) {
     if (anyChangesInput && changesInput.containsKey(spec.id())) {
       unmemoized.increment();
       return DIRECT;
@@ -242,7 +267,7 @@ final class Engine {
     Flight running;
     boolean gaveUp = false;
     while ((running = flights.putIfAbsent(k1, flight)) != null) {
-      if (running.owner == Thread.currentThread()) {
+      if (running.owner == Thread.currentThread() && !running.isDone()) {
         throw new IllegalStateException(spec.id().name() + "(" + spec.summarize(args)
             + ") calls itself with the same arguments while it is being computed; this would never"
             + " finish");
@@ -264,6 +289,7 @@ final class Engine {
     }
     Pending call = new Pending(this, spec, k1, flight);
     call.gaveUp = gaveUp;
+    call.futureResult = futureResult || FutureResults.declaresFuture(spec);
     try {
       return resolveMiss(call, self, args);
     } catch (Throwable t) {
@@ -292,15 +318,22 @@ final class Engine {
         String describe = spec.describe(spec.summarize(args));
         if (System.nanoTime() - deadline >= 0) {
           LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
-              + " for thread " + t.getName() + " of this process (" + where + "); computing " + describe
+              + " for thread " + threadName(t) + " of this process (" + where + "); computing " + describe
               + " here too");
           throw e;
         }
-        LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
-            + " for thread " + t.getName() + " of this process computing " + describe + " (" + where + ")");
+        if (running.report(System.nanoTime(), WAIT_REPORT_EVERY.toNanos())) {
+          LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
+              + " for thread " + threadName(t) + " of this process computing " + describe + " (" + where + ")");
+        }
         nextReport += WAIT_REPORT_EVERY.toNanos();
       }
     }
+  }
+
+  /** A thread as messages name it: virtual threads are usually unnamed. */
+  private static String threadName(Thread t) {
+    return t.getName().isEmpty() ? t.toString() : t.getName();
   }
 
   private static long saturatedNanos(Duration d) {
@@ -487,13 +520,14 @@ final class Engine {
           storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
         }
         long size = copiedSize(spec, th.value());
+        Object value = call.futureResult ? CompletableFuture.completedFuture(th.value()) : th.value();
         if (size >= SERVED_FROM_LOWER_TIERS) {
           // The decoded value is this caller's own; waiters of this JVM read their own from the tier.
           abandon(call);
-          return new Held(th.value() == null ? NULL : th.value(), computeNanos, 0, Long.MAX_VALUE,
+          return new Held(value == null ? NULL : value, computeNanos, 0, Long.MAX_VALUE,
               th.info().created(), false, spec.id(), config);
         }
-        Held h = held(spec, th.value(), computeNanos, th.info().created(), false, size);
+        Held h = held(spec, value, computeNanos, th.info().created(), false, size);
         if (spec.memory()) {
           memory.put(detach(call.memoryKey), h);
         }
@@ -510,10 +544,15 @@ final class Engine {
   /** Stores a computed result in every tier, then releases the waiters. */
   void complete(Pending call, @Nullable Object value) {
     long nanos = System.nanoTime() - call.startNanos;
-    loads.increment();
-    loadNanos.add(nanos);
     MethodSpec spec = call.spec;
     String changed = changedInput(call);
+    if (changed == null && value instanceof CompletionStage<?> stage) {
+      unbindProgress(call);
+      futures.complete(call, stage);
+      return;
+    }
+    loads.increment();
+    loadNanos.add(nanos);
     if (changed != null || value instanceof Future<?> f && !completedNormally(spec, f)) {
       if (changed != null) {
         onChangedInput(call, changed);
@@ -569,6 +608,46 @@ final class Engine {
         abandon(call);
       }
     }
+  }
+
+  // ---- for FutureResults ----
+
+  void countLoad(long nanos) {
+    loads.increment();
+    loadNanos.add(nanos);
+  }
+
+  void countLoadFailure() {
+    loadFailures.increment();
+  }
+
+  /** Keeps {@code h} in memory as the call's result. */
+  void keep(Pending call, Held h) {
+    memory.put(detach(call.memoryKey), h);
+  }
+
+  /** Releases the call's lock and flight, after its flight was published (with a future). */
+  void release(Pending call) {
+    releaseLock(call);
+    flights.remove(call.memoryKey, call.flight);
+  }
+
+  /** The live memory entry under {@code memoryKey}, counted as a hit, or {@code null}. */
+  @Nullable Held inMemory(MethodSpec spec, Object memoryKey) {
+    if (!spec.memory()) {
+      return null;
+    }
+    Held h = memory.getIfPresent(memoryKey);
+    if (h == null || h.expired()) {
+      return null;
+    }
+    h.hits++;
+    return h;
+  }
+
+  /** The computation of {@code memoryKey} in progress in this JVM, or {@code null}. */
+  @Nullable Flight flight(Object memoryKey) {
+    return flights.get(memoryKey);
   }
 
   /**
@@ -668,7 +747,7 @@ final class Engine {
     }
   }
 
-  private boolean storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
+  boolean storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
     boolean ok;
     try {
       ok = t.put(Objects.requireNonNull(call.key), value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
@@ -722,7 +801,7 @@ final class Engine {
    * again for each caller of a hit. {@code valueSize} is {@code value}'s estimated size when the
    * caller has it already, else -1.
    */
-  private Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created,
+  Held held(MethodSpec spec, @Nullable Object value, long computeNanos, Instant created,
       boolean fromCaller, long valueSize) {
     Duration ttl = ttl(spec);
     long expiresAt = Long.MAX_VALUE;
@@ -877,7 +956,16 @@ final class Engine {
     Object k1 = memoryKey(spec, self, args);
     Held h = memory.getIfPresent(k1);
     if (h != null && !h.expired()) {
-      return Optional.of(new CachedResult<>(h.value(), new EntryInfo(spec.id().name(),
+      Object value = h.value();
+      if (value instanceof CompletionStage<?> stage) {
+        // Kept once completed normally: the stored result is its value (a caller may have changed it since).
+        CompletableFuture<?> f = stage.toCompletableFuture();
+        if (!f.isDone() || f.isCompletedExceptionally()) {
+          return Optional.empty();
+        }
+        value = f.join();
+      }
+      return Optional.of(new CachedResult<>(value, new EntryInfo(spec.id().name(),
           (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
           spec.summarize(args), h.weight, h.created,
           Duration.ofNanos(h.computeNanos), h.hits, h.created, "object", "memory")));
@@ -1176,6 +1264,7 @@ final class Engine {
   }
 
   void close() {
+    futures.awaitSettling(Duration.ofSeconds(10));
     memory.invalidateAll();
     for (Tier t : tiers) {
       try {
@@ -1262,6 +1351,8 @@ final class Engine {
     boolean changedEarly;
     /** Whether the caller gave up waiting for another thread computing the same key. */
     boolean gaveUp;
+    /** Whether the caller returns a future of the result: its value is what the lower tiers store. */
+    boolean futureResult;
     @Nullable Object self;
     @Nullable Object @Nullable [] args;
 

@@ -14,6 +14,15 @@ import org.jspecify.annotations.Nullable;
 final class Flight {
   final Thread owner = Thread.currentThread();
   private final CompletableFuture<Engine.@Nullable Held> done = new CompletableFuture<>();
+  /** When a waiter last reported waiting (nanoTime), so that thousands of waiters log one line. */
+  private final java.util.concurrent.atomic.AtomicLong reported = new java.util.concurrent.atomic.AtomicLong();
+  private final long created = System.nanoTime();
+
+  /** Whether the calling waiter reports at {@code now}: no other did within {@code every} nanos. */
+  boolean report(long now, long every) {
+    long last = reported.get();
+    return (last == 0 ? now - created >= 0 : now - last >= every) && reported.compareAndSet(last, now);
+  }
 
   /** Publishes the result, or {@code null} when the computation was abandoned (waiters try again). */
   void complete(Engine.@Nullable Held result) {
@@ -23,6 +32,19 @@ final class Flight {
   /** The computation threw {@code thrown}: waiters throw it too instead of computing again. */
   void fail(Throwable thrown) {
     done.completeExceptionally(thrown);
+  }
+
+  /** Whether the result is published: a waiter gets it without waiting (an owner's call is not recursive). */
+  boolean isDone() {
+    return done.isDone();
+  }
+
+  /**
+   * The result, for a caller that must not block: completes as {@link #await} returns, or
+   * exceptionally with what the owner's computation threw.
+   */
+  CompletableFuture<Engine.@Nullable Held> whenDone() {
+    return done.copy();
   }
 
   /**

@@ -15,7 +15,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -72,7 +76,11 @@ public final class Memo implements AutoCloseable {
    */
   public static final int MAX_NAME_LENGTH = 1000;
 
-  private static final Object DEFAULT_LOCK = new Object();
+  /**
+   * A lock rather than a monitor: building the default Memo opens its disk tier, and a virtual thread
+   * blocked on a monitor pins its carrier on JDK 21 to 23.
+   */
+  private static final ReentrantLock DEFAULT_LOCK = new ReentrantLock();
   private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static volatile @Nullable Memo defaultMemo;
 
@@ -109,12 +117,15 @@ public final class Memo implements AutoCloseable {
   public static Memo defaultMemo() {
     Memo m = defaultMemo;
     if (m == null) {
-      synchronized (DEFAULT_LOCK) {
+      DEFAULT_LOCK.lock();
+      try {
         m = defaultMemo;
         if (m == null) {
           m = builder().build();
           defaultMemo = m;
         }
+      } finally {
+        DEFAULT_LOCK.unlock();
       }
     }
     return m;
@@ -147,6 +158,34 @@ public final class Memo implements AutoCloseable {
     Objects.requireNonNull(compute, "compute");
     MethodSpec spec = programmatic(name, compute.getClass());
     return (T) engine.call(spec, null, keyArgs(name, keyArgs), compute);
+  }
+
+  /**
+   * The asynchronous {@link #call}: returns a future of the result of the stage {@code compute}
+   * returns, computing it only if no tier has it, without blocking the calling thread.
+   *
+   * <p>A memory hit returns an already completed future, on the calling thread. While the stage of
+   * a key is running in this JVM, every caller of that key gets the same future (and {@code compute}
+   * is not called again); cancelling it cancels it for all of them. Everything that may block (the
+   * disk read, the wait for another process computing the key, {@code compute} itself, and storing
+   * the value) runs on the {@linkplain Builder#asyncExecutor async executor}, never on the calling
+   * thread nor on the thread that completes the stage. A value the stage completes with is stored
+   * like any result, and a later run gets it as a completed future; a stage that fails or is
+   * cancelled is not kept, and the next call computes again. Until the stage completes, the key's
+   * lock is held: other processes wait for it at most {@link MemoConfig#lockTimeout()}, then compute
+   * it themselves.
+   *
+   * <p>Use one name either with {@code call} or with {@code callAsync}. A memoizing
+   * {@code Function<A, CompletableFuture<R>>} is {@code a -> memo.callAsync(name, () -> fn.apply(a), a)}.
+   *
+   * @throws MemoKeyException when an argument cannot be part of a key
+   * @throws IllegalArgumentException as {@link #call}
+   */
+  public <T> CompletableFuture<T> callAsync(String name, Supplier<? extends CompletionStage<T>> compute,
+      @Nullable Object... keyArgs) {
+    Objects.requireNonNull(compute, "compute");
+    MethodSpec spec = programmatic(name, compute.getClass());
+    return engine.futures().call(spec, keyArgs(name, keyArgs), compute);
   }
 
   /**
@@ -361,7 +400,10 @@ public final class Memo implements AutoCloseable {
     return engine.tiers();
   }
 
-  /** Closes the lower tiers (files, background maintenance). The memory tier is dropped. */
+  /**
+   * Closes the lower tiers (files, background maintenance), after waiting (at most 10 seconds) for the
+   * values of futures that have completed to be stored. The memory tier is dropped.
+   */
   @Override
   public void close() {
     engine.close();
@@ -467,6 +509,7 @@ public final class Memo implements AutoCloseable {
     private final List<ValueCodec> codecs = new ArrayList<>();
     private final List<Tier> tiers = new ArrayList<>();
     private final Set<String> sharedNames = new LinkedHashSet<>();
+    private @Nullable Executor asyncExecutor;
 
     private Builder() {}
 
@@ -629,6 +672,21 @@ public final class Memo implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the blocking parts of asynchronous calls run: {@link Memo#callAsync}'s disk reads, lock
+     * waits and bodies, and the storing of every future's value once it completes (also for woven
+     * methods returning a {@code CompletableFuture} or {@code CompletionStage}). Default: a virtual
+     * thread per task on JDK 21 and later; on JDK 17, daemon threads made on demand (ending after
+     * 30 idle seconds). Tasks may wait for another process computing the same key, so a bounded
+     * executor can hold up other keys' reads behind such waits.
+     */
+    public Builder asyncExecutor(Executor executor) {
+      Objects.requireNonNull(executor, "executor");
+      requireState(asyncExecutor == null, "asyncExecutor was already set to %s", asyncExecutor);
+      this.asyncExecutor = executor;
+      return this;
+    }
+
     /** The clock for creation and expiry times (for tests). */
     public Builder clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
@@ -705,7 +763,7 @@ public final class Memo implements AutoCloseable {
         }
       }
       lower.addAll(tiers);
-      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders), encoders,
+      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, asyncExecutor), encoders,
           Set.copyOf(sharedNames));
     }
 

@@ -63,6 +63,9 @@ class MemoizePluginTest {
         @Memoize private int twice(int x) { runs++; return 2 * x; }
         public int callTwice(int x) { return twice(x); }
         public static int notMemoized(int x) { runs++; return x; }
+        public static final java.util.concurrent.atomic.AtomicInteger laterRuns = new java.util.concurrent.atomic.AtomicInteger();
+        public static java.util.concurrent.CompletableFuture<String> next = new java.util.concurrent.CompletableFuture<>();
+        @Memoize public static java.util.concurrent.CompletableFuture<String> later(int x) { laterRuns.incrementAndGet(); return next; }
       }
       """);
 
@@ -137,6 +140,52 @@ class MemoizePluginTest {
       assertTrue(t instanceof java.io.IOException && "unreadable 7".equals(t.getMessage()), String.valueOf(t));
       assertSame(thrown[0], t);
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aWovenFutureIsSharedWhileItRuns_aFailedOneIsNotKept() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger laterRuns =
+        (java.util.concurrent.atomic.AtomicInteger) calc.getField("laterRuns").get(null);
+    java.util.concurrent.CompletableFuture<String> running = new java.util.concurrent.CompletableFuture<>();
+    calc.getField("next").set(null, running);
+    Object[] got = new Object[4];
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < got.length; i++) {
+      int n = i;
+      threads.add(new Thread(() -> {
+        try {
+          got[n] = call("later", null, 1);
+        } catch (Exception e) {
+          got[n] = e;
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    for (Object g : got) {
+      assertSame(running, g, "every caller gets the one running future");
+    }
+    assertEquals(1, laterRuns.get());
+    running.complete("one");
+    assertEquals("one", ((java.util.concurrent.CompletableFuture<String>) call("later", null, 1)).join());
+    assertEquals(1, laterRuns.get());
+
+    java.util.concurrent.CompletableFuture<String> failing = new java.util.concurrent.CompletableFuture<>();
+    calc.getField("next").set(null, failing);
+    assertSame(failing, call("later", null, 2));
+    failing.completeExceptionally(new IllegalStateException("no"));
+    calc.getField("next").set(null, java.util.concurrent.CompletableFuture.completedFuture("two"));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    Object again;
+    // The failure is handled on the async executor: until then callers still share the failed future.
+    while ((again = call("later", null, 2)) == failing && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals("two", ((java.util.concurrent.CompletableFuture<String>) again).join());
+    assertEquals(3, laterRuns.get(), "the failed future was not kept: computed again");
   }
 
   private static int runs() throws Exception {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.memocache.partial.Progress;
 import org.memocache.spi.Tier;
@@ -26,6 +27,11 @@ public final class StoredProgress<S, C> implements Progress<S, C> {
   private final List<C> inMemory = new ArrayList<>();
   private @Nullable S state;
   private long lastMark = System.nanoTime();
+  /**
+   * A lock rather than a monitor: writing to storage happens under it, and a virtual thread blocked on a
+   * monitor pins its carrier on JDK 21 to 23.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
 
   @SuppressWarnings("unchecked")
   public StoredProgress(Tier.@Nullable PartialWriter store, String describe) {
@@ -48,25 +54,38 @@ public final class StoredProgress<S, C> implements Progress<S, C> {
   }
 
   @Override
-  public synchronized Optional<S> state() {
-    return Optional.ofNullable(state);
+  public Optional<S> state() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(state);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
-  public synchronized int chunkCount() {
-    return stored + inMemory.size();
+  public int chunkCount() {
+    lock.lock();
+    try {
+      return stored + inMemory.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public C chunk(int index) {
     Tier.PartialWriter s;
-    synchronized (this) {
+    lock.lock();
+    try {
       Objects.checkIndex(index, stored + inMemory.size());
       if (index >= stored) {
         return inMemory.get(index - stored);
       }
       s = store;
+    } finally {
+      lock.unlock();
     }
     return (C) Objects.requireNonNull(s).chunk(index);
   }
@@ -89,34 +108,49 @@ public final class StoredProgress<S, C> implements Progress<S, C> {
   }
 
   @Override
-  public synchronized void append(C chunk) {
-    Objects.requireNonNull(chunk, "chunk");
-    long now = System.nanoTime();
-    Duration took = Duration.ofNanos(now - lastMark);
-    lastMark = now;
-    int index = stored + inMemory.size();
-    if (writable && inMemory.isEmpty()) {
-      if (Objects.requireNonNull(store).append(index, chunk, took)) {
-        stored++;
-        return;
+  public void append(C chunk) {
+    lock.lock();
+    try {
+      Objects.requireNonNull(chunk, "chunk");
+      long now = System.nanoTime();
+      Duration took = Duration.ofNanos(now - lastMark);
+      lastMark = now;
+      int index = stored + inMemory.size();
+      if (writable && inMemory.isEmpty()) {
+        if (Objects.requireNonNull(store).append(index, chunk, took)) {
+          stored++;
+          return;
+        }
+        lostStorage();
       }
-      lostStorage();
+      inMemory.add(chunk);
+    } finally {
+      lock.unlock();
     }
-    inMemory.add(chunk);
   }
 
   @Override
-  public synchronized void append(C chunk, S state) {
-    append(chunk);
-    checkpoint(state);
+  public void append(C chunk, S state) {
+    lock.lock();
+    try {
+      append(chunk);
+      checkpoint(state);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
-  public synchronized void checkpoint(S state) {
-    Objects.requireNonNull(state, "state");
-    this.state = state;
-    if (writable && !Objects.requireNonNull(store).checkpoint(stored, state)) {
-      lostStorage();
+  public void checkpoint(S state) {
+    lock.lock();
+    try {
+      Objects.requireNonNull(state, "state");
+      this.state = state;
+      if (writable && !Objects.requireNonNull(store).checkpoint(stored, state)) {
+        lostStorage();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

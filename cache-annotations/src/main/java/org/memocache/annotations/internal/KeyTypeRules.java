@@ -317,13 +317,33 @@ public final class KeyTypeRules {
       return rejectedReturn(List.of(component.get()))
           .map(reason -> "its elements cannot be stored (" + reason + ")");
     }
+    if (FUTURES.contains(self)) {
+      // Its value is stored once it completes; the caller judges the value type (TypeReader).
+      return Optional.empty();
+    }
     for (String name : typeAndSupertypes) {
       Family family = LIVE.get(name);
       if (family != null) {
-        return Optional.of(noun(name) + " " + family.returnAdvice());
+        return Optional.of(noun(name) + " " + family.returnAdvice()
+            + (name.equals("java.util.concurrent.Future") || name.equals("java.util.concurrent.CompletionStage")
+                ? ", or return a CompletableFuture or a CompletionStage, whose value is stored once it completes"
+                : ""));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Result types whose value is stored once it completes: the woven call shares one running future
+   * among callers, and a later run gets a completed one. Other futures (a {@code FutureTask}, a
+   * subclass of {@code CompletableFuture}) cannot be recreated from a stored value.
+   */
+  private static final Set<String> FUTURES =
+      Set.of("java.util.concurrent.CompletableFuture", "java.util.concurrent.CompletionStage");
+
+  /** Whether a declared result type of this binary name is a future whose value is stored. */
+  public static boolean storesFutureValue(String binaryName) {
+    return FUTURES.contains(binaryName);
   }
 
   /** {@link #rejectedReturn(List)} for a run-time class; arrays are judged by their component. */

@@ -111,9 +111,31 @@ final class TypeReader {
       case VOID -> KeyTypeRules.rejectedReturn(List.of("void"));
       case ARRAY -> rejectedReturn(((ArrayType) type).getComponentType())
           .map(reason -> "its elements cannot be stored (" + reason + ")");
-      case DECLARED, TYPEVAR -> KeyTypeRules.rejectedReturn(typeAndSupertypes(type));
+      case DECLARED, TYPEVAR -> futureValue(type).map(v -> rejectedReturn(v)
+              .map(reason -> "the value it completes with cannot be stored (" + reason + ")"))
+          .orElseGet(() -> KeyTypeRules.rejectedReturn(typeAndSupertypes(type)));
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * The value type of a {@code CompletableFuture<V>} or {@code CompletionStage<V>} (its bound, for
+   * a wildcard; {@code Object} when raw), or empty for other types.
+   */
+  private Optional<TypeMirror> futureValue(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED
+        || !KeyTypeRules.storesFutureValue(binaryName((TypeElement) ((DeclaredType) type).asElement()))) {
+      return Optional.empty();
+    }
+    List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
+    if (args.isEmpty()) {
+      return Optional.of(elements.getTypeElement("java.lang.Object").asType());
+    }
+    TypeMirror v = args.get(0);
+    if (v instanceof WildcardType w) {
+      v = w.getExtendsBound() != null ? w.getExtendsBound() : elements.getTypeElement("java.lang.Object").asType();
+    }
+    return Optional.of(v);
   }
 
   /** Binary names of the erasure of a declared type and of all its supertypes, breadth first. */

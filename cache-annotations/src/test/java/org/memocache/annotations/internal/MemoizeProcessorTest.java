@@ -415,6 +415,34 @@ class MemoizeProcessorTest {
   }
 
   @Test
+  void futureReturns_ofStorableValues_compileWithoutDiagnostics() throws Exception {
+    TestCompiler.Result r = compile("""
+          @Memoize static java.util.concurrent.CompletableFuture<double[]> fit(int n) { return null; }
+          @Memoize static java.util.concurrent.CompletionStage<List<String>> names(int n) { return null; }
+          @Memoize static java.util.concurrent.CompletableFuture<? extends Number> count(int n) { return null; }
+        """);
+    assertTrue(r.success(), r.diagnostics()::toString);
+    assertEquals(List.of(), r.diagnostics());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "java.util.concurrent.CompletableFuture<Stream<String>> | the value it completes with cannot be stored (a Stream"
+          + " is consumed when read",
+      "java.util.concurrent.CompletionStage<Void> | the value it completes with cannot be stored (there is no result",
+      "java.util.concurrent.Future<String> | a Future coordinates threads and cannot be stored: memoize the method that"
+          + " computes the value, or return a CompletableFuture or a CompletionStage, whose value is stored once it"
+          + " completes",
+      "java.util.concurrent.FutureTask<String> | a Future coordinates threads and cannot be stored",
+  })
+  void futureReturns_thatCannotBeStored_areErrors(String type, String reason) throws Exception {
+    TestCompiler.Result r = compile("  @Memoize static " + type + " open(int n) { return null; }");
+    TestCompiler.Diag d = r.onlyError();
+    assertTrue(d.message().startsWith("@Memoize open(int): cannot return "
+        + type.replace("java.util.concurrent.", "") + ": " + reason), d::toString);
+  }
+
+  @Test
   void functionalReturn_isWarnedWhenStoredOnDisk() throws Exception {
     TestCompiler.Result r = compile("""
           @Memoize static Supplier<String> onDisk(int n) { return null; }

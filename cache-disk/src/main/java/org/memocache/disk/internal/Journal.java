@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
 
@@ -58,6 +59,11 @@ final class Journal implements Closeable {
   private int seq;
   private long size;
   private boolean closed;
+  /**
+   * A lock rather than a monitor: appending to the journal file (on every store) happens under it, and a
+   * virtual thread blocked on a monitor pins its carrier on JDK 21 to 23.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
   /** Whether records were lost since the last {@link #takeLost()}. */
   private volatile boolean lost;
 
@@ -101,28 +107,38 @@ final class Journal implements Closeable {
   }
 
   /** Appends a record now. */
-  synchronized void append(JournalRecord r) {
-    write(List.of(r));
+  void append(JournalRecord r) {
+    lock.lock();
+    try {
+      write(List.of(r));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
    * Appends the reads counted since the last flush. Whole under the lock: a flush racing
    * {@link #close()} (the exit hook and a {@code Memo.close} hook) writes before the file closes.
    */
-  synchronized void flush() {
-    if (pending.isEmpty()) {
-      return;
-    }
-    List<JournalRecord> records = new ArrayList<>();
-    for (CacheKey k : Set.copyOf(pending.keySet())) {
-      long[] a = pending.remove(k);
-      if (a != null) {
-        synchronized (a) {
-          records.add(new JournalRecord.Access(k.method().id(), k.hi(), k.lo(), a[0], (int) Math.min(a[1], Integer.MAX_VALUE), a[2]));
+  void flush() {
+    lock.lock();
+    try {
+      if (pending.isEmpty()) {
+        return;
+      }
+      List<JournalRecord> records = new ArrayList<>();
+      for (CacheKey k : Set.copyOf(pending.keySet())) {
+        long[] a = pending.remove(k);
+        if (a != null) {
+          synchronized (a) {
+            records.add(new JournalRecord.Access(k.method().id(), k.hi(), k.lo(), a[0], (int) Math.min(a[1], Integer.MAX_VALUE), a[2]));
+          }
         }
       }
+      write(records);
+    } finally {
+      lock.unlock();
     }
-    write(records);
   }
 
   private void write(List<JournalRecord> records) {
@@ -218,14 +234,20 @@ final class Journal implements Closeable {
   }
 
   /** The file currently appended to, or {@code null} before the first record. */
-  synchronized @Nullable String currentName() {
-    return channel == null ? null : stem() + seq + SUFFIX;
+  @Nullable String currentName() {
+    lock.lock();
+    try {
+      return channel == null ? null : stem() + seq + SUFFIX;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public void close() {
     flush();
-    synchronized (this) {
+    lock.lock();
+    try {
       if (channel != null) {
         try {
           channel.close();
@@ -235,6 +257,8 @@ final class Journal implements Closeable {
         channel = null;
       }
       closed = true;
+    } finally {
+      lock.unlock();
     }
     synchronized (OPEN) {
       OPEN.remove(this);

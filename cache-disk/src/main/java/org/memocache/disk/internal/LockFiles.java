@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.Sizes;
 
@@ -105,6 +106,11 @@ final class LockFiles {
     private final Local local;
     private final boolean deleteOnRelease;
     private boolean closed;
+    /**
+     * A lock rather than a monitor: the heartbeat's write happens under it, and a virtual thread blocked on
+     * a monitor pins its carrier on JDK 21 to 23.
+     */
+    private final ReentrantLock guard = new ReentrantLock();
 
     private Held(Path file, FileChannel channel, FileLock lock, Local local, boolean deleteOnRelease) {
       this.file = file;
@@ -132,7 +138,8 @@ final class LockFiles {
 
     /** Rewrites the owner record's last byte (unchanged) so the file's modification time moves. */
     private void beat() {
-      synchronized (this) {
+      guard.lock();
+      try {
         if (closed) {
           return;
         }
@@ -141,16 +148,21 @@ final class LockFiles {
         } catch (IOException e) {
           // A missed beat on a full or failing disk: a waiter may compute too, which is only wasteful.
         }
+      } finally {
+        guard.unlock();
       }
     }
 
     @Override
     public void close() {
-      synchronized (this) {
+      guard.lock();
+      try {
         if (closed) {
           return;
         }
         closed = true;
+      } finally {
+        guard.unlock();
       }
       BEATING.remove(this);
       try {

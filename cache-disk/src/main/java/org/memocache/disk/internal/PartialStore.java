@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
 import org.memocache.CorruptResultException;
@@ -289,6 +290,11 @@ final class PartialStore implements Tier.Partials {
     private int chunks;
     private @Nullable Object state;
     private int checkpointAt;
+    /**
+     * A lock rather than a monitor: writing a chunk or checkpoint file happens under it, and a virtual
+     * thread blocked on a monitor pins its carrier on JDK 21 to 23.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
     Writer(CacheKey key, Path dir, String argsSummary, ClassFilter classes, String describe, int chunks,
         @Nullable Object state, int checkpointAt) {
@@ -303,8 +309,13 @@ final class PartialStore implements Tier.Partials {
     }
 
     @Override
-    public synchronized int chunks() {
-      return chunks;
+    public int chunks() {
+      lock.lock();
+      try {
+        return chunks;
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
@@ -318,8 +329,13 @@ final class PartialStore implements Tier.Partials {
     }
 
     @Override
-    public synchronized @Nullable Object state() {
-      return state;
+    public @Nullable Object state() {
+      lock.lock();
+      try {
+        return state;
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
@@ -328,37 +344,47 @@ final class PartialStore implements Tier.Partials {
     }
 
     @Override
-    public synchronized boolean append(int index, Object chunk, Duration computeTime) {
-      if (index != chunks) {
-        throw new IllegalArgumentException("chunk " + index + " of " + describe + " appended after " + chunks);
+    public boolean append(int index, Object chunk, Duration computeTime) {
+      lock.lock();
+      try {
+        if (index != chunks) {
+          throw new IllegalArgumentException("chunk " + index + " of " + describe + " appended after " + chunks);
+        }
+        if (write(chunkKey(key, index), dir.resolve(chunkName(index)), chunk, computeTime, "chunk " + index)) {
+          chunks++;
+          return true;
+        }
+        return false;
+      } finally {
+        lock.unlock();
       }
-      if (write(chunkKey(key, index), dir.resolve(chunkName(index)), chunk, computeTime, "chunk " + index)) {
-        chunks++;
-        return true;
-      }
-      return false;
     }
 
     @Override
-    public synchronized boolean checkpoint(int chunksCovered, Object newState) {
-      if (chunksCovered < 0 || chunksCovered > chunks) {
-        throw new IllegalArgumentException("a checkpoint of " + describe + " after " + chunksCovered + " chunks, but "
-            + chunks + " are recorded");
-      }
-      if (!write(checkpointKey(key, chunksCovered), dir.resolve(checkpointName(chunksCovered)), newState,
-          Duration.ZERO, "checkpoint")) {
-        return false;
-      }
-      if (checkpointAt >= 0 && checkpointAt != chunksCovered) {
-        try {
-          layout.safe.delete(dir.resolve(checkpointName(checkpointAt)));
-        } catch (IOException e) {
-          // A resume takes the newest checkpoint anyway; the old one goes with the directory.
+    public boolean checkpoint(int chunksCovered, Object newState) {
+      lock.lock();
+      try {
+        if (chunksCovered < 0 || chunksCovered > chunks) {
+          throw new IllegalArgumentException("a checkpoint of " + describe + " after " + chunksCovered + " chunks, but "
+              + chunks + " are recorded");
         }
+        if (!write(checkpointKey(key, chunksCovered), dir.resolve(checkpointName(chunksCovered)), newState,
+            Duration.ZERO, "checkpoint")) {
+          return false;
+        }
+        if (checkpointAt >= 0 && checkpointAt != chunksCovered) {
+          try {
+            layout.safe.delete(dir.resolve(checkpointName(checkpointAt)));
+          } catch (IOException e) {
+            // A resume takes the newest checkpoint anyway; the old one goes with the directory.
+          }
+        }
+        checkpointAt = chunksCovered;
+        state = newState;
+        return true;
+      } finally {
+        lock.unlock();
       }
-      checkpointAt = chunksCovered;
-      state = newState;
-      return true;
     }
 
     private boolean write(CacheKey headerKey, Path target, Object value, Duration took, String what) {
