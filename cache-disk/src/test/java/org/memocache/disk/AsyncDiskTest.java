@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -114,19 +115,17 @@ class AsyncDiskTest {
     }
   }
 
-  /** A JDK with virtual threads: this one, else Temurin 25 where the build expects it, else none. */
-  private static String virtualThreadsJava() {
+  /** A JDK with virtual threads: this one, else the JDK 25 that {@code MEMOCACHE_JDK25} names, else none. */
+  private static @Nullable String virtualThreadsJava() {
     if (Runtime.version().feature() >= 21) {
       return java();
     }
     String env = System.getenv("MEMOCACHE_JDK25");
-    for (Path home : env != null ? List.of(Path.of(env)) : List.of(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"))) {
-      Path java = home.resolve("bin").resolve("java");
-      if (Files.isExecutable(java)) {
-        return java.toString();
-      }
+    if (env == null || env.isEmpty()) {
+      return null;
     }
-    return null;
+    Path java = Path.of(env).resolve("bin").resolve("java");
+    return Files.isExecutable(java) ? java.toString() : null;
   }
 
   @Test
