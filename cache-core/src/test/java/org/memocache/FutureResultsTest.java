@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.memocache.spi.ClassFilter;
+import org.memocache.testing.LogCapture;
 import org.memocache.spi.Tier;
 
 /** Results that are futures: one running future per key, values stored once completed, failures never kept. */
