@@ -41,6 +41,8 @@ import org.memocache.spi.ValueCodec;
  *       {@link #useAgentOptions};
  *   <li>system properties {@code memocache.<key>} ({@code -Dmemocache.memory=512m});
  *   <li>environment variables {@code MEMOCACHE_<KEY>} ({@code MEMOCACHE_MEMORY=512m});
+ *   <li>a framework's configuration, for a Memo built inside {@link #withFrameworkSource} (Spring
+ *       properties {@code memocache.<key>});
  *   <li>the properties file named by the {@code config} key (agent option {@code config=},
  *       {@code memocache.config} or {@code MEMOCACHE_CONFIG});
  *   <li>{@code memocache.properties} at the root of the class path;
@@ -157,6 +159,9 @@ public final class Settings {
 
   private static volatile Map<String, String> agentOptions = Map.of();
 
+  /** The framework source of a Memo being built on this thread, see {@link #withFrameworkSource}. */
+  private static final ThreadLocal<@Nullable Source> FRAMEWORK = new ThreadLocal<>();
+
   private final Map<Key, Setting> values;
   private final List<String> allow;
   private final List<Ignored> ignored;
@@ -180,7 +185,34 @@ public final class Settings {
   }
 
   /**
-   * The configuration of this JVM now: agent options, system properties, environment, files.
+   * Runs {@code action}, which builds a Memo, with one more source of these keys ranked below the
+   * environment variables and above the files: a framework's own configuration, such as the
+   * {@code memocache.*} properties of a Spring environment. An unknown key gets one warning naming it
+   * (as {@code origin} writes it) and the key it probably meant or the list of keys.
+   *
+   * @param values the text of each key, by the key as written in files ({@code lock-timeout})
+   * @param origin where a key was set, as messages quote it: {@code Spring property memocache.lockTimeout}
+   */
+  public static <T> T withFrameworkSource(Map<String, String> values, java.util.function.Function<String, String> origin,
+      java.util.function.Supplier<T> action) {
+    for (String k : values.keySet()) {
+      if (Key.of(k) == null) {
+        String where = origin.apply(k);
+        Warnings.once("setting:" + where, () -> "MemoCache: unknown " + where + suggestion(k, true));
+      }
+    }
+    Source previous = FRAMEWORK.get();
+    FRAMEWORK.set(new Source(Map.copyOf(values), k -> origin.apply(k.key()) + "=", Key::key));
+    try {
+      return action.get();
+    } finally {
+      FRAMEWORK.set(previous);
+    }
+  }
+
+  /**
+   * The configuration of this JVM now: agent options, system properties, environment, files (and the
+   * framework source of {@link #withFrameworkSource}, on its thread).
    *
    * @throws IllegalArgumentException naming the key, its source and the value when a value is bad,
    *     or the configuration file when it cannot be read
@@ -196,6 +228,10 @@ public final class Settings {
     sources.add(new Source(agent, k -> "agent option " + k.key() + "=", Key::key));
     sources.add(new Source(properties, k -> "system property " + k.property() + "=", Key::property));
     sources.add(new Source(env, k -> "environment variable " + k.env() + "=", Key::env));
+    Source framework = FRAMEWORK.get();
+    if (framework != null) {
+      sources.add(framework);
+    }
     warnUnknownProperties(properties);
 
     Setting config = null;

@@ -74,6 +74,24 @@ class SettingsTest {
   }
 
   @Test
+  void frameworkSource_belowEnvironmentAboveFiles_onItsThreadOnly() throws Exception {
+    Path file = Files.writeString(dir.resolve("c.properties"), "memory=1k\ndisk=1g\nexpire=1d\nallow=from.file\n");
+    Map<String, String> spring = Map.of("memory", "2k", "disk", "2g", "allow", "from.spring",
+        "config", file.toString());
+    Settings s = Settings.withFrameworkSource(spring, k -> "Spring property memocache." + k,
+        () -> Settings.load(Map.of(), Map.of(), Map.of("MEMOCACHE_MEMORY", "3k"), null));
+    assertEquals(3L << 10, s.number(Key.MEMORY));
+    assertEquals(2L << 30, s.number(Key.DISK));
+    assertEquals(Duration.ofDays(1), s.duration(Key.EXPIRE), "the config file the framework source names");
+    assertEquals("Spring property memocache.disk=2g", s.get(Key.DISK).origin());
+    assertEquals(List.of("from.spring", "from.file"), s.allow());
+    assertNull(Settings.load(Map.of(), Map.of(), Map.of(), null).number(Key.DISK), "not after the call");
+    assertMessage("MemoCache: Spring property memocache.lockTimeout=soon: not a duration such as 30s, 10m, 12h, 30d"
+        + " or PT10M", () -> Settings.withFrameworkSource(Map.of("lock-timeout", "soon"),
+        k -> "Spring property memocache.lockTimeout", () -> Settings.load(Map.of(), Map.of(), Map.of(), null)));
+  }
+
+  @Test
   void configKey_agentThenPropertyThenEnvironment() throws Exception {
     Path a = Files.writeString(dir.resolve("a.properties"), "memory=1k\n");
     Path p = Files.writeString(dir.resolve("p.properties"), "memory=2k\n");

@@ -22,6 +22,8 @@ import javax.cache.spi.CachingProvider;
 import org.example.weather.Reading;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memocache.testing.ChildJvm;
+import org.memocache.testing.LogCapture;
 
 /** What a JCache cache on a cache directory keeps for the next JVM, tested with real child JVMs. */
 class AcrossJvmsTest {
@@ -89,6 +91,31 @@ class AcrossJvmsTest {
       assertEquals(threads * each, cache.get("n"));
     }
     assertEquals("n=" + threads * each, child("", "counter", "list").stdout());
+  }
+
+  @Test
+  void of_two_jvms_putting_one_key_the_last_put_of_the_one_finishing_last_is_read_by_a_third(@TempDir Path ready)
+      throws Exception {
+    int puts = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<ChildJvm.Result> a = pool.submit(() -> child("", "race", "puts", "k", "a", "" + puts, ready.toString(), "1"));
+      Future<ChildJvm.Result> b = pool.submit(() -> child("", "race", "puts", "k", "b", "" + puts, ready.toString(), "1"));
+      String[] lastA = a.get().stdout().split(" ");
+      String[] lastB = b.get().stdout().split(" ");
+      assertEquals("a-" + (puts - 1), lastA[1]);
+      assertEquals("b-" + (puts - 1), lastB[1]);
+      String read = child("", "race", "list").stdout();
+      assertTrue(read.equals("k=" + lastA[1]) || read.equals("k=" + lastB[1]), read);
+      long finishedA = Long.parseLong(lastA[2]);
+      long finishedB = Long.parseLong(lastB[2]);
+      // Clocks of one host: a put that returned clearly later is the one published last.
+      if (Math.abs(finishedA - finishedB) > 50) {
+        assertEquals("k=" + (finishedA > finishedB ? lastA[1] : lastB[1]), read);
+      }
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.acme.bootshop;
 
+import org.memocache.Memo;
+import org.memocache.MemoConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -9,8 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A Spring Boot application with caching enabled and no cache configured: MemoCache's
- * auto-configuration supplies the cache manager. Prints the manager's class, each item and how
- * many were computed in this JVM.
+ * auto-configuration supplies the cache manager. Prints the manager's class, its Memo's settings,
+ * each item and how many were computed in this JVM.
  */
 @SpringBootApplication
 @EnableCaching
@@ -22,6 +24,11 @@ public class BootShop {
     app.setLogStartupInfo(false);
     try (ConfigurableApplicationContext context = app.run(args)) {
       System.out.println("manager " + context.getBean(CacheManager.class).getClass().getName());
+      Memo memo = context.getBean(Memo.class);
+      MemoConfig config = memo.config();
+      System.out.println("memo " + (memo == Memo.defaultMemo() ? "default" : "own") + " dir=" + config.directory()
+          + " memory=" + config.maximumMemoryBytes() + " expire=" + config.expireAfter()
+          + " lock-timeout=" + config.lockTimeout());
       Catalog catalog = context.getBean(Catalog.class);
       for (String id : new String[] {"a", "b", "a"}) {
         System.out.println("item " + catalog.item(id));

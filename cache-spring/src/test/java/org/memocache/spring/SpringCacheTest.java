@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.acme.shop.Line;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.Memo;
 import org.memocache.MemoKeyException;
+import org.memocache.testing.ChildJvm;
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -57,8 +61,14 @@ class SpringCacheTest {
     return n;
   }
 
-  private List<String> child(String... args) throws Exception {
-    return Jvm.start(List.of(), ShopMain.class, args).finish();
+  private static List<String> child(String... args) throws Exception {
+    return lines(ChildJvm.run(List.of(), ShopMain.class, args));
+  }
+
+  /** The stdout lines of a child that exited 0. */
+  static List<String> lines(ChildJvm.Result r) {
+    assertEquals(0, r.exitCode(), r::toString);
+    return r.lines();
   }
 
   @Test
@@ -66,11 +76,14 @@ class SpringCacheTest {
     Path dir = dir();
     Path markers = markers();
     Path go = tmp.resolve("go");
-    List<Jvm> jvms = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<ChildJvm.Result>> jvms = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      jvms.add(Jvm.start(List.of(), ShopMain.class, "race", dir.toString(), markers.toString(),
-          tmp.resolve("ready" + i).toString(), go.toString(), String.valueOf(KEYS)));
+      String ready = tmp.resolve("ready" + i).toString();
+      jvms.add(pool.submit(() -> ChildJvm.run(List.of(), ShopMain.class, "race", dir.toString(), markers.toString(),
+          ready, go.toString(), String.valueOf(KEYS))));
     }
+    pool.shutdown();
     long deadline = System.nanoTime() + 120_000_000_000L;
     for (int i = 0; i < 4; i++) {
       while (!Files.exists(tmp.resolve("ready" + i))) {
@@ -80,8 +93,8 @@ class SpringCacheTest {
     }
     Files.createFile(go);
     Map<String, Set<String>> seen = new HashMap<>();
-    for (Jvm j : jvms) {
-      List<String> lines = j.finish();
+    for (Future<ChildJvm.Result> j : jvms) {
+      List<String> lines = lines(j.get());
       List<String> quotes = lines.stream().filter(l -> l.startsWith("quote ")).collect(Collectors.toList());
       assertEquals(4 * KEYS, quotes.size(), "4 threads x " + KEYS + " keys: " + lines);
       for (String q : quotes) {

@@ -30,12 +30,14 @@ final class Store {
     this.name = "jcache:" + cacheName;
   }
 
-  /** Stores {@code value} as the entry of {@code key}, replacing a stored one. */
+  /**
+   * Stores {@code value} as the entry of {@code key}, replacing a stored one in one publish: another
+   * process reading the key sees the previous entry or this one, and of two processes putting, the
+   * later publish wins.
+   */
   void put(Object key, Object value) {
     try {
-      Persisted entry = new Persisted(key, value);
-      memo.method(name).invalidate(key);
-      memo.call(name, () -> entry, key);
+      memo.method(name).put(new Persisted(key, value), key);
     } catch (RuntimeException e) {
       warn(key, "store", e);
     }
