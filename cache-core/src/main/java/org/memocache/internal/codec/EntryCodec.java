@@ -136,7 +136,8 @@ public final class EntryCodec {
     boolean inMemory();
 
     /**
-     * The whole payload, every block verified: a read-only buffer from its first byte to its last.
+     * The whole payload, every block verified: a read-only, little-endian buffer from its first
+     * byte to its last ({@link #decode} sets the order each codec reads in).
      *
      * @throws DamagedPayloadException when a block does not match its checksum
      */
