@@ -10,13 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,10 +29,10 @@ import org.memocache.internal.Sizes;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.DecodeLimitException;
-import org.memocache.internal.codec.KryoCodec;
-import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.internal.codec.EntryCodec;
+import org.memocache.internal.codec.ForeignPayloadException;
 import org.memocache.internal.codec.RejectedClassException;
-import org.memocache.internal.codec.Shapes;
+import org.memocache.internal.codec.UnencodableValueException;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
@@ -65,8 +62,7 @@ public final class DiskStore implements AutoCloseable {
   private final Layout layout;
   private final Faults faults;
   private final Counts counts = new Counts();
-  private final Map<String, ValueCodec> codecsById = new HashMap<>();
-  private final List<ValueCodec> codecs;
+  private final EntryCodec entryCodec;
   private final EntryWriter writer;
   private final LockFiles locks;
   private final Journal journal;
@@ -91,10 +87,7 @@ public final class DiskStore implements AutoCloseable {
     this.config = config;
     this.layout = layout;
     this.faults = new Faults(layout.root);
-    this.codecs = List.copyOf(codecs);
-    for (ValueCodec c : codecs) {
-      codecsById.putIfAbsent(c.id(), c);
-    }
+    this.entryCodec = new EntryCodec(codecs);
     this.writer = new EntryWriter(layout, config.durable());
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
@@ -288,9 +281,7 @@ public final class DiskStore implements AutoCloseable {
   }
 
   /**
-   * Verifies and decodes the payload of an open entry. Before decoding, the shapes of the classes
-   * the entry names are compared with the live classes: a value is never decoded into another
-   * definition of its class.
+   * Verifies and decodes the payload of an open entry ({@link EntryCodec#decode}).
    *
    * @throws CorruptEntryException when a checksum fails
    * @throws ForeignEntryException when the codec is unknown here (or in another version), a class
@@ -299,46 +290,12 @@ public final class DiskStore implements AutoCloseable {
    * @throws DecodeLimitException when the value exceeds the decoding limits (valid, not damaged)
    */
   @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
-    EntryHeader h = r.header();
-    ValueCodec codec = codecsById.get(h.codecId());
-    if (codec == null || codec.version() != h.codecVersion()) {
-      throw new ForeignEntryException("was written by codec " + h.codecId() + " v" + h.codecVersion()
-          + (codec == null ? ", which this process does not have" : "; this process has v" + codec.version()));
-    }
-    String changed = Shapes.mismatch(h.shapes(), classes);
-    if (changed != null) {
-      throw new ForeignEntryException(SHAPE_CHANGED + changed);
-    }
     try {
-      if (codec instanceof KryoCodec kryo && h.shapes().isEmpty() && h.shapesHash() != Shapes.NONE) {
-        // Too many classes for the header: check the classes the payload names once decoded.
-        Set<Class<?>> read = new HashSet<>();
-        Object value = kryo.decode(r.payload(), classes, read);
-        if (Shapes.hash(Shapes.list(read)) != h.shapesHash()) {
-          throw new ForeignEntryException(SHAPE_CHANGED + "a class in its " + h.valueType());
-        }
-        return value;
-      }
-      if (codec instanceof RawArrayCodec && !r.inMemory()) {
-        // Big arrays: read into a direct buffer, each block verified and bulk-copied into the result
-        // while cache-hot; no mapping, no copy of the payload on the heap.
-        RawArrayCodec.StreamDecoder decoder = new RawArrayCodec.StreamDecoder(h.payloadLength());
-        r.stream(decoder::accept);
-        return decoder.result();
-      }
-      // Big-endian, Java's default and what DataOutputStream writes (ValueCodec#decode).
-      return codec.decode(r.payload().order(java.nio.ByteOrder.BIG_ENDIAN), classes);
-    } catch (CorruptEntryException | RejectedClassException | ForeignEntryException | DecodeLimitException e) {
-      throw e;
-    } catch (IOException | RuntimeException | InternalError e) {
-      // Every checksum matched: written by a program this one differs from, not damage.
-      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      throw new ForeignEntryException("cannot be decoded by this program (" + e.getClass().getSimpleName() + ": " + why
-          + ")", e);
+      return entryCodec.decode(r, classes);
+    } catch (ForeignPayloadException e) {
+      throw new ForeignEntryException(e.getMessage(), e);
     }
   }
-
-  private static final String SHAPE_CHANGED = "was written for another definition of ";
 
   /** An intact entry this process cannot use: counted, a miss, left in place; one warning per method. */
   void foreign(CacheKey key, ForeignEntryException e) {
@@ -356,14 +313,9 @@ public final class DiskStore implements AutoCloseable {
         + " and left in place (its checksums are valid, so it was written that way, not damaged)");
   }
 
-  /** The first codec that can store {@code value}, or {@code null}. */
-  @Nullable ValueCodec codecFor(@Nullable Object value) {
-    for (ValueCodec c : codecs) {
-      if (c.canEncode(value)) {
-        return c;
-      }
-    }
-    return null;
+  /** How {@code value} is encoded: by the first codec that can store it; {@code null} when none can. */
+  EntryCodec.@Nullable Encoding encoding(@Nullable Object value) {
+    return entryCodec.encoding(value);
   }
 
   EntryInfo info(EntryHeader h, long size, long lastAccess) {
@@ -540,9 +492,9 @@ public final class DiskStore implements AutoCloseable {
     if (closed) {
       return false;
     }
-    ValueCodec codec = codecFor(value);
+    EntryCodec.Encoding encoding = entryCodec.encoding(value);
     String method = key.method().name();
-    if (codec == null) {
+    if (encoding == null) {
       counts.writeFailures.increment();
       String type = value == null ? "null" : value.getClass().getName();
       Warnings.once("disk-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (result of "
@@ -555,11 +507,11 @@ public final class DiskStore implements AutoCloseable {
     }
     boolean stored = false;
     try {
-      EntryWriter.Written w = writer.write(key, value, codec, metadata.classes(), metadata.created().toEpochMilli(),
+      EntryWriter.Written w = writer.write(key, encoding, metadata.classes(), metadata.created().toEpochMilli(),
           metadata.computeTime().toNanos(), metadata.argsSummary());
       long size = w.header().fileLength();
       journal.append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
-          w.header().computeNanos(), codec.id(), method, w.header().argsSummary()));
+          w.header().computeNanos(), encoding.codecId(), method, w.header().argsSummary()));
       if (budget != null) {
         budget.stored(reserved, size);
       }
@@ -570,15 +522,15 @@ public final class DiskStore implements AutoCloseable {
       counts.writeFailures.increment();
       AllowLists.warnNotStorable(method, e.classNames(), layout.root.toString());
       return false;
+    } catch (UnencodableValueException e) {
+      counts.writeFailures.increment();
+      String type = value == null ? "null" : value.getClass().getName();
+      Warnings.once("disk-encode:" + type, () -> "MemoCache: cannot store a " + type + " (result of " + method
+          + ") in " + layout.root + ": " + e.getMessage(), e.getCause());
+      return false;
     } catch (IOException e) {
       counts.writeFailures.increment();
-      if (e.getMessage() != null && (e.getMessage().startsWith("kryo:") || e.getMessage().startsWith("raw-array:"))) {
-        String type = value == null ? "null" : value.getClass().getName();
-        Warnings.once("disk-encode:" + type, () -> "MemoCache: cannot store a " + type + " (result of " + method
-            + ") in " + layout.root + ": " + e.getMessage(), e);
-      } else {
-        faults.writeFailed(method, e);
-      }
+      faults.writeFailed(method, e);
       return false;
     } catch (RuntimeException e) {
       counts.writeFailures.increment();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import org.memocache.CacheKey;
 import org.memocache.MethodId;
-import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.Shapes;
 
 /**
@@ -166,9 +166,9 @@ public record EntryHeader(
         codeFingerprint, argsSummary, valueType, Shapes.hash(written), kept);
   }
 
-  /** Only the Kryo codec writes class names, so only its entries have shapes to reserve room for. */
+  /** Only entries whose payload names classes have shapes to reserve room for. */
   private static int reserveFor(String codecId) {
-    return codecId.equals(KryoCodec.ID) ? SHAPES_RESERVE : 0;
+    return EntryCodec.namesClasses(codecId) ? SHAPES_RESERVE : 0;
   }
 
   /** P: where the payload starts, a multiple of 64. */

@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.List;
+import org.memocache.internal.codec.EntryCodec;
+import org.memocache.internal.codec.Shapes;
 
 /**
  * Reads an entry file without any lock (published entries are immutable). Opening reads and checks
@@ -18,7 +21,7 @@ import java.nio.file.Path;
  * or streamed through a direct buffer ({@link #stream}). Checksums are computed over those buffers
  * in place, never copied for hashing.
  */
-public final class EntryReader implements Closeable {
+public final class EntryReader implements Closeable, EntryCodec.StoredPayload {
   static final int SMALL = 256 * 1024;
   private static final int FIRST_READ = 4096;
   private static final int FIRST_READ_SMALL = 16 * 1024;
@@ -183,6 +186,7 @@ public final class EntryReader implements Closeable {
    *
    * @throws CorruptEntryException when a block does not match its checksum
    */
+  @Override
   public ByteBuffer payload() throws IOException {
     verify(0, header.payloadLength());
     return rawPayload();
@@ -265,13 +269,39 @@ public final class EntryReader implements Closeable {
   }
 
   /** Whether the whole file was read into memory at open (small entries). */
+  @Override
   public boolean inMemory() {
     return whole != null;
   }
 
-  /** Receives the payload chunk by chunk. */
-  public interface ChunkSink {
-    void accept(ByteBuffer chunk) throws IOException;
+  @Override
+  public String codecId() {
+    return header.codecId();
+  }
+
+  @Override
+  public int codecVersion() {
+    return header.codecVersion();
+  }
+
+  @Override
+  public List<Shapes.Shape> shapes() {
+    return header.shapes();
+  }
+
+  @Override
+  public long shapesHash() {
+    return header.shapesHash();
+  }
+
+  @Override
+  public String valueType() {
+    return header.valueType();
+  }
+
+  @Override
+  public long length() {
+    return header.payloadLength();
   }
 
   /**
@@ -281,7 +311,8 @@ public final class EntryReader implements Closeable {
    * copy on the Java heap but the destination's. A damaged block throws before its bytes reach the
    * sink. The buffers handed over are valid only during the call.
    */
-  public void stream(ChunkSink sink) throws IOException {
+  @Override
+  public void stream(EntryCodec.ChunkSink sink) throws IOException {
     int bs = header.blockSize();
     int chunk = Math.max(bs, STREAM_CHUNK / bs * bs);
     long p = header.payloadOffset();

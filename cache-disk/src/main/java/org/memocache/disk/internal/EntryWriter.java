@@ -8,15 +8,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.Shapes;
 import org.memocache.spi.ClassFilter;
-import org.memocache.spi.ValueCodec;
 
 /**
  * Writes one entry: encode into a fresh tmp file (payload first, then the checksum table, then the
@@ -41,14 +40,13 @@ final class EntryWriter {
   record Written(Path file, EntryHeader header) {}
 
   /**
-   * Encodes {@code value} with {@code codec} and publishes it as the entry of {@code key}.
-   * {@code readableBy} (for the Kryo codec) makes the encoder refuse classes that could not be read
-   * back.
+   * Encodes a value as {@code encoding} says and publishes it as the entry of {@code key}.
+   * {@code readableBy} makes the encoder refuse classes that could not be read back.
    */
-  Written write(CacheKey key, @Nullable Object value, ValueCodec codec, @Nullable ClassFilter readableBy,
+  Written write(CacheKey key, EntryCodec.Encoding encoding, @Nullable ClassFilter readableBy,
       long createdMillis, long computeNanos, String argsSummary) throws IOException {
     Path entry = layout.entryFile(key);
-    return write(key, entry, () -> layout.prepareEntryDir(key, entry), value, codec, readableBy, createdMillis,
+    return write(key, entry, () -> layout.prepareEntryDir(key, entry), encoding, readableBy, createdMillis,
         computeNanos, argsSummary);
   }
 
@@ -58,14 +56,14 @@ final class EntryWriter {
   }
 
   /**
-   * As {@link #write(CacheKey, Object, ValueCodec, ClassFilter, long, long, String)}, publishing to
+   * As {@link #write(CacheKey, EntryCodec.Encoding, ClassFilter, long, long, String)}, publishing to
    * {@code target} (a chunk or checkpoint of a progressive computation) with {@code key} in the
    * header, after {@code prepare} made its directory.
    */
-  Written write(CacheKey key, Path target, Prepare prepare, @Nullable Object value, ValueCodec codec,
+  Written write(CacheKey key, Path target, Prepare prepare, EntryCodec.Encoding encoding,
       @Nullable ClassFilter readableBy, long createdMillis, long computeNanos, String argsSummary) throws IOException {
-    EntryHeader header = EntryHeader.forWrite(key, createdMillis, computeNanos, codec.id(), codec.version(),
-        argsSummary, value == null ? "" : value.getClass().getName());
+    EntryHeader header = EntryHeader.forWrite(key, createdMillis, computeNanos, encoding.codecId(),
+        encoding.codecVersion(), argsSummary, encoding.valueType());
     Path entry = target;
     Path tmp = layout.tmpFile(key);
     IN_FLIGHT.add(tmp);
@@ -76,19 +74,15 @@ final class EntryWriter {
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
         boolean inMemory;
-        Set<Class<?>> written = new HashSet<>();
+        List<Shapes.Shape> written;
         try {
-          if (codec instanceof KryoCodec kryo) {
-            kryo.encode(value, payload, readableBy, written);
-          } else {
-            codec.encode(value, payload);
-          }
+          written = encoding.writeTo(payload, readableBy);
           inMemory = payload.finish();
         } finally {
           payload.close(); // waits for writes behind before the channel is closed
         }
         byte[] table = payload.table();
-        header = header.complete(payload.length(), header.checksum().of(table, 0, table.length), Shapes.list(written),
+        header = header.complete(payload.length(), header.checksum().of(table, 0, table.length), written,
             !inMemory);
         if (inMemory) {
           // A small entry: the whole file in one write (zero padding included).

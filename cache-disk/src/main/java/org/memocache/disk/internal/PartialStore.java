@@ -24,10 +24,10 @@ import org.memocache.EntryInfo;
 import org.memocache.MethodId;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
+import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.RejectedClassException;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
-import org.memocache.spi.ValueCodec;
 
 /**
  * The progress of progressive computations, in {@code partial/<key>/}:
@@ -388,15 +388,15 @@ final class PartialStore implements Tier.Partials {
     }
 
     private boolean write(CacheKey headerKey, Path target, Object value, Duration took, String what) {
-      ValueCodec codec = store.codecFor(value);
-      if (codec == null) {
+      EntryCodec.Encoding encoding = store.encoding(value);
+      if (encoding == null) {
         String type = value.getClass().getName();
         Warnings.once("disk-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (" + what + " of "
             + describe + "); register a ValueCodec with Memo.builder().codec(...) to record it");
         return false;
       }
       try {
-        writer.write(headerKey, target, () -> layout.createDirectory(dir), value, codec, classes,
+        writer.write(headerKey, target, () -> layout.createDirectory(dir), encoding, classes,
             clock.millis(), took.toNanos(), argsSummary);
         return true;
       } catch (RejectedClassException e) {

@@ -1,0 +1,211 @@
+package org.memocache.internal.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.memocache.spi.ClassFilter;
+
+/**
+ * The encoding and decoding every tier shares, on payloads held in memory: no tier, no file.
+ */
+class EntryCodecTest {
+  record Point(int x, String label) {}
+
+  private static final ClassFilter CLASSES = AllowLists.forMethod(null, List.of("org.memocache.internal.codec"));
+  private final EntryCodec codec = new EntryCodec(Codecs.builtIns());
+
+  /** A payload as a tier would hand it back: the header fields and the bytes, in blocks of {@code block}. */
+  private static class Held implements EntryCodec.StoredPayload {
+    final String codecId;
+    final int codecVersion;
+    final List<Shapes.Shape> shapes;
+    final byte[] bytes;
+    final boolean inMemory;
+    boolean wholeAsked;
+    int blocks;
+
+    Held(String codecId, int codecVersion, List<Shapes.Shape> shapes, byte[] bytes, boolean inMemory) {
+      this.codecId = codecId;
+      this.codecVersion = codecVersion;
+      this.shapes = shapes;
+      this.bytes = bytes;
+      this.inMemory = inMemory;
+    }
+
+    @Override
+    public String codecId() {
+      return codecId;
+    }
+
+    @Override
+    public int codecVersion() {
+      return codecVersion;
+    }
+
+    @Override
+    public List<Shapes.Shape> shapes() {
+      return shapes;
+    }
+
+    @Override
+    public long shapesHash() {
+      return Shapes.hash(shapes);
+    }
+
+    @Override
+    public String valueType() {
+      return "?";
+    }
+
+    @Override
+    public long length() {
+      return bytes.length;
+    }
+
+    @Override
+    public boolean inMemory() {
+      return inMemory;
+    }
+
+    @Override
+    public ByteBuffer payload() {
+      wholeAsked = true;
+      return ByteBuffer.wrap(bytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void stream(EntryCodec.ChunkSink sink) throws IOException {
+      int block = 64 * 1024;
+      for (int off = 0; off < bytes.length; off += block) {
+        blocks++;
+        sink.accept(ByteBuffer.wrap(bytes, off, Math.min(block, bytes.length - off)).slice()
+            .order(ByteOrder.LITTLE_ENDIAN));
+      }
+    }
+  }
+
+  private Held write(Object value, boolean inMemory) throws IOException {
+    EntryCodec.Encoding e = codec.encoding(value);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<Shapes.Shape> shapes = e.writeTo(out, CLASSES);
+    return new Held(e.codecId(), e.codecVersion(), shapes, out.toByteArray(), inMemory);
+  }
+
+  @Test
+  void record_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
+    Point p = new Point(3, "p");
+    EntryCodec.Encoding e = codec.encoding(p);
+    assertEquals(KryoCodec.ID, e.codecId());
+    assertEquals(KryoCodec.VERSION, e.codecVersion());
+    assertEquals(Point.class.getName(), e.valueType());
+    assertTrue(EntryCodec.namesClasses(e.codecId()));
+    Held held = write(p, true);
+    assertTrue(held.shapes.stream().anyMatch(s -> s.className().equals(Point.class.getName())), held.shapes.toString());
+    assertEquals(p, codec.decode(held, CLASSES));
+  }
+
+  @Test
+  void bigRawArray_isStreamedBlockByBlock_neverReadWhole() throws IOException {
+    double[] a = new double[300_000];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i * 0.25;
+    }
+    Held held = write(a, false);
+    assertEquals(RawArrayCodec.ID, held.codecId);
+    assertFalse(EntryCodec.namesClasses(held.codecId));
+    assertArrayEquals(a, (double[]) codec.decode(held, CLASSES));
+    assertFalse(held.wholeAsked, "the payload is never asked for whole");
+    assertEquals((held.bytes.length + 65535) / 65536, held.blocks);
+  }
+
+  @Test
+  void otherCodecVersion_isForeign() throws IOException {
+    Held held = write(new Point(1, "a"), true);
+    Held older = new Held(held.codecId, KryoCodec.VERSION - 1, held.shapes, held.bytes, true);
+    ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(older, CLASSES));
+    assertEquals("was written by codec kryo v" + (KryoCodec.VERSION - 1) + "; this process has v" + KryoCodec.VERSION,
+        e.getMessage());
+    Held unknown = new Held("money", 1, List.of(), held.bytes, true);
+    assertEquals("was written by codec money v1, which this process does not have",
+        assertThrows(ForeignPayloadException.class, () -> codec.decode(unknown, CLASSES)).getMessage());
+  }
+
+  @Test
+  void changedShape_isForeign_beforeDecoding() throws IOException {
+    Held held = write(new Point(1, "a"), true);
+    List<Shapes.Shape> other = held.shapes.stream()
+        .map(s -> s.className().equals(Point.class.getName()) ? new Shapes.Shape(s.className(), s.shape() + 1) : s)
+        .toList();
+    Held changed = new Held(held.codecId, held.codecVersion, other, held.bytes, true);
+    ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(changed, CLASSES));
+    assertTrue(e.getMessage().startsWith("was written for another definition of "), e.getMessage());
+    assertFalse(changed.wholeAsked, "not decoded");
+  }
+
+  @Test
+  void intactBytesTheCodecRejects_areForeign_damageIsPassedOn() throws IOException {
+    Held garbage = new Held(ScalarCodec.ID, new ScalarCodec().version(), List.of(), new byte[] {99, 1}, true);
+    ForeignPayloadException f = assertThrows(ForeignPayloadException.class, () -> codec.decode(garbage, CLASSES));
+    assertTrue(f.getMessage().startsWith("cannot be decoded by this program (IOException: scalar: "), f.getMessage());
+    DamagedPayloadException damage = new DamagedPayloadException("block 3 of 9 does not match its checksum");
+    Held damaged = new Held(RawArrayCodec.ID, new RawArrayCodec().version(), List.of(), new byte[0], false) {
+      @Override
+      public void stream(EntryCodec.ChunkSink sink) throws IOException {
+        throw damage;
+      }
+    };
+    assertSame(damage, assertThrows(DamagedPayloadException.class, () -> codec.decode(damaged, CLASSES)));
+  }
+
+  @Test
+  void failingOutput_isTheOutputsFault_notTheValues() {
+    IOException full = new IOException("No space left on device");
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw full;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        throw full;
+      }
+    };
+    IOException e = assertThrows(IOException.class, () -> codec.encoding(new long[1000]).writeTo(out, CLASSES));
+    assertSame(full, e);
+  }
+
+  @Test
+  void valueTheCodecCannotWrite_isUnencodable() {
+    Object[] deep = new Object[1];
+    Object[] cur = deep;
+    for (int i = 0; i < 200_000; i++) {
+      Object[] next = new Object[1];
+      cur[0] = next;
+      cur = next;
+    }
+    UnencodableValueException e = assertThrows(UnencodableValueException.class,
+        () -> codec.encoding(deep).writeTo(OutputStream.nullOutputStream(), null));
+    assertTrue(e.getMessage().startsWith("kryo: cannot encode [Ljava.lang.Object;"), e.getMessage());
+    assertInstanceOf(IOException.class, e.getCause());
+  }
+
+  @Test
+  void noCodec_forAValueNoneCanEncode() {
+    EntryCodec rawOnly = new EntryCodec(List.of(new RawArrayCodec()));
+    assertEquals(null, rawOnly.encoding("text"));
+    assertEquals(RawArrayCodec.ID, rawOnly.encoding(new int[1]).codecId());
+  }
+}
