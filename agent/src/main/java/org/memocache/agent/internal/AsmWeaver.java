@@ -65,7 +65,6 @@ final class AsmWeaver {
     ClassWriter writer = new ClassWriter(reader, 0);
     reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
       private String owner = "";
-      private boolean isInterface;
 
       @Override
       public void visit(int version, int access, String name, @Nullable String signature,
@@ -74,7 +73,6 @@ final class AsmWeaver {
           throw new Unsupported("class file version " + (version & 0xFFFF));
         }
         owner = name;
-        isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
         super.visit(version, access, name, signature, superName, interfaces);
       }
 
