@@ -5,6 +5,7 @@ import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -35,8 +36,13 @@ import org.jspecify.annotations.Nullable;
  * if (thrown != null) throw thrown; return returned;
  * </pre>
  *
- * <p>Class files older than Java 6 (no stack map frames, possibly {@code jsr}) are
- * {@linkplain Unsupported left to Byte Buddy}.
+ * <p>The exit code's frames declare the parameters' slots with the parameters' types and an operand
+ * stack holding nothing but the returned value: what javac writes, but not every compiler or
+ * shrinker. A method whose body stores a different kind of value (or any reference) into a
+ * parameter's slot, or returns with more on the stack than the value, is found while it is woven
+ * (a running count of the stack's slots, reset by each frame) and its class, like a class file
+ * older than Java 6 (no stack map frames, possibly {@code jsr}), is {@linkplain Unsupported left to
+ * Byte Buddy}.
  */
 final class AsmWeaver {
   private static final String RUNTIME = "org/memocache/MemoRuntime";
@@ -115,6 +121,10 @@ final class AsmWeaver {
     private final Label exit = new Label();
     private boolean entered;
     private boolean bodyFramePending;
+    /** The store opcode of the parameter starting at each slot below {@link #parameterSlots}, else 0. */
+    private final int[] parameterStores;
+    /** Slots on the body's operand stack before the next instruction; -1 where it is unreachable. */
+    private int depth;
 
     Advised(MethodVisitor mv, String owner, int access, String name, String descriptor, long fingerprint) {
       super(OpenedClassReader.ASM_API, mv);
@@ -139,6 +149,15 @@ final class AsmWeaver {
         slots += t.getSize();
       }
       parameterSlots = slots;
+      parameterStores = new int[slots];
+      slots = 0;
+      if (!isStatic) {
+        parameterStores[slots++] = Opcodes.ASTORE;
+      }
+      for (Type t : arguments) {
+        parameterStores[slots] = t.getOpcode(Opcodes.ISTORE);
+        slots += t.getSize();
+      }
       callSlot = slots;
       skipSlot = slots + 1;
       returnedSlot = slots + 2;
@@ -251,6 +270,14 @@ final class AsmWeaver {
       if (type != Opcodes.F_NEW) {
         throw new Unsupported("compressed frame in " + method);
       }
+      int stackSlots = 0;
+      for (int i = 0; i < numStack; i++) {
+        stackSlots += stack[i] == Opcodes.LONG || stack[i] == Opcodes.DOUBLE ? 2 : 1;
+      }
+      if (depth >= 0 && depth != stackSlots) {
+        throw new Unsupported("a stack this weaver does not follow in " + method);
+      }
+      depth = stackSlots;
       Object[] in = local == null ? new Object[0] : local;
       // The entries that cover the parameters' slots (a frame may list fewer: the rest are TOP).
       int entries = 0;
@@ -290,12 +317,22 @@ final class AsmWeaver {
       if (opcode == Opcodes.RET) {
         throw new Unsupported("jsr/ret in " + method);
       }
+      boolean store = opcode >= Opcodes.ISTORE;
+      if (store && varIndex < parameterSlots && (opcode == Opcodes.ASTORE || parameterStores[varIndex] != opcode)) {
+        throw new Unsupported("a store into parameter slot " + varIndex + " of " + method);
+      }
+      int size = opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD || opcode == Opcodes.LSTORE
+          || opcode == Opcodes.DSTORE ? 2 : 1;
+      adjust(store ? -size : size);
       super.visitVarInsn(opcode, local(varIndex));
     }
 
     @Override
     public void visitIincInsn(int varIndex, int increment) {
       enter();
+      if (varIndex < parameterSlots && parameterStores[varIndex] != Opcodes.ISTORE) {
+        throw new Unsupported("an iinc of parameter slot " + varIndex + " of " + method);
+      }
       super.visitIincInsn(local(varIndex), increment);
     }
 
@@ -319,30 +356,44 @@ final class AsmWeaver {
     public void visitInsn(int opcode) {
       enter();
       if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.ARETURN) {
+        if (depth != (opcode == Opcodes.LRETURN || opcode == Opcodes.DRETURN ? 2 : 1)) {
+          throw new Unsupported("more than the returned value on the stack in " + method);
+        }
+        depth = -1;
         mv.visitVarInsn(returned.getOpcode(Opcodes.ISTORE), returnedSlot);
         mv.visitInsn(Opcodes.ACONST_NULL);
         mv.visitVarInsn(Opcodes.ASTORE, thrownSlot);
         mv.visitJumpInsn(Opcodes.GOTO, exit);
         return;
       }
+      insn(opcode);
       super.visitInsn(opcode);
     }
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
       enter();
+      adjust(opcode == Opcodes.NEWARRAY ? 0 : 1);
       super.visitIntInsn(opcode, operand);
     }
 
     @Override
     public void visitTypeInsn(int opcode, String type) {
       enter();
+      adjust(opcode == Opcodes.NEW ? 1 : 0);
       super.visitTypeInsn(opcode, type);
     }
 
     @Override
     public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
       enter();
+      int size = Type.getType(descriptor).getSize();
+      adjust(switch (opcode) {
+        case Opcodes.GETSTATIC -> size;
+        case Opcodes.PUTSTATIC -> -size;
+        case Opcodes.GETFIELD -> size - 1;
+        default -> -size - 1;
+      });
       super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
     }
 
@@ -350,6 +401,9 @@ final class AsmWeaver {
     public void visitMethodInsn(int opcode, String methodOwner, String name, String descriptor,
         boolean isInterface) {
       enter();
+      // The arguments' size counts a receiver: a static call takes one slot less.
+      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+      adjust((sizes & 3) - (sizes >> 2) + (opcode == Opcodes.INVOKESTATIC ? 1 : 0));
       super.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
     }
 
@@ -357,6 +411,8 @@ final class AsmWeaver {
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap,
         Object... arguments) {
       enter();
+      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+      adjust((sizes & 3) - (sizes >> 2) + 1);
       super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
     }
 
@@ -365,6 +421,11 @@ final class AsmWeaver {
       enter();
       if (opcode == Opcodes.JSR) {
         throw new Unsupported("jsr/ret in " + method);
+      }
+      if (opcode == Opcodes.GOTO) {
+        depth = -1;
+      } else {
+        adjust(opcode >= Opcodes.IF_ICMPEQ && opcode <= Opcodes.IF_ACMPNE ? -2 : -1);
       }
       super.visitJumpInsn(opcode, label);
     }
@@ -380,24 +441,29 @@ final class AsmWeaver {
     @Override
     public void visitLdcInsn(Object value) {
       enter();
+      adjust(value instanceof Long || value instanceof Double
+          || value instanceof ConstantDynamic c && c.getSize() == 2 ? 2 : 1);
       super.visitLdcInsn(value);
     }
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
       enter();
+      depth = -1;
       super.visitTableSwitchInsn(min, max, dflt, labels);
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
       enter();
+      depth = -1;
       super.visitLookupSwitchInsn(dflt, keys, labels);
     }
 
     @Override
     public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
       enter();
+      adjust(1 - numDimensions);
       super.visitMultiANewArrayInsn(descriptor, numDimensions);
     }
 
@@ -465,6 +531,56 @@ final class AsmWeaver {
       mv.visitInsn(returned.getOpcode(Opcodes.IRETURN));
       // The enter code's stack: Class, String, long, Object, Object[], and an element being stored.
       super.visitMaxs(Math.max(maxStack, 10), maxLocals + shift);
+    }
+
+    // --- the stack's depth
+
+    private void adjust(int slots) {
+      if (depth >= 0) {
+        depth += slots;
+      }
+    }
+
+    /** Follows an instruction without operands (not a return). */
+    private void insn(int opcode) {
+      if (opcode == Opcodes.ATHROW || opcode == Opcodes.RETURN) {
+        depth = -1;
+        return;
+      }
+      adjust(insnSlots(opcode));
+    }
+
+    private static int insnSlots(int opcode) {
+      if (opcode >= Opcodes.IADD && opcode <= Opcodes.DREM) {
+        return (opcode - Opcodes.IADD) % 2 == 0 ? -1 : -2; // int and float, long and double
+      }
+      if (opcode >= Opcodes.INEG && opcode <= Opcodes.DNEG) {
+        return 0;
+      }
+      if (opcode >= Opcodes.ISHL && opcode <= Opcodes.LUSHR) {
+        return -1;
+      }
+      if (opcode >= Opcodes.IAND && opcode <= Opcodes.LXOR) {
+        return (opcode - Opcodes.IAND) % 2 == 0 ? -1 : -2;
+      }
+      return switch (opcode) {
+        case Opcodes.NOP, Opcodes.LALOAD, Opcodes.DALOAD, Opcodes.SWAP, Opcodes.I2F, Opcodes.L2D,
+            Opcodes.F2I, Opcodes.D2L, Opcodes.I2B, Opcodes.I2C, Opcodes.I2S, Opcodes.ARRAYLENGTH -> 0;
+        case Opcodes.ACONST_NULL, Opcodes.ICONST_M1, Opcodes.ICONST_0, Opcodes.ICONST_1, Opcodes.ICONST_2,
+            Opcodes.ICONST_3, Opcodes.ICONST_4, Opcodes.ICONST_5, Opcodes.FCONST_0, Opcodes.FCONST_1,
+            Opcodes.FCONST_2, Opcodes.DUP, Opcodes.DUP_X1, Opcodes.DUP_X2, Opcodes.I2L, Opcodes.I2D,
+            Opcodes.F2L, Opcodes.F2D -> 1;
+        case Opcodes.LCONST_0, Opcodes.LCONST_1, Opcodes.DCONST_0, Opcodes.DCONST_1, Opcodes.DUP2,
+            Opcodes.DUP2_X1, Opcodes.DUP2_X2 -> 2;
+        case Opcodes.IALOAD, Opcodes.FALOAD, Opcodes.AALOAD, Opcodes.BALOAD, Opcodes.CALOAD, Opcodes.SALOAD,
+            Opcodes.POP, Opcodes.L2I, Opcodes.L2F, Opcodes.D2I, Opcodes.D2F, Opcodes.FCMPL, Opcodes.FCMPG,
+            Opcodes.MONITORENTER, Opcodes.MONITOREXIT -> -1;
+        case Opcodes.POP2 -> -2;
+        case Opcodes.IASTORE, Opcodes.FASTORE, Opcodes.AASTORE, Opcodes.BASTORE, Opcodes.CASTORE,
+            Opcodes.SASTORE, Opcodes.LCMP, Opcodes.DCMPL, Opcodes.DCMPG -> -3;
+        case Opcodes.LASTORE, Opcodes.DASTORE -> -4;
+        default -> throw new Unsupported("opcode " + opcode + " in a memoized method");
+      };
     }
 
     // --- helpers

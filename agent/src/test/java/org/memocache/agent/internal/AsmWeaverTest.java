@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static net.bytebuddy.jar.asm.Opcodes.*;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.tools.ToolProvider;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,22 +109,24 @@ class AsmWeaverTest {
     }
     byte[] bytes = AsmWeaver.weave(original, fingerprints);
     MemoRuntime.install(Memo.builder().memoryOnly().build());
-    plain = new OneClass(original).loadClass("w.Shapes");
-    woven = new OneClass(bytes).loadClass("w.Shapes");
+    plain = new OneClass("w.Shapes", original).loadClass("w.Shapes");
+    woven = new OneClass("w.Shapes", bytes).loadClass("w.Shapes");
   }
 
-  /** Defines {@code w.Shapes} from the given bytes (so that it is verified), the rest from the parent. */
+  /** Defines one class from the given bytes (so that it is verified), the rest from the parent. */
   private static final class OneClass extends ClassLoader {
+    private final String className;
     private final byte[] bytes;
 
-    OneClass(byte[] bytes) {
+    OneClass(String className, byte[] bytes) {
       super(AsmWeaverTest.class.getClassLoader());
+      this.className = className;
       this.bytes = bytes;
     }
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (name.equals("w.Shapes")) {
+      if (name.equals(className)) {
         synchronized (getClassLoadingLock(name)) {
           Class<?> c = findLoadedClass(name);
           return c != null ? c : defineClass(name, bytes, 0, bytes.length);
@@ -207,6 +211,93 @@ class AsmWeaverTest {
     AsmWeaver.Unsupported e = assertThrows(AsmWeaver.Unsupported.class,
         () -> AsmWeaver.weave(minimalClass(java5), Map.of()));
     assertTrue(e.getMessage().contains("49"), e.getMessage());
+  }
+
+  @Test
+  void aParameterSlotReusedOrAValueLeftOnTheStackIsLeftToByteBuddy() throws Exception {
+    byte[] odd = oddClass();
+    AsmWeaver.Unsupported reuse = assertThrows(AsmWeaver.Unsupported.class,
+        () -> AsmWeaver.weave(odd, Map.of("reuse(ILjava/lang/String;)I", 1L)));
+    assertEquals("a store into parameter slot 1 of reuse(ILjava/lang/String;)I", reuse.getMessage());
+    AsmWeaver.Unsupported extra = assertThrows(AsmWeaver.Unsupported.class,
+        () -> AsmWeaver.weave(odd, Map.of("extra(I)I", 2L)));
+    assertEquals("more than the returned value on the stack in extra(I)I", extra.getMessage());
+    AsmWeaver.Unsupported wide = assertThrows(AsmWeaver.Unsupported.class,
+        () -> AsmWeaver.weave(odd, Map.of("wide(JI)J", 3L)));
+    assertEquals("a store into parameter slot 1 of wide(JI)J", wide.getMessage());
+
+    // The agent's own path: Byte Buddy's advice weaves the class instead, and it verifies.
+    java.lang.instrument.ClassFileTransformer weaver = ByteBuddyWeaver.create(
+        org.memocache.agent.AgentOptions.defaults(), new Selection(List.of()), new AgentLog(false));
+    byte[] bytes = weaver.transform(AsmWeaverTest.class.getClassLoader(), "g/Odd", null, null, odd);
+    assertTrue(bytes != null && !java.util.Arrays.equals(odd, bytes), "woven");
+    Class<?> c = new OneClass("g.Odd", bytes).loadClass("g.Odd");
+    java.lang.reflect.Field runs = c.getField("runs");
+    for (int round = 0; round < 2; round++) {
+      assertEquals(12, call(c, "reuse", null, 3, "abcd"));
+      assertEquals(10, call(c, "reuse", null, 2, "abcde"));
+      assertEquals(14, call(c, "extra", null, 7));
+      assertEquals(0x1_0000_0000L + 9, call(c, "wide", null, 9L, 1));
+    }
+    assertEquals(4, runs.getInt(null), "one computation per key");
+  }
+
+  /**
+   * {@code g.Odd}, as a shrinker or another compiler may write it: {@code reuse(int x, String s)}
+   * returns {@code x * s.length()} with the length stored in {@code s}'s slot, {@code extra(int x)}
+   * returns {@code 2 * x} above a 7 it leaves on the stack, and {@code wide(long a, int b)} returns
+   * {@code (1L << 32) + (int) a} with {@code (int) a} stored in {@code a}'s second half.
+   */
+  private static byte[] oddClass() {
+    net.bytebuddy.jar.asm.ClassWriter w = new net.bytebuddy.jar.asm.ClassWriter(
+        net.bytebuddy.jar.asm.ClassWriter.COMPUTE_MAXS);
+    w.visit(net.bytebuddy.jar.asm.Opcodes.V17, ACC_PUBLIC | ACC_SUPER, "g/Odd", null, "java/lang/Object", null);
+    w.visitField(ACC_PUBLIC | ACC_STATIC, "runs", "I", null, null).visitEnd();
+    MethodVisitor m = memoized(w, "reuse", "(ILjava/lang/String;)I");
+    m.visitVarInsn(ALOAD, 1);
+    m.visitMethodInsn(INVOKEVIRTUAL, "java/lang/String", "length", "()I", false);
+    m.visitVarInsn(ISTORE, 1);
+    m.visitVarInsn(ILOAD, 0);
+    m.visitVarInsn(ILOAD, 1);
+    m.visitInsn(IMUL);
+    end(m, IRETURN);
+    m = memoized(w, "extra", "(I)I");
+    m.visitIntInsn(BIPUSH, 7);
+    m.visitVarInsn(ILOAD, 0);
+    m.visitInsn(ICONST_2);
+    m.visitInsn(IMUL);
+    end(m, IRETURN);
+    m = memoized(w, "wide", "(JI)J");
+    m.visitVarInsn(LLOAD, 0);
+    m.visitInsn(L2I);
+    m.visitVarInsn(ISTORE, 1); // the long's second half
+    m.visitInsn(LCONST_1);
+    m.visitIntInsn(BIPUSH, 32);
+    m.visitInsn(LSHL);
+    m.visitVarInsn(ILOAD, 1);
+    m.visitInsn(I2L);
+    m.visitInsn(LADD);
+    end(m, LRETURN);
+    w.visitEnd();
+    return w.toByteArray();
+  }
+
+  /** A public static {@code @Memoize} method that counts its runs first. */
+  private static MethodVisitor memoized(net.bytebuddy.jar.asm.ClassWriter w, String name, String descriptor) {
+    MethodVisitor m = w.visitMethod(ACC_PUBLIC | ACC_STATIC, name, descriptor, null, null);
+    m.visitAnnotation("Lorg/memocache/annotations/Memoize;", true).visitEnd();
+    m.visitCode();
+    m.visitFieldInsn(GETSTATIC, "g/Odd", "runs", "I");
+    m.visitInsn(ICONST_1);
+    m.visitInsn(IADD);
+    m.visitFieldInsn(PUTSTATIC, "g/Odd", "runs", "I");
+    return m;
+  }
+
+  private static void end(MethodVisitor m, int returnOpcode) {
+    m.visitInsn(returnOpcode);
+    m.visitMaxs(0, 0);
+    m.visitEnd();
   }
 
   /** An empty class {@code e.E} extending Object, of the version in {@code header}. */
