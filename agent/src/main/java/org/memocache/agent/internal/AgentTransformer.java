@@ -4,13 +4,12 @@ import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import org.jspecify.annotations.Nullable;
 import org.memocache.MemoRuntime;
 import org.memocache.MemoizeSettings;
@@ -34,14 +33,24 @@ final class AgentTransformer {
     this.log = log;
   }
 
-  /** {@code builder} with the advice on the chosen methods, or {@code null} when none is chosen. */
-  DynamicType.@Nullable Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-      @Nullable ClassLoader classLoader, @Nullable ProtectionDomain protectionDomain) {
+  /**
+   * The methods of {@code type} to memoize, or {@code null} when none is chosen.
+   *
+   * @param methods each chosen method's name followed by its descriptor, and whether its code
+   *     fingerprint is part of its identity ({@code @Memoize(codeFingerprint = false)} says not)
+   * @param classFiles where its callees' class files are read for the fingerprints; {@code null} when
+   *     fingerprints are off ({@code fingerprint=false})
+   */
+  record Choice(Map<String, Boolean> methods, @Nullable ClassFiles classFiles) {}
+
+  /** What to weave in {@code type}, or {@code null} when it has no method to memoize. */
+  @Nullable Choice choose(TypeDescription type, @Nullable ClassLoader classLoader,
+      @Nullable ProtectionDomain protectionDomain) {
     List<MethodSelector> selectors = selection.of(type.getName());
     // By identity (the selectors are Selection's own): a record's hashCode bootstraps
     // java.lang.runtime.ObjectMethods, some 15 ms of method handles on a first weave.
     Set<MethodSelector> used = Collections.newSetFromMap(new IdentityHashMap<>());
-    Set<String> chosen = new LinkedHashSet<>();
+    Map<String, Boolean> chosen = new LinkedHashMap<>();
     List<MethodSelector> named = selectors.stream().filter(s -> !s.isWildcard()).toList();
     MethodSelector wildcard = selectors.stream().filter(MethodSelector::isWildcard).findFirst().orElse(null);
     Map<String, Integer> outputParameters = wildcard == null ? Map.of() : outputParameters();
@@ -79,7 +88,7 @@ final class AgentTransformer {
         define(options, type.getName(), Weaving.key(m));
         WeaveRecord.defined(Weaving.key(m));
       }
-      chosen.add(Weaving.key(m));
+      chosen.put(Weaving.key(m), Weaving.fingerprintAllowedByAnnotation(m));
       String info = "MemoCache agent: memoizing " + display
           + (annotated ? " (@Memoize)" : " (methods=" + selector + ")");
       log.info(() -> info);
@@ -104,7 +113,7 @@ final class AgentTransformer {
     ClassFiles classFiles = !options.fingerprint() ? null
         : classLoader == null ? ClassFiles.None.INSTANCE
         : new LoaderClassFiles(classLoader, type.getInternalName(), protectionDomain);
-    return Weaving.weave(builder, target -> chosen.contains(Weaving.key(target)), classFiles);
+    return new Choice(chosen, classFiles);
   }
 
   /**

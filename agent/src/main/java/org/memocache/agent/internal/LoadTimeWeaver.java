@@ -20,8 +20,8 @@ import org.memocache.agent.MethodSelector;
  * the name (JDK and the agent's own classes pass), and the raw class file bytes, which must contain
  * the descriptor of {@code @Memoize} or be a class named by {@code methods=}, and must not carry the
  * build plugin's {@code @Woven} marker. Only then does it weave: from the {@link WeaveCache} when
- * this class was woven before (no Byte Buddy at all), otherwise with Byte Buddy (the
- * {@link ByteBuddyWeaver}, created on first need), storing the result for the next start. The Memo is built and installed just before the first
+ * this class was woven before (no Byte Buddy at all), otherwise with the
+ * {@link ByteBuddyWeaver} (created on first need), storing the result for the next start. The Memo is built and installed just before the first
  * class with memoized code (woven here or at build time) is handed to the JVM, so a job that loads
  * no memoized class pays for none of it.
  */

@@ -5,9 +5,10 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import org.memocache.MemoRuntime;
 
 /**
- * The code inlined into every memoized method, by the agent and by the build plugin alike. Its
- * whole contract with the cache is two static calls into {@link MemoRuntime}; everything else is
- * Byte Buddy plumbing:
+ * The code inlined into every memoized method: by the build plugin (and by the agent for class files
+ * older than Java 6) through Byte Buddy's {@code Advice}; the agent's {@link AsmWeaver} writes the
+ * same instructions with ASM alone, so a change here is made there too. Its whole contract with the
+ * cache is two static calls into {@link MemoRuntime}; everything else is Byte Buddy plumbing:
  *
  * <ul>
  *   <li>the owner class and {@code name + descriptor} are constants, and the bytecode fingerprint is
