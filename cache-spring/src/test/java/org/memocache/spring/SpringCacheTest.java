@@ -24,6 +24,7 @@ import org.acme.shop.Quote;
 import org.acme.shop.ShopConfig;
 import org.acme.shop.ShopMain;
 import org.acme.shop.ShopSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.Memo;
@@ -61,6 +62,7 @@ class SpringCacheTest {
     return Jvm.start(List.of(), ShopMain.class, args).finish();
   }
 
+  @Tag("slow") // five JVMs (4 s); evictAndPutInOneJvmAreSeenByLaterJvms crosses JVMs in the fast run
   @Test
   void fourJvmsComputeEachKeyOnceAcrossThemAndALaterJvmComputesNothing() throws Exception {
     Path dir = dir();
