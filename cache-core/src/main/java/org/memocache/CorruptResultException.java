@@ -10,7 +10,7 @@ import org.memocache.view.ArrayView;
  * the read that touched the damage, never by reads of other blocks; the message names the entry
  * (its file, for the disk tier) and the block.
  *
- * <p>Whole-value reads ({@link Memo#call}, {@link Memo#lookup}) never throw this: they verify
+ * <p>Whole-value reads ({@link Memo#call}, {@link MemoizedMethod#lookup}) never throw this: they verify
  * everything before returning, and a damaged entry is simply a miss. A view cannot do that without
  * reading the whole array at open, which is what views exist to avoid. The damaged entry is deleted
  * when it is found, so the next call computes the result again; views already open keep their
