@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * method again and prints what a plain run of it prints, the first version run again is served
  * from the cache, and an edit of code no memoized method reaches recomputes nothing.
  */
+@Tag("slow") // six child-JVM rounds (7 s); MemoizePluginCalleeTest covers callee fingerprints in the fast run
 class CalleeFingerprintIT {
 
   static final String JOB = """

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,6 +60,7 @@ class IndexFromShadedJarIT {
   }
 
   /** Maintenance through the command line: rebuilding a missing index, evicting, a damaged index. */
+  @Tag("slow") // four CLI JVMs (4 s); CliIT runs the jar's CLI in the fast run
   @Test
   void commandLineMaintenanceFromTheJar() throws Exception {
     Path cache = Jvm.testDir("IndexFromShadedJarIT-cli").resolve("cache");

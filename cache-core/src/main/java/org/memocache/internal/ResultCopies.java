@@ -116,7 +116,7 @@ public final class ResultCopies {
 
   private static Kind classify(Class<?> type) {
     if (VALUES.contains(type) || type.isEnum() || Enum.class.isAssignableFrom(type)
-        || type.getName().startsWith("java.time.") || Path.class.isAssignableFrom(type) && isJdk(type)
+        || type.getName().startsWith("java.time.") || (Path.class.isAssignableFrom(type) && isJdk(type))
         || Future.class.isAssignableFrom(type)) {
       // A future is handed out as it is: sharing the one computation is its purpose.
       return Kind.VALUE;
@@ -223,7 +223,7 @@ public final class ResultCopies {
       case PRIMITIVE_ARRAY:
         return primitiveClone(v);
       case OBJECT_ARRAY: {
-        Object[] a = ((Object[]) v).clone();
+        @Nullable Object[] a = ((@Nullable Object[]) v).clone();
         for (int i = 0; i < a.length; i++) {
           a[i] = copy(a[i], depth + 1);
         }
@@ -306,7 +306,7 @@ public final class ResultCopies {
     if (plan.constructor() == null) {
       return kryoCopy(v);
     }
-    Object[] values = new Object[plan.accessors().length];
+    @Nullable Object[] values = new @Nullable Object[plan.accessors().length];
     for (int i = 0; i < values.length; i++) {
       values[i] = copy(component(v, plan.accessors()[i]), depth + 1);
     }

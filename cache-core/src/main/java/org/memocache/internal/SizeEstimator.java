@@ -69,7 +69,7 @@ public final class SizeEstimator {
       return HEADER + (long) Array.getLength(value) * primitiveWidth(type.getComponentType());
     }
     if (value instanceof String s) {
-      return HEADER + 24 + s.length();
+      return HEADER + 24 + (long) s.length();
     }
     IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     ArrayDeque<Object> todo = new ArrayDeque<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
@@ -198,6 +199,7 @@ class ProgressiveTest {
   }
 
   /** While the child writes, this process (another one) reads its finished chunks. */
+  @Tag("slow") // two child JVMs (3 s); killedWriter_nextCallResumes crosses processes in the fast run
   @Test
   void anotherProcess_readsFinishedChunks_whileTheWriterRuns() throws Exception {
     Path logs = dir.resolveSibling(dir.getFileName() + "-logs");

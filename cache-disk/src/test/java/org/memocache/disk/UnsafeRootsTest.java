@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
@@ -222,6 +223,7 @@ class UnsafeRootsTest {
         + me() + ": another user could point it anywhere", e.getMessage());
   }
 
+  @Tag("slow") // a child JVM and a 3 s wait for a lock it must not get
   @Test
   void twoSpellingsOfOneRoot_shareTheLockTable(TestInfo info) throws Exception {
     Path base = TestDirs.forTest(info);

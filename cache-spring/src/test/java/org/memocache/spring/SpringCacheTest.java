@@ -27,6 +27,7 @@ import org.acme.shop.Quote;
 import org.acme.shop.ShopConfig;
 import org.acme.shop.ShopMain;
 import org.acme.shop.ShopSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.Memo;
@@ -71,6 +72,7 @@ class SpringCacheTest {
     return r.lines();
   }
 
+  @Tag("slow") // five JVMs (4 s); evictAndPutInOneJvmAreSeenByLaterJvms crosses JVMs in the fast run
   @Test
   void fourJvmsComputeEachKeyOnceAcrossThemAndALaterJvmComputesNothing() throws Exception {
     Path dir = dir();

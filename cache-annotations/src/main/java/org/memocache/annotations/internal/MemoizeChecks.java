@@ -1,5 +1,7 @@
 package org.memocache.annotations.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
+import org.jspecify.annotations.Nullable;
 import org.memocache.annotations.Memoize;
 
 /**
@@ -45,9 +48,9 @@ final class MemoizeChecks {
   private final TypeReader reader;
   private final Reporter reporter;
   /** Null when the compiler offers no tree API. */
-  private final ParameterWrites writes;
+  private final @Nullable ParameterWrites writes;
 
-  MemoizeChecks(Elements elements, TypeReader reader, Reporter reporter, ParameterWrites writes) {
+  MemoizeChecks(Elements elements, TypeReader reader, Reporter reporter, @Nullable ParameterWrites writes) {
     this.elements = elements;
     this.reader = reader;
     this.reporter = reporter;
@@ -71,7 +74,7 @@ final class MemoizeChecks {
       reporter.error(method, subject.get() + ": only methods can be memoized");
       return Optional.empty();
     }
-    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    TypeElement owner = (TypeElement) requireNonNull(method.getEnclosingElement());
     Set<Modifier> modifiers = method.getModifiers();
     if (modifiers.contains(Modifier.ABSTRACT)) {
       String what = owner.getKind().isInterface()
@@ -210,7 +213,7 @@ final class MemoizeChecks {
    *     because a KeyEncoder registered for the record can replace its walk
    * @param visiting records on the way, so that recursive records end
    */
-  private void inspect(TypeMirror type, List<String> steps, String record, Set<String> visiting,
+  private void inspect(TypeMirror type, List<String> steps, @Nullable String record, Set<String> visiting,
       List<Finding> out) {
     KeyType decided = reader.classify(type);
     if (decided instanceof KeyType.Unhashable u) {
@@ -380,7 +383,7 @@ final class MemoizeChecks {
   /** {@code simulate(int, long)}; a constructor by its class name. */
   static String signature(ExecutableElement method) {
     String name = method.getKind() == ElementKind.CONSTRUCTOR
-        ? method.getEnclosingElement().getSimpleName().toString()
+        ? requireNonNull(method.getEnclosingElement()).getSimpleName().toString()
         : method.getSimpleName().toString();
     StringBuilder sb = new StringBuilder(name).append('(');
     List<? extends VariableElement> parameters = method.getParameters();

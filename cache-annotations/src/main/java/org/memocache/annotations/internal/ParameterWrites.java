@@ -22,6 +22,7 @@ import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.VariableElement;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds writes into a method's parameters that can be seen in its source: an element or field
@@ -50,7 +51,7 @@ final class ParameterWrites {
   }
 
   /** The finder, or {@code null} when the compiler has no tree API. */
-  static ParameterWrites of(ProcessingEnvironment env) {
+  static @Nullable ParameterWrites of(ProcessingEnvironment env) {
     try {
       return new ParameterWrites(Trees.instance(env));
     } catch (IllegalArgumentException | LinkageError e) {

@@ -5,4 +5,7 @@
  * index format shared with the agent and the CLI ({@link
  * org.memocache.annotations.internal.MethodIndex}).
  */
+@NullMarked
 package org.memocache.annotations.internal;
+
+import org.jspecify.annotations.NullMarked;

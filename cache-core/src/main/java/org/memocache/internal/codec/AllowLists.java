@@ -359,7 +359,7 @@ public final class AllowLists {
     /** Whether a class file URL lies in one of the code sources (a class directory or a jar). */
     private boolean fromSources(String file) {
       for (String s : sources) {
-        if (file.startsWith(s) && s.endsWith("/") || file.startsWith("jar:" + s + "!/")) {
+        if ((file.startsWith(s) && s.endsWith("/")) || file.startsWith("jar:" + s + "!/")) {
           return true;
         }
       }

@@ -20,6 +20,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Kryo that keeps a decode within {@link DecodeLimits}: Kryo's serializers that read a length and
@@ -48,7 +49,7 @@ final class BoundedKryo extends Kryo {
    * The object, once created by this read (then {@link #reference} was called), or {@code null}:
    * not created yet, or a reference to an object read before.
    */
-  private Object[] objects = new Object[64];
+  private @Nullable Object[] objects = new @Nullable Object[64];
   /** Its reference id, or -1. */
   private int[] ids = new int[64];
   private long[] childSizes = new long[64];

@@ -51,7 +51,7 @@ public final class DecodeLimits {
    * @throws Exceeded when they cannot
    */
   static void claim(Input input, long count, int minBytes, String what) {
-    long left = input.limit() - input.position();
+    long left = (long) input.limit() - input.position();
     if (count < 0 || count * minBytes > left) {
       throw new Exceeded(what + " claims " + count + " elements with " + left + " bytes left in the payload");
     }

@@ -59,8 +59,8 @@ final class ReadResolving<T> extends Serializer<T> {
         continue;
       }
       int mod = m.getModifiers();
-      boolean inherited = c == type || !Modifier.isPrivate(mod) && (Modifier.isPublic(mod)
-          || Modifier.isProtected(mod) || c.getPackageName().equals(type.getPackageName()));
+      boolean inherited = c == type || (!Modifier.isPrivate(mod) && (Modifier.isPublic(mod)
+          || Modifier.isProtected(mod) || c.getPackageName().equals(type.getPackageName())));
       if (!inherited || Modifier.isStatic(mod) || m.getReturnType() != Object.class) {
         return Optional.empty();
       }

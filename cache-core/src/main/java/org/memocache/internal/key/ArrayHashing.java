@@ -191,6 +191,7 @@ final class ArrayHashing {
   }
 
   /** Copies {@code n} elements from {@code off} into {@code buffer}, little-endian. */
+  @SuppressWarnings("IdentityBinaryExpression") // x != x tests NaN without a call a cold JVM interprets
   private static void copy(Object array, Class<?> component, int off, int n, byte[] buffer) {
     ByteBuffer bb = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
     if (component == double.class) {

@@ -38,8 +38,8 @@ final class FieldPlan {
       List<Field> own = new ArrayList<>();
       for (Field f : c.getDeclaredFields()) {
         int m = f.getModifiers();
-        if (Modifier.isStatic(m) || Modifier.isTransient(m) || f.isSynthetic() && !f.getName().startsWith("val$")
-            && !f.getName().startsWith("this$")) {
+        if (Modifier.isStatic(m) || Modifier.isTransient(m) || (f.isSynthetic() && !f.getName().startsWith("val$")
+            && !f.getName().startsWith("this$"))) {
           continue;
         }
         try {

@@ -450,6 +450,7 @@ final class LockFiles {
    * @return the lock, or empty when the holder is not stale (or announced no heartbeat), or another
    *     thread or process is taking it over
    */
+  @SuppressWarnings("try") // the takeover guard is only held, for the whole block
   Optional<Held> takeOverIfStale(Path file, String description) {
     if (!stale(file) || inUseHere(file)) {
       return Optional.empty();

@@ -173,6 +173,7 @@ final class Sweeper {
   }
 
   /** Deletes a partial directory if its key's lock is free right now (held while deleting). */
+  @SuppressWarnings("try") // the lock is only held, for the whole block
   boolean deletePartial(PartialDir p) {
     // The lock file is named by the key alone; the method part of the CacheKey does not matter.
     Path lockFile = layout.lockFile(new CacheKey(MethodId.of("-", 0), p.hi(), p.lo()));

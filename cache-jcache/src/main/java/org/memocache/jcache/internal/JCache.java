@@ -62,7 +62,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     this.manager = manager;
     this.config = new MutableConfiguration<>(configuration);
     this.expiry = Objects.requireNonNull(config.getExpiryPolicyFactory().create(), "expiry policy");
-    this.loader = config.getCacheLoaderFactory() == null ? null : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
+    this.loader = config.getCacheLoaderFactory() == null ? null : config.getCacheLoaderFactory().create();
     this.writer = config.getCacheWriterFactory() == null ? null : (CacheWriter<K, V>) config.getCacheWriterFactory().create();
     this.copier = config.isStoreByValue() ? new Copier(manager.getClassLoader()) : null;
     this.store = store;

@@ -1,2 +1,5 @@
 /** Leases and byte stores on Redis and an S3-compatible object store. */
+@NullMarked
 package org.memocache.redis.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -15,10 +15,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Child JVMs as hosts sharing one real redis-server: compute once, dead and stalled holders. */
+@Tag("slow") // child JVMs as hosts and waits for lease expiry (5 s); LeasesTest covers leases in the fast run
 class CrossHostLeaseTest {
   @TempDir static Path shared;
   static RedisServer server;

@@ -11,12 +11,14 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Redis and the object store down, stopped, slow or refusing: a clear cause within the timeout. */
+@Tag("slow") // stopped and slowed servers, each waited out to a timeout (5 s)
 class FaultsTest {
   @TempDir Path dir;
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,7 @@ class LeasesTest {
     }
   }
 
+  @Tag("slow") // two seconds of holding a lease past its TTL
   @Test
   void watchdog_keepsLeaseBeyondTtl() throws Exception {
     try (Lease l = leases.tryAcquire("k", Duration.ofMillis(500)).orElseThrow()) {
