@@ -20,6 +20,7 @@ import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.example.weather.Reading;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.testing.ChildJvm;
@@ -94,6 +95,7 @@ class AcrossJvmsTest {
   }
 
   @Test
+  @Tag("slow") // three child JVMs racing 600 puts; the other cross-JVM tests stay in the fast run
   void of_two_jvms_putting_one_key_the_last_put_of_the_one_finishing_last_is_read_by_a_third(@TempDir Path ready)
       throws Exception {
     int puts = 300;

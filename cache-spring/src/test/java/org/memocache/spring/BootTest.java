@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.acme.bootshop.BootShop;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.testing.ChildJvm;
@@ -92,6 +93,7 @@ class BootTest {
   }
 
   @Test
+  @Tag("slow") // a Boot start in a child JVM (~1 s); the fast run keeps two such starts
   void systemPropertiesAndEnvironmentVariablesWinOverSpringProperties_whichWinOverTheConfigFile() throws Exception {
     Path file = tmp.resolve("memocache-test.properties");
     Files.writeString(file, "memory=1m\nexpire=7d\nlock-timeout=5s\n");
@@ -104,6 +106,7 @@ class BootTest {
   }
 
   @Test
+  @Tag("slow") // a Boot start in a child JVM (~1 s); the fast run keeps two such starts
   void anUnknownOrMisspelledKeyIsNamedInOneWarningEach_andTheOthersApply() throws Exception {
     ChildJvm.Result run = boot(tmp, List.of(), Map.of(), "--memocache.dir=" + tmp.resolve("cache"),
         "--memocache.foo=1", "--memocache.memroy=64m", "--memocache.foo=2");
@@ -118,6 +121,7 @@ class BootTest {
   }
 
   @Test
+  @Tag("slow") // a Boot start in a child JVM (~1 s); the fast run keeps two such starts
   void aBadValueFailsTheStartNamingTheSpringProperty() throws Exception {
     ChildJvm.Result run = boot(tmp, List.of(), Map.of(), "--memocache.dir=" + tmp.resolve("cache"),
         "--memocache.memory=lots");
