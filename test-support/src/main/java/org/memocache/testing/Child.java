@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A child JVM running a main class of the test class path, with its stdout lines collected as they
@@ -41,8 +43,20 @@ public final class Child implements AutoCloseable {
 
   /** Starts {@code main <args>}; stderr goes to {@code log}. */
   public static Child start(Class<?> main, Path log, String... args) throws IOException {
+    return start(main, log, Map.of(), null, args);
+  }
+
+  /**
+   * Starts {@code main <args>} with {@code env} added to its environment and, when not {@code null},
+   * {@code maxHeap} (such as {@code "64m"}) as its maximum heap; stderr goes to {@code log}.
+   */
+  public static Child start(Class<?> main, Path log, Map<String, String> env, @Nullable String maxHeap,
+      String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (maxHeap != null) {
+      cmd.add("-Xmx" + maxHeap);
+    }
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xshare:auto");
@@ -52,6 +66,7 @@ public final class Child implements AutoCloseable {
     cmd.addAll(List.of(args));
     java.nio.file.Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new Child(pb.start());
   }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memocache.testing.Child;
 
 /** Child JVMs as hosts sharing one real redis-server: compute once, dead and stalled holders. */
 @Tag("slow") // child JVMs as hosts and waits for lease expiry (5 s); LeasesTest covers leases in the fast run
@@ -59,7 +60,7 @@ class CrossHostLeaseTest {
     List<Child> children = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
-        children.add(Child.start(dir.resolve("child" + i + ".log"), env(), "64m", "compute", markers.toString(),
+        children.add(Child.start(ChildMain.class, dir.resolve("child" + i + ".log"), env(), "64m", "compute", markers.toString(),
             go.toString(), Integer.toString(keys), "200"));
       }
       for (Child c : children) {
@@ -94,7 +95,7 @@ class CrossHostLeaseTest {
 
   @Test
   void killedHolder_losesLeaseAfterTtl() throws Exception {
-    try (Child holder = Child.start(dir.resolve("holder.log"), env(), "64m", "hold", "k", "1000",
+    try (Child holder = Child.start(ChildMain.class, dir.resolve("holder.log"), env(), "64m", "hold", "k", "1000",
         dir.resolve("never").toString())) {
       holder.await("leased", 30_000);
       LeaseHolder h = leases.holder("k").orElseThrow();
@@ -113,7 +114,7 @@ class CrossHostLeaseTest {
   @Test
   void stoppedHolder_losesLease_andItsLatePublishLoses() throws Exception {
     Path go = dir.resolve("go");
-    try (Child holder = Child.start(dir.resolve("holder.log"), env(), "64m", "hold", "k", "500", go.toString())) {
+    try (Child holder = Child.start(ChildMain.class, dir.resolve("holder.log"), env(), "64m", "hold", "k", "500", go.toString())) {
       holder.await("leased", 30_000);
       RedisServer.signal("STOP", holder.pid());
       SharedBytes store = new SharedBytes(redis, null, ChildMain.NAMESPACE, "", 1 << 20);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memocache.testing.Child;
 
 /** Values in Redis and in a real S3 API server (s3proxy), first writer wins, streamed. */
 class SharedBytesTest {
@@ -187,7 +188,7 @@ class SharedBytesTest {
     Map<String, String> env = new HashMap<>(s3Server.environment());
     env.put("MEMOCACHE_TEST_REDIS", redisServer.uri().toString());
     env.put("MEMOCACHE_TEST_S3", s3Server.endpoint().toString());
-    try (Child c = Child.start(dir.resolve("roundtrip.log"), env, "48m", "s3-roundtrip", BUCKET,
+    try (Child c = Child.start(ChildMain.class, dir.resolve("roundtrip.log"), env, "48m", "s3-roundtrip", BUCKET,
         Long.toString(length))) {
       assertEquals(0, c.waitFor(120_000), c.output().toString());
       assertEquals("put true", c.await("put", 0));
