@@ -31,14 +31,29 @@ final class RecordingTier implements Tier {
   record Stored(String codecId, int codecVersion, String valueType, List<ClassShape> shapes, long shapesHash,
       byte[] payload, long checksum, EntryInfo info) {}
 
-  final ConcurrentHashMap<CacheKey, Stored> map = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<CacheKey, Stored> map;
   final AtomicInteger puts = new AtomicInteger();
+  private final String name;
   private final LongAdder corrupt = new LongAdder();
   private final LongAdder foreign = new LongAdder();
 
+  RecordingTier() {
+    this("recording");
+  }
+
+  RecordingTier(String name) {
+    this(name, new ConcurrentHashMap<>());
+  }
+
+  /** A tier on the entries of another: a second process opening the same storage. */
+  RecordingTier(String name, ConcurrentHashMap<CacheKey, Stored> map) {
+    this.name = name;
+    this.map = map;
+  }
+
   @Override
   public String name() {
-    return "recording";
+    return name;
   }
 
   @Override
