@@ -201,7 +201,8 @@ public final class DiskStore implements AutoCloseable {
    * close without one counts as an access.
    */
   public Optional<StoredEntry> get(CacheKey key) {
-    return withLiveEntry(key, false, (file, r, h, now) -> entry(key, file, r, h, now, System.nanoTime()), false);
+    long t0 = System.nanoTime();
+    return withLiveEntry(key, false, (file, r, h, now) -> entry(key, file, r, h, now, t0), false);
   }
 
   private StoredEntry entry(CacheKey key, Path file, EntryReader r, EntryHeader h, long now, long t0) {
