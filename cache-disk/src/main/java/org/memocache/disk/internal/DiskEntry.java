@@ -96,24 +96,39 @@ final class DiskEntry implements StoredEntry {
 
   @Override
   public void stream(ChunkSink sink) throws IOException {
-    // What the sink throws is the reader's problem, not the storage's.
-    IOException[] fromSink = {null};
+    Marking marking = new Marking(sink);
     try {
-      reader.stream(chunk -> {
-        try {
-          sink.accept(chunk);
-        } catch (IOException e) {
-          fromSink[0] = e;
-          throw e;
-        }
-      });
+      reader.stream(marking);
     } catch (DamagedEntryException e) {
       throw e;
     } catch (IOException e) {
-      if (e != fromSink[0]) {
+      if (e != marking.thrown) {
         readFailed(e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Passes chunks on, remembering what the sink threw: that is the reader's problem, not the
+   * storage's. A class rather than a lambda: one less to spin up on a fresh JVM's first hit.
+   */
+  private static final class Marking implements ChunkSink {
+    private final ChunkSink sink;
+    @Nullable IOException thrown;
+
+    Marking(ChunkSink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void accept(ByteBuffer chunk) throws IOException {
+      try {
+        sink.accept(chunk);
+      } catch (IOException e) {
+        thrown = e;
+        throw e;
+      }
     }
   }
 
