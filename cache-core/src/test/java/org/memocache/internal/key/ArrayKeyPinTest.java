@@ -94,4 +94,13 @@ class ArrayKeyPinTest {
     arrays().forEach((name, array) -> actual.put(name, key(array)));
     actual.forEach((name, hex) -> assertEquals(PINNED.get(name), hex, name));
   }
+
+  /** The first chunks a process hashes take bulk copies, later ones a compiled loop: same key. */
+  @Test
+  void doubleKeys_areTheSameBeforeAndAfterTheHashingLoopIsCompiled() {
+    Object d = arrays().get("double[4_000_000]");
+    for (int round = 0; round < 4; round++) { // 32 chunks a round: past WARM_CHUNKS by the third
+      assertEquals(PINNED.get("double[4_000_000]"), key(d), "round " + round);
+    }
+  }
 }
