@@ -94,6 +94,11 @@ public final class EntryCodec {
           kryo.encode(value, out, readableBy, written);
           return Shapes.list(written);
         }
+        if (codec instanceof FieldsCodec fields) {
+          // Its payloads describe each class's fields themselves: no shapes in the header.
+          fields.encode(value, out, readableBy);
+          return List.of();
+        }
         codec.encode(value, out);
         return List.of();
       } catch (RejectedClassException | UnencodableValueException e) {
@@ -111,7 +116,8 @@ public final class EntryCodec {
   }
 
   private static boolean isBuiltIn(ValueCodec codec) {
-    return codec instanceof KryoCodec || codec instanceof RawArrayCodec || codec instanceof ScalarCodec;
+    return codec instanceof KryoCodec || codec instanceof RawArrayCodec || codec instanceof ScalarCodec
+        || codec instanceof FieldsCodec;
   }
 
   /** A stored payload with what its header says about it, as a tier reads it. */

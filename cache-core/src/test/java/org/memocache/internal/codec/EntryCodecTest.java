@@ -104,12 +104,13 @@ class EntryCodecTest {
   }
 
   @Test
-  void record_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
-    Point p = new Point(3, "p");
+  void recordInAnImmutableList_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
+    assertEquals(FieldsCodec.ID, codec.encoding(new Point(3, "p")).codecId(), "a bare record: fields");
+    List<Point> p = List.of(new Point(3, "p"));
     EntryCodec.Encoding e = codec.encoding(p);
     assertEquals(KryoCodec.ID, e.codecId());
     assertEquals(KryoCodec.VERSION, e.codecVersion());
-    assertEquals(Point.class.getName(), e.valueType());
+    assertEquals(p.getClass().getName(), e.valueType());
     assertTrue(EntryCodec.namesClasses(e.codecId()));
     Held held = write(p, true);
     assertTrue(held.shapes.stream().anyMatch(s -> s.className().equals(Point.class.getName())), held.shapes.toString());
@@ -132,7 +133,7 @@ class EntryCodecTest {
 
   @Test
   void otherCodecVersion_isForeign() throws IOException {
-    Held held = write(new Point(1, "a"), true);
+    Held held = write(List.of(new Point(1, "a")), true);
     Held older = new Held(held.codecId, KryoCodec.VERSION - 1, held.shapes, held.bytes, true);
     ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(older, CLASSES));
     assertEquals("was written by codec kryo v" + (KryoCodec.VERSION - 1) + "; this process has v" + KryoCodec.VERSION,
@@ -144,7 +145,7 @@ class EntryCodecTest {
 
   @Test
   void changedShape_isForeign_beforeDecoding() throws IOException {
-    Held held = write(new Point(1, "a"), true);
+    Held held = write(List.of(new Point(1, "a")), true);
     List<Shapes.Shape> other = held.shapes.stream()
         .map(s -> s.className().equals(Point.class.getName()) ? new Shapes.Shape(s.className(), s.shape() + 1) : s)
         .toList();
