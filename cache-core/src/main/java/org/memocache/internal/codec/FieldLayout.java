@@ -1,6 +1,8 @@
 package org.memocache.internal.codec;
 
 import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -30,8 +32,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>A class this codec leaves to Kryo has no layout ({@link #unsupported} says why): platform
  * classes, interfaces and abstract classes, inner, local, anonymous, hidden and proxy classes,
  * collections and maps, classes with a Kryo serializer of their own ({@code KryoSerializable},
- * {@code @DefaultSerializer}), classes that declare {@code readResolve} or {@code writeReplace}
- * (Kryo's path honours them), and classes whose fields cannot be made accessible.
+ * {@code @DefaultSerializer}), classes with a {@code readResolve} (Kryo's path honours it), and
+ * classes whose fields cannot be made accessible.
  */
 final class FieldLayout {
 
@@ -112,6 +114,9 @@ final class FieldLayout {
           return unsupported(c, why);
         }
       }
+      if (hasReadResolve(c)) {
+        return unsupported(c, "a class with readResolve");
+      }
       String why = interfaces(c);
       if (why != null) {
         return unsupported(c, why);
@@ -123,16 +128,13 @@ final class FieldLayout {
     }
   }
 
-  /** Why Kryo would write {@code k} (a class of the hierarchy) otherwise than field by field, or {@code null}. */
+  /**
+   * Why Kryo would write {@code k} (a class of the hierarchy) otherwise than field by field, or
+   * {@code null}: a platform class, or a Kryo serializer named by an annotation.
+   */
   private static @Nullable String kryoOwn(Class<?> k) {
     if (JdkValueTypes.isPlatform(k.getName())) {
       return "a platform class or a subclass of " + k.getName();
-    }
-    for (Method m : k.getDeclaredMethods()) {
-      if (m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
-          && (m.getName().equals("readResolve") || m.getName().equals("writeReplace"))) {
-        return "declares " + m.getName();
-      }
     }
     for (Annotation a : k.getDeclaredAnnotations()) {
       if (a.annotationType().getName().endsWith(".kryo.DefaultSerializer")) {
@@ -140,6 +142,24 @@ final class FieldLayout {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code c} has a {@code readResolve()} of its own or inherited, which Kryo's path honours
+   * ({@link ReadResolving}). Resolved as a call site would be, not by listing the declared methods:
+   * that would load every class named in any method signature of the class and its superclasses, a
+   * large part of a first hit of a library class.
+   */
+  private static boolean hasReadResolve(Class<?> c) {
+    try {
+      MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+          .findVirtual(c, "readResolve", MethodType.methodType(Object.class));
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    } catch (IllegalAccessException e) {
+      return true; // there is one, out of reach here: Kryo's path decides
+    }
   }
 
   private static @Nullable String interfaces(Class<?> c) {

@@ -87,6 +87,23 @@ class FieldsCodecTest {
 
   record Pair(double[] a, double[] b, Inner p, Inner q) {}
 
+  /** Replaced by a canonical instance when read, which only Kryo's path does. */
+  static final class Resolving {
+    int n;
+
+    private Object readResolve() {
+      return this;
+    }
+  }
+
+  static final class ResolvingByInheritance extends Base2 {}
+
+  static class Base2 {
+    protected Object readResolve() {
+      return this;
+    }
+  }
+
   static double[] ramp(int n, double from) {
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {
@@ -251,6 +268,8 @@ class FieldsCodecTest {
       chain = n;
     }
     assertFalse(fields.canEncode(chain), "nests deeper than " + FieldsCodec.MAX_DEPTH);
+    assertFalse(fields.canEncode(new Resolving()), "readResolve: Kryo's path honours it");
+    assertFalse(fields.canEncode(new ResolvingByInheritance()), "an inherited readResolve");
     assertFalse(fields.canEncode(new double[3]), "raw-array's");
     assertFalse(fields.canEncode("s"), "scalar's");
     assertFalse(fields.canEncode((Runnable) () -> {}), "behaviour");
