@@ -14,26 +14,34 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.memocache.Memo;
 import org.memocache.disk.internal.EntryReader;
-import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.EntryCodec;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 
 /**
  * A disk hit of an object graph holding big arrays, in fresh JVMs: {@code record Dataset(double[] x,
- * double[] y)} with 2 × 2,000,000 doubles (32 MB), or ({@code matrix}) a class holding a
- * {@code double[2000][1000]} (16 MB, as Commons Math's {@code Array2DRowRealMatrix}), stored once,
- * then read by child JVMs, each doing one thing in its first call:
+ * double[] y)} with 2 × 2,000,000 doubles (32 MB), ({@code matrix}) a class holding a
+ * {@code double[2000][1000]} (16 MB, shaped as Commons Math's {@code Array2DRowRealMatrix}),
+ * ({@code commons}) that {@code Array2DRowRealMatrix} itself, or ({@code map}) a
+ * {@code HashMap<String, double[]>} of 2 × 2,000,000 doubles, stored once, then read by child JVMs,
+ * each doing one thing in its first call:
  * <ul>
  *   <li>{@code hit}: open the {@code Memo}, then the first call, served from disk (read, verify,
  *       decode);
- *   <li>{@code decode}: read and verify the entry's payload, decode a tiny record (Kryo's start-up),
- *       then time {@code KryoCodec.decode} of the payload alone.
+ *   <li>{@code store} (run by hand, as {@code GraphHitBench$Child store <dir> <kind>}): compute the
+ *       value, then time its first {@code call}, a miss that stores it in a new directory;
+ *   <li>{@code decode}: read and verify the entry's payload, encode and decode a tiny record through
+ *       the built-in codecs (the codec's start-up), then time the decoding of the payload alone by the
+ *       codec the entry names.
  * </ul>
  * Prints min/median/max of each over the children. Uses only what every codec version has, so the
- * same source measures an older build.
+ * same source measures an older build (put the older build's jars on the class path instead).
  *
  * <p>Run: {@code java -cp "bench/target/classes:$(cat bench/target/classpath.txt)"
- * org.memocache.bench.GraphHitBench [runs] [work dir] [record|matrix] [JVM flags of the children...]}, for
- * example {@code 5 target/graphhitbench record -XX:+UseTransparentHugePages}.
+ * org.memocache.bench.GraphHitBench [runs] [work dir] [record|matrix|commons|map] [JVM flags of the
+ * children...]}, for example {@code 5 target/graphhitbench record -XX:+UseTransparentHugePages}.
  */
 public final class GraphHitBench {
   private GraphHitBench() {}
@@ -62,6 +70,27 @@ public final class GraphHitBench {
     return new RowMatrix(rows);
   }
 
+  static org.apache.commons.math3.linear.Array2DRowRealMatrix commons() {
+    return new org.apache.commons.math3.linear.Array2DRowRealMatrix(matrix().data, false);
+  }
+
+  static java.util.Map<String, double[]> map() {
+    Dataset d = dataset();
+    java.util.Map<String, double[]> m = new java.util.HashMap<>();
+    m.put("x", d.x());
+    m.put("y", d.y());
+    return m;
+  }
+
+  static Object value(String kind) {
+    return switch (kind) {
+      case "matrix" -> matrix();
+      case "commons" -> commons();
+      case "map" -> map();
+      default -> dataset();
+    };
+  }
+
   static Dataset dataset() {
     double[] x = new double[N];
     double[] y = new double[N];
@@ -78,12 +107,17 @@ public final class GraphHitBench {
         .resolve("run-" + System.currentTimeMillis());
     Path cache = work.resolve("cache");
     String kind = args.length > 2 ? args[2] : "record";
-    try (Memo memo = Memo.builder().directory(cache).build()) {
-      memo.call("dataset", () -> kind.equals("matrix") ? matrix() : dataset(), N);
+    try (Memo memo = Memo.builder().directory(cache).allowPackages("org.apache.commons.math3").build()) {
+      memo.call("dataset", () -> value(kind), N);
     }
     List<String> flags = Arrays.asList(args).subList(Math.min(3, args.length), args.length);
-    System.out.println("== GraphHitBench: " + (kind.equals("matrix") ? "a class holding double[2000][1000]"
-        : "record of 2 x double[" + N + "]") + ", " + runs + " fresh JVMs per figure (Java "
+    String what = switch (kind) {
+      case "matrix" -> "a class holding double[2000][1000]";
+      case "commons" -> "Commons Math Array2DRowRealMatrix(double[2000][1000])";
+      case "map" -> "HashMap<String, double[]> of 2 x double[" + N + "]";
+      default -> "record of 2 x double[" + N + "]";
+    };
+    System.out.println("== GraphHitBench: " + what + ", " + runs + " fresh JVMs per figure (Java "
         + System.getProperty("java.version") + ", child flags " + flags + ")");
     List<double[]> hit = new ArrayList<>();
     List<double[]> decode = new ArrayList<>();
@@ -94,8 +128,8 @@ public final class GraphHitBench {
     print("open Memo (ms)", hit, 0);
     print("first call, a disk hit (ms)", hit, 1);
     print("read + verify payload (ms)", decode, 0);
-    print("first decode of a tiny record, Kryo start-up (ms)", decode, 1);
-    print("KryoCodec.decode of the payload alone (ms)", decode, 2);
+    print("first encode + decode of a tiny record, codec start-up (ms)", decode, 1);
+    print("decode of the payload alone, by its codec (ms)", decode, 2);
   }
 
   private static void print(String name, List<double[]> samples, int i) {
@@ -124,9 +158,27 @@ public final class GraphHitBench {
   public static final class Child {
     public static void main(String[] args) throws Exception {
       Path cache = Path.of(args[1]);
+      if (args[0].equals("store")) {
+        // The value computed first (not timed), then a miss that stores it in a new directory.
+        Object v = value(args[2]);
+        Path fresh = cache.resolveSibling("store-" + ProcessHandle.current().pid());
+        try (Memo memo = Memo.builder().directory(fresh).allowPackages("org.apache.commons.math3").build()) {
+          long t0 = System.nanoTime();
+          Object stored = memo.call("dataset", () -> v, N);
+          long t1 = System.nanoTime();
+          check(stored);
+          System.out.println((t1 - t0) / 1e6);
+        }
+        try (Stream<Path> s = Files.walk(fresh)) {
+          if (s.noneMatch(f -> f.toString().endsWith(".memo") && f.toFile().length() > 8_000_000)) {
+            throw new IllegalStateException("not stored on disk");
+          }
+        }
+        return;
+      }
       if (args[0].equals("hit")) {
         long t0 = System.nanoTime();
-        try (Memo memo = Memo.builder().directory(cache).build()) {
+        try (Memo memo = Memo.builder().directory(cache).allowPackages("org.apache.commons.math3").build()) {
           long t1 = System.nanoTime();
           Object d = memo.call("dataset", () -> {
             throw new IllegalStateException("a miss: the entry was not served from disk");
@@ -143,14 +195,18 @@ public final class GraphHitBench {
       }
       long t0 = System.nanoTime();
       ByteBuffer payload;
+      String codecId;
       try (EntryReader r = EntryReader.open(file)) {
         payload = r.payload();
+        codecId = r.codecId();
       }
       long t1 = System.nanoTime();
       ClassFilter all = c -> true;
-      KryoCodec codec = new KryoCodec();
+      EntryCodec codecs = new EntryCodec(Codecs.builtIns());
       java.io.ByteArrayOutputStream tiny = new java.io.ByteArrayOutputStream();
-      codec.encode(new Dataset(new double[1], new double[1]), tiny);
+      codecs.encode(new Dataset(new double[1], new double[1]),
+          new Tier.Metadata("warm-up", java.time.Instant.EPOCH, java.time.Duration.ZERO), all).writePayload(tiny);
+      ValueCodec codec = Codecs.builtIns().stream().filter(c -> c.id().equals(codecId)).findFirst().orElseThrow();
       codec.decode(ByteBuffer.wrap(tiny.toByteArray()), all);
       long t2 = System.nanoTime();
       Object d = codec.decode(payload.order(ByteOrder.BIG_ENDIAN), all);
@@ -161,6 +217,8 @@ public final class GraphHitBench {
 
     private static void check(Object v) {
       boolean right = v instanceof RowMatrix m ? m.data[1999][999] == 1999 + 999 * 0.5
+          : v instanceof org.apache.commons.math3.linear.Array2DRowRealMatrix c ? c.getEntry(1999, 999) == 1999 + 999 * 0.5
+          : v instanceof java.util.Map<?, ?> mp ? ((double[]) mp.get("y"))[N - 1] == Math.sqrt(N - 1)
           : v instanceof Dataset d && d.x().length == N && d.y()[N - 1] == Math.sqrt(N - 1);
       if (!right) {
         throw new IllegalStateException("wrong value");

@@ -9,7 +9,8 @@ import org.memocache.Memo;
 /**
  * Turns results into bytes and back. Built-in codecs store primitive arrays in a raw, memory-mappable
  * layout ({@code raw-array}), {@code null}, boxed primitives and strings as a tag and the value
- * ({@code scalar}), and everything else with Kryo ({@code kryo}); register your own with
+ * ({@code scalar}), records and plain classes of such values field by field ({@code fields}), and
+ * everything else with Kryo ({@code kryo}); register your own with
  * {@link Memo.Builder#codec(ValueCodec)} for types that need it, or without code by class name with
  * the configuration key {@code codecs} (a public class with a public no-arg constructor). Codecs
  * registered by the user are tried first.

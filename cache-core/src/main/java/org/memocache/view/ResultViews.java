@@ -26,6 +26,8 @@ import org.memocache.EntryInfo;
 import org.memocache.MemoizedMethod;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.ForeignPayloadException;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
@@ -64,6 +66,7 @@ import org.memocache.spi.Tier;
 public final class ResultViews {
   private static final Pattern STEP = Pattern.compile("([^.\\[\\]]*)((?:\\[\\d+\\])*)");
   private static final Pattern INDEX = Pattern.compile("\\[(\\d+)\\]");
+  private static final FieldsCodec FIELDS = new FieldsCodec();
 
   private final Tier.Mapped entry;
   private final @Nullable Object root;
@@ -95,9 +98,12 @@ public final class ResultViews {
     if (info.codec().equals(RawArrayCodec.ID)) {
       return new ResultViews(entry, null, Map.of(), AbstractArrayView.open(entry, describe), describe);
     }
+    if (info.codec().equals(FieldsCodec.ID)) {
+      return openFields(entry, describe, classes);
+    }
     if (!info.codec().equals(KryoCodec.ID)) {
       throw new IllegalArgumentException(describe + " is stored by codec " + info.codec() + ": only results stored"
-          + " by the built-in codecs (kryo, raw-array) can be viewed; use lookup to load it");
+          + " by the built-in codecs (kryo, fields, raw-array) can be viewed; use lookup to load it");
     }
     if (entry.codecVersion() != KryoCodec.VERSION) {
       return null;
@@ -113,6 +119,28 @@ public final class ResultViews {
         return null;
       }
       return new ResultViews(entry, s.root(), s.arrays(), null, describe);
+    } catch (IOException e) {
+      Warnings.once("views-decode:" + info.method(), () -> "MemoCache: the stored result " + describe + " ("
+          + info.key() + ") cannot be viewed by this program: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** As {@link #open}, for an entry of the {@code fields} codec: its graph names and checks its own classes. */
+  private static @Nullable ResultViews openFields(Tier.Mapped entry, String describe, ClassFilter classes) {
+    EntryInfo info = entry.info();
+    if (entry.codecVersion() != FieldsCodec.VERSION) {
+      return null;
+    }
+    ByteBuffer payload = entry.payload();
+    try {
+      KryoCodec.regions(payload, entry::verify);
+      KryoCodec.Skeleton s = FIELDS.skeleton(payload, classes);
+      return new ResultViews(entry, s.root(), s.arrays(), null, describe);
+    } catch (ForeignPayloadException e) {
+      Warnings.once("views-shape:" + info.method(), () -> "MemoCache: the stored result " + describe + " ("
+          + info.key() + ") " + e.getMessage() + ": it cannot be viewed");
+      return null;
     } catch (IOException e) {
       Warnings.once("views-decode:" + info.method(), () -> "MemoCache: the stored result " + describe + " ("
           + info.key() + ") cannot be viewed by this program: " + e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -15,12 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.internal.codec.ScalarCodec;
 
 /**
  * Entry files are written byte for byte as the released format 3 writer wrote them, for every codec
  * and both write paths (a small entry in one write, a big payload streamed): a directory shared with
  * processes of another MemoCache version keeps serving both. The expected SHA-256 digests were taken
- * from files written by that writer; a change here is a change of the on-disk format.
+ * from files written by that writer (with its codecs, {@code raw-array}, {@code scalar} and
+ * {@code kryo}); a change here is a change of the on-disk format. The {@code fields} codec's entries
+ * are pinned from the writer that introduced it.
  */
 class EntryBytesTest extends TierTestBase {
 
@@ -63,11 +70,40 @@ class EntryBytesTest extends TierTestBase {
       Map.entry("big record", "f8d548c849487701ba63b6bb0d49235b2ccb9904a456dcf52d9cd5c344705387"),
       Map.entry("16 MB double[]", "bfbaf8dd96d59b80a5d4be8f9c9514adf6bdfdd4f7271ce0edff6fd41fb7f8aa"));
 
+  /** Results the {@code fields} codec stores: a small record, and one streamed before its header. */
+  private static Map<String, @Nullable Object> fieldsValues() {
+    Map<String, @Nullable Object> v = new LinkedHashMap<>();
+    v.put("fields list", new ArrayList<>(List.of(1, "two", 3.0)));
+    v.put("fields big record", new Series("x", doubles(200_000)));
+    return v;
+  }
+
+  private static final Map<String, String> EXPECTED_FIELDS = Map.ofEntries(
+      Map.entry("fields list", "5c9afe794614d0f2ea3751ffab631472d9c6d62fedff1b253448f62f39bcaac7"),
+      Map.entry("fields big record", "0c634e2edcd74cad5c52968ccd462c7fa40c2d040129eedccbb9f38ded5a9466"));
+
   @Test
   void entryFiles_areWrittenAsFormat3WasWritten() throws Exception {
+    try (DiskTier format3 = DiskTier.open(TestDirs.config(dir.resolve("format3")),
+        List.of(new RawArrayCodec(), new ScalarCodec(), Codecs.kryo()), Duration.ZERO)) {
+      assertEquals(EXPECTED, digests(format3, values()), "SHA-256 of the entry files");
+    }
+  }
+
+  @Test
+  void fieldsEntryFiles_areWrittenAsPinned() throws Exception {
+    Map<String, String> actual = digests(tier, fieldsValues());
+    for (Map.Entry<String, @Nullable Object> e : fieldsValues().entrySet()) {
+      assertEquals(FieldsCodec.ID, new org.memocache.internal.codec.EntryCodec(Codecs.builtIns())
+          .encoding(e.getValue()).codecId(), e.getKey());
+    }
+    assertEquals(EXPECTED_FIELDS, actual, "SHA-256 of the entry files");
+  }
+
+  private static Map<String, String> digests(DiskTier tier, Map<String, @Nullable Object> values) throws Exception {
     Map<String, String> actual = new LinkedHashMap<>();
     int i = 0;
-    for (Map.Entry<String, @Nullable Object> e : values().entrySet()) {
+    for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
       CacheKey key = TestKeys.key(i++);
       assertTrue(TestKeys.put(tier, key, e.getValue(), TestKeys.meta("case " + e.getKey())), e.getKey());
       EntryHeader h = EntryReader.readHeader(tier.store().entryFile(key));
@@ -75,6 +111,6 @@ class EntryBytesTest extends TierTestBase {
       byte[] file = Files.readAllBytes(tier.store().entryFile(key));
       actual.put(e.getKey(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)));
     }
-    assertEquals(EXPECTED, actual, "SHA-256 of the entry files");
+    return actual;
   }
 }

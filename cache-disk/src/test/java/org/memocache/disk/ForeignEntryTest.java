@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.memocache.CacheKey;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.KryoCodec;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
@@ -114,8 +116,9 @@ class ForeignEntryTest extends TierTestBase {
   }
 
   private static String changedClass(String what) {
-    // A nested record written without its class name is part of the shape of the class holding it.
-    return what.startsWith("element") ? "Part" : "Summary";
+    // Kryo writes a nested record without its class name: it is part of the shape of the class holding
+    // it. The fields codec (bare records and plain classes) names the class whose fields changed.
+    return what.startsWith("element") ? "Part" : what.startsWith("nested") ? "Stats" : "Summary";
   }
 
   @ParameterizedTest(name = "{0} classes")
@@ -162,7 +165,7 @@ class ForeignEntryTest extends TierTestBase {
       t.setContextClassLoader(b);
       assertTrue(memo.method("pair").views(1).isEmpty(), "another definition: not viewable");
       assertEquals(List.of("MemoCache: the stored result pair(1) (" + memo.method("pair").keyOf(1).orElseThrow().hex() + ") was written"
-          + " for another definition of a class in it: it cannot be viewed"), log.messages(Level.WARNING));
+          + " for another definition of " + PKG + ".Summary: it cannot be viewed"), log.messages(Level.WARNING));
     } finally {
       t.setContextClassLoader(before);
     }
@@ -281,12 +284,17 @@ class ForeignEntryTest extends TierTestBase {
   }
 
   @Test
-  void storedShapes_areInTheHeader_andAbsentForJdkValues() throws Exception {
+  void storedShapes_areInTheHeaderOfKryoEntries_andAbsentForJdkValuesAndFieldsEntries() throws Exception {
     ClassLoader a = compile("a", "public record Summary(double mean, double max) {}", "new Summary(1, 2)");
-    TestKeys.put(tier, TestKeys.key(1), make(a), TestKeys.meta("a"));
+    TestKeys.put(tier, TestKeys.key(1), List.of(make(a)), TestKeys.meta("a"));
     TestKeys.put(tier, TestKeys.key(2), Map.of("k", List.of(1.5)), TestKeys.meta("b"));
+    TestKeys.put(tier, TestKeys.key(3), make(a), TestKeys.meta("c"));
     EntryHeader h1 = EntryReader.readHeader(tier.store().entryFile(TestKeys.key(1)));
+    assertEquals(KryoCodec.ID, h1.codecId());
     assertEquals(List.of(PKG + ".Summary"), h1.shapes().stream().map(s -> s.className()).toList());
+    EntryHeader h3 = EntryReader.readHeader(tier.store().entryFile(TestKeys.key(3)));
+    assertEquals(FieldsCodec.ID, h3.codecId());
+    assertEquals(List.of(), h3.shapes(), "the fields codec's payload describes its classes itself");
     EntryHeader h2 = EntryReader.readHeader(tier.store().entryFile(TestKeys.key(2)));
     assertEquals(List.of(), h2.shapes());
     assertEquals(0L, h2.shapesHash());

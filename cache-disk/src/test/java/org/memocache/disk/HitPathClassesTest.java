@@ -17,7 +17,7 @@ import org.memocache.Memo;
 
 /**
  * What a fresh JVM loads to open the default {@code Memo} and serve a first disk hit of a
- * {@code double[]} or a {@code double} (no Kryo for either): not the index (MapDB), not Kryo's serializers, not the process identity, not
+ * {@code double[]}, a {@code double} or a record of arrays (no Kryo for any): not the index (MapDB), not Kryo's serializers, not the process identity, not
  * the record method bootstrap. Each of these cost milliseconds to tens of milliseconds of a
  * one-shot job's start-up; the child JVM's class-load log shows when one comes back.
  */
@@ -25,12 +25,30 @@ class HitPathClassesTest {
   private static final String MARK = "@@mark ";
 
   /** {@code store}: computes and stores the array; {@code hit}: opens and serves it, between marks. */
+  /** A result record of arrays, the common scientific result shape. */
+  public record Dataset(double[] x, double[] y) {}
+
   public static void main(String[] args) {
     if (args[0].equals("store")) {
       try (Memo memo = Memo.builder().build()) {
         memo.call("hitpath.array", () -> new double[] {1, 2, 3}, 7);
         memo.call("hitpath.scalar", () -> 2.5, 7);
+        memo.call("hitpath.record", () -> new Dataset(new double[] {1, 2}, new double[50_000]), 7);
       }
+      return;
+    }
+    if (args[0].equals("record")) {
+      System.out.println(MARK + "open");
+      Memo memo = Memo.builder().build();
+      System.out.println(MARK + "opened");
+      Dataset d = memo.call("hitpath.record", new Supplier<Dataset>() {
+        @Override
+        public Dataset get() {
+          throw new IllegalStateException("hitpath.record was not served from disk");
+        }
+      }, 7);
+      System.out.println(MARK + "hit " + Arrays.toString(d.x()) + " " + d.y().length);
+      memo.close();
       return;
     }
     if (args[0].equals("scalar")) {
@@ -117,6 +135,19 @@ class HitPathClassesTest {
         "the process identity is for writers and journals, not for open and read");
     assertEquals(List.of(), matching(both, "java.lang.runtime.ObjectMethods"),
         "keys compared with generated record methods bootstrap ObjectMethods");
+  }
+
+  @Test
+  void firstHitOfARecordOfArrays_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, "record");
+    assertTrue(lines.contains(MARK + "hit [1.0, 2.0] 50000"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
+    List<String> hit = loadedBetween(lines, "opened", "hit");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a record of arrays is stored without Kryo");
+    assertEquals(List.of(), matching(hit, "org.objenesis."), "a record is built through its constructor");
+    assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
   }
 
   @Test

@@ -144,6 +144,11 @@ public final class EntryCodec {
           kryo.encode(value, out, readableBy, written);
           return Shapes.list(written);
         }
+        if (codec instanceof FieldsCodec fields) {
+          // Its payloads describe each class's fields themselves: no shapes in the header.
+          fields.encode(value, out, readableBy);
+          return List.of();
+        }
         codec.encode(value, out);
         return List.of();
       } catch (RejectedClassException e) {
@@ -245,7 +250,8 @@ public final class EntryCodec {
   }
 
   private static boolean isBuiltIn(ValueCodec codec) {
-    return codec instanceof KryoCodec || codec instanceof RawArrayCodec || codec instanceof ScalarCodec;
+    return codec instanceof KryoCodec || codec instanceof RawArrayCodec || codec instanceof ScalarCodec
+        || codec instanceof FieldsCodec;
   }
 
   /**

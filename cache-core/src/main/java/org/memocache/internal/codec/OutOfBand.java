@@ -66,8 +66,6 @@ final class OutOfBand {
   private static final int TAG_NULL = 0;
   private static final int TAG_OUT_OF_BAND = 1;
   private static final int TAG_INLINE = 2;
-  /** The largest array the JVM allocates. */
-  private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   /** A block of the table: where it is and what it holds. */
   record Block(ElementType type, long offset, int length) {
@@ -197,50 +195,7 @@ final class OutOfBand {
    * @throws DecodeLimitException when they do not describe the canonical layout within the payload
    */
   static Table read(ByteBuffer payload) throws DecodeLimitException {
-    ByteBuffer b = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    long length = b.remaining();
-    int base = b.position();
-    if (length < TRAILER) {
-      throw new DecodeLimitException("kryo: a payload of " + length + " bytes has no room for its trailer");
-    }
-    long graph = b.getLong(base + (int) length - TRAILER);
-    long n = b.getLong(base + (int) length - 8);
-    long room = length - TRAILER;
-    if (graph < 0 || graph > room || n < 0 || n > (room - graph) / ENTRY) {
-      throw new DecodeLimitException("kryo: the trailer claims a graph of " + graph + " bytes and " + n
-          + " out-of-band blocks in a payload of " + length + " bytes");
-    }
-    long tableOffset = room - n * ENTRY;
-    List<Block> blocks = new ArrayList<>((int) n);
-    long at = graph;
-    for (int i = 0; i < n; i++) {
-      int e = base + (int) (tableOffset + (long) i * ENTRY);
-      long offset = b.getLong(e);
-      long elements = b.getLong(e + 8);
-      int code = b.get(e + 16) & 0xff;
-      ElementType type = null;
-      for (ElementType t : ElementType.values()) {
-        if (t.code() == code && t != ElementType.BOOLEAN) {
-          type = t;
-        }
-      }
-      long expected = align(at, ALIGN);
-      if (type == null || offset != expected || elements < 0 || elements > MAX_ELEMENTS
-          || elements * type.size() > tableOffset - offset) {
-        throw new DecodeLimitException("kryo: out-of-band block " + i + " (type code " + code + ", " + elements
-            + " elements at offset " + offset + ") does not fit the payload of " + length
-            + " bytes where its layout puts it (offset " + expected + ", before the table at " + tableOffset + ")");
-      }
-      Block block = new Block(type, offset, (int) elements);
-      blocks.add(block);
-      at = offset + block.bytes();
-    }
-    long expectedTable = n == 0 ? graph : align(at, 8);
-    if (expectedTable != tableOffset) {
-      throw new DecodeLimitException("kryo: the out-of-band table is at " + tableOffset + ", its blocks end at "
-          + at);
-    }
-    return new Table(graph, tableOffset, List.copyOf(blocks));
+    return OutOfBandTable.read(payload, KryoCodec.ID);
   }
 
   /** Reads block {@code i} for an array of {@code type} met in the graph. */

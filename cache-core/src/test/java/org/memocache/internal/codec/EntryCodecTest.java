@@ -127,12 +127,13 @@ class EntryCodecTest {
   }
 
   @Test
-  void record_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
-    Point p = new Point(3, "p");
+  void recordInAnImmutableList_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
+    assertEquals(FieldsCodec.ID, codec.encode(new Point(3, "p"), META, CLASSES).codecId(), "a bare record: fields");
+    List<Point> p = List.of(new Point(3, "p"));
     EncodedEntry e = codec.encode(p, META, CLASSES);
     assertEquals(KryoCodec.ID, e.codecId());
     assertEquals(KryoCodec.VERSION, e.codecVersion());
-    assertEquals(Point.class.getName(), e.valueType());
+    assertEquals(p.getClass().getName(), e.valueType());
     assertTrue(EntryCodec.namesClasses(e.codecId()));
     Held held = write(p, true);
     assertTrue(held.shapes.stream().anyMatch(s -> s.className().equals(Point.class.getName())), held.shapes.toString());
@@ -155,7 +156,7 @@ class EntryCodecTest {
 
   @Test
   void otherCodecVersion_isForeign() throws IOException {
-    Held held = write(new Point(1, "a"), true);
+    Held held = write(List.of(new Point(1, "a")), true);
     Held older = new Held(held.codecId, KryoCodec.VERSION - 1, held.shapes, held.bytes, true);
     ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(older, CLASSES));
     assertEquals("was written by codec kryo v" + (KryoCodec.VERSION - 1) + "; this process has v" + KryoCodec.VERSION,
@@ -167,7 +168,7 @@ class EntryCodecTest {
 
   @Test
   void changedShape_isForeign_beforeDecoding() throws IOException {
-    Held held = write(new Point(1, "a"), true);
+    Held held = write(List.of(new Point(1, "a")), true);
     List<ClassShape> other = held.shapes.stream()
         .map(s -> s.className().equals(Point.class.getName()) ? new ClassShape(s.className(), s.hash() + 1) : s)
         .toList();

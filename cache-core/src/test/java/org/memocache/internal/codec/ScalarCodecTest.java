@@ -131,8 +131,8 @@ class ScalarCodecTest {
   }
 
   @Test
-  void builtIns_tryScalarBeforeKryo() {
+  void builtIns_tryScalarAndFieldsBeforeKryo() {
     List<String> ids = Codecs.builtIns().stream().map(c -> c.id()).toList();
-    assertEquals(List.of(RawArrayCodec.ID, ScalarCodec.ID, KryoCodec.ID), ids);
+    assertEquals(List.of(RawArrayCodec.ID, ScalarCodec.ID, FieldsCodec.ID, KryoCodec.ID), ids);
   }
 }

@@ -1,0 +1,85 @@
+package org.memocache.disk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.memocache.CacheKey;
+import org.memocache.Memo;
+import org.memocache.disk.internal.EntryHeader;
+import org.memocache.disk.internal.EntryReader;
+import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.KryoCodec;
+import org.memocache.internal.codec.RawArrayCodec;
+import org.memocache.internal.codec.ScalarCodec;
+import org.memocache.spi.Tier;
+import org.memocache.view.ResultViews;
+
+/** Results of the {@code fields} codec through the disk tier: damage, entries of Kryo, views. */
+class FieldsDiskTest extends TierTestBase {
+  /** A result record holding two arrays. */
+  public record Dataset(double[] x, double[] y) {}
+
+  @Test
+  void recordOfArrays_roundTrips_andAFlippedByteInABlockIsDamage() throws Exception {
+    int n = 200_000;
+    double[] x = OutOfBandDiskTest.ramp(n, 1);
+    Dataset d = new Dataset(x, x);
+    CacheKey key = TestKeys.key(1);
+    assertTrue(tier.put(key, d, TestKeys.meta("n=" + n)));
+    Path file = tier.store().entryFile(key);
+    EntryHeader h = EntryReader.readHeader(file);
+    assertEquals(FieldsCodec.ID, h.codecId());
+    assertEquals(FieldsCodec.VERSION, h.codecVersion());
+    assertEquals(List.of(), h.shapes());
+    assertTrue(h.payloadLength() < n * 8L + 1024, "the shared array once, raw: " + h.payloadLength());
+
+    Dataset back = (Dataset) tier.get(key, TestKeys.FILTER).orElseThrow().value();
+    assertArrayEquals(x, back.x());
+    assertSame(back.x(), back.y(), "one array, as stored");
+
+    long[] block = OutOfBandDiskTest.block(file, 0);
+    byte[] bad = Files.readAllBytes(file);
+    bad[(int) (h.payloadOffset() + (block[0] + block[1]) / 2)] ^= 0x10;
+    Files.write(file, bad);
+    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "damaged block: a miss");
+    assertEquals(new Tier.Counters(1, 0, 0, 0), tier.counters());
+    assertFalse(Files.exists(file), "damaged entry deleted");
+  }
+
+  @Test
+  void entryOfTheKryoCodec_isStillAHit() {
+    CacheKey key = TestKeys.key(2);
+    Dataset d = new Dataset(OutOfBandDiskTest.ramp(50_000, 0), OutOfBandDiskTest.ramp(3, 1));
+    try (DiskTier before = DiskTier.open(TestDirs.config(dir),
+        List.of(new RawArrayCodec(), new ScalarCodec(), Codecs.kryo()), Duration.ZERO)) {
+      assertTrue(before.put(key, d, TestKeys.meta("kryo")));
+    }
+    Tier.Hit hit = tier.get(key, TestKeys.FILTER).orElseThrow();
+    assertEquals(KryoCodec.ID, hit.info().codec());
+    Dataset back = (Dataset) hit.value();
+    assertArrayEquals(d.x(), back.x());
+    assertArrayEquals(d.y(), back.y());
+  }
+
+  @Test
+  void arraysOfAFieldsEntry_areViewableByPath() {
+    double[] x = OutOfBandDiskTest.ramp(100_000, 2);
+    try (Memo memo = Memo.builder().directory(dir.resolve("memo")).allowPackages("org.memocache.disk").build()) {
+      memo.call("dataset", () -> new Dataset(x, new double[] {7, 8}), 1);
+      ResultViews r = memo.method("dataset").views(1).orElseThrow();
+      assertEquals(FieldsCodec.ID, r.info().codec());
+      assertEquals(100_000, r.doubles("x").size());
+      assertEquals(x[99_999], r.doubles("x").get(99_999));
+      assertEquals(8.0, r.doubles("y").get(1));
+    }
+  }
+}
