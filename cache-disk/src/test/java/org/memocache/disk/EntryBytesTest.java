@@ -95,7 +95,7 @@ class EntryBytesTest extends TierTestBase {
     Map<String, String> actual = digests(tier, fieldsValues());
     for (Map.Entry<String, @Nullable Object> e : fieldsValues().entrySet()) {
       assertEquals(FieldsCodec.ID, new org.memocache.internal.codec.EntryCodec(Codecs.builtIns())
-          .encoding(e.getValue()).codecId(), e.getKey());
+          .encode(e.getValue(), TestKeys.meta("codec"), null).codecId(), e.getKey());
     }
     assertEquals(EXPECTED_FIELDS, actual, "SHA-256 of the entry files");
   }

@@ -20,6 +20,7 @@ import org.memocache.internal.codec.FieldsCodec;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.ScalarCodec;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.Tier;
 import org.memocache.view.ResultViews;
 
@@ -34,7 +35,7 @@ class FieldsDiskTest extends TierTestBase {
     double[] x = OutOfBandDiskTest.ramp(n, 1);
     Dataset d = new Dataset(x, x);
     CacheKey key = TestKeys.key(1);
-    assertTrue(tier.put(key, d, TestKeys.meta("n=" + n)));
+    assertTrue(TestKeys.put(tier, key, d, TestKeys.meta("n=" + n)));
     Path file = tier.store().entryFile(key);
     EntryHeader h = EntryReader.readHeader(file);
     assertEquals(FieldsCodec.ID, h.codecId());
@@ -42,7 +43,7 @@ class FieldsDiskTest extends TierTestBase {
     assertEquals(List.of(), h.shapes());
     assertTrue(h.payloadLength() < n * 8L + 1024, "the shared array once, raw: " + h.payloadLength());
 
-    Dataset back = (Dataset) tier.get(key, TestKeys.FILTER).orElseThrow().value();
+    Dataset back = (Dataset) TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow().value();
     assertArrayEquals(x, back.x());
     assertSame(back.x(), back.y(), "one array, as stored");
 
@@ -50,7 +51,7 @@ class FieldsDiskTest extends TierTestBase {
     byte[] bad = Files.readAllBytes(file);
     bad[(int) (h.payloadOffset() + (block[0] + block[1]) / 2)] ^= 0x10;
     Files.write(file, bad);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "damaged block: a miss");
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "damaged block: a miss");
     assertEquals(new Tier.Counters(1, 0, 0, 0), tier.counters());
     assertFalse(Files.exists(file), "damaged entry deleted");
   }
@@ -61,9 +62,9 @@ class FieldsDiskTest extends TierTestBase {
     Dataset d = new Dataset(OutOfBandDiskTest.ramp(50_000, 0), OutOfBandDiskTest.ramp(3, 1));
     try (DiskTier before = DiskTier.open(TestDirs.config(dir),
         List.of(new RawArrayCodec(), new ScalarCodec(), Codecs.kryo()), Duration.ZERO)) {
-      assertTrue(before.put(key, d, TestKeys.meta("kryo")));
+      assertTrue(TestKeys.put(before, key, d, TestKeys.meta("kryo")));
     }
-    Tier.Hit hit = tier.get(key, TestKeys.FILTER).orElseThrow();
+    TierValues.Decoded hit = TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow();
     assertEquals(KryoCodec.ID, hit.info().codec());
     Dataset back = (Dataset) hit.value();
     assertArrayEquals(d.x(), back.x());

@@ -226,7 +226,7 @@ class FieldsCodecTest {
       }
     }
     Array2DRowRealMatrix m = new Array2DRowRealMatrix(data, false);
-    assertEquals(FieldsCodec.ID, entries.encoding(m).codecId());
+    assertEquals(FieldsCodec.ID, entries.encode(m, META, null).codecId());
     byte[] bytes = encode(m);
     assertEquals(300, OutOfBand.read(ByteBuffer.wrap(bytes)).blocks().size(), "rows of 1,600 bytes, raw");
     Array2DRowRealMatrix back = (Array2DRowRealMatrix) decode(bytes);
@@ -259,7 +259,7 @@ class FieldsCodecTest {
     a.next = b;
     b.next = a;
     assertFalse(fields.canEncode(a));
-    assertEquals(KryoCodec.ID, entries.encoding(a).codecId());
+    assertEquals(KryoCodec.ID, entries.encode(a, META, null).codecId());
     List<Object> selfList = new ArrayList<>();
     selfList.add(selfList);
     assertFalse(fields.canEncode(selfList));
