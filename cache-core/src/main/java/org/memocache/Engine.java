@@ -83,7 +83,8 @@ final class Engine {
   private final KeyEncoders encoders;
   private final Cache<Object, Held> memory;
   private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
-  private final Tier.@Nullable KeyLocks locks;
+  /** The key locks of every tier that has them, in tier order: taken in this order, released in reverse. */
+  private final List<Tier.KeyLocks> locks;
   private final Tier.@Nullable Verdicts verdicts;
   private final String where;
   /** Methods seen changing their inputs, with what they changed: computed directly from then on. */
@@ -130,7 +131,7 @@ final class Engine {
         })
         .executor(Runnable::run)
         .build();
-    this.locks = firstCapability(tiers, Tier::locks);
+    this.locks = tiers.stream().flatMap(t -> t.locks().stream()).toList();
     this.verdicts = firstCapability(tiers, Tier::verdicts);
     this.where = config.directory() == null ? "memory" : config.directory().toString();
     this.perTierHits = new LongAdder[tiers.size()];
@@ -365,12 +366,17 @@ final class Engine {
       }
       // A caller that gave up waiting for a thread of this JVM would only wait for it again on the
       // lock that thread holds.
-      if (locks != null && !call.gaveUp) {
-        call.lock = locks.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
-        if (call.lock != null) {
-          h = fromLowerTiers(call, false);
-          if (h != null) {
-            return h;
+      // Each tier's lock in turn (this host's processes, then all hosts): once a lock is held, the
+      // holder before us may have stored the result, so the tiers are read again.
+      if (!call.gaveUp) {
+        for (Tier.KeyLocks l : locks) {
+          Tier.KeyLock lock = l.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
+          if (lock != null) {
+            call.lock = call.lock == null ? lock : new Locks(call.lock, lock);
+            h = fromLowerTiers(call, false);
+            if (h != null) {
+              return h;
+            }
           }
         }
       }
@@ -1108,7 +1114,7 @@ final class Engine {
           break;
         }
       }
-    } else if (call.key != null && locks != null) {
+    } else if (call.key != null && !locks.isEmpty()) {
       Warnings.once("progress-unlocked:" + call.spec.id().name(), () -> "MemoCache: computing " + describe
           + " without its key lock (another process is computing it, or the lock could not be taken):"
           + " its progress is kept in memory and not resumed");
@@ -1331,6 +1337,18 @@ final class Engine {
     boolean expired() {
       // Reads the clock only for methods with an expiry, keeping it off the common hit path.
       return expiresAtMillis != Long.MAX_VALUE && config.clock().millis() >= expiresAtMillis;
+    }
+  }
+
+  /** Two held key locks, released in the reverse order of taking: {@code last} first. */
+  private record Locks(Tier.KeyLock first, Tier.KeyLock last) implements Tier.KeyLock {
+    @Override
+    public void close() {
+      try {
+        last.close();
+      } finally {
+        first.close();
+      }
     }
   }
 

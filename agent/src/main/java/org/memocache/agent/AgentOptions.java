@@ -37,7 +37,8 @@ import org.memocache.internal.Settings;
  * that configuration; it may also hold the agent's own options, which the command line overrides
  * ({@code methods} and {@code stateless} accumulate instead). Parsing checks everything, the
  * configuration included, so a bad value fails at start-up with a message quoting its key, source
- * and value; {@link #toString()} prints a form that parses back to equal options.
+ * and value; {@link #toString()} prints a form that parses back to equal options, but for the user
+ * and password of a {@code shared} URI, which it shows as {@code ***}.
  *
  * @param methods methods memoized without an annotation
  * @param settings the configuration keys given on the command line (key → text, as written)
@@ -185,7 +186,7 @@ public record AgentOptions(
     for (Settings.Key k : Settings.Key.values()) {
       String v = settings.get(k.key());
       if (v != null) {
-        parts.add(k.key() + "=" + v);
+        parts.add(k.key() + "=" + Settings.displayed(k, v));
       }
     }
     if (!statelessClasses.isEmpty()) {

@@ -163,14 +163,21 @@ public interface Tier extends AutoCloseable {
    * @param foreign entries left in place and treated as misses because this process cannot use
    *     them: written for another definition of a result class, by a codec (or codec version) this
    *     process lacks, or in another entry format
+   * @param unavailable reads and writes skipped because the tier's storage service could not be
+   *     reached (down, too slow, refusing): each a miss or an unstored value, never an error
    */
-  record Counters(long corrupt, long writeFailures, long evictions, long foreign) {
+  record Counters(long corrupt, long writeFailures, long evictions, long foreign, long unavailable) {
     /** All zero. */
-    public static final Counters NONE = new Counters(0, 0, 0, 0);
+    public static final Counters NONE = new Counters(0, 0, 0, 0, 0);
+
+    /** Counters of a tier whose storage is always reachable. */
+    public Counters(long corrupt, long writeFailures, long evictions, long foreign) {
+      this(corrupt, writeFailures, evictions, foreign, 0);
+    }
 
     /** Counters without foreign entries. */
     public Counters(long corrupt, long writeFailures, long evictions) {
-      this(corrupt, writeFailures, evictions, 0);
+      this(corrupt, writeFailures, evictions, 0, 0);
     }
   }
 

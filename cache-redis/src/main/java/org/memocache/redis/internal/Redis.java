@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection to a Redis server (Lettuce, thread-safe, pipelined), where every command has a
@@ -36,12 +37,12 @@ public final class Redis implements AutoCloseable {
   private final RedisClient client;
   private final String endpoint;
   private final Duration timeout;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
   // System.nanoTime() before which no new connection is tried: a server that is down costs one
   // connect attempt per timeout, not one per command.
   private long nextConnect;
 
-  private Redis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String endpoint,
+  private Redis(RedisClient client, @Nullable StatefulRedisConnection<String, byte[]> connection, String endpoint,
       Duration timeout) {
     this.client = client;
     this.connection = connection;
@@ -59,6 +60,21 @@ public final class Redis implements AutoCloseable {
    * @throws SharedStoreException if the server cannot be reached or refuses the credentials
    */
   public static Redis connect(URI uri, Duration timeout) {
+    Redis redis = open(uri, timeout);
+    try {
+      redis.connection = redis.client.connect(CODEC);
+      return redis;
+    } catch (RuntimeException e) {
+      redis.client.shutdown(0, 2, TimeUnit.SECONDS);
+      throw fault(redis.endpoint, "CONNECT", timeout, e);
+    }
+  }
+
+  /**
+   * A client of {@code uri} that connects on its first command, as {@link #connect} reconnects: a
+   * server down at start costs no failure here, only failed commands until it answers.
+   */
+  public static Redis open(URI uri, Duration timeout) {
     RedisURI redisUri = RedisURI.create(uri);
     redisUri.setTimeout(timeout);
     String endpoint = redisUri.getHost() + ":" + redisUri.getPort();
@@ -69,12 +85,7 @@ public final class Redis implements AutoCloseable {
         .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .build());
-    try {
-      return new Redis(client, client.connect(CODEC), endpoint, timeout);
-    } catch (RuntimeException e) {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-      throw fault(endpoint, "CONNECT", timeout, e);
-    }
+    return new Redis(client, null, endpoint, timeout);
   }
 
   /** {@code host:port} of the server. */
@@ -85,7 +96,7 @@ public final class Redis implements AutoCloseable {
   /** Runs {@code command} (named {@code operation} in errors) with this connection's timeout. */
   public <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> command) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (!c.isOpen()) {
+    if (c == null || !c.isOpen()) {
       c = reconnect(operation);
     }
     try {
@@ -97,7 +108,7 @@ public final class Redis implements AutoCloseable {
 
   private synchronized StatefulRedisConnection<String, byte[]> reconnect(String operation) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c.isOpen()) {
+    if (c != null && c.isOpen()) {
       return c;
     }
     long now = System.nanoTime();
@@ -107,8 +118,9 @@ public final class Redis implements AutoCloseable {
     }
     nextConnect = now + timeout.toNanos();
     try {
-      connection = client.connect(CODEC);
-      return connection;
+      c = client.connect(CODEC);
+      connection = c;
+      return c;
     } catch (RuntimeException e) {
       throw fault(endpoint, operation, timeout, e);
     }
@@ -153,7 +165,7 @@ public final class Redis implements AutoCloseable {
   @Override
   public void close() {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c.isOpen()) {
+    if (c != null && c.isOpen()) {
       c.close();
     }
     client.shutdown(0, 2, TimeUnit.SECONDS);
