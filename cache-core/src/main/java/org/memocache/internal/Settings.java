@@ -410,10 +410,10 @@ public final class Settings {
         : s.substring(0, at) + "***" + s.substring(at + uri.getRawUserInfo().length());
   }
 
-  /** The text of a setting as messages show it: a {@code shared} URI without its password. */
+  /** The text of a setting as messages show it: a {@code shared} or {@code blobs} URI without its password. */
   public static String displayed(Key key, String text) {
-    if (key != Key.SHARED) {
-      return text;
+    if (key != Key.SHARED && key != Key.BLOBS) {
+      return text.strip();
     }
     try {
       return redacted(new URI(text.strip()));
