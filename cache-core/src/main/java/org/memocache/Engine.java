@@ -32,12 +32,18 @@ import org.memocache.internal.Sizes;
 import org.memocache.internal.StoredPartialResult;
 import org.memocache.internal.StoredProgress;
 import org.memocache.internal.Warnings;
+import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.EntryCodec;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
 import org.memocache.partial.PartialResult;
 import org.memocache.partial.Progressive;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 import org.memocache.view.ArrayView;
 import org.memocache.view.ResultViews;
 
@@ -81,6 +87,8 @@ final class Engine {
   private final MemoConfig config;
   private final List<Tier> tiers;
   private final KeyEncoders encoders;
+  /** Encodes values for the lower tiers and decodes what they return. */
+  private final TierValues values;
   private final Cache<Object, Held> memory;
   private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
   /** The key locks of every tier that has them, in tier order: taken in this order, released in reverse. */
@@ -109,11 +117,15 @@ final class Engine {
   private final FutureResults futures;
 
   Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders) {
-    this(config, tiers, encoders, null);
+    this(config, tiers, encoders, Codecs.builtIns(), null);
   }
 
-  /** With {@code asyncExecutor} for {@link FutureResults} (null: its default). */
-  Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders, @Nullable Executor asyncExecutor) {
+  /**
+   * With the {@code codecs} values are stored in the lower tiers with, and {@code asyncExecutor} for
+   * {@link FutureResults} (null: its default).
+   */
+  Engine(MemoConfig config, List<Tier> tiers, KeyEncoders encoders, List<ValueCodec> codecs,
+      @Nullable Executor asyncExecutor) {
     this.futures = new FutureResults(this, asyncExecutor);
     this.config = config;
     this.tiers = tiers;
@@ -134,6 +146,7 @@ final class Engine {
     this.locks = tiers.stream().flatMap(t -> t.locks().stream()).toList();
     this.verdicts = firstCapability(tiers, Tier::verdicts);
     this.where = config.directory() == null ? "memory" : config.directory().toString();
+    this.values = new TierValues(codecs, where);
     this.perTierHits = new LongAdder[tiers.size()];
     this.perTierMisses = new LongAdder[tiers.size()];
     for (int i = 0; i < tiers.size(); i++) {
@@ -504,27 +517,35 @@ final class Engine {
   /** Looks in the lower tiers; on a hit fills memory, finishes the flight and releases the lock. */
   private @Nullable Held fromLowerTiers(Pending call, boolean countMiss) {
     MethodSpec spec = call.spec;
+    CacheKey key = Objects.requireNonNull(call.key);
     for (int i = 0; i < tiers.size(); i++) {
       Tier tier = tiers.get(i);
-      Optional<Tier.Hit> hit;
       long t0 = System.nanoTime();
+      Optional<TierValues.Decoded> hit = Optional.empty();
       try {
-        hit = tier.get(Objects.requireNonNull(call.key), spec.classes());
+        Optional<StoredEntry> stored = tier.get(key);
+        if (stored.isPresent()) {
+          try (StoredEntry e = stored.get()) {
+            if (!expired(spec, e.info().created())) {
+              hit = values.decode(spec.id().name(), e, spec.classes());
+              if (hit.isPresent()) {
+                copyIn(i, key, e);
+              }
+            }
+          }
+        }
       } catch (RuntimeException e) {
         Warnings.once("get:" + tier.name(), () -> "MemoCache: the " + tier.name()
             + " tier failed to read " + spec.id().name() + " (" + where + "); treating it as a miss", e);
         hit = Optional.empty();
       }
-      if (hit.isPresent() && !expired(spec, hit.get().info().created())) {
+      if (hit.isPresent()) {
         perTierHits[i].increment();
         tierHits.increment();
-        Tier.Hit th = hit.get();
+        TierValues.Decoded th = hit.get();
         long computeNanos = th.info().computeTime().toNanos();
         // A hit that took longer than computing saved nothing.
         savedNanos.add(Math.max(0, computeNanos - (System.nanoTime() - t0)));
-        for (int j = 0; j < i; j++) {
-          storeIn(tiers.get(j), call, th.value(), th.info().computeTime(), th.info().created());
-        }
         long size = copiedSize(spec, th.value());
         Object value = call.futureResult ? CompletableFuture.completedFuture(th.value()) : th.value();
         if (size >= SERVED_FROM_LOWER_TIERS) {
@@ -545,6 +566,23 @@ final class Engine {
       }
     }
     return null;
+  }
+
+  /**
+   * Copies the entry {@code stored}, a hit in tier {@code found}, into the tiers above it, byte for
+   * byte: nothing is decoded and encoded again.
+   */
+  private void copyIn(int found, CacheKey key, StoredEntry stored) {
+    if (found == 0) {
+      return;
+    }
+    EncodedEntry copy = EntryCodec.copyOf(stored);
+    if (copy == null) {
+      return; // names more classes than it records: served from where it is
+    }
+    for (int j = 0; j < found; j++) {
+      storeIn(tiers.get(j), key, copy);
+    }
   }
 
   /** Stores a computed result in every tier, then releases the waiters. */
@@ -588,12 +626,7 @@ final class Engine {
             + value.getClass().getName() + ", which is kept in memory only: futures are not stored in"
             + " lower tiers");
       }
-      boolean stored = lower;
-      if (lower) {
-        for (Tier t : tiers) {
-          stored &= storeIn(t, call, value, Duration.ofNanos(nanos), created);
-        }
-      }
+      boolean stored = lower && store(call, value, Duration.ofNanos(nanos), created);
       if (memoryAfterStore && !stored) {
         h = held(spec, value, nanos, created, true, size);
         if (spec.memory()) {
@@ -753,19 +786,38 @@ final class Engine {
     }
   }
 
-  boolean storeIn(Tier t, Pending call, @Nullable Object value, Duration computeTime, Instant created) {
+  /**
+   * Stores {@code value} as the result of {@code call} in every lower tier, encoded once; returns
+   * whether all of them stored it.
+   */
+  boolean store(Pending call, @Nullable Object value, Duration computeTime, Instant created) {
+    CacheKey key = Objects.requireNonNull(call.key);
+    EncodedEntry entry = values.encode(call.spec.id().name(), value,
+        new Tier.Metadata(call.summary, created, computeTime), call.spec.classes());
+    if (entry == null) {
+      storeFailures.add(tiers.size());
+      return false;
+    }
+    boolean stored = true;
+    for (Tier t : tiers) {
+      stored &= storeIn(t, key, entry);
+    }
+    return stored;
+  }
+
+  private boolean storeIn(Tier t, CacheKey key, EncodedEntry entry) {
     boolean ok;
     try {
-      ok = t.put(Objects.requireNonNull(call.key), value, new Tier.Metadata(call.summary, created, computeTime, call.spec.classes()));
+      ok = values.put(t, key, entry);
     } catch (RuntimeException e) {
       Warnings.once("put:" + t.name() + ":" + e.getClass().getName(), () -> "MemoCache: the " + t.name()
-          + " tier failed to store a result of " + call.spec.id().name() + " (" + where + "); it is still"
+          + " tier failed to store a result of " + key.method().name() + " (" + where + "); it is still"
           + " returned", e);
       ok = false;
     }
     if (!ok) {
-      // The tier has already said why, once per kind of problem (the Tier contract): a second
-      // warning here would only repeat it.
+      // Said once per cause: a problem of the value by TierValues, one of the storage by the tier
+      // (the Tier contract); a second warning here would only repeat it.
       storeFailures.increment();
     }
     return ok;
@@ -981,7 +1033,7 @@ final class Engine {
     }
     CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
     for (Tier t : tiers) {
-      Optional<Tier.Hit> hit = t.get(key, spec.classes());
+      Optional<TierValues.Decoded> hit = values.get(t, key, spec.classes());
       if (hit.isPresent() && !expired(spec, hit.get().info().created())) {
         return Optional.of(new CachedResult<>(hit.get().value(), hit.get().info()));
       }
@@ -1024,10 +1076,8 @@ final class Engine {
     boolean stored = true;
     if (lower) {
       call.key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
-      for (Tier t : tiers) {
-        // Nothing was computed here: the entry records no compute time, so its hits save none.
-        stored &= storeIn(t, call, value, Duration.ZERO, created);
-      }
+      // Nothing was computed here: the entry records no compute time, so its hits save none.
+      stored = store(call, value, Duration.ZERO, created);
     }
     if (spec.memory()) {
       long size = lower ? copiedSize(spec, value) : -1;
@@ -1209,7 +1259,7 @@ final class Engine {
   /** The stored result under {@code key}, decoded with {@code classes}; never computes. */
   Optional<CachedResult<?>> lookupKey(CacheKey key, ClassFilter classes) {
     for (Tier t : tiers) {
-      Optional<Tier.Hit> hit = t.get(key, classes);
+      Optional<TierValues.Decoded> hit = values.get(t, key, classes);
       if (hit.isPresent()) {
         return Optional.of(new CachedResult<>(hit.get().value(), hit.get().info()));
       }

@@ -19,7 +19,6 @@ import org.memocache.internal.Signatures;
 import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.StoredProgress;
 import org.memocache.internal.Warnings;
-import org.memocache.spi.Tier;
 
 /**
  * Results that are {@link CompletionStage}s (a {@link CompletableFuture}, usually), for the
@@ -110,10 +109,7 @@ final class FutureResults {
       Instant created = engine.config().clock().instant();
       if (call.key != null) {
         if (call.futureResult) {
-          stored = true;
-          for (Tier t : engine.tiers()) {
-            stored &= engine.storeIn(t, call, value, Duration.ofNanos(nanos), created);
-          }
+          stored = engine.store(call, value, Duration.ofNanos(nanos), created);
         } else {
           Warnings.once("future-lower:" + spec.id(), () -> "MemoCache: " + spec.id().name() + " is a Memo.call whose"
               + " result is a " + stage.getClass().getSimpleName() + ": its value is kept in memory only, since a"

@@ -798,7 +798,8 @@ public final class Memo implements AutoCloseable {
         lower.add(remote);
       }
       lower.addAll(tiers);
-      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, asyncExecutor), encoders,
+      return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, allCodecs,
+          asyncExecutor), encoders,
           Set.copyOf(sharedNames));
     }
 

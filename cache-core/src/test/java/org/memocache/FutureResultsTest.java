@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.memocache.spi.ClassFilter;
 import org.memocache.testing.LogCapture;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
 
 /** Results that are futures: one running future per key, values stored once completed, failures never kept. */
@@ -62,7 +64,7 @@ class FutureResultsTest {
     }
 
     @Override
-    public Optional<Hit> get(CacheKey key, ClassFilter classes) {
+    public Optional<StoredEntry> get(CacheKey key) {
       reader.set(Thread.currentThread());
       readStarted.countDown();
       try {
@@ -70,13 +72,13 @@ class FutureResultsTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return inner.get(key, classes);
+      return inner.get(key);
     }
 
     @Override
-    public boolean put(CacheKey key, @Nullable Object value, Metadata m) {
+    public boolean put(CacheKey key, EncodedEntry entry) {
       storer.set(Thread.currentThread());
-      return inner.put(key, value, m);
+      return inner.put(key, entry);
     }
 
     @Override
@@ -147,7 +149,7 @@ class FutureResultsTest {
     assertEquals(2, computed.get());
     awaitPuts(1);
     CacheKey key = memo.method("name").keyOf(7).orElseThrow();
-    assertEquals("value", stored.map.get(key).value(), "the value is stored, not the future");
+    assertEquals("value", stored.value(key), "the value is stored, not the future");
     CompletableFuture<String> hit = memo.callAsync("name", () -> {
       throw new AssertionError("computed again");
     }, 7);

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.partial.Progress;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
 
 /**
@@ -41,13 +43,13 @@ class ProgressTest {
     }
 
     @Override
-    public Optional<Hit> get(CacheKey key, ClassFilter classes) {
-      return entries.get(key, classes);
+    public Optional<StoredEntry> get(CacheKey key) {
+      return entries.get(key);
     }
 
     @Override
-    public boolean put(CacheKey key, @Nullable Object value, Metadata metadata) {
-      return !putFails && entries.put(key, value, metadata);
+    public boolean put(CacheKey key, EncodedEntry entry) {
+      return !putFails && entries.put(key, entry);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.memocache.CacheKey;
@@ -22,6 +23,7 @@ import org.memocache.MemoConfig;
 import org.memocache.internal.Config;
 import org.memocache.disk.DiskTier;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.Tier;
 
 /**
@@ -156,7 +158,8 @@ public final class ColdHit {
         }
         try (DiskTier tier = DiskTier.open(config(cache), Codecs.builtIns(), Duration.ZERO)) {
           long t0 = System.nanoTime();
-          double[] v = (double[]) tier.get(key, c -> false).orElseThrow().value();
+          double[] v = (double[]) new TierValues(Codecs.builtIns(), cache.toString()).get(tier, key, c -> false)
+              .orElseThrow().value();
           long t1 = System.nanoTime();
           if (v.length != n || v[n - 1] != (n - 1) * 0.5 + 1) {
             throw new IllegalStateException("wrong value");
@@ -209,7 +212,9 @@ public final class ColdHit {
             }
             try (DiskTier tier = DiskTier.open(config(dir.resolve("tier")), Codecs.builtIns(), Duration.ZERO)) {
               long t0 = System.nanoTime();
-              if (!tier.put(key, v, new Tier.Metadata("1", Instant.now(), Duration.ofSeconds(1), c -> false))) {
+              TierValues values = new TierValues(Codecs.builtIns(), dir.toString());
+              if (!values.put(tier, key, Objects.requireNonNull(values.encode("store", v,
+                  new Tier.Metadata("1", Instant.now(), Duration.ofSeconds(1)), c -> false)))) {
                 throw new IllegalStateException("put failed");
               }
               put = (System.nanoTime() - t0) / 1e6;

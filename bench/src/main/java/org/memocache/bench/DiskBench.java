@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.memocache.MethodId;
 import org.memocache.disk.DiskTier;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.Tier;
 
 /**
@@ -91,11 +93,12 @@ public final class DiskBench {
     }
     double[] warm;
     try (DiskTier tier = DiskTier.open(config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      TierValues values = new TierValues(Codecs.builtIns(), dir.toString());
       int n = 2000;
       warm = new double[n];
       for (int i = 0; i < n + 2000; i++) {
         long t0 = System.nanoTime();
-        Measure.blackhole = tier.get(key, AllowLists.forMethod(null, List.of())).orElseThrow();
+        Measure.blackhole = values.get(tier, key, AllowLists.forMethod(null, List.of())).orElseThrow();
         if (i >= 2000) {
           warm[i - 2000] = (System.nanoTime() - t0) / 1e3;
         }
@@ -137,14 +140,16 @@ public final class DiskBench {
     Path dir = work.resolve("miss-store");
     double[] t = new double[n];
     try (DiskTier tier = DiskTier.open(config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      TierValues values = new TierValues(Codecs.builtIns(), dir.toString());
       for (int i = -200; i < n; i++) {
         CacheKey key = new CacheKey(SMALL, 42, i + 1000L);
         long t0 = System.nanoTime();
-        if (tier.get(key, c -> true).isEmpty()) {
+        if (values.get(tier, key, c -> true).isEmpty()) {
           Tier.KeyLock lock = tier.acquire(key, "simulate(i=" + i + ")", Duration.ofSeconds(10)).orElseThrow();
           try {
-            if (tier.get(key, c -> true).isEmpty()) {
-              tier.put(key, smallValue(), new Tier.Metadata("i=" + i, Instant.now(), Duration.ofMillis(1), c -> true));
+            if (values.get(tier, key, c -> true).isEmpty()) {
+              values.put(tier, key, Objects.requireNonNull(values.encode("simulate", smallValue(),
+                  new Tier.Metadata("i=" + i, Instant.now(), Duration.ofMillis(1)), c -> true)));
             }
           } finally {
             lock.close();
@@ -187,6 +192,7 @@ public final class DiskBench {
     double[] ddWrite = new double[repeats];
     double[] ddRead = new double[repeats];
     try (DiskTier tier = DiskTier.open(config(dir), Codecs.builtIns(), Duration.ZERO)) {
+      TierValues values = new TierValues(Codecs.builtIns(), dir.toString());
       for (int r = 0; r < repeats; r++) {
         Path ddFile = ddDir.resolve("dd-" + r);
         // Start every timed step with no dirty pages pending, so one step's writeback does not
@@ -199,7 +205,8 @@ public final class DiskBench {
         CacheKey key = new CacheKey(SMALL, 7, r);
         run("sync");
         t0 = System.nanoTime();
-        if (!tier.put(key, a, new Tier.Metadata("big", Instant.now(), Duration.ZERO, c -> true))) {
+        if (!values.put(tier, key, Objects.requireNonNull(values.encode("big", a,
+            new Tier.Metadata("big", Instant.now(), Duration.ZERO), c -> true)))) {
           throw new IllegalStateException("store of 1 GiB failed");
         }
         store[r] = (System.nanoTime() - t0) / 1e6;
@@ -209,7 +216,7 @@ public final class DiskBench {
         ddRead[r] = (System.nanoTime() - t0) / 1e6;
 
         t0 = System.nanoTime();
-        double[] back = (double[]) tier.get(key, c -> true).orElseThrow().value();
+        double[] back = (double[]) values.get(tier, key, c -> true).orElseThrow().value();
         load[r] = (System.nanoTime() - t0) / 1e6;
         if (back.length != n || back[n - 1] != a[n - 1]) {
           throw new IllegalStateException("1 GiB load returned a different array");

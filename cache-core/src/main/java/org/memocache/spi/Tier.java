@@ -14,16 +14,21 @@ import org.memocache.MethodId;
 import org.memocache.MethodStats;
 
 /**
- * A storage tier below the in-memory one: the disk tier today, a shared remote tier tomorrow.
- * {@link Memo} consults its tiers in order on a memory miss and writes a computed result through to
- * all of them.
+ * A storage tier below the in-memory one: the disk tier, a shared remote tier. {@link Memo}
+ * consults its tiers in order on a memory miss, copies a hit into the tiers above the one that had
+ * it, and writes a computed result through to all of them.
  *
- * <p>A tier never throws from {@link #get} or {@link #put} for a storage problem: a damaged,
- * unreadable or disallowed entry is a miss (and is counted in {@link #counters()}), and a failed
- * write returns {@code false} after the tier has cleaned up after itself. The tier knows why it
- * failed (disk full, class not allowed, no codec), so it is the one to say so: once per kind of
- * problem, through {@link System.Logger}. {@link Memo} only counts the failure and keeps returning
- * computed values.
+ * <p>A tier stores and returns <em>encoded</em> entries: header fields and payload bytes, which it
+ * guards with checksums of its own. The engine chooses the codec, admits the classes a value may
+ * name, encodes, decodes and compares class shapes; a tier never sees a decoded value (except
+ * through the optional object-based capabilities {@link #map}, {@link #partials} and
+ * {@link #verdicts}). See {@link EncodedEntry} and {@link StoredEntry}.
+ *
+ * <p>A tier never throws from {@link #get} or {@link #put} for a storage problem: an unreadable
+ * entry is a miss (and is counted in {@link #counters()}), and a failed write returns {@code false}
+ * after the tier has cleaned up after itself. The tier knows why its storage failed (disk full,
+ * server down), so it is the one to say so: once per kind of problem, through
+ * {@link System.Logger}. {@link Memo} only counts the failure and keeps returning computed values.
  *
  * <p>Implementations must be safe for concurrent use by many threads, and, where the storage is
  * shared, by many processes.
@@ -34,21 +39,23 @@ public interface Tier extends AutoCloseable {
   String name();
 
   /**
-   * Reads the entry stored for {@code key}. Only classes that {@code classes} admits may be
-   * instantiated while decoding. Each hit returns a value of its own (decoded afresh, never an
-   * object the tier or another caller holds): the engine may hand it to its caller without a copy.
+   * Opens the entry stored for {@code key}, checked to be this key's and not expired. The payload is
+   * verified as the caller reads it; the caller closes the entry, after {@link StoredEntry#reject}
+   * when it could not use it.
    *
-   * @return the stored value (possibly a cached {@code null}) with its metadata, or empty on a miss
+   * @return the stored entry, or empty on a miss (no entry, or one the tier found unreadable)
    */
-  Optional<Hit> get(CacheKey key, ClassFilter classes);
+  Optional<StoredEntry> get(CacheKey key);
 
   /**
-   * Stores {@code value} (which may be {@code null}) under {@code key}. Must be atomic: readers see
-   * the whole entry or none.
+   * Stores {@code entry} under {@code key}, replacing any entry of the key. Must be atomic: readers
+   * see the whole entry or none, never a mix of two writers' bytes.
    *
-   * @return whether the value was stored
+   * @return whether the entry was stored
+   * @throws UnstorableValueException from {@link EncodedEntry#writePayload}, after the tier discarded
+   *     what it wrote
    */
-  boolean put(CacheKey key, @Nullable Object value, Metadata metadata);
+  boolean put(CacheKey key, EncodedEntry entry);
 
   /** Deletes the entry for {@code key}; returns whether there was one. */
   boolean remove(CacheKey key);
@@ -136,23 +143,13 @@ public interface Tier extends AutoCloseable {
   void close();
 
   /**
-   * A stored result.
-   *
-   * @param value the decoded value, possibly {@code null}
-   * @param info its metadata
-   */
-  record Hit(@Nullable Object value, EntryInfo info) {}
-
-  /**
    * What is stored next to a value.
    *
    * @param argsSummary a short human-readable summary of the call's arguments
    * @param created when the computation finished
    * @param computeTime how long it took
-   * @param classes classes the value's decoder may instantiate (used to check the value can be
-   *     read back before it is stored)
    */
-  record Metadata(String argsSummary, Instant created, Duration computeTime, ClassFilter classes) {}
+  record Metadata(String argsSummary, Instant created, Duration computeTime) {}
 
   /**
    * Counters of a tier.

@@ -15,7 +15,8 @@ import org.memocache.MethodStats;
 import org.memocache.disk.internal.DiskFileSystem;
 import org.memocache.disk.internal.DiskStore;
 import org.memocache.disk.internal.InputChanges;
-import org.memocache.spi.ClassFilter;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
 import org.memocache.spi.TierContext;
 import org.memocache.spi.ValueCodec;
@@ -118,14 +119,27 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     return "disk";
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the header and checksum table (a small entry, up to 256 KiB, is read whole); the
+   * payload is read and verified as the engine reads it. Rejected entries are deleted (damaged) or
+   * left in place (foreign); an entry used counts as an access for eviction.
+   */
   @Override
-  public Optional<Hit> get(CacheKey key, ClassFilter classes) {
-    return store.get(key, classes);
+  public Optional<StoredEntry> get(CacheKey key) {
+    return store.get(key);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Writes a tmp file (payload, checksum table, header) and renames it over the entry; with
+   * {@code durable(true)} fsyncs both first.
+   */
   @Override
-  public boolean put(CacheKey key, @Nullable Object value, Metadata metadata) {
-    return store.put(key, value, metadata);
+  public boolean put(CacheKey key, EncodedEntry entry) {
+    return store.put(key, entry);
   }
 
   @Override

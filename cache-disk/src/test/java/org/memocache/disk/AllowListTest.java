@@ -74,7 +74,7 @@ class AllowListTest {
     crafted[at + e.length - 1] = (byte) (e[e.length - 1] | 0x80);
 
     try (DiskTier forger = DiskTier.open(TestDirs.config(dir), List.of(new Forger(crafted)), Duration.ZERO)) {
-      assertTrue(forger.put(TestKeys.key(1), "ignored", TestKeys.meta("x")));
+      assertTrue(TestKeys.put(forger, TestKeys.key(1), "ignored", TestKeys.meta("x")));
     }
     Path entry;
     ClassFilter declared = AllowLists.forMethod(Bait1.class, List.of());
@@ -82,9 +82,10 @@ class AllowListTest {
         LogCapture log = new LogCapture()) {
       entry = tier.store().entryFile(TestKeys.key(1));
       for (int i = 0; i < 3; i++) {
-        assertTrue(tier.get(TestKeys.key(1), declared).isEmpty());
+        assertTrue(TestKeys.get(tier, TestKeys.key(1), declared).isEmpty());
       }
-      assertEquals(3, tier.counters().corrupt(), "each rejection is a counted miss");
+      assertEquals(3, tier.counters().foreign(), "each rejection is a counted miss, of an entry left in place");
+      assertEquals(0, tier.counters().corrupt(), "not damage");
       List<String> warnings = log.messages(Level.WARNING);
       assertEquals(1, warnings.stream().filter(m -> m.contains(evil)).count(), "warned once: " + warnings);
       String w = warnings.stream().filter(m -> m.contains(evil)).findFirst().orElseThrow();

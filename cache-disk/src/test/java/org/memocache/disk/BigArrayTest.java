@@ -95,10 +95,10 @@ class BigArrayTest extends TierTestBase {
     }
     CacheKey k1 = TestKeys.key(1);
     CacheKey k2 = TestKeys.key(2);
-    assertTrue(tier.put(k1, flat, TestKeys.meta("flat")));
-    assertTrue(tier.put(k2, rows, TestKeys.meta("rows")));
-    assertSameArray(flat, tier.get(k1, TestKeys.FILTER).orElseThrow().value());
-    Object[] back = (Object[]) tier.get(k2, TestKeys.FILTER).orElseThrow().value();
+    assertTrue(TestKeys.put(tier, k1, flat, TestKeys.meta("flat")));
+    assertTrue(TestKeys.put(tier, k2, rows, TestKeys.meta("rows")));
+    assertSameArray(flat, TestKeys.get(tier, k1, TestKeys.FILTER).orElseThrow().value());
+    Object[] back = (Object[]) TestKeys.get(tier, k2, TestKeys.FILTER).orElseThrow().value();
     assertEquals(rows.getClass(), back.getClass());
     assertEquals(rows.length, back.length);
     for (int i = 0; i < rows.length; i++) {
@@ -122,7 +122,7 @@ class BigArrayTest extends TierTestBase {
       rows[i] = i == 40 ? null : (double[]) fill(double.class, 1 + rnd.nextInt(6_000), rnd);
     }
     CacheKey key = TestKeys.key(3);
-    assertTrue(tier.put(key, rows, TestKeys.meta("rows")));
+    assertTrue(TestKeys.put(tier, key, rows, TestKeys.meta("rows")));
     Path file = tier.store().entryFile(key);
     EntryHeader h = EntryReader.readHeader(file);
     int b = block < 0 ? h.blockCount() - 1 : block;
@@ -131,10 +131,10 @@ class BigArrayTest extends TierTestBase {
         + Math.min(h.blockSize(), h.payloadLength() - (long) b * h.blockSize()) / 2;
     bytes[(int) at] ^= 0x10;
     Files.write(file, bytes);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty());
     assertEquals(1, tier.counters().corrupt());
     assertFalse(Files.exists(file));
-    assertTrue(tier.put(key, rows, TestKeys.meta("rows")));
-    assertArrayEquals(rows, (double[][]) tier.get(key, TestKeys.FILTER).orElseThrow().value());
+    assertTrue(TestKeys.put(tier, key, rows, TestKeys.meta("rows")));
+    assertArrayEquals(rows, (double[][]) TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow().value());
   }
 }

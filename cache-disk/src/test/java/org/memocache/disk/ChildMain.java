@@ -15,6 +15,7 @@ import org.memocache.CacheKey;
 import org.memocache.Memo;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
+import org.memocache.internal.codec.TierValues;
 
 /** What child JVMs of the cross-process tests run. Prints results on stdout, one per line. */
 public final class ChildMain {
@@ -104,21 +105,21 @@ public final class ChildMain {
       awaitGo(go);
       for (int k : order) {
         CacheKey key = TestKeys.key(k);
-        Optional<Tier.Hit> hit = tier.get(key, TestKeys.FILTER);
+        Optional<TierValues.Decoded> hit = TestKeys.get(tier, key, TestKeys.FILTER);
         Object v;
         if (hit.isPresent()) {
           v = hit.get().value();
         } else {
           Optional<Tier.KeyLock> lock = tier.acquire(key, "work(k=" + k + ")", Duration.ofMinutes(2));
           try {
-            hit = tier.get(key, TestKeys.FILTER);
+            hit = TestKeys.get(tier, key, TestKeys.FILTER);
             if (hit.isPresent()) {
               v = hit.get().value();
             } else {
               Files.createFile(markers.resolve(k + "-" + ProcessHandle.current().pid()));
               Thread.sleep(workMillis);
               v = valueOf(k);
-              if (!tier.put(key, v, TestKeys.meta("k=" + k))) {
+              if (!TestKeys.put(tier, key, v, TestKeys.meta("k=" + k))) {
                 throw new IllegalStateException("put failed for key " + k);
               }
             }
@@ -215,11 +216,11 @@ public final class ChildMain {
         Optional<Tier.KeyLock> lock = locked ? tier.acquire(TestKeys.key(k), "torture(k=" + k + ")",
             Duration.ofSeconds(10)) : Optional.empty();
         try {
-          if (tier.put(TestKeys.key(k), v, TestKeys.meta("k=" + k))) {
+          if (TestKeys.put(tier, TestKeys.key(k), v, TestKeys.meta("k=" + k))) {
             out.println("published " + k);
           }
           if (rnd.nextInt(4) == 0) {
-            tier.get(TestKeys.key(rnd.nextInt(maxKey)), TestKeys.FILTER);
+            TestKeys.get(tier, TestKeys.key(rnd.nextInt(maxKey)), TestKeys.FILTER);
           }
         } finally {
           lock.ifPresent(Tier.KeyLock::close);
@@ -230,13 +231,13 @@ public final class ChildMain {
 
   private static void put(PrintStream out, Path dir, int k, String value) {
     try (DiskTier tier = tier(dir)) {
-      out.println("put " + tier.put(TestKeys.key(k), value, TestKeys.meta("k=" + k)));
+      out.println("put " + TestKeys.put(tier, TestKeys.key(k), value, TestKeys.meta("k=" + k)));
     }
   }
 
   private static void get(PrintStream out, Path dir, int k) {
     try (DiskTier tier = tier(dir)) {
-      out.println("get " + tier.get(TestKeys.key(k), TestKeys.FILTER).map(h -> show(h.value())).orElse("<miss>"));
+      out.println("get " + TestKeys.get(tier, TestKeys.key(k), TestKeys.FILTER).map(h -> show(h.value())).orElse("<miss>"));
     }
   }
 

@@ -52,7 +52,7 @@ class CorruptionTest extends TierTestBase {
   void flippedBytes_inEveryRegion_areAllDetected(int elements) throws IOException {
     Object v = value(elements);
     CacheKey key = TestKeys.key(elements & 0xffff);
-    tier.put(key, v, TestKeys.meta("n=" + elements));
+    TestKeys.put(tier, key, v, TestKeys.meta("n=" + elements));
     Path file = tier.store().entryFile(key);
     byte[] pristine = Files.readAllBytes(file);
     Regions r = regions(file);
@@ -75,7 +75,7 @@ class CorruptionTest extends TierTestBase {
         bad[(int) at] ^= (byte) (1 << rnd.nextInt(8));
         Files.write(file, bad);
         long before = tier.counters().corrupt();
-        assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "flip at " + at + " in region " + region[0] + ".." + region[1]);
+        assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "flip at " + at + " in region " + region[0] + ".." + region[1]);
         assertEquals(before + 1, tier.counters().corrupt(), "flip at " + at + " counted");
         assertFalse(Files.exists(file), "damaged entry deleted (flip at " + at + ")");
         damaged++;
@@ -83,7 +83,7 @@ class CorruptionTest extends TierTestBase {
     }
     assertTrue(damaged >= 3 * FLIPS_PER_REGION);
     Files.write(file, pristine);
-    Object back = tier.get(key, TestKeys.FILTER).orElseThrow().value();
+    Object back = TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow().value();
     if (v instanceof double[] a) {
       assertArrayEquals(a, (double[]) back);
     } else {
@@ -95,7 +95,7 @@ class CorruptionTest extends TierTestBase {
   @ValueSource(ints = {100, 100_000})
   void truncatedExtendedAndZeroedFiles_areDetected(int elements) throws IOException {
     CacheKey key = TestKeys.key(1);
-    tier.put(key, value(elements), TestKeys.meta("n"));
+    TestKeys.put(tier, key, value(elements), TestKeys.meta("n"));
     Path file = tier.store().entryFile(key);
     byte[] pristine = Files.readAllBytes(file);
     Random rnd = new Random(elements);
@@ -116,7 +116,7 @@ class CorruptionTest extends TierTestBase {
     for (byte[] d : damages) {
       Files.write(file, d);
       long before = tier.counters().corrupt();
-      assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "damage of length " + d.length);
+      assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "damage of length " + d.length);
       assertEquals(before + 1, tier.counters().corrupt());
     }
   }
@@ -125,7 +125,7 @@ class CorruptionTest extends TierTestBase {
   @ValueSource(ints = {300_000})
   void partialVerification_checksOnlyTheBlocksOfARange(int elements) throws IOException {
     CacheKey key = TestKeys.key(2);
-    tier.put(key, value(elements), TestKeys.meta("n"));
+    TestKeys.put(tier, key, value(elements), TestKeys.meta("n"));
     Path file = tier.store().entryFile(key);
     EntryHeader h = EntryReader.readHeader(file);
     assertTrue(h.blockCount() > 4, "several blocks: " + h.blockCount());

@@ -64,10 +64,10 @@ class CustomCodecTest {
     codecs.addAll(Codecs.builtIns());
     CacheKey key = TestKeys.key(1);
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO)) {
-      tier.put(key, new Money(4200), TestKeys.meta("m"));
+      TestKeys.put(tier, key, new Money(4200), TestKeys.meta("m"));
     }
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO)) {
-      assertEquals(new Money(4200), tier.get(key, c -> true).orElseThrow().value());
+      assertEquals(new Money(4200), TestKeys.get(tier, key, c -> true).orElseThrow().value());
     }
   }
 }

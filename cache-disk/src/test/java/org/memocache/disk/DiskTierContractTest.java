@@ -6,15 +6,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.CacheKey;
 import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
+import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
 import org.memocache.spi.TierContractTest;
-import org.memocache.spi.ValueCodec;
 
 /** The disk tier keeps the contract of every tier, on a fresh directory per test. */
 class DiskTierContractTest extends TierContractTest {
@@ -26,8 +25,8 @@ class DiskTierContractTest extends TierContractTest {
   }
 
   @Override
-  protected Tier open(List<ValueCodec> codecs) {
-    return DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO);
+  protected Tier open() {
+    return DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
   }
 
   /** Flips a bit in the middle of the entry file's payload. */

@@ -69,7 +69,7 @@ class EntryBytesTest extends TierTestBase {
     int i = 0;
     for (Map.Entry<String, @Nullable Object> e : values().entrySet()) {
       CacheKey key = TestKeys.key(i++);
-      assertTrue(tier.put(key, e.getValue(), TestKeys.meta("case " + e.getKey())), e.getKey());
+      assertTrue(TestKeys.put(tier, key, e.getValue(), TestKeys.meta("case " + e.getKey())), e.getKey());
       EntryHeader h = EntryReader.readHeader(tier.store().entryFile(key));
       assertEquals(EntryHeader.FORMAT_VERSION, h.formatVersion());
       byte[] file = Files.readAllBytes(tier.store().entryFile(key));

@@ -42,18 +42,18 @@ class EvictionTest {
     long entrySize;
     try (DiskTier probe = DiskTier.open(TestDirs.config(dir.resolveSibling(dir.getFileName() + "-probe")),
         Codecs.builtIns(), Duration.ZERO)) {
-      probe.put(TestKeys.key(0), new double[1000], TestKeys.meta("n=1000"));
+      TestKeys.put(probe, TestKeys.key(0), new double[1000], TestKeys.meta("n=1000"));
       entrySize = Files.size(probe.store().entryFile(TestKeys.key(0)));
     }
     try (DiskTier tier = DiskTier.open(config(dir, clock, 5 * entrySize, Long.MAX_VALUE, null), Codecs.builtIns(),
         Duration.ZERO)) {
       for (int k = 0; k < 10; k++) {
         clock.advance(Duration.ofMinutes(1));
-        assertTrue(tier.put(TestKeys.key(k), new double[1000], TestKeys.meta("n=1000", clock.instant())));
+        assertTrue(TestKeys.put(tier, TestKeys.key(k), new double[1000], TestKeys.meta("n=1000", clock.instant())));
       }
       clock.advance(Duration.ofHours(1));
       for (int k : new int[] {0, 1, 2}) {
-        assertTrue(tier.get(TestKeys.key(k), TestKeys.FILTER).isPresent());
+        assertTrue(TestKeys.get(tier, TestKeys.key(k), TestKeys.FILTER).isPresent());
       }
       MaintenanceReport r = tier.maintain();
       assertEquals(5, r.evicted(), r.toString());
@@ -73,7 +73,7 @@ class EvictionTest {
     try (DiskTier tier = DiskTier.open(config(dir, clock, Long.MAX_VALUE, 3, null), Codecs.builtIns(), Duration.ZERO)) {
       for (int k = 0; k < 7; k++) {
         clock.advance(Duration.ofSeconds(10));
-        tier.put(TestKeys.key(k), "v" + k, TestKeys.meta("k", clock.instant()));
+        TestKeys.put(tier, TestKeys.key(k), "v" + k, TestKeys.meta("k", clock.instant()));
       }
       assertEquals(4, tier.maintain().evicted());
       assertEquals(Set.of(4, 5, 6), present(tier, 7));
@@ -86,12 +86,12 @@ class EvictionTest {
     DiskTierTest.MutableClock clock = new DiskTierTest.MutableClock(T0);
     try (DiskTier tier = DiskTier.open(config(dir, clock, Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofDays(1)),
         Codecs.builtIns(), Duration.ZERO)) {
-      tier.put(TestKeys.key(0), "old", TestKeys.meta("k", clock.instant()));
+      TestKeys.put(tier, TestKeys.key(0), "old", TestKeys.meta("k", clock.instant()));
       clock.advance(Duration.ofDays(2));
-      tier.put(TestKeys.key(1), "new", TestKeys.meta("k", clock.instant()));
+      TestKeys.put(tier, TestKeys.key(1), "new", TestKeys.meta("k", clock.instant()));
       clock.advance(Duration.ofHours(1));
-      assertTrue(tier.get(TestKeys.key(0), TestKeys.FILTER).isEmpty(), "expired entries are misses at once");
-      assertTrue(tier.get(TestKeys.key(1), TestKeys.FILTER).isPresent());
+      assertTrue(TestKeys.get(tier, TestKeys.key(0), TestKeys.FILTER).isEmpty(), "expired entries are misses at once");
+      assertTrue(TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).isPresent());
       MaintenanceReport r = tier.maintain();
       assertEquals(1, r.evicted(), r.toString());
       assertEquals(Set.of(1), present(tier, 2));

@@ -88,12 +88,12 @@ class FaultsTest {
     Path dir = TestDirs.forTest(info);
     FaultyFileSystem fs = new FaultyFileSystem();
     try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
-      assertTrue(tier.put(TestKeys.key(1), new double[100], TestKeys.meta("small")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), new double[100], TestKeys.meta("small")));
       List<Path> before = filesUnder(dir);
       fs.diskFull();
       double[] big = new double[512 * 1024];
-      assertFalse(tier.put(TestKeys.key(2), big, TestKeys.meta("big")));
-      assertFalse(tier.put(TestKeys.key(3), new double[100], TestKeys.meta("small")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(2), big, TestKeys.meta("big")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(3), new double[100], TestKeys.meta("small")));
       assertEquals(2, tier.counters().writeFailures());
       assertEquals(before, filesUnder(dir), "no partial entry or tmp file left");
       assertEquals(List.of("MemoCache: cannot store results in " + tier.directory() + " because the disk is full"
@@ -102,9 +102,9 @@ class FaultsTest {
       assertEquals(0, log.withStackTrace(Level.WARNING));
       // Space is back: values go in again, and the old one still reads.
       fs.heal();
-      assertTrue(tier.put(TestKeys.key(4), new double[100], TestKeys.meta("small")));
-      assertArrayEquals(new double[100], (double[]) tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
-      assertArrayEquals(new double[100], (double[]) tier.get(TestKeys.key(4), TestKeys.FILTER).orElseThrow().value());
+      assertTrue(TestKeys.put(tier, TestKeys.key(4), new double[100], TestKeys.meta("small")));
+      assertArrayEquals(new double[100], (double[]) TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
+      assertArrayEquals(new double[100], (double[]) TestKeys.get(tier, TestKeys.key(4), TestKeys.FILTER).orElseThrow().value());
     }
   }
 
@@ -113,19 +113,19 @@ class FaultsTest {
     Path dir = TestDirs.forTest(info);
     FaultyFileSystem fs = new FaultyFileSystem();
     try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
-      assertTrue(tier.put(TestKeys.key(1), "first", TestKeys.meta("a")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), "first", TestKeys.meta("a")));
       List<Path> before = filesUnder(dir);
       double[] big = new double[512 * 1024];
       for (int i = 0; i < big.length; i++) {
         big[i] = i;
       }
       fs.failWrite(3); // a block of the payload, after two have been written
-      assertFalse(tier.put(TestKeys.key(2), big, TestKeys.meta("big")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(2), big, TestKeys.meta("big")));
       assertEquals(1, fs.injected());
       assertEquals(before, filesUnder(dir), "the tmp file of the failed entry is deleted");
-      assertTrue(tier.get(TestKeys.key(2), TestKeys.FILTER).isEmpty());
-      assertTrue(tier.put(TestKeys.key(2), big, TestKeys.meta("big")), "only the third write failed");
-      assertArrayEquals(big, (double[]) tier.get(TestKeys.key(2), TestKeys.FILTER).orElseThrow().value());
+      assertTrue(TestKeys.get(tier, TestKeys.key(2), TestKeys.FILTER).isEmpty());
+      assertTrue(TestKeys.put(tier, TestKeys.key(2), big, TestKeys.meta("big")), "only the third write failed");
+      assertArrayEquals(big, (double[]) TestKeys.get(tier, TestKeys.key(2), TestKeys.FILTER).orElseThrow().value());
       assertEquals(1, tier.counters().writeFailures());
       assertEquals(1, log.messages(Level.WARNING).size(), log.messages(Level.WARNING).toString());
       assertTrue(log.messages(Level.WARNING).get(0).contains(" because the disk is full "),
@@ -157,14 +157,14 @@ class FaultsTest {
     Path dir = TestDirs.forTest(info);
     FaultyFileSystem fs = new FaultyFileSystem();
     try (DiskTier tier = open(dir, fs)) {
-      assertTrue(tier.put(TestKeys.key(1), "stored before", TestKeys.meta("a")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), "stored before", TestKeys.meta("a")));
     }
     fs.readOnly();
     List<Path> before = filesUnder(dir);
     try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
-      assertEquals("stored before", tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
-      assertFalse(tier.put(TestKeys.key(2), "new", TestKeys.meta("b")));
-      assertFalse(tier.put(TestKeys.key(3), "new", TestKeys.meta("c")));
+      assertEquals("stored before", TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
+      assertFalse(TestKeys.put(tier, TestKeys.key(2), "new", TestKeys.meta("b")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(3), "new", TestKeys.meta("c")));
       assertTrue(tier.acquire(TestKeys.key(2), "b", Duration.ofSeconds(5)).isEmpty(),
           "no lock file can be made: compute without it");
       assertEquals(2, tier.counters().writeFailures());
@@ -186,8 +186,8 @@ class FaultsTest {
     try (DiskTier tier = open(dir, fs); LogCapture log = new LogCapture()) {
       fs.deny(tier.directory().resolve("tmp"));
       List<Path> before = filesUnder(dir);
-      assertFalse(tier.put(TestKeys.key(1), "v", TestKeys.meta("a")));
-      assertTrue(tier.get(TestKeys.key(1), TestKeys.FILTER).isEmpty());
+      assertFalse(TestKeys.put(tier, TestKeys.key(1), "v", TestKeys.meta("a")));
+      assertTrue(TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).isEmpty());
       assertEquals(1, tier.counters().writeFailures());
       assertEquals(before, filesUnder(dir));
       List<String> warnings = log.messages(Level.WARNING);
@@ -234,11 +234,11 @@ class FaultsTest {
     Path dir = fs.resolve("cache");
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
         LogCapture log = new LogCapture()) {
-      assertTrue(tier.put(TestKeys.key(1), new double[100], TestKeys.meta("small")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), new double[100], TestKeys.meta("small")));
       double[] big = new double[512 * 1024]; // 4 MiB, twice the file system
       List<Path> before = filesUnder(dir);
-      assertFalse(tier.put(TestKeys.key(2), big, TestKeys.meta("big")));
-      assertFalse(tier.put(TestKeys.key(3), big, TestKeys.meta("big")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(2), big, TestKeys.meta("big")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(3), big, TestKeys.meta("big")));
       assertEquals(2, tier.counters().writeFailures());
       assertEquals(before, filesUnder(dir), "no partial entry or tmp file left");
       List<String> warnings = log.messages(Level.WARNING);
@@ -246,8 +246,8 @@ class FaultsTest {
       assertTrue(warnings.get(0).contains("the disk is full"), warnings.get(0));
       assertTrue(warnings.get(0).contains(dir.toString()), warnings.get(0));
       // Space is back once the failed write is gone: small values still go in, old ones still read.
-      assertTrue(tier.put(TestKeys.key(4), new double[100], TestKeys.meta("small")));
-      assertArrayEquals(new double[100], (double[]) tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
+      assertTrue(TestKeys.put(tier, TestKeys.key(4), new double[100], TestKeys.meta("small")));
+      assertArrayEquals(new double[100], (double[]) TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).orElseThrow().value());
     }
   }
 
@@ -256,11 +256,11 @@ class FaultsTest {
     Path dir = TestDirs.forTest(info);
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO);
         LogCapture log = new LogCapture()) {
-      assertTrue(tier.put(TestKeys.key(1), "v", TestKeys.meta("a")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), "v", TestKeys.meta("a")));
       TestDirs.deleteRecursively(dir);
-      assertTrue(tier.get(TestKeys.key(1), TestKeys.FILTER).isEmpty());
-      assertFalse(tier.put(TestKeys.key(2), new double[10], TestKeys.meta("b")));
-      assertFalse(tier.put(TestKeys.key(3), "w", TestKeys.meta("c")));
+      assertTrue(TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).isEmpty());
+      assertFalse(TestKeys.put(tier, TestKeys.key(2), new double[10], TestKeys.meta("b")));
+      assertFalse(TestKeys.put(tier, TestKeys.key(3), "w", TestKeys.meta("c")));
       assertFalse(Files.exists(dir), "the tier does not recreate a deleted cache directory");
       List<String> warnings = log.messages(Level.WARNING);
       assertEquals(1, warnings.size(), warnings.toString());

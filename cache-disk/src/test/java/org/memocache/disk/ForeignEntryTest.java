@@ -35,6 +35,7 @@ import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
 import org.memocache.testing.LogCapture;
+import org.memocache.internal.codec.TierValues;
 
 /**
  * Entries this process cannot use (written for another definition of a result class, by a codec or
@@ -93,7 +94,7 @@ class ForeignEntryTest extends TierTestBase {
     Object fromB = make(b);
     CacheKey key = TestKeys.key(1);
     Path file = tier.store().entryFile(key);
-    assertTrue(tier.put(key, fromA, TestKeys.meta("n=1000")));
+    assertTrue(TestKeys.put(tier, key, fromA, TestKeys.meta("n=1000")));
     try (LogCapture log = new LogCapture()) {
       assertTrue(read(b, key).isEmpty(), what + ": version b must not decode a's entry");
       assertTrue(read(b, key).isEmpty(), what + ": still a miss");
@@ -106,7 +107,7 @@ class ForeignEntryTest extends TierTestBase {
     }
     assertEquals(fromA.toString(), read(a, key).orElseThrow().value().toString(), "a still reads its entry");
     // The programmatic API has no declared result type: b's store replaces a's entry under the same key.
-    assertTrue(tier.put(key, fromB, TestKeys.meta("n=1000")));
+    assertTrue(TestKeys.put(tier, key, fromB, TestKeys.meta("n=1000")));
     assertEquals(fromB.toString(), read(b, key).orElseThrow().value().toString());
     assertTrue(read(a, key).isEmpty());
     assertEquals(0, tier.counters().corrupt());
@@ -134,7 +135,7 @@ class ForeignEntryTest extends TierTestBase {
     ClassLoader b = compile("b", "public record Big(double[] data, java.util.List<Object> parts, double spread) {}"
         + parts, make.toString());
     CacheKey key = TestKeys.key(9);
-    assertTrue(tier.put(key, make(a), TestKeys.meta("big")));
+    assertTrue(TestKeys.put(tier, key, make(a), TestKeys.meta("big")));
     EntryHeader h = EntryReader.readHeader(tier.store().entryFile(key));
     assertTrue(h.payloadLength() > 1 << 20);
     assertTrue(h.shapesHash() != 0);
@@ -172,7 +173,7 @@ class ForeignEntryTest extends TierTestBase {
     String v = "public record Summary(double mean, double max) {}";
     ClassLoader a = compile("a", v, "new Summary(500.5, 1000.0)");
     ClassLoader again = compile("again", v, "new Summary(500.5, 1000.0)");
-    tier.put(TestKeys.key(1), make(a), TestKeys.meta("n"));
+    TestKeys.put(tier, TestKeys.key(1), make(a), TestKeys.meta("n"));
     Object back = read(again, TestKeys.key(1)).orElseThrow().value();
     assertEquals("Summary[mean=500.5, max=1000.0]", back.toString());
     assertEquals(again, back.getClass().getClassLoader(), "decoded into the reader's class");
@@ -183,19 +184,19 @@ class ForeignEntryTest extends TierTestBase {
     CacheKey key = TestKeys.key(7);
     Path file = tier.store().entryFile(key);
     try (DiskTier withCodec = DiskTier.open(TestDirs.config(dir), List.of(new Money(1)), Duration.ZERO)) {
-      assertTrue(withCodec.put(key, new Cents(4200), TestKeys.meta("m")));
+      assertTrue(TestKeys.put(withCodec, key, new Cents(4200), TestKeys.meta("m")));
     }
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "no money codec here");
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "no money codec here");
     assertTrue(Files.exists(file));
     try (DiskTier newer = DiskTier.open(TestDirs.config(dir), List.of(new Money(2)), Duration.ZERO)) {
-      assertTrue(newer.get(key, TestKeys.FILTER).isEmpty(), "money v2 does not read v1");
+      assertTrue(TestKeys.get(newer, key, TestKeys.FILTER).isEmpty(), "money v2 does not read v1");
       assertEquals(new Tier.Counters(0, 0, 0, 1), newer.counters());
       newer.maintain();
     }
     assertTrue(Files.exists(file), "kept through reads and maintenance");
     assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
     try (DiskTier same = DiskTier.open(TestDirs.config(dir), List.of(new Money(1)), Duration.ZERO)) {
-      assertEquals(new Cents(4200), same.get(key, TestKeys.FILTER).orElseThrow().value());
+      assertEquals(new Cents(4200), TestKeys.get(same, key, TestKeys.FILTER).orElseThrow().value());
     }
   }
 
@@ -204,7 +205,7 @@ class ForeignEntryTest extends TierTestBase {
     CacheKey key = TestKeys.key(8);
     Path file = tier.store().entryFile(key);
     try (DiskTier withCodec = DiskTier.open(TestDirs.config(dir), List.of(new Money(1)), Duration.ZERO)) {
-      assertTrue(withCodec.put(key, new Cents(4200), TestKeys.meta("m")));
+      assertTrue(TestKeys.put(withCodec, key, new Cents(4200), TestKeys.meta("m")));
     }
     ValueCodec failing = new Money(1) {
       @Override
@@ -214,7 +215,7 @@ class ForeignEntryTest extends TierTestBase {
     };
     try (DiskTier other = DiskTier.open(TestDirs.config(dir), List.of(failing), Duration.ZERO);
         LogCapture log = new LogCapture()) {
-      assertTrue(other.get(key, TestKeys.FILTER).isEmpty());
+      assertTrue(TestKeys.get(other, key, TestKeys.FILTER).isEmpty());
       assertEquals(new Tier.Counters(0, 0, 0, 1), other.counters());
       assertEquals(List.of("MemoCache: a stored result of simulate in " + dir + " cannot be decoded by this program"
           + " (IOException: Unable to resolve reference 3); this program does not use it (a miss) and leaves it in"
@@ -226,7 +227,7 @@ class ForeignEntryTest extends TierTestBase {
   @Test
   void entryOfAnotherFormatVersion_isAMiss_andIsKept() throws Exception {
     CacheKey key = TestKeys.key(3);
-    tier.put(key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
+    TestKeys.put(tier, key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
     Path file = tier.store().entryFile(key);
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -236,7 +237,7 @@ class ForeignEntryTest extends TierTestBase {
     b.putLong(h - 8, com.dynatrace.hash4j.hashing.Hashing.xxh3_64().hashBytesToLong(bytes, 0, h - 8));
     Files.write(file, bytes);
     try (LogCapture log = new LogCapture()) {
-      assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+      assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty());
       assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
       assertEquals(List.of("MemoCache: a stored result of simulate in " + dir + " was written in entry format "
           + 1 + "; this version reads format " + EntryHeader.FORMAT_VERSION
@@ -256,7 +257,7 @@ class ForeignEntryTest extends TierTestBase {
     // A flipped version byte is damage, not another format: the header checksum tells them apart.
     bytes[8] ^= 4;
     Files.write(file, bytes);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty());
     assertEquals(1, tier.counters().corrupt());
     assertTrue(Files.notExists(file));
   }
@@ -264,7 +265,7 @@ class ForeignEntryTest extends TierTestBase {
   @Test
   void entryOfANewerFormatVersion_withACrc32cHeader_isAMiss_andIsKept() throws Exception {
     CacheKey key = TestKeys.key(4);
-    tier.put(key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
+    TestKeys.put(tier, key, new double[] {1, 2, 3}, TestKeys.meta("n=3"));
     Path file = tier.store().entryFile(key);
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -274,7 +275,7 @@ class ForeignEntryTest extends TierTestBase {
     crc.update(bytes, 0, h - 8);
     b.putLong(h - 8, crc.getValue());
     Files.write(file, bytes);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty());
     assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
     assertTrue(Files.exists(file));
   }
@@ -282,8 +283,8 @@ class ForeignEntryTest extends TierTestBase {
   @Test
   void storedShapes_areInTheHeader_andAbsentForJdkValues() throws Exception {
     ClassLoader a = compile("a", "public record Summary(double mean, double max) {}", "new Summary(1, 2)");
-    tier.put(TestKeys.key(1), make(a), TestKeys.meta("a"));
-    tier.put(TestKeys.key(2), Map.of("k", List.of(1.5)), TestKeys.meta("b"));
+    TestKeys.put(tier, TestKeys.key(1), make(a), TestKeys.meta("a"));
+    TestKeys.put(tier, TestKeys.key(2), Map.of("k", List.of(1.5)), TestKeys.meta("b"));
     EntryHeader h1 = EntryReader.readHeader(tier.store().entryFile(TestKeys.key(1)));
     assertEquals(List.of(PKG + ".Summary"), h1.shapes().stream().map(s -> s.className()).toList());
     EntryHeader h2 = EntryReader.readHeader(tier.store().entryFile(TestKeys.key(2)));
@@ -293,12 +294,12 @@ class ForeignEntryTest extends TierTestBase {
 
   // ---- helpers ----
 
-  private Optional<Tier.Hit> read(ClassLoader loader, CacheKey key) {
+  private Optional<TierValues.Decoded> read(ClassLoader loader, CacheKey key) {
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(loader);
     try {
-      return tier.get(key, TestKeys.FILTER);
+      return TestKeys.get(tier, key, TestKeys.FILTER);
     } finally {
       t.setContextClassLoader(before);
     }

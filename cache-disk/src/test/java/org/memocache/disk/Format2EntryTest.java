@@ -39,14 +39,14 @@ class Format2EntryTest extends TierTestBase {
   void format2Entries_areForeignMisses_kept_listed_andVerifiedFine() throws Exception {
     for (int i = 0; i < VALUES.size(); i++) {
       CacheKey key = TestKeys.key(i);
-      assertTrue(tier.put(key, VALUES.get(i), TestKeys.meta("v" + i)));
+      assertTrue(TestKeys.put(tier, key, VALUES.get(i), TestKeys.meta("v" + i)));
       Format2Entries.rewrite(tier.store().entryFile(key));
       assertEquals(2, EntryReader.readHeader(tier.store().entryFile(key)).formatVersion());
     }
     try (LogCapture log = new LogCapture()) {
       for (int i = 0; i < VALUES.size(); i++) {
         CacheKey key = TestKeys.key(i);
-        assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "get of format 2 entry " + i);
+        assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "get of format 2 entry " + i);
         assertTrue(tier.map(key).isEmpty(), "map of format 2 entry " + i);
         assertTrue(Files.exists(tier.store().entryFile(key)), "kept: " + i);
       }
@@ -74,8 +74,8 @@ class Format2EntryTest extends TierTestBase {
       assertTrue(Files.exists(tier.store().entryFile(TestKeys.key(i))), "kept through maintenance and verify: " + i);
     }
     // A store of the key replaces the old entry with one this version reads.
-    assertTrue(tier.put(TestKeys.key(1), VALUES.get(1), TestKeys.meta("v1")));
-    assertArrayEquals((double[]) VALUES.get(1), (double[]) tier.get(TestKeys.key(1), TestKeys.FILTER).orElseThrow()
+    assertTrue(TestKeys.put(tier, TestKeys.key(1), VALUES.get(1), TestKeys.meta("v1")));
+    assertArrayEquals((double[]) VALUES.get(1), (double[]) TestKeys.get(tier, TestKeys.key(1), TestKeys.FILTER).orElseThrow()
         .value());
     assertEquals(0, tier.counters().corrupt());
   }
@@ -83,13 +83,13 @@ class Format2EntryTest extends TierTestBase {
   @Test
   void damagedFormat2Entry_isReportedByVerify_butNotDeletedByGet() throws Exception {
     CacheKey key = TestKeys.key(7);
-    assertTrue(tier.put(key, doubles(300_000), TestKeys.meta("big")));
+    assertTrue(TestKeys.put(tier, key, doubles(300_000), TestKeys.meta("big")));
     Path file = tier.store().entryFile(key);
     byte[] v2 = Format2Entries.toFormat2(Files.readAllBytes(file));
     EntryHeader h = EntryReader.readHeader(file);
     v2[(int) h.payloadOffset() + 3 * h.blockSize() + 17] ^= 8;
     Files.write(file, v2);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty());
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty());
     assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters(), "a format 2 entry is not read, so not judged");
     assertTrue(Files.exists(file));
     try (CacheDirectory cd = CacheDirectory.open(dir)) {

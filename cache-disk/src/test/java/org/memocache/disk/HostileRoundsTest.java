@@ -250,7 +250,7 @@ class HostileRoundsTest {
    */
   private String payload(CacheKey key, List<org.memocache.spi.ValueCodec> codecs, Object value, String what) {
     try (DiskTier writer = DiskTier.open(TestDirs.config(dir), codecs, Duration.ZERO)) {
-      return writer.put(key, value, TestKeys.meta("load")) ? what : "none";
+      return TestKeys.put(writer, key, value, TestKeys.meta("load")) ? what : "none";
     } catch (RuntimeException e) {
       return "none"; // a planted link or FIFO in the way
     }

@@ -30,10 +30,10 @@ class IndexTest {
     Path dir = TestDirs.forTest(info);
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int k = 0; k < 20; k++) {
-        tier.put(TestKeys.key(k), k % 2 == 0 ? new double[k + 1] : "v" + k, TestKeys.meta("k=" + k));
+        TestKeys.put(tier, TestKeys.key(k), k % 2 == 0 ? new double[k + 1] : "v" + k, TestKeys.meta("k=" + k));
       }
       for (int k = 0; k < 5; k++) {
-        tier.get(TestKeys.key(k), TestKeys.FILTER);
+        TestKeys.get(tier, TestKeys.key(k), TestKeys.FILTER);
       }
       MaintenanceReport first = tier.maintain();
       assertEquals(20, first.entries());
@@ -44,7 +44,7 @@ class IndexTest {
       assertEquals(20, rebuilt.entries());
       assertEquals(first.bytes(), rebuilt.bytes());
       for (int k = 0; k < 20; k++) {
-        assertTrue(tier.get(TestKeys.key(k), TestKeys.FILTER).isPresent(), "key " + k);
+        assertTrue(TestKeys.get(tier, TestKeys.key(k), TestKeys.FILTER).isPresent(), "key " + k);
       }
       assertEquals(20, tier.entries("simulate").size());
     }
@@ -55,7 +55,7 @@ class IndexTest {
     Path dir = TestDirs.forTest(info);
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int k = 0; k < 10; k++) {
-        tier.put(TestKeys.key(k), "v" + k, TestKeys.meta("k=" + k));
+        TestKeys.put(tier, TestKeys.key(k), "v" + k, TestKeys.meta("k=" + k));
       }
       tier.maintain();
       Path db = dir.resolve("index").resolve("index.db");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
 import org.memocache.testing.Child;
+import org.memocache.internal.codec.TierValues;
 
 /**
  * A child JVM writes entries of random sizes (up to 64 MiB) in a loop and is killed with
@@ -69,7 +70,7 @@ class KillTortureTest {
             assertTrue(!published.contains(k), where + ": key " + k + " was published earlier and is gone");
             continue;
           }
-          Optional<Tier.Hit> hit = tier.get(TestKeys.key(k), TestKeys.FILTER);
+          Optional<TierValues.Decoded> hit = TestKeys.get(tier, TestKeys.key(k), TestKeys.FILTER);
           assertTrue(hit.isPresent(), where + ": entry of key " + k + " on disk but not readable");
           long want = expected.computeIfAbsent(k, kk -> Torture.fingerprint(Torture.value(kk)));
           assertEquals(want, Torture.fingerprint(hit.get().value()), where + ": wrong value for key " + k);

@@ -34,13 +34,13 @@ class MaintenanceFaultsTest {
   void sparseJournalOfOneGiB_isSkipped_maintenanceCompletes_warnedOnce() throws IOException {
     try (LogCapture log = new LogCapture();
          DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      tier.put(TestKeys.key(1), new double[] {1}, TestKeys.meta("n=1"));
+      TestKeys.put(tier, TestKeys.key(1), new double[] {1}, TestKeys.meta("n=1"));
       assertTrue(tier.maintain().ran());
       Path journal = dir.resolve("index").resolve("journal-0badc0de-1-1-1-1.log");
       try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
         f.setLength(1L << 30);
       }
-      tier.put(TestKeys.key(2), new double[] {2}, TestKeys.meta("n=2"));
+      TestKeys.put(tier, TestKeys.key(2), new double[] {2}, TestKeys.meta("n=2"));
       MaintenanceReport r = tier.maintain();
       assertTrue(r.ran());
       assertEquals(2, r.entries(), r.toString());
@@ -56,7 +56,7 @@ class MaintenanceFaultsTest {
   void journalAppendOnAnInterruptedThread_laterEntriesAreStillIndexed() throws IOException {
     try (LogCapture log = new LogCapture();
          DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      tier.put(TestKeys.key(0), new double[] {0}, TestKeys.meta("n=0"));
+      TestKeys.put(tier, TestKeys.key(0), new double[] {0}, TestKeys.meta("n=0"));
       assertTrue(tier.maintain().fullScan(), "the first run creates the index from the headers");
       Thread.currentThread().interrupt();
       try {
@@ -65,7 +65,7 @@ class MaintenanceFaultsTest {
         assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
       }
       for (int i = 1; i <= 5; i++) {
-        assertTrue(tier.put(TestKeys.key(i), new double[] {i}, TestKeys.meta("n=" + i)));
+        assertTrue(TestKeys.put(tier, TestKeys.key(i), new double[] {i}, TestKeys.meta("n=" + i)));
       }
       MaintenanceReport r = tier.maintain();
       assertFalse(r.fullScan(), "learned from the journal, not from a scan: " + r);
@@ -85,10 +85,10 @@ class MaintenanceFaultsTest {
       Path moved = dir.resolve("index.moved");
       Files.move(index, moved);
       Files.writeString(index, "not a directory");
-      assertTrue(tier.put(TestKeys.key(1), new double[] {1}, TestKeys.meta("n=1")), "the result is still stored");
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), new double[] {1}, TestKeys.meta("n=1")), "the result is still stored");
       Files.delete(index);
       Files.move(moved, index);
-      assertTrue(tier.put(TestKeys.key(2), new double[] {2}, TestKeys.meta("n=2")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(2), new double[] {2}, TestKeys.meta("n=2")));
       List<String> warnings = log.messages(Level.WARNING);
       assertEquals(1, warnings.size(), warnings.toString());
       String w = warnings.get(0);
@@ -98,7 +98,7 @@ class MaintenanceFaultsTest {
       MaintenanceReport r = tier.maintain();
       assertTrue(r.fullScan(), "records were lost: a full scan: " + r);
       assertEquals(2, r.entries(), r.toString());
-      assertTrue(tier.put(TestKeys.key(3), new double[] {3}, TestKeys.meta("n=3")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(3), new double[] {3}, TestKeys.meta("n=3")));
       r = tier.maintain();
       assertFalse(r.fullScan(), "the journal works again: " + r);
       assertEquals(3, r.entries(), r.toString());
@@ -110,7 +110,7 @@ class MaintenanceFaultsTest {
   void closeDuringMaintenance_leavesANonEmptyValidIndex() throws Exception {
     try (DiskTier tier = DiskTier.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
       for (int i = 0; i < 2_000; i++) {
-        tier.put(TestKeys.key(i), new double[] {i}, TestKeys.meta("n=" + i));
+        TestKeys.put(tier, TestKeys.key(i), new double[] {i}, TestKeys.meta("n=" + i));
       }
     }
     Path index = dir.resolve("index").resolve("index.db");

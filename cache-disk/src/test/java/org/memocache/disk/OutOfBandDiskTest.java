@@ -78,14 +78,14 @@ class OutOfBandDiskTest extends TierTestBase {
     double[] shared = ramp(n, 1);
     List<Object> v = List.of(new Dataset(shared, ramp(n, -5)), Matrix.of(2, shared));
     CacheKey key = TestKeys.key(n);
-    assertTrue(tier.put(key, v, TestKeys.meta("n=" + n)));
+    assertTrue(TestKeys.put(tier, key, v, TestKeys.meta("n=" + n)));
     Path file = tier.store().entryFile(key);
     EntryHeader h = EntryReader.readHeader(file);
     assertEquals(KryoCodec.ID, h.codecId());
     assertEquals(KryoCodec.VERSION, h.codecVersion());
     assertTrue(h.payloadLength() < 2L * n * 8 + 1024, "each array once, raw: " + h.payloadLength());
 
-    List<?> back = (List<?>) tier.get(key, TestKeys.FILTER).orElseThrow().value();
+    List<?> back = (List<?>) TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow().value();
     Dataset d = (Dataset) back.get(0);
     Matrix m = (Matrix) back.get(1);
     assertArrayEquals(shared, d.x());
@@ -99,7 +99,7 @@ class OutOfBandDiskTest extends TierTestBase {
     int at = (int) (h.payloadOffset() + (second[0] + second[1]) / 2);
     bad[at] ^= 0x10;
     Files.write(file, bad);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "damaged block: a miss");
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "damaged block: a miss");
     assertEquals(new Tier.Counters(1, 0, 0, 0), tier.counters());
     assertFalse(Files.exists(file), "damaged entry deleted");
   }
@@ -108,11 +108,11 @@ class OutOfBandDiskTest extends TierTestBase {
   void entryOfThePreviousKryoVersion_isAMiss_andIsKept() {
     CacheKey key = TestKeys.key(11);
     try (DiskTier old = DiskTier.open(TestDirs.config(dir), List.of(new KryoV1()), Duration.ZERO)) {
-      assertTrue(old.put(key, new Dataset(ramp(10, 0), ramp(10, 1)), TestKeys.meta("old")));
-      assertTrue(old.get(key, TestKeys.FILTER).isPresent(), "readable by its own version");
+      assertTrue(TestKeys.put(old, key, new Dataset(ramp(10, 0), ramp(10, 1)), TestKeys.meta("old")));
+      assertTrue(TestKeys.get(old, key, TestKeys.FILTER).isPresent(), "readable by its own version");
     }
     Path file = tier.store().entryFile(key);
-    assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), "kryo v" + KryoCodec.VERSION + " does not read v1");
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), "kryo v" + KryoCodec.VERSION + " does not read v1");
     assertEquals(new Tier.Counters(0, 0, 0, 1), tier.counters());
     assertTrue(Files.exists(file), "kept");
   }

@@ -33,6 +33,7 @@ import org.memocache.disk.internal.DiskStore;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.spi.Tier;
 import org.memocache.testing.LogCapture;
+import org.memocache.internal.codec.TierValues;
 
 /**
  * A cache directory is data: links and special files planted in it never make the cache open,
@@ -74,17 +75,17 @@ class PlantedFilesTest {
 
   /** What Memo does for one call at tier level: get, lock, get again, compute and put, release. */
   private static String call(DiskStore store, CacheKey key, String value) {
-    Optional<Tier.Hit> hit = store.get(key, TestKeys.FILTER);
+    Optional<TierValues.Decoded> hit = TestKeys.get(store, key, TestKeys.FILTER);
     if (hit.isPresent()) {
       return (String) hit.get().value();
     }
     Optional<Tier.KeyLock> lock = store.lock(key, "simulate", Duration.ofSeconds(2));
     try {
-      hit = store.get(key, TestKeys.FILTER);
+      hit = TestKeys.get(store, key, TestKeys.FILTER);
       if (hit.isPresent()) {
         return (String) hit.get().value();
       }
-      store.put(key, value, TestKeys.meta("k"));
+      TestKeys.put(store, key, value, TestKeys.meta("k"));
       return value;
     } finally {
       lock.ifPresent(Tier.KeyLock::close);
@@ -288,7 +289,7 @@ class PlantedFilesTest {
       mkfifo(store.entryFile(other));
       assertTimeoutPreemptively(FAST, () -> {
         assertEquals("v", call(store, key, "v"));
-        assertTrue(store.get(other, TestKeys.FILTER).isEmpty(), "a FIFO is a miss");
+        assertTrue(TestKeys.get(store, other, TestKeys.FILTER).isEmpty(), "a FIFO is a miss");
         assertEquals(1, store.entries(null).size(), "listed: the real entry only");
         store.maintain();
         try (CacheDirectory cd = CacheDirectory.open(dir)) {
@@ -302,7 +303,7 @@ class PlantedFilesTest {
       assertFalse(Files.isRegularFile(store.entryFile(other)), "left alone");
       assertTrue(Files.exists(store.entryFile(other), LinkOption.NOFOLLOW_LINKS));
       assertTimeoutPreemptively(FAST, () -> assertEquals("o", call(store, other, "o")));
-      assertEquals("o", store.get(other, TestKeys.FILTER).orElseThrow().value(), "the store replaced the FIFO");
+      assertEquals("o", TestKeys.get(store, other, TestKeys.FILTER).orElseThrow().value(), "the store replaced the FIFO");
     }
     oneWarning("is a special file (FIFO, socket or device) where the cache expects a regular file");
   }

@@ -22,6 +22,7 @@ import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.spi.ValueCodec;
 import org.memocache.testing.LogCapture;
+import org.memocache.internal.codec.TierValues;
 
 /**
  * Scalar results on disk: stored by the {@code scalar} codec, payloads it did not write are foreign
@@ -34,9 +35,9 @@ class ScalarEntryTest extends TierTestBase {
         (byte) 9, '\ud800', true, "", "\u00e9t\u00e9", "x\ud83d\ude00".repeat(10_000), null};
     for (int i = 0; i < values.length; i++) {
       CacheKey key = TestKeys.key(i);
-      assertTrue(tier.put(key, values[i], TestKeys.meta("v")), String.valueOf(values[i]));
+      assertTrue(TestKeys.put(tier, key, values[i], TestKeys.meta("v")), String.valueOf(values[i]));
       assertEquals(ScalarCodec.ID, EntryReader.readHeader(tier.store().entryFile(key)).codecId());
-      Tier.Hit hit = tier.get(key, TestKeys.FILTER).orElseThrow();
+      TierValues.Decoded hit = TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow();
       assertEquals(ScalarCodec.ID, hit.info().codec());
       if (values[i] instanceof Double d) {
         assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits((Double) hit.value()));
@@ -51,13 +52,13 @@ class ScalarEntryTest extends TierTestBase {
   void boxedValueWrittenWithKryo_isStillAHit() {
     CacheKey key = TestKeys.key(1);
     try (DiskTier kryoOnly = DiskTier.open(TestDirs.config(dir), List.of(new KryoCodec()), Duration.ZERO)) {
-      assertTrue(kryoOnly.put(key, 2.5, TestKeys.meta("d")));
-      assertTrue(kryoOnly.put(TestKeys.key(2), "text", TestKeys.meta("s")));
+      assertTrue(TestKeys.put(kryoOnly, key, 2.5, TestKeys.meta("d")));
+      assertTrue(TestKeys.put(kryoOnly, TestKeys.key(2), "text", TestKeys.meta("s")));
     }
-    Tier.Hit hit = tier.get(key, TestKeys.FILTER).orElseThrow();
+    TierValues.Decoded hit = TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow();
     assertEquals(2.5, hit.value());
     assertEquals(KryoCodec.ID, hit.info().codec());
-    assertEquals("text", tier.get(TestKeys.key(2), TestKeys.FILTER).orElseThrow().value());
+    assertEquals("text", TestKeys.get(tier, TestKeys.key(2), TestKeys.FILTER).orElseThrow().value());
     assertEquals(Tier.Counters.NONE, tier.counters());
   }
 
@@ -73,11 +74,11 @@ class ScalarEntryTest extends TierTestBase {
     for (int i = 0; i < payloads.length; i++) {
       CacheKey key = TestKeys.key(i);
       try (DiskTier forging = DiskTier.open(TestDirs.config(dir), List.of(new Forger()), Duration.ZERO)) {
-        assertTrue(forging.put(key, new Forged(payloads[i]), TestKeys.meta("f")));
+        assertTrue(TestKeys.put(forging, key, new Forged(payloads[i]), TestKeys.meta("f")));
       }
       Path file = tier.store().entryFile(key);
       try (LogCapture log = new LogCapture()) {
-        assertTrue(tier.get(key, TestKeys.FILTER).isEmpty(), Arrays.toString(payloads[i]));
+        assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isEmpty(), Arrays.toString(payloads[i]));
         assertEquals(new Tier.Counters(0, 0, 0, i + 1), tier.counters());
         List<String> warnings = log.messages(Level.WARNING);
         if (i == 0) {

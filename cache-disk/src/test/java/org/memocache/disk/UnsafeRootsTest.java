@@ -122,7 +122,7 @@ class UnsafeRootsTest {
     Path sticky = made(base.resolve("sticky"), "rwxrwxrwx");
     Files.setAttribute(sticky, "unix:mode", 01777);
     try (DiskTier tier = DiskTier.open(TestDirs.config(sticky), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(tier.put(TestKeys.key(1), "v", TestKeys.meta("k")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), "v", TestKeys.meta("k")));
     }
   }
 
@@ -143,14 +143,14 @@ class UnsafeRootsTest {
     assumeOtherUser();
     Path dir = TestDirs.forTest(info).resolve("cache");
     try (DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(store.put(TestKeys.key(1), "FORGED-VALUE", TestKeys.meta("k")));
+      assertTrue(TestKeys.put(store, TestKeys.key(1), "FORGED-VALUE", TestKeys.meta("k")));
     }
     Path m = dir.resolve("entries").resolve(TestKeys.key(1).method().idHex());
     chown(m, other);
     try (LogCapture log = new LogCapture();
         DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(store.get(TestKeys.key(1), TestKeys.FILTER).isEmpty(), "planted by another user: a miss");
-      assertFalse(store.put(TestKeys.key(1), "real", TestKeys.meta("k")), "nothing is written into it");
+      assertTrue(TestKeys.get(store, TestKeys.key(1), TestKeys.FILTER).isEmpty(), "planted by another user: a miss");
+      assertFalse(TestKeys.put(store, TestKeys.key(1), "real", TestKeys.meta("k")), "nothing is written into it");
       assertTrue(store.entries(null).isEmpty(), "nor listed");
       assertEquals(List.of("MemoCache: " + m + " is a directory of another user (" + OTHER + ") where the cache"
           + " expects one of its own; it is left alone (never opened, written through or deleted)"),
@@ -203,7 +203,7 @@ class UnsafeRootsTest {
     Files.createSymbolicLink(link, real);
     try (DiskTier tier = DiskTier.open(TestDirs.config(link), Codecs.builtIns(), Duration.ZERO)) {
       assertEquals(real.toRealPath(), tier.directory());
-      assertTrue(tier.put(TestKeys.key(1), "v", TestKeys.meta("k")));
+      assertTrue(TestKeys.put(tier, TestKeys.key(1), "v", TestKeys.meta("k")));
     }
     assertTrue(Files.isRegularFile(real.resolve("MEMOCACHE")));
     assertTrue(Files.isSymbolicLink(link));
@@ -292,7 +292,7 @@ class UnsafeRootsTest {
   void indexFilesAreOwnerOnly(TestInfo info) throws Exception {
     Path dir = TestDirs.forTest(info);
     try (DiskStore store = DiskStore.open(TestDirs.config(dir), Codecs.builtIns(), Duration.ZERO)) {
-      assertTrue(store.put(TestKeys.key(1), "v", TestKeys.meta("k")));
+      assertTrue(TestKeys.put(store, TestKeys.key(1), "v", TestKeys.meta("k")));
       assertTrue(store.maintain().ran());
     }
     List<Path> files;

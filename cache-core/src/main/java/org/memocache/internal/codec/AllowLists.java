@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
 
 /**
  * Builds the class filter of a memoized method: which classes its stored results may decode to. A
@@ -175,9 +176,9 @@ public final class AllowLists {
    * The classes a reader refused: the one decoding met first, then those of the entry's recorded
    * {@code stored} classes that {@code filter} does not admit either (none of them is loaded).
    */
-  public static List<String> refusedClasses(RejectedClassException e, List<Shapes.Shape> stored, ClassFilter filter) {
+  public static List<String> refusedClasses(RejectedClassException e, List<ClassShape> stored, ClassFilter filter) {
     Set<String> all = new java.util.LinkedHashSet<>(e.classNames());
-    for (Shapes.Shape s : stored) {
+    for (ClassShape s : stored) {
       if (!admits(filter, s.className())) {
         all.add(s.className());
       }

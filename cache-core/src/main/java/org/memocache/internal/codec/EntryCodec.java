@@ -10,7 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.memocache.EntryInfo;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.DamagedEntryException;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
+import org.memocache.spi.Tier;
+import org.memocache.spi.UnstorableValueException;
 import org.memocache.spi.ValueCodec;
 
 /**
@@ -18,12 +25,15 @@ import org.memocache.spi.ValueCodec;
  * which classes it may name (the allow-list, checked before storing so that nothing unreadable is
  * stored), the shapes of the classes it names, and how a payload is decoded (a big raw array
  * streamed block by block into its destination, never held twice in memory). A tier only stores
- * the bytes, their checksums and the header fields this class hands it.
+ * the bytes, their checksums and the header fields this class hands it ({@link EncodedEntry},
+ * {@link StoredEntry}).
  *
  * <p>Thread-safe.
  */
 public final class EntryCodec {
   private static final String SHAPE_CHANGED = "was written for another definition of ";
+  /** At most this many bytes are copied at once when an entry is carried over from another tier. */
+  private static final int COPY_CHUNK = 64 * 1024;
 
   private final List<ValueCodec> codecs;
   private final Map<String, ValueCodec> byId = new HashMap<>();
@@ -44,50 +54,90 @@ public final class EntryCodec {
     return codecId.equals(KryoCodec.ID);
   }
 
-  /** How {@code value} would be encoded, or {@code null} when no codec can encode it. */
-  public @Nullable Encoding encoding(@Nullable Object value) {
+  /**
+   * {@code value} encoded as the first codec that can store it says, with {@code metadata}, or
+   * {@code null} when no codec can store it. Its payload writer refuses a value naming a class that
+   * {@code readableBy} does not admit (when not {@code null}): nothing is stored that could not be
+   * read back.
+   */
+  public @Nullable EncodedEntry encode(@Nullable Object value, Tier.Metadata metadata,
+      @Nullable ClassFilter readableBy) {
     for (ValueCodec c : codecs) {
       if (c.canEncode(value)) {
-        return new Encoding(c, value);
+        return new Encoded(c, value, metadata, readableBy);
       }
     }
     return null;
   }
 
-  /** A value with the codec chosen for it: the header fields known before its bytes are written. */
-  public static final class Encoding {
+  /**
+   * An entry of another tier, to be stored as it is: the payload streamed block by block as it is
+   * verified, the shapes carried over, nothing decoded and encoded again. Returns {@code null} when
+   * the entry cannot be carried over whole: its writer named more classes than it recorded, and the
+   * hash over them all cannot be stored again from the recorded ones.
+   */
+  public static @Nullable EncodedEntry copyOf(StoredEntry stored) {
+    if (Shapes.hash(stored.shapes()) != stored.shapesHash()) {
+      return null;
+    }
+    EntryInfo info = stored.info();
+    Tier.Metadata metadata = new Tier.Metadata(info.argsSummary(), info.created(), info.computeTime());
+    return new Copied(stored, metadata);
+  }
+
+  /** A value with the codec chosen for it. */
+  private static final class Encoded implements EncodedEntry {
     private final ValueCodec codec;
     private final @Nullable Object value;
+    private final Tier.Metadata metadata;
+    private final @Nullable ClassFilter readableBy;
 
-    Encoding(ValueCodec codec, @Nullable Object value) {
+    Encoded(ValueCodec codec, @Nullable Object value, Tier.Metadata metadata, @Nullable ClassFilter readableBy) {
       this.codec = codec;
       this.value = value;
+      this.metadata = metadata;
+      this.readableBy = readableBy;
     }
 
+    @Override
     public String codecId() {
       return codec.id();
     }
 
+    @Override
     public int codecVersion() {
       return codec.version();
     }
 
-    /** The value's class name, {@code ""} for {@code null}. */
+    @Override
     public String valueType() {
       return value == null ? "" : value.getClass().getName();
     }
 
+    @Override
+    public Tier.Metadata metadata() {
+      return metadata;
+    }
+
+    @Override
+    public long knownLength() {
+      if (codec instanceof RawArrayCodec && value != null) {
+        RawArrayLayout l = RawArrayCodec.layoutOf(value);
+        return l.dataOffset() + l.dataLength();
+      }
+      return -1;
+    }
+
     /**
-     * Writes the payload to {@code out} (a {@link BulkOutput} lets raw arrays be converted straight
-     * into its buffers) and returns the shapes of the classes it names, sorted by class name.
+     * {@inheritDoc}
      *
-     * @param readableBy when not {@code null}, the classes a reader will admit: a value naming any
-     *     other class is refused before it is stored
-     * @throws RejectedClassException naming the classes {@code readableBy} does not admit
-     * @throws UnencodableValueException when the codec fails on this value
-     * @throws IOException when {@code out} fails
+     * <p>A {@link BulkOutput} lets raw arrays be converted straight into its buffers.
+     *
+     * @throws UnstorableValueException with the {@link RejectedClassException} naming the classes
+     *     not admitted as its cause, or naming the codec that failed on the value
      */
-    public List<Shapes.Shape> writeTo(OutputStream out, @Nullable ClassFilter readableBy) throws IOException {
+    @Override
+    public List<ClassShape> writePayload(OutputStream out) throws IOException {
       try {
         if (codec instanceof KryoCodec kryo) {
           Set<Class<?>> written = new HashSet<>();
@@ -96,17 +146,101 @@ public final class EntryCodec {
         }
         codec.encode(value, out);
         return List.of();
-      } catch (RejectedClassException | UnencodableValueException e) {
-        throw e;
+      } catch (RejectedClassException e) {
+        throw new UnstorableValueException(e.getMessage(), e);
       } catch (IOException e) {
         // The built-in codecs prefix what they find wrong with a value by their id; anything else is
         // the output's own failure (disk full, connection lost) and is reported as such.
         String m = e.getMessage();
         if (m != null && isBuiltIn(codec) && m.startsWith(codec.id() + ":")) {
-          throw new UnencodableValueException(m, e);
+          throw new UnstorableValueException(m, e);
         }
         throw e;
       }
+    }
+
+    @Override
+    public String toString() {
+      return "EncodedEntry[" + codec.id() + " v" + codec.version() + ", " + valueType() + "]";
+    }
+  }
+
+  /** An entry of another tier, carried over byte for byte. */
+  private static final class Copied implements EncodedEntry {
+    private final StoredEntry stored;
+    private final Tier.Metadata metadata;
+
+    Copied(StoredEntry stored, Tier.Metadata metadata) {
+      this.stored = stored;
+      this.metadata = metadata;
+    }
+
+    @Override
+    public String codecId() {
+      return stored.codecId();
+    }
+
+    @Override
+    public int codecVersion() {
+      return stored.codecVersion();
+    }
+
+    @Override
+    public String valueType() {
+      return stored.valueType();
+    }
+
+    @Override
+    public Tier.Metadata metadata() {
+      return metadata;
+    }
+
+    @Override
+    public long knownLength() {
+      return stored.length();
+    }
+
+    @Override
+    public List<ClassShape> writePayload(OutputStream out) throws IOException {
+      if (stored.inMemory()) {
+        write(stored.payload(), out, null);
+      } else {
+        byte[][] scratch = {null};
+        stored.stream(chunk -> write(chunk, out, scratch));
+      }
+      return stored.shapes();
+    }
+
+    private static void write(ByteBuffer chunk, OutputStream out, byte @Nullable [][] scratch) throws IOException {
+      ByteBuffer b = chunk.duplicate();
+      if (out instanceof BulkOutput bulk) {
+        while (b.hasRemaining()) {
+          ByteBuffer room = bulk.room(Math.min(b.remaining(), COPY_CHUNK));
+          int n = Math.min(room.remaining(), b.remaining());
+          room.put(b.slice(b.position(), n));
+          b.position(b.position() + n);
+        }
+        return;
+      }
+      if (b.hasArray()) {
+        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        return;
+      }
+      byte[] buf = scratch == null || scratch[0] == null ? new byte[Math.min(b.remaining(), COPY_CHUNK)] : scratch[0];
+      if (scratch != null) {
+        scratch[0] = buf;
+      }
+      while (b.hasRemaining()) {
+        int n = Math.min(buf.length, b.remaining());
+        b.get(buf, 0, n);
+        out.write(buf, 0, n);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "EncodedEntry[copy of " + stored.info().tier() + " " + stored.codecId() + " v" + stored.codecVersion()
+          + ", " + stored.length() + " bytes]";
     }
   }
 
@@ -114,62 +248,19 @@ public final class EntryCodec {
     return codec instanceof KryoCodec || codec instanceof RawArrayCodec || codec instanceof ScalarCodec;
   }
 
-  /** A stored payload with what its header says about it, as a tier reads it. */
-  public interface StoredPayload {
-    String codecId();
-
-    int codecVersion();
-
-    /** The shapes recorded in the header (empty when none, or when they did not fit). */
-    List<Shapes.Shape> shapes();
-
-    /** {@link Shapes#hash} of all the shapes the writer named ({@link Shapes#NONE}: none). */
-    long shapesHash();
-
-    /** The stored value's class name, for messages. */
-    String valueType();
-
-    /** The payload's length in bytes. */
-    long length();
-
-    /** Whether the payload is already in memory: then {@link #payload()} costs no read. */
-    boolean inMemory();
-
-    /**
-     * The whole payload, every block verified: a read-only, little-endian buffer from its first
-     * byte to its last ({@link #decode} sets the order each codec reads in).
-     *
-     * @throws DamagedPayloadException when a block does not match its checksum
-     */
-    ByteBuffer payload() throws IOException;
-
-    /**
-     * Hands the payload to {@code sink} in verified blocks (a multiple of 8 bytes each but the last),
-     * in order, each verified just before it is handed over; the buffers are valid only during the call.
-     *
-     * @throws DamagedPayloadException when a block does not match its checksum, before its bytes reach the sink
-     */
-    void stream(ChunkSink sink) throws IOException;
-  }
-
-  /** Receives a payload block by block. */
-  public interface ChunkSink {
-    void accept(ByteBuffer chunk) throws IOException;
-  }
-
   /**
    * Verifies and decodes a stored payload. Before decoding, the shapes of the classes the entry
    * names are compared with the live classes: a value is never decoded into another definition of
    * its class.
    *
-   * @throws DamagedPayloadException when a checksum fails (from {@code stored})
+   * @throws DamagedEntryException when a checksum fails (from {@code stored})
    * @throws ForeignPayloadException when the codec is unknown here (or in another version), a class
    *     has another shape, or the codec cannot decode the intact payload
    * @throws RejectedClassException when the value names a class {@code classes} does not admit
    * @throws DecodeLimitException when the value exceeds the decoding limits (valid, not damaged)
    * @throws IOException when {@code stored} cannot be read
    */
-  public @Nullable Object decode(StoredPayload stored, ClassFilter classes) throws IOException {
+  public @Nullable Object decode(StoredEntry stored, ClassFilter classes) throws IOException {
     ValueCodec codec = byId.get(stored.codecId());
     if (codec == null || codec.version() != stored.codecVersion()) {
       throw new ForeignPayloadException("was written by codec " + stored.codecId() + " v" + stored.codecVersion()
@@ -198,7 +289,7 @@ public final class EntryCodec {
       }
       // Big-endian, Java's default and what DataOutputStream writes (ValueCodec#decode).
       return codec.decode(stored.payload().order(ByteOrder.BIG_ENDIAN), classes);
-    } catch (DamagedPayloadException | RejectedClassException | ForeignPayloadException | DecodeLimitException e) {
+    } catch (DamagedEntryException | RejectedClassException | ForeignPayloadException | DecodeLimitException e) {
       throw e;
     } catch (IOException | RuntimeException | InternalError e) {
       // Every checksum matched: written by a program this one differs from, not damage.

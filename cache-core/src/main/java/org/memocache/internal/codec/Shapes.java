@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
 
 /**
  * Shape fingerprints of result classes: a 64-bit hash of what {@link KryoCodec} writes of a class,
@@ -49,14 +50,6 @@ public final class Shapes {
 
   /** Upper bound of classes followed from one class. */
   private static final int MAX_CLASSES = 2_000;
-
-  /**
-   * A class a stored value names, with its shape.
-   *
-   * @param className the binary name of a class (never an array)
-   * @param shape its {@link Shapes#of shape}, never {@link Shapes#NONE}
-   */
-  public record Shape(String className, long shape) {}
 
   /**
    * A Kryo configured as the codec's, asked only which serializer it would use for a class (without
@@ -109,27 +102,27 @@ public final class Shapes {
   }
 
   /** The shapes of {@code classes} that have one, sorted by class name, arrays as their element class. */
-  public static List<Shape> list(Collection<Class<?>> classes) {
-    Map<String, Shape> byName = new TreeMap<>();
+  public static List<ClassShape> list(Collection<Class<?>> classes) {
+    Map<String, ClassShape> byName = new TreeMap<>();
     for (Class<?> c : classes) {
       Class<?> e = element(c);
       long s = of(e);
       if (s != NONE) {
-        byName.put(e.getName(), new Shape(e.getName(), s));
+        byName.put(e.getName(), new ClassShape(e.getName(), s));
       }
     }
     return List.copyOf(byName.values());
   }
 
   /** One hash of a {@link #list}: {@link #NONE} for an empty list. */
-  public static long hash(List<Shape> shapes) {
+  public static long hash(List<ClassShape> shapes) {
     if (shapes.isEmpty()) {
       return NONE;
     }
     HashStream64 h = Hashing.xxh3_64().hashStream();
     h.putInt(shapes.size());
-    for (Shape s : shapes) {
-      h.putString(s.className()).putLong(s.shape());
+    for (ClassShape s : shapes) {
+      h.putString(s.className()).putLong(s.hash());
     }
     long v = h.getAsLong();
     return v == NONE ? 1 : v;
@@ -140,8 +133,8 @@ public final class Shapes {
    * {@code null} when all match. Classes {@code filter} does not admit are not looked up (decoding
    * refuses them anyway), so no class outside the allow-list is ever loaded.
    */
-  public static @Nullable String mismatch(List<Shape> stored, ClassFilter filter) {
-    for (Shape s : stored) {
+  public static @Nullable String mismatch(List<ClassShape> stored, ClassFilter filter) {
+    for (ClassShape s : stored) {
       if (!AllowLists.admits(filter, s.className())) {
         continue;
       }
@@ -149,7 +142,7 @@ public final class Shapes {
       if (live == null) {
         return s.className() + " (missing)";
       }
-      if (of(live) != s.shape()) {
+      if (of(live) != s.hash()) {
         return s.className();
       }
     }

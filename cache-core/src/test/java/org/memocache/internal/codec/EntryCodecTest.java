@@ -13,9 +13,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.memocache.EntryInfo;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.DamagedEntryException;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
+import org.memocache.spi.Tier;
+import org.memocache.spi.UnstorableValueException;
 
 /**
  * The encoding and decoding every tier shares, on payloads held in memory: no tier, no file.
@@ -24,25 +33,39 @@ class EntryCodecTest {
   record Point(int x, String label) {}
 
   private static final ClassFilter CLASSES = AllowLists.forMethod(null, List.of("org.memocache.internal.codec"));
+  private static final Tier.Metadata META = new Tier.Metadata("p", Instant.EPOCH, Duration.ZERO);
   private final EntryCodec codec = new EntryCodec(Codecs.builtIns());
 
   /** A payload as a tier would hand it back: the header fields and the bytes, in blocks of {@code block}. */
-  private static class Held implements EntryCodec.StoredPayload {
+  private static class Held implements StoredEntry {
     final String codecId;
     final int codecVersion;
-    final List<Shapes.Shape> shapes;
+    final List<ClassShape> shapes;
     final byte[] bytes;
     final boolean inMemory;
     boolean wholeAsked;
     int blocks;
 
-    Held(String codecId, int codecVersion, List<Shapes.Shape> shapes, byte[] bytes, boolean inMemory) {
+    Held(String codecId, int codecVersion, List<ClassShape> shapes, byte[] bytes, boolean inMemory) {
       this.codecId = codecId;
       this.codecVersion = codecVersion;
       this.shapes = shapes;
       this.bytes = bytes;
       this.inMemory = inMemory;
     }
+
+    @Override
+    public EntryInfo info() {
+      return new EntryInfo("m", "00", "", bytes.length, Instant.EPOCH, Duration.ZERO, 0, Instant.EPOCH, codecId, "held");
+    }
+
+    @Override
+    public void reject(Rejection kind, String reason) {
+      throw new AssertionError("the codec never rejects: " + kind + " " + reason);
+    }
+
+    @Override
+    public void close() {}
 
     @Override
     public String codecId() {
@@ -55,7 +78,7 @@ class EntryCodecTest {
     }
 
     @Override
-    public List<Shapes.Shape> shapes() {
+    public List<ClassShape> shapes() {
       return shapes;
     }
 
@@ -86,7 +109,7 @@ class EntryCodecTest {
     }
 
     @Override
-    public void stream(EntryCodec.ChunkSink sink) throws IOException {
+    public void stream(ChunkSink sink) throws IOException {
       int block = 64 * 1024;
       for (int off = 0; off < bytes.length; off += block) {
         blocks++;
@@ -97,16 +120,16 @@ class EntryCodecTest {
   }
 
   private Held write(Object value, boolean inMemory) throws IOException {
-    EntryCodec.Encoding e = codec.encoding(value);
+    EncodedEntry e = codec.encode(value, META, CLASSES);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    List<Shapes.Shape> shapes = e.writeTo(out, CLASSES);
+    List<ClassShape> shapes = e.writePayload(out);
     return new Held(e.codecId(), e.codecVersion(), shapes, out.toByteArray(), inMemory);
   }
 
   @Test
   void record_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
     Point p = new Point(3, "p");
-    EntryCodec.Encoding e = codec.encoding(p);
+    EncodedEntry e = codec.encode(p, META, CLASSES);
     assertEquals(KryoCodec.ID, e.codecId());
     assertEquals(KryoCodec.VERSION, e.codecVersion());
     assertEquals(Point.class.getName(), e.valueType());
@@ -145,8 +168,8 @@ class EntryCodecTest {
   @Test
   void changedShape_isForeign_beforeDecoding() throws IOException {
     Held held = write(new Point(1, "a"), true);
-    List<Shapes.Shape> other = held.shapes.stream()
-        .map(s -> s.className().equals(Point.class.getName()) ? new Shapes.Shape(s.className(), s.shape() + 1) : s)
+    List<ClassShape> other = held.shapes.stream()
+        .map(s -> s.className().equals(Point.class.getName()) ? new ClassShape(s.className(), s.hash() + 1) : s)
         .toList();
     Held changed = new Held(held.codecId, held.codecVersion, other, held.bytes, true);
     ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(changed, CLASSES));
@@ -159,14 +182,14 @@ class EntryCodecTest {
     Held garbage = new Held(ScalarCodec.ID, new ScalarCodec().version(), List.of(), new byte[] {99, 1}, true);
     ForeignPayloadException f = assertThrows(ForeignPayloadException.class, () -> codec.decode(garbage, CLASSES));
     assertTrue(f.getMessage().startsWith("cannot be decoded by this program (IOException: scalar: "), f.getMessage());
-    DamagedPayloadException damage = new DamagedPayloadException("block 3 of 9 does not match its checksum");
+    DamagedEntryException damage = new DamagedEntryException("block 3 of 9 does not match its checksum");
     Held damaged = new Held(RawArrayCodec.ID, new RawArrayCodec().version(), List.of(), new byte[0], false) {
       @Override
-      public void stream(EntryCodec.ChunkSink sink) throws IOException {
+      public void stream(ChunkSink sink) throws IOException {
         throw damage;
       }
     };
-    assertSame(damage, assertThrows(DamagedPayloadException.class, () -> codec.decode(damaged, CLASSES)));
+    assertSame(damage, assertThrows(DamagedEntryException.class, () -> codec.decode(damaged, CLASSES)));
   }
 
   @Test
@@ -183,12 +206,12 @@ class EntryCodecTest {
         throw full;
       }
     };
-    IOException e = assertThrows(IOException.class, () -> codec.encoding(new long[1000]).writeTo(out, CLASSES));
+    IOException e = assertThrows(IOException.class, () -> codec.encode(new long[1000], META, CLASSES).writePayload(out));
     assertSame(full, e);
   }
 
   @Test
-  void valueTheCodecCannotWrite_isUnencodable() {
+  void valueTheCodecCannotWrite_isUnstorable() {
     Object[] deep = new Object[1];
     Object[] cur = deep;
     for (int i = 0; i < 200_000; i++) {
@@ -196,8 +219,8 @@ class EntryCodecTest {
       cur[0] = next;
       cur = next;
     }
-    UnencodableValueException e = assertThrows(UnencodableValueException.class,
-        () -> codec.encoding(deep).writeTo(OutputStream.nullOutputStream(), null));
+    UnstorableValueException e = assertThrows(UnstorableValueException.class,
+        () -> codec.encode(deep, META, null).writePayload(OutputStream.nullOutputStream()));
     assertTrue(e.getMessage().startsWith("kryo: cannot encode [Ljava.lang.Object;"), e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
   }
@@ -205,7 +228,7 @@ class EntryCodecTest {
   @Test
   void noCodec_forAValueNoneCanEncode() {
     EntryCodec rawOnly = new EntryCodec(List.of(new RawArrayCodec()));
-    assertEquals(null, rawOnly.encoding("text"));
-    assertEquals(RawArrayCodec.ID, rawOnly.encoding(new int[1]).codecId());
+    assertEquals(null, rawOnly.encode("text", META, null));
+    assertEquals(RawArrayCodec.ID, rawOnly.encode(new int[1], META, null).codecId());
   }
 }

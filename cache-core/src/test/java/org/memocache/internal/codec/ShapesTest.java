@@ -16,6 +16,7 @@ import org.memocache.CacheKey;
 import org.memocache.MethodId;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
+import org.memocache.spi.ClassShape;
 
 class ShapesTest {
   record Summary(double mean, double max) {}
@@ -90,17 +91,17 @@ class ShapesTest {
     Set<Class<?>> written = new HashSet<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     codec.encode(value, out, null, written);
-    List<Shapes.Shape> shapes = Shapes.list(written);
+    List<ClassShape> shapes = Shapes.list(written);
     assertEquals(List.of(Holder.class.getName(), Summary.class.getName()),
-        shapes.stream().map(Shapes.Shape::className).toList());
+        shapes.stream().map(ClassShape::className).toList());
     Set<Class<?>> read = new HashSet<>();
     assertEquals(value, codec.decode(ByteBuffer.wrap(out.toByteArray()), c -> true, read));
     assertEquals(Shapes.hash(shapes), Shapes.hash(Shapes.list(read)));
     assertNull(Shapes.mismatch(shapes, c -> true));
     assertEquals(Summary.class.getName(),
-        Shapes.mismatch(List.of(new Shapes.Shape(Summary.class.getName(), 42)), c -> true));
-    assertEquals("com.acme.Gone (missing)", Shapes.mismatch(List.of(new Shapes.Shape("com.acme.Gone", 42)), c -> true));
-    assertNull(Shapes.mismatch(List.of(new Shapes.Shape("com.acme.Gone", 42)), c -> false), "never looked up");
+        Shapes.mismatch(List.of(new ClassShape(Summary.class.getName(), 42)), c -> true));
+    assertEquals("com.acme.Gone (missing)", Shapes.mismatch(List.of(new ClassShape("com.acme.Gone", 42)), c -> true));
+    assertNull(Shapes.mismatch(List.of(new ClassShape("com.acme.Gone", 42)), c -> false), "never looked up");
   }
 
   @Test

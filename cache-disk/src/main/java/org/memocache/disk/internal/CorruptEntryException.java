@@ -1,9 +1,9 @@
 package org.memocache.disk.internal;
 
-import org.memocache.internal.codec.DamagedPayloadException;
+import org.memocache.spi.DamagedEntryException;
 
 /** An entry file that fails a check: bad magic, version, checksum, length or content. */
-public class CorruptEntryException extends DamagedPayloadException {
+public class CorruptEntryException extends DamagedEntryException {
   private static final long serialVersionUID = 1L;
 
   public CorruptEntryException(String message) {

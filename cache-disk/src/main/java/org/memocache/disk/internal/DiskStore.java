@@ -27,14 +27,12 @@ import org.memocache.MethodStats;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Sizes;
 import org.memocache.internal.Warnings;
-import org.memocache.internal.codec.AllowLists;
-import org.memocache.internal.codec.DecodeLimitException;
-import org.memocache.internal.codec.EntryCodec;
-import org.memocache.internal.codec.ForeignPayloadException;
-import org.memocache.internal.codec.RejectedClassException;
-import org.memocache.internal.codec.UnencodableValueException;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
+import org.memocache.spi.UnstorableValueException;
 import org.memocache.spi.ValueCodec;
 
 /**
@@ -62,7 +60,8 @@ public final class DiskStore implements AutoCloseable {
   private final Layout layout;
   private final Faults faults;
   private final Counts counts = new Counts();
-  private final EntryCodec entryCodec;
+  /** Encodes and decodes for what reads and writes objects here: progress, the command line. */
+  private final TierValues values;
   private final EntryWriter writer;
   private final LockFiles locks;
   private final Journal journal;
@@ -87,7 +86,7 @@ public final class DiskStore implements AutoCloseable {
     this.config = config;
     this.layout = layout;
     this.faults = new Faults(layout.root);
-    this.entryCodec = new EntryCodec(codecs);
+    this.values = new TierValues(codecs, layout.root.toString());
     this.writer = new EntryWriter(layout, config.durable());
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
@@ -179,6 +178,11 @@ public final class DiskStore implements AutoCloseable {
     return layout.root;
   }
 
+  /** The encoding and decoding of values with this store's codecs: for progress, the command line and tests. */
+  public TierValues values() {
+    return values;
+  }
+
   /** The walks of the command line and {@code CacheDirectory} over this store's directory. */
   public Inspector inspector() {
     return new Inspector(this, layout, maintainer, sweeper, partials, faults, config.clock());
@@ -191,31 +195,53 @@ public final class DiskStore implements AutoCloseable {
 
   // ---- reads ----
 
-  public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes) {
-    return get(key, classes, false);
+  /**
+   * Opens {@code key}'s entry for the engine to decode ({@link Tier#get}). Its outcome comes back
+   * through the entry: a rejection deletes (damage) or keeps (foreign) the file and counts it; a
+   * close without one counts as an access.
+   */
+  public Optional<StoredEntry> get(CacheKey key) {
+    return withLiveEntry(key, false, (file, r, h, now) -> entry(key, file, r, h, now, System.nanoTime()), false);
+  }
+
+  private StoredEntry entry(CacheKey key, Path file, EntryReader r, EntryHeader h, long now, long t0) {
+    return new DiskEntry(r, info(h, r.size(), now), new DiskEntry.Outcome() {
+      @Override
+      public void rejected(StoredEntry.Rejection kind, String reason) {
+        if (kind == StoredEntry.Rejection.DAMAGED) {
+          damaged(file, key, new CorruptEntryException(reason), h);
+        } else {
+          foreign(key, reason);
+        }
+      }
+
+      @Override
+      public void readFailed(IOException e) {
+        faults.readFailed(key.method().name(), e);
+      }
+
+      @Override
+      public void used(long nanos) {
+        // What the hit cost (open, verify, decode): subtracted from the time it saved.
+        journal.access(key, now, nanos);
+      }
+    }, t0);
   }
 
   /**
-   * As {@link #get(CacheKey, ClassFilter)}, reading format 2 entries too ({@code format2}): for the
+   * Reads and decodes {@code key}'s entry, reading format 2 entries too ({@code format2}): for the
    * command line, which shows old entries; a program's reads treat them as another version's.
    */
-  public Optional<Tier.Hit> get(CacheKey key, ClassFilter classes, boolean format2) {
-    return withLiveEntry(key, format2, (file, r, h, now) -> {
-      try {
-        return new Tier.Hit(decode(r, classes), info(h, r.size(), now));
-      } catch (RejectedClassException e) {
-        // The entry is fine; this reader's allow-list is narrower than the writer's. Not deleted.
-        counts.corrupt.increment();
-        AllowLists.warnRejected(key.method().name(), AllowLists.refusedClasses(e, h.shapes(), classes),
-            layout.root.toString());
-        return null;
-      } catch (DecodeLimitException e) {
-        // Valid checksums, impossible contents: crafted rather than damaged. A miss, not deleted.
-        counts.corrupt.increment();
-        warnBeyondLimits(key, file, e);
-        return null;
-      }
-    });
+  public Optional<TierValues.Decoded> get(CacheKey key, ClassFilter classes, boolean format2) {
+    long t0 = System.nanoTime();
+    Optional<StoredEntry> stored = withLiveEntry(key, format2, (file, r, h, now) -> entry(key, file, r, h, now, t0),
+        false);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try (StoredEntry e = stored.get()) {
+      return values.decode(key.method().name(), e, classes);
+    }
   }
 
   /** What a read makes of an open entry already checked to be {@code key}'s and not expired. */
@@ -231,6 +257,14 @@ public final class DiskStore implements AutoCloseable {
    * I/O failures are a miss with one warning per kind of fault.
    */
   private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use) {
+    return withLiveEntry(key, format2, use, true);
+  }
+
+  /**
+   * As {@link #withLiveEntry(CacheKey, boolean, EntryUse)}; unless {@code closeAfter}, the reader is
+   * left open for what {@code use} returns (closed on a miss), and no access is journaled here.
+   */
+  private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use, boolean closeAfter) {
     if (closed) {
       return Optional.empty();
     }
@@ -252,7 +286,8 @@ public final class DiskStore implements AutoCloseable {
       faults.readFailed(key.method().name(), e);
       return Optional.empty();
     }
-    try (r) {
+    boolean handedOver = false;
+    try {
       EntryHeader h = r.header();
       if (!h.isFor(key)) {
         throw new CorruptEntryException("entry is for " + h.method() + "/" + h.keyHex() + ", not " + key);
@@ -263,59 +298,82 @@ public final class DiskStore implements AutoCloseable {
         return Optional.empty();
       }
       T result = use.apply(file, r, h, now);
-      if (result != null) {
+      if (result != null && closeAfter) {
         // What the hit cost (open, verify, decode): subtracted from the time it saved.
         journal.access(key, now, System.nanoTime() - t0);
       }
+      handedOver = result != null && !closeAfter;
       return Optional.ofNullable(result);
     } catch (ForeignEntryException e) {
       foreign(key, e);
       return Optional.empty();
     } catch (CorruptEntryException e) {
+      closeQuietly(r);
       damaged(file, key, e, r.header());
       return Optional.empty();
     } catch (IOException e) {
       faults.readFailed(key.method().name(), e);
       return Optional.empty();
+    } finally {
+      if (!handedOver) {
+        closeQuietly(r);
+      }
+    }
+  }
+
+  private static void closeQuietly(EntryReader r) {
+    try {
+      r.close();
+    } catch (IOException e) {
+      // A read-only handle: nothing to lose.
     }
   }
 
   /**
-   * Verifies and decodes the payload of an open entry ({@link EntryCodec#decode}).
+   * Verifies and decodes the payload of an open entry (progress chunks and checkpoints).
    *
    * @throws CorruptEntryException when a checksum fails
    * @throws ForeignEntryException when the codec is unknown here (or in another version), a class
    *     has another shape, or the codec cannot decode the intact payload
-   * @throws RejectedClassException when the value names a class {@code classes} does not admit
-   * @throws DecodeLimitException when the value exceeds the decoding limits (valid, not damaged)
+   * @throws org.memocache.internal.codec.RejectedClassException when the value names a class
+   *     {@code classes} does not admit
+   * @throws org.memocache.internal.codec.DecodeLimitException when the value exceeds the decoding
+   *     limits (valid, not damaged)
    */
   @Nullable Object decode(EntryReader r, ClassFilter classes) throws IOException {
     try {
-      return entryCodec.decode(r, classes);
-    } catch (ForeignPayloadException e) {
+      return values.codec().decode(new DiskEntry(r, info(r.header(), r.size(), 0), null, 0), classes);
+    } catch (org.memocache.internal.codec.ForeignPayloadException e) {
       throw new ForeignEntryException(e.getMessage(), e);
     }
   }
 
   /** An intact entry this process cannot use: counted, a miss, left in place; one warning per method. */
   void foreign(CacheKey key, ForeignEntryException e) {
+    foreign(key, String.valueOf(e.getMessage()));
+  }
+
+  /**
+   * As {@link #foreign(CacheKey, ForeignEntryException)}, for {@code reason} (which completes "a
+   * stored result of m in dir ..."); an empty reason is only counted (the engine said why).
+   */
+  void foreign(CacheKey key, String reason) {
     counts.foreign.increment();
+    if (reason.isEmpty()) {
+      return;
+    }
     String method = key.method().name();
     Warnings.once("disk-foreign:" + layout.root + ":" + method, () -> "MemoCache: a stored result of " + method
-        + " in " + layout.root + " " + e.getMessage() + "; this program does not use it (a miss) and leaves it in"
+        + " in " + layout.root + " " + reason + "; this program does not use it (a miss) and leaves it in"
         + " place");
   }
 
-  /** Says once per directory that an entry exceeds the decoding limits, naming the first one. */
-  private void warnBeyondLimits(CacheKey key, Path file, DecodeLimitException e) {
-    Warnings.once("disk-decode-limit:" + layout.root, () -> "MemoCache: the stored result " + file + " of "
-        + key.method().name() + " exceeds the decoding limits (" + e.getMessage() + "); it is treated as a miss"
-        + " and left in place (its checksums are valid, so it was written that way, not damaged)");
-  }
-
-  /** How {@code value} is encoded: by the first codec that can store it; {@code null} when none can. */
-  EntryCodec.@Nullable Encoding encoding(@Nullable Object value) {
-    return entryCodec.encoding(value);
+  /**
+   * {@code value} encoded for a progress chunk or checkpoint, refusing classes {@code readableBy}
+   * does not admit; {@code null} when no codec can store it.
+   */
+  @Nullable EncodedEntry encode(@Nullable Object value, Tier.Metadata metadata, ClassFilter readableBy) {
+    return values.codec().encode(value, metadata, readableBy);
   }
 
   EntryInfo info(EntryHeader h, long size, long lastAccess) {
@@ -488,51 +546,35 @@ public final class DiskStore implements AutoCloseable {
 
   // ---- writes ----
 
-  public boolean put(CacheKey key, @Nullable Object value, Tier.Metadata metadata) {
+  /**
+   * Stores {@code entry} as {@code key}'s ({@link Tier#put}).
+   *
+   * @throws UnstorableValueException from the entry's payload writer, after the tmp file was deleted
+   */
+  public boolean put(CacheKey key, EncodedEntry entry) {
     if (closed) {
       return false;
     }
-    EntryCodec.Encoding encoding = entryCodec.encoding(value);
     String method = key.method().name();
-    if (encoding == null) {
-      counts.writeFailures.increment();
-      String type = value == null ? "null" : value.getClass().getName();
-      Warnings.once("disk-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (result of "
-          + method + "); register a ValueCodec with Memo.builder().codec(...) to store it on disk");
-      return false;
-    }
     long reserved = admit();
     if (reserved < 0) {
       return false;
     }
     boolean stored = false;
     try {
-      EntryWriter.Written w = writer.write(key, encoding, metadata.classes(), metadata.created().toEpochMilli(),
-          metadata.computeTime().toNanos(), metadata.argsSummary());
+      EntryWriter.Written w = writer.write(key, entry);
       long size = w.header().fileLength();
       journal.append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
-          w.header().computeNanos(), encoding.codecId(), method, w.header().argsSummary()));
+          w.header().computeNanos(), entry.codecId(), method, w.header().argsSummary()));
       if (budget != null) {
         budget.stored(reserved, size);
       }
       stored = true;
       afterPut(size);
       return true;
-    } catch (RejectedClassException e) {
-      counts.writeFailures.increment();
-      AllowLists.warnNotStorable(method, e.classNames(), layout.root.toString());
-      return false;
-    } catch (UnencodableValueException e) {
-      counts.writeFailures.increment();
-      String type = value == null ? "null" : value.getClass().getName();
-      Warnings.once("disk-encode:" + type, () -> "MemoCache: cannot store a " + type + " (result of " + method
-          + ") in " + layout.root + ": " + e.getMessage(), e.getCause());
-      return false;
-    } catch (IOException e) {
-      counts.writeFailures.increment();
-      faults.writeFailed(method, e);
-      return false;
-    } catch (RuntimeException e) {
+    } catch (UnstorableValueException e) {
+      throw e; // a property of the value: the engine says why
+    } catch (IOException | RuntimeException e) {
       counts.writeFailures.increment();
       faults.writeFailed(method, e);
       return false;

@@ -11,6 +11,7 @@ import org.memocache.CacheKey;
 import org.memocache.MethodId;
 import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.spi.ClassShape;
 
 /**
  * The header of an entry file, format version 3 (all little-endian; see {@code docs/disk.md}):
@@ -86,7 +87,7 @@ public record EntryHeader(
     String argsSummary,
     String valueType,
     long shapesHash,
-    List<Shapes.Shape> shapes) {
+    List<ClassShape> shapes) {
 
   /** The magic number: {@code \x89MEMO\r\n\x1a}. */
   public static final long MAGIC = 0x1a0a0d4f4d454d89L;
@@ -141,13 +142,13 @@ public record EntryHeader(
    * is dropped. Shape records that do not fit (or take more than {@link #MAX_SHAPES}) are left out:
    * only their hash is stored.
    */
-  EntryHeader complete(long payloadLength, long tableHash, List<Shapes.Shape> written, boolean payloadWritten) {
+  EntryHeader complete(long payloadLength, long tableHash, List<ClassShape> written, boolean payloadWritten) {
     int extra = 0;
-    for (Shapes.Shape sh : written) {
+    for (ClassShape sh : written) {
       extra += 2 + utf8(sh.className()) + 8;
     }
     int bare = headerLength - reserveFor(codecId);
-    List<Shapes.Shape> kept = written;
+    List<ClassShape> kept = written;
     int h;
     if (payloadWritten) {
       h = headerLength;
@@ -228,9 +229,9 @@ public record EntryHeader(
     putString(b, argsSummary);
     putString(b, valueType);
     b.putLong(shapesHash).putShort((short) shapes.size());
-    for (Shapes.Shape sh : shapes) {
+    for (ClassShape sh : shapes) {
       putString(b, sh.className());
-      b.putLong(sh.shape());
+      b.putLong(sh.hash());
     }
     int reserve = headerLength - 8 - b.position() - 2;
     if (reserve < 0 || reserve > 0xffff) {
@@ -319,13 +320,13 @@ public record EntryHeader(
     }
     long shapesHash = r.getLong();
     int n = r.getShort() & 0xffff;
-    List<Shapes.Shape> shapes = new ArrayList<>(Math.min(n, 1024));
+    List<ClassShape> shapes = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
       String className = getString(r, h);
       if (r.position() + 8 > h - 8) {
         throw new CorruptEntryException("header shapes overrun the header");
       }
-      shapes.add(new Shapes.Shape(className, r.getLong()));
+      shapes.add(new ClassShape(className, r.getLong()));
     }
     if (r.position() + 2 > h - 8) {
       throw new CorruptEntryException("header shapes overrun the header");

@@ -8,8 +8,9 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
-import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.Shapes;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.StoredEntry;
 
 /**
  * Reads an entry file without any lock (published entries are immutable). Opening reads and checks
@@ -21,7 +22,7 @@ import org.memocache.internal.codec.Shapes;
  * or streamed through a direct buffer ({@link #stream}). Checksums are computed over those buffers
  * in place, never copied for hashing.
  */
-public final class EntryReader implements Closeable, EntryCodec.StoredPayload {
+public final class EntryReader implements Closeable {
   static final int SMALL = 256 * 1024;
   private static final int FIRST_READ = 4096;
   private static final int FIRST_READ_SMALL = 16 * 1024;
@@ -186,7 +187,6 @@ public final class EntryReader implements Closeable, EntryCodec.StoredPayload {
    *
    * @throws CorruptEntryException when a block does not match its checksum
    */
-  @Override
   public ByteBuffer payload() throws IOException {
     verify(0, header.payloadLength());
     return rawPayload();
@@ -269,37 +269,30 @@ public final class EntryReader implements Closeable, EntryCodec.StoredPayload {
   }
 
   /** Whether the whole file was read into memory at open (small entries). */
-  @Override
   public boolean inMemory() {
     return whole != null;
   }
 
-  @Override
   public String codecId() {
     return header.codecId();
   }
 
-  @Override
   public int codecVersion() {
     return header.codecVersion();
   }
 
-  @Override
-  public List<Shapes.Shape> shapes() {
+  public List<ClassShape> shapes() {
     return header.shapes();
   }
 
-  @Override
   public long shapesHash() {
     return header.shapesHash();
   }
 
-  @Override
   public String valueType() {
     return header.valueType();
   }
 
-  @Override
   public long length() {
     return header.payloadLength();
   }
@@ -311,8 +304,7 @@ public final class EntryReader implements Closeable, EntryCodec.StoredPayload {
    * copy on the Java heap but the destination's. A damaged block throws before its bytes reach the
    * sink. The buffers handed over are valid only during the call.
    */
-  @Override
-  public void stream(EntryCodec.ChunkSink sink) throws IOException {
+  public void stream(StoredEntry.ChunkSink sink) throws IOException {
     int bs = header.blockSize();
     int chunk = Math.max(bs, STREAM_CHUNK / bs * bs);
     long p = header.payloadOffset();

@@ -11,14 +11,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
-import org.memocache.internal.codec.EntryCodec;
-import org.memocache.internal.codec.Shapes;
-import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.Tier;
 
 /**
- * Writes one entry: encode into a fresh tmp file (payload first, then the checksum table, then the
+ * Writes one entry: the payload into a fresh tmp file (payload first, then the checksum table, then the
  * header at offset 0), fsync when durable, and publish with an atomic rename that replaces any
  * previous entry of the key. Readers therefore see the old entry, the new one, or none; never part
  * of one. On any failure the tmp file is deleted.
@@ -40,14 +39,14 @@ final class EntryWriter {
   record Written(Path file, EntryHeader header) {}
 
   /**
-   * Encodes a value as {@code encoding} says and publishes it as the entry of {@code key}.
-   * {@code readableBy} makes the encoder refuse classes that could not be read back.
+   * Writes {@code encoded} and publishes it as the entry of {@code key}.
+   *
+   * @throws org.memocache.spi.UnstorableValueException from the payload writer, after the tmp file
+   *     was deleted
    */
-  Written write(CacheKey key, EntryCodec.Encoding encoding, @Nullable ClassFilter readableBy,
-      long createdMillis, long computeNanos, String argsSummary) throws IOException {
+  Written write(CacheKey key, EncodedEntry encoded) throws IOException {
     Path entry = layout.entryFile(key);
-    return write(key, entry, () -> layout.prepareEntryDir(key, entry), encoding, readableBy, createdMillis,
-        computeNanos, argsSummary);
+    return write(key, entry, () -> layout.prepareEntryDir(key, entry), encoded);
   }
 
   /** Makes the directory a file is published into. */
@@ -56,14 +55,14 @@ final class EntryWriter {
   }
 
   /**
-   * As {@link #write(CacheKey, EntryCodec.Encoding, ClassFilter, long, long, String)}, publishing to
+   * As {@link #write(CacheKey, EncodedEntry)}, publishing to
    * {@code target} (a chunk or checkpoint of a progressive computation) with {@code key} in the
    * header, after {@code prepare} made its directory.
    */
-  Written write(CacheKey key, Path target, Prepare prepare, EntryCodec.Encoding encoding,
-      @Nullable ClassFilter readableBy, long createdMillis, long computeNanos, String argsSummary) throws IOException {
-    EntryHeader header = EntryHeader.forWrite(key, createdMillis, computeNanos, encoding.codecId(),
-        encoding.codecVersion(), argsSummary, encoding.valueType());
+  Written write(CacheKey key, Path target, Prepare prepare, EncodedEntry encoded) throws IOException {
+    Tier.Metadata m = encoded.metadata();
+    EntryHeader header = EntryHeader.forWrite(key, m.created().toEpochMilli(), m.computeTime().toNanos(),
+        encoded.codecId(), encoded.codecVersion(), m.argsSummary(), encoded.valueType());
     Path entry = target;
     Path tmp = layout.tmpFile(key);
     IN_FLIGHT.add(tmp);
@@ -74,9 +73,9 @@ final class EntryWriter {
           layout.ownerOnlyFile())) {
         BlockWriter payload = new BlockWriter(ch, header.payloadOffset(), header.blockSize());
         boolean inMemory;
-        List<Shapes.Shape> written;
+        List<ClassShape> written;
         try {
-          written = encoding.writeTo(payload, readableBy);
+          written = encoded.writePayload(payload);
           inMemory = payload.finish();
         } finally {
           payload.close(); // waits for writes behind before the channel is closed

@@ -24,10 +24,11 @@ import org.memocache.EntryInfo;
 import org.memocache.MethodId;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
-import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.RejectedClassException;
 import org.memocache.spi.ClassFilter;
+import org.memocache.spi.EncodedEntry;
 import org.memocache.spi.Tier;
+import org.memocache.spi.UnstorableValueException;
 
 /**
  * The progress of progressive computations, in {@code partial/<key>/}:
@@ -388,19 +389,24 @@ final class PartialStore implements Tier.Partials {
     }
 
     private boolean write(CacheKey headerKey, Path target, Object value, Duration took, String what) {
-      EntryCodec.Encoding encoding = store.encoding(value);
-      if (encoding == null) {
+      EncodedEntry encoded = store.encode(value, new Tier.Metadata(argsSummary, clock.instant(), took), classes);
+      if (encoded == null) {
         String type = value.getClass().getName();
         Warnings.once("disk-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (" + what + " of "
             + describe + "); register a ValueCodec with Memo.builder().codec(...) to record it");
         return false;
       }
       try {
-        writer.write(headerKey, target, () -> layout.createDirectory(dir), encoding, classes,
-            clock.millis(), took.toNanos(), argsSummary);
+        writer.write(headerKey, target, () -> layout.createDirectory(dir), encoded);
         return true;
-      } catch (RejectedClassException e) {
-        AllowLists.warnNotStorable(describe, e.classNames(), layout.root.toString());
+      } catch (UnstorableValueException e) {
+        if (e.getCause() instanceof RejectedClassException r) {
+          AllowLists.warnNotStorable(describe, r.classNames(), layout.root.toString());
+        } else {
+          String type = value.getClass().getName();
+          Warnings.once("unstorable:" + describe + ":" + type, () -> "MemoCache: cannot store a " + type + " ("
+              + what + " of " + describe + ") in " + layout.root + ": " + e.getMessage(), e.getCause());
+        }
         return false;
       } catch (IOException | RuntimeException e) {
         faults.writeFailed(what + " of " + describe, e);
