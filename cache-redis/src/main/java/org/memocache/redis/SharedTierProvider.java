@@ -43,7 +43,7 @@ public final class SharedTierProvider implements TierProvider {
     URI location = Config.blobsOf(context.config());
     S3Blobs blobs = location == null ? null : blobs(location, options);
     String prefix = location == null ? "memocache/" : prefix(location);
-    return SharedTier.open(redis, blobs, prefix, options, context.config(), context.codecs());
+    return SharedTier.open(redis, blobs, prefix, options, context.config());
   }
 
   private static S3Blobs blobs(URI location, SharedTier.Options options) {

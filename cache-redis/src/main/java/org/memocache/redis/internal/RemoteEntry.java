@@ -10,7 +10,6 @@ import java.io.SequenceInputStream;
 import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +18,8 @@ import java.util.zip.CRC32C;
 import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.MethodId;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.DamagedEntryException;
 
 /**
  * The bytes of one shared entry, checked on every read exactly like a disk entry: a header naming
@@ -36,9 +37,9 @@ import org.memocache.MethodId;
  * by block as it streams, so no block reaches a decoder before its checksum matched.
  *
  * @param codecId the codec that wrote the payload
- * @param shapes the shapes the header records (class name, shape hash)
+ * @param shapes the shapes of the classes the payload names
  */
-record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueType, List<Shape> shapes,
+record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueType, List<ClassShape> shapes,
     long shapesHash, long createdMillis, long computeNanos, String argsSummary, long length) {
 
   /** Payload bytes per checksum: a multiple of 8, so that blocks split no array element. */
@@ -46,11 +47,8 @@ record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueT
   private static final int MAGIC = 0x4D435331; // "MCS1"
   private static final int MAX_HEADER = 1 << 20;
 
-  /** The shape of one class an entry names. */
-  record Shape(String className, long hash) {}
-
   /** Thrown when stored bytes fail a checksum or are not an entry at all. */
-  static final class DamagedException extends IOException {
+  static final class DamagedException extends DamagedEntryException {
     private static final long serialVersionUID = 1L;
 
     DamagedException(String message) {
@@ -86,7 +84,7 @@ record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueT
       out.writeInt(codecVersion);
       out.writeUTF(valueType);
       out.writeInt(shapes.size());
-      for (Shape s : shapes) {
+      for (ClassShape s : shapes) {
         out.writeUTF(s.className());
         out.writeLong(s.hash());
       }
@@ -154,9 +152,9 @@ record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueT
     if (count < 0 || count > n) {
       throw new DamagedException("shape count " + count + " out of range");
     }
-    List<Shape> shapes = new ArrayList<>(count);
+    List<ClassShape> shapes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      shapes.add(new Shape(h.readUTF(), h.readLong()));
+      shapes.add(new ClassShape(h.readUTF(), h.readLong()));
     }
     return new RemoteEntry(key, codecId, codecVersion, valueType, List.copyOf(shapes), h.readLong(), h.readLong(),
         h.readLong(), h.readUTF(), h.readLong());
@@ -279,7 +277,4 @@ record RemoteEntry(CacheKey key, String codecId, int codecVersion, String valueT
     }
   }
 
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
 }

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,17 +27,12 @@ import org.memocache.MemoConfig;
 import org.memocache.MethodId;
 import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
-import org.memocache.internal.codec.AllowLists;
-import org.memocache.internal.codec.DamagedPayloadException;
-import org.memocache.internal.codec.DecodeLimitException;
-import org.memocache.internal.codec.EntryCodec;
-import org.memocache.internal.codec.ForeignPayloadException;
-import org.memocache.internal.codec.RejectedClassException;
 import org.memocache.internal.codec.Shapes;
-import org.memocache.internal.codec.UnencodableValueException;
-import org.memocache.spi.ClassFilter;
+import org.memocache.spi.ClassShape;
+import org.memocache.spi.DamagedEntryException;
+import org.memocache.spi.EncodedEntry;
+import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
-import org.memocache.spi.ValueCodec;
 
 /**
  * The tier many hosts share, below each host's disk tier: entries in Redis (up to
@@ -87,7 +81,6 @@ public final class SharedTier implements Tier {
   private final Options options;
   private final long inlineLimit;
   private final MemoConfig config;
-  private final EntryCodec codec;
   private final String where;
   private final Outage redisState;
   private final @Nullable Outage blobState;
@@ -99,8 +92,7 @@ public final class SharedTier implements Tier {
   private final LongAdder unavailable = new LongAdder();
   private volatile boolean closed;
 
-  private SharedTier(Redis redis, @Nullable S3Blobs blobs, String objectPrefix, Options options, MemoConfig config,
-      List<ValueCodec> codecs) {
+  private SharedTier(Redis redis, @Nullable S3Blobs blobs, String objectPrefix, Options options, MemoConfig config) {
     this.redis = redis;
     this.blobs = blobs;
     this.options = options;
@@ -108,7 +100,6 @@ public final class SharedTier implements Tier {
     this.bytes = new SharedBytes(redis, blobs, options.namespace(), objectPrefix, inlineLimit);
     this.leases = new Leases(redis, options.namespace());
     this.config = config;
-    this.codec = new EntryCodec(codecs);
     this.where = "the shared tier (redis " + redis.endpoint()
         + (blobs != null ? ", s3 " + blobs.endpoint() + "/" + blobs.bucket() : "") + ")";
     this.redisState = new Outage(where + ": redis", options.retryAfter(), unavailable);
@@ -124,8 +115,8 @@ public final class SharedTier implements Tier {
    * @param objectPrefix prefix of object names, e.g. {@code memocache/}
    */
   public static SharedTier open(URI redisUri, @Nullable S3Blobs blobs, String objectPrefix, Options options,
-      MemoConfig config, List<ValueCodec> codecs) {
-    return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config, codecs);
+      MemoConfig config) {
+    return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
   }
 
   /** The name of {@code key}'s value and lease: {@code <method id>/<key>}, hex. */
@@ -141,7 +132,7 @@ public final class SharedTier implements Tier {
   // ---- reads ----
 
   @Override
-  public Optional<Hit> get(CacheKey key, ClassFilter classes) {
+  public Optional<StoredEntry> get(CacheKey key) {
     if (closed || redisState.skip()) {
       return Optional.empty();
     }
@@ -156,7 +147,8 @@ public final class SharedTier implements Tier {
     if (stored == null) {
       return Optional.empty();
     }
-    try (stored) {
+    boolean handedOver = false;
+    try {
       RemoteEntry entry = RemoteEntry.readHeader(stored.stream());
       if (!entry.key().equals(key)) {
         corrupt.increment();
@@ -169,159 +161,101 @@ public final class SharedTier implements Tier {
       if (expire != null && entry.createdMillis() + expire.toMillis() <= config.clock().millis()) {
         return Optional.empty();
       }
-      return decode(key, entry, stored, classes);
-    } catch (RemoteEntry.DamagedException | DamagedPayloadException e) {
-      damaged(key, stored.writeId(), e);
-    } catch (SharedStoreException e) {
-      failed(e);
-    } catch (IOException | RuntimeException e) {
-      // The stream of an object broke off mid-read: the object store's fault, not the entry's.
-      failed(new SharedStoreException("s3", blobs != null ? blobs.endpoint() : redis.endpoint(),
-          "GET " + name(key), String.valueOf(e.getMessage()), e));
+      handedOver = true;
+      return Optional.of(new SharedEntry(reads, name(key), entry, stored, stored.length() <= inlineLimit));
+    } catch (DamagedEntryException e) {
+      damaged(key, stored.writeId(), e.getMessage());
+    } catch (IOException e) {
+      readFailed(name(key), e);
+    } finally {
+      if (!handedOver) {
+        closeQuietly(stored);
+      }
     }
     return Optional.empty();
   }
 
-  /**
-   * Decodes a read entry whose header was checked: the one place that knows how values become
-   * bytes on this side ({@link EntryCodec}, as the disk tier does).
-   */
-  private Optional<Hit> decode(CacheKey key, RemoteEntry entry, StoredBytes stored, ClassFilter classes)
-      throws IOException {
-    String method = key.method().name();
-    try {
-      Object value = codec.decode(new Payload(entry, stored.stream()), classes);
-      return Optional.of(new Hit(value, entry.info(stored.length(), NAME)));
-    } catch (ForeignPayloadException e) {
+  /** What a {@link SharedEntry} asks of the tier. */
+  private final SharedEntry.Reads reads = new SharedEntry.Reads() {
+    @Override
+    public InputStream reopen(String name, String writeId) throws IOException {
+      StoredBytes again;
+      try {
+        again = bytes.get(name).orElse(null);
+      } catch (SharedStoreException e) {
+        failed(e);
+        throw new IOException(e.getMessage(), e);
+      }
+      if (again == null || !again.writeId().equals(writeId)) {
+        if (again != null) {
+          closeQuietly(again);
+        }
+        throw new IOException("the shared entry " + name + " was replaced while it was read");
+      }
+      try {
+        RemoteEntry.readHeader(again.stream());
+        return again.stream();
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(again);
+        throw e;
+      }
+    }
+
+    @Override
+    public void rejected(SharedEntry entry, StoredEntry.Rejection kind, String reason) {
+      CacheKey key = entry.entry().key();
+      String method = key.method().name();
+      if (kind == StoredEntry.Rejection.DAMAGED) {
+        damaged(key, entry.writeId(), reason);
+        return;
+      }
       foreign.increment();
-      Warnings.once("shared-foreign:" + method, () -> "MemoCache: a stored result of " + method + " in " + where
-          + " " + e.getMessage() + "; this program does not use it (a miss) and leaves it in place");
-    } catch (RejectedClassException e) {
-      corrupt.increment();
-      AllowLists.warnRejected(method, AllowLists.refusedClasses(e, shapes(entry), classes), where);
-    } catch (DecodeLimitException e) {
-      corrupt.increment();
-      Warnings.once("shared-decode-limit:" + method, () -> "MemoCache: a stored result of " + method + " in "
-          + where + " exceeds the decoding limits (" + e.getMessage() + "); it is treated as a miss and left in place");
+      if (!reason.isEmpty()) {
+        Warnings.once("shared-foreign:" + method + ":" + reason, () -> "MemoCache: a stored result of " + method
+            + " in " + where + " " + reason + "; this program does not use it (a miss) and leaves it in place");
+      }
     }
-    return Optional.empty();
+
+    @Override
+    public void readFailed(SharedEntry entry, IOException e) {
+      SharedTier.this.readFailed(entry.name(), e);
+    }
+  };
+
+  /** The stream of an entry broke off mid-read: the fault of the service it came from, not the entry's. */
+  private void readFailed(String name, IOException e) {
+    failed(e.getCause() instanceof SharedStoreException s ? s
+        : new SharedStoreException(blobs != null ? "s3" : "redis", blobs != null ? blobs.endpoint() : redis.endpoint(),
+            "GET " + name, String.valueOf(e.getMessage()), e));
   }
 
-  /**
-   * Encodes {@code value} into {@code out}: the other place that knows how values become bytes.
-   *
-   * @return the entry's header, or {@code null} when the value cannot be stored (counted, warned)
-   */
-  private @Nullable RemoteEntry encode(CacheKey key, @Nullable Object value, Metadata metadata, Spool out)
-      throws IOException {
-    String method = key.method().name();
-    String type = value == null ? "null" : value.getClass().getName();
-    EntryCodec.Encoding encoding = codec.encoding(value);
-    if (encoding == null) {
-      writeFailures.increment();
-      Warnings.once("shared-no-codec:" + type, () -> "MemoCache: no codec can store a " + type + " (result of "
-          + method + ") in " + where + "; register a ValueCodec with Memo.builder().codec(...) to store it");
-      return null;
-    }
-    List<Shapes.Shape> shapes;
+  private static void closeQuietly(StoredBytes stored) {
     try {
-      shapes = encoding.writeTo(out, metadata.classes());
-    } catch (RejectedClassException e) {
-      writeFailures.increment();
-      AllowLists.warnNotStorable(method, e.classNames(), where);
-      return null;
-    } catch (UnencodableValueException e) {
-      writeFailures.increment();
-      Warnings.once("shared-encode:" + type, () -> "MemoCache: cannot store a " + type + " (result of " + method
-          + ") in " + where + ": " + e.getMessage());
-      return null;
-    }
-    List<RemoteEntry.Shape> recorded = shapes.stream().map(s -> new RemoteEntry.Shape(s.className(), s.shape())).toList();
-    return new RemoteEntry(key, encoding.codecId(), encoding.codecVersion(), encoding.valueType(), recorded,
-        shapes.isEmpty() ? Shapes.NONE : Shapes.hash(shapes), metadata.created().toEpochMilli(),
-        metadata.computeTime().toNanos(), metadata.argsSummary(), out.length());
-  }
-
-  private static List<Shapes.Shape> shapes(RemoteEntry entry) {
-    return entry.shapes().stream().map(s -> new Shapes.Shape(s.className(), s.hash())).toList();
-  }
-
-  /** A read entry's payload as {@link EntryCodec} reads it, verified block by block. */
-  private static final class Payload implements EntryCodec.StoredPayload {
-    private final RemoteEntry entry;
-    private final InputStream in;
-
-    Payload(RemoteEntry entry, InputStream in) {
-      this.entry = entry;
-      this.in = in;
-    }
-
-    @Override
-    public String codecId() {
-      return entry.codecId();
-    }
-
-    @Override
-    public int codecVersion() {
-      return entry.codecVersion();
-    }
-
-    @Override
-    public List<Shapes.Shape> shapes() {
-      return SharedTier.shapes(entry);
-    }
-
-    @Override
-    public long shapesHash() {
-      return entry.shapesHash();
-    }
-
-    @Override
-    public String valueType() {
-      return entry.valueType();
-    }
-
-    @Override
-    public long length() {
-      return entry.length();
-    }
-
-    @Override
-    public boolean inMemory() {
-      return entry.length() <= RemoteEntry.BLOCK;
-    }
-
-    @Override
-    public ByteBuffer payload() throws IOException {
-      try {
-        return entry.readPayload(in);
-      } catch (RemoteEntry.DamagedException e) {
-        throw new DamagedPayloadException(e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void stream(EntryCodec.ChunkSink sink) throws IOException {
-      try {
-        entry.streamPayload(in, sink::accept);
-      } catch (RemoteEntry.DamagedException e) {
-        throw new DamagedPayloadException(e.getMessage(), e);
-      }
+      stored.close();
+    } catch (IOException e) {
+      // a response body discarded
     }
   }
 
   // ---- writes ----
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>First writer wins: when another host stored the key first, its entry stays (as whole as this
+   * one, and for a deterministic computation the same value) and this returns {@code true}.
+   */
   @Override
-  public boolean put(CacheKey key, @Nullable Object value, Metadata metadata) {
+  public boolean put(CacheKey key, EncodedEntry encoded) {
     if (closed || redisState.skip()) {
       return false;
     }
     try (Spool spool = new Spool(SPOOL_IN_MEMORY)) {
-      RemoteEntry entry = encode(key, value, metadata, spool);
-      if (entry == null) {
-        return false;
-      }
+      List<ClassShape> shapes = encoded.writePayload(spool);
+      Metadata m = encoded.metadata();
+      RemoteEntry entry = new RemoteEntry(key, encoded.codecId(), encoded.codecVersion(), encoded.valueType(),
+          List.copyOf(shapes), Shapes.hash(shapes), m.created().toEpochMilli(), m.computeTime().toNanos(),
+          m.argsSummary(), spool.length());
       return publish(key, entry, spool);
     } catch (IOException e) {
       writeFailures.increment();
@@ -390,11 +324,11 @@ public final class SharedTier implements Tier {
     o.failed(e);
   }
 
-  private void damaged(CacheKey key, String writeId, IOException e) {
+  private void damaged(CacheKey key, String writeId, @Nullable String reason) {
     corrupt.increment();
     String method = key.method().name();
     Warnings.once("shared-damaged:" + method, () -> "MemoCache: a stored result of " + method + " (key "
-        + key.hex() + ") in " + where + " is damaged (" + e.getMessage() + "); it is deleted and computed again");
+        + key.hex() + ") in " + where + " is damaged (" + reason + "); it is deleted and computed again");
     try {
       bytes.delete(name(key), writeId);
     } catch (SharedStoreException f) {

@@ -15,7 +15,6 @@ import org.memocache.CacheKey;
 import org.memocache.internal.Config;
 import org.memocache.spi.Tier;
 import org.memocache.spi.TierContractTest;
-import org.memocache.spi.ValueCodec;
 
 /**
  * The tier contract on a real redis-server, with entries inline in Redis and, beside it, with every
@@ -63,11 +62,11 @@ class SharedTierContractTest {
     }
 
     @Override
-    protected Tier open(List<ValueCodec> codecs) {
+    protected Tier open() {
       SharedTier.Options o = new SharedTier.Options(namespace, inlineLimit(), Duration.ofSeconds(5),
           Duration.ofSeconds(5), Duration.ofSeconds(10));
       return SharedTier.open(redis.uri(), withBlobs() ? s3.client("contract", Duration.ofSeconds(5)) : null,
-          namespace.replace(':', '/'), o, CONFIG, codecs);
+          namespace.replace(':', '/'), o, CONFIG);
     }
 
     @Override

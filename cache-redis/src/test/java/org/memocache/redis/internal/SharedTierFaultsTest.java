@@ -23,6 +23,7 @@ import org.memocache.MethodId;
 import org.memocache.internal.Config;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
+import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.testing.LogCapture;
@@ -50,12 +51,19 @@ class SharedTierFaultsTest {
     return new CacheKey(METHOD, 17, n);
   }
 
-  static Tier.Metadata meta() {
-    return new Tier.Metadata("n", Instant.parse("2026-01-02T03:04:05Z"), Duration.ofMillis(5), CLASSES);
+  static final TierValues VALUES = new TierValues(Codecs.builtIns(), "faults");
+
+  static boolean put(Tier tier, CacheKey key, Object value) {
+    Tier.Metadata meta = new Tier.Metadata("n", Instant.parse("2026-01-02T03:04:05Z"), Duration.ofMillis(5));
+    return VALUES.put(tier, key, VALUES.encode(METHOD.name(), value, meta, CLASSES));
+  }
+
+  static Optional<TierValues.Decoded> get(Tier tier, CacheKey key) {
+    return VALUES.get(tier, key, CLASSES);
   }
 
   static SharedTier open(URI redis, S3Blobs blobs) {
-    return SharedTier.open(redis, blobs, "faults/", OPTIONS, CONFIG, Codecs.builtIns());
+    return SharedTier.open(redis, blobs, "faults/", OPTIONS, CONFIG);
   }
 
   static URI uri(int port) {
@@ -81,9 +89,9 @@ class SharedTierFaultsTest {
   void redisDownAtStart_missesAndSkipsQuickly_warnsOnce_thenReconnects() throws Exception {
     int port = RedisServer.freePort();
     try (LogCapture log = new LogCapture(); SharedTier tier = open(uri(port), null)) {
-      assertTrue(millis(() -> assertFalse(tier.put(key(1), "v", meta()))) < 2_000);
+      assertTrue(millis(() -> assertFalse(put(tier, key(1), "v"))) < 2_000);
       for (int i = 0; i < 5; i++) {
-        assertTrue(millis(() -> assertEquals(Optional.empty(), tier.get(key(1), CLASSES))) < 50, "skipped");
+        assertTrue(millis(() -> assertEquals(Optional.empty(), get(tier, key(1)))) < 50, "skipped");
       }
       assertEquals(Optional.empty(), tier.locks().orElseThrow().acquire(key(1), "faults(n)", Duration.ofSeconds(5)));
       assertEquals(7, tier.counters().unavailable());
@@ -96,8 +104,8 @@ class SharedTierFaultsTest {
 
       try (RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD, port)) {
         Thread.sleep(1_100);
-        assertTrue(tier.put(key(1), "v", meta()));
-        assertEquals("v", tier.get(key(1), CLASSES).orElseThrow().value());
+        assertTrue(put(tier, key(1), "v"));
+        assertEquals("v", get(tier, key(1)).orElseThrow().value());
         assertTrue(log.messages(Level.INFO).contains("MemoCache: the shared tier (redis 127.0.0.1:" + port
             + "): redis answers again"), log.messages(Level.INFO).toString());
       }
@@ -122,11 +130,11 @@ class SharedTierFaultsTest {
     try (LogCapture log = new LogCapture()) {
       RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
       try (SharedTier tier = open(server.uri(), null)) {
-        assertTrue(tier.put(key(1), "before", meta()));
+        assertTrue(put(tier, key(1), "before"));
         server.close();
         for (int i = 0; i < 5; i++) {
-          assertEquals(Optional.empty(), tier.get(key(1), CLASSES));
-          assertFalse(tier.put(key(2), "during", meta()));
+          assertEquals(Optional.empty(), get(tier, key(1)));
+          assertFalse(put(tier, key(2), "during"));
         }
         assertEquals(10, tier.counters().unavailable());
         List<String> warnings = outages(log);
@@ -144,12 +152,12 @@ class SharedTierFaultsTest {
     try (LogCapture log = new LogCapture();
         RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
         SharedTier tier = open(server.uri(), null)) {
-      assertTrue(tier.put(key(1), "kept", meta()));
+      assertTrue(put(tier, key(1), "kept"));
       server.pause();
       try {
-        long first = millis(() -> assertEquals(Optional.empty(), tier.get(key(1), CLASSES)));
+        long first = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
         assertTrue(first >= 250 && first < 2_000, first + " ms");
-        long next = millis(() -> assertFalse(tier.put(key(2), "x", meta())));
+        long next = millis(() -> assertFalse(put(tier, key(2), "x")));
         assertTrue(next < 50, next + " ms");
         List<String> warnings = outages(log);
         assertEquals(1, warnings.size(), warnings.toString());
@@ -159,7 +167,7 @@ class SharedTierFaultsTest {
         server.resume();
       }
       Thread.sleep(1_100);
-      assertEquals("kept", tier.get(key(1), CLASSES).orElseThrow().value());
+      assertEquals("kept", get(tier, key(1)).orElseThrow().value());
       assertEquals(2, tier.counters().unavailable());
     }
   }
@@ -170,19 +178,19 @@ class SharedTierFaultsTest {
         RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
         Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5));
         SharedTier tier = open(server.uri(), null)) {
-      assertTrue(tier.put(key(1), "kept", meta()));
+      assertTrue(put(tier, key(1), "kept"));
       var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
           io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
       CompletableFuture<String> sleep = CompletableFuture.supplyAsync(() -> admin.call("DEBUG SLEEP",
           c -> c.dispatch(io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
               new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
       Thread.sleep(100);
-      long ms = millis(() -> assertEquals(Optional.empty(), tier.get(key(1), CLASSES)));
+      long ms = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
       assertTrue(ms >= 250 && ms < 1_000, ms + " ms");
       sleep.join();
       assertEquals(1, outages(log).size());
       Thread.sleep(1_100);
-      assertEquals("kept", tier.get(key(1), CLASSES).orElseThrow().value());
+      assertEquals("kept", get(tier, key(1)).orElseThrow().value());
     }
   }
 
@@ -200,11 +208,11 @@ class SharedTierFaultsTest {
       double[] big = new double[300_000];
       java.util.Arrays.fill(big, 2.5);
       try (SharedTier tier = open(server.uri(), wrong)) {
-        assertFalse(tier.put(key(1), big, meta()));
-        assertTrue(tier.put(key(2), "small", meta()), "Redis still takes small values");
-        assertFalse(tier.put(key(3), big, meta()), "skipped while the store is out");
-        assertEquals(Optional.empty(), tier.get(key(1), CLASSES), "nothing published for the refused upload");
-        assertEquals("small", tier.get(key(2), CLASSES).orElseThrow().value());
+        assertFalse(put(tier, key(1), big));
+        assertTrue(put(tier, key(2), "small"), "Redis still takes small values");
+        assertFalse(put(tier, key(3), big), "skipped while the store is out");
+        assertEquals(Optional.empty(), get(tier, key(1)), "nothing published for the refused upload");
+        assertEquals("small", get(tier, key(2)).orElseThrow().value());
         assertEquals(2, tier.counters().unavailable());
         List<String> warnings = outages(log);
         assertEquals(1, warnings.size(), warnings.toString());
@@ -220,8 +228,8 @@ class SharedTierFaultsTest {
       try (S3Blobs b = s3.client("faults", Duration.ofSeconds(5));
           SharedTier tier = open(server.uri(), b)) {
         assertEquals(0, b.count("faults/"), "no object left behind");
-        assertTrue(tier.put(key(1), big, meta()));
-        assertArrayEquals(big, (double[]) tier.get(key(1), CLASSES).orElseThrow().value());
+        assertTrue(put(tier, key(1), big));
+        assertArrayEquals(big, (double[]) get(tier, key(1)).orElseThrow().value());
       }
     }
   }
