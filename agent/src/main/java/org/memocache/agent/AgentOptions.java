@@ -96,7 +96,8 @@ public record AgentOptions(
       try {
         Settings.parse(k, value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + value + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + Settings.displayed(k, value) + ": "
+            + e.getMessage(), e);
       }
       settings.merge(key, value, (a, b) -> k == Settings.Key.ALLOW || k == Settings.Key.IGNORE ? a + ";" + b : b);
     }
