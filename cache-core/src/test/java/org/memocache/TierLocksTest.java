@@ -20,7 +20,7 @@ import org.memocache.spi.Tier;
 /**
  * A miss takes the key lock of every tier that has one, in tier order (this host's processes, then
  * all hosts), looks in the tiers again after each, and releases them in reverse; a tier that gives
- * no lock (its service down) is passed over.
+ * no lock (its service down) ends the chain, and the call computes with the locks it holds.
  */
 class TierLocksTest {
   final List<String> events = new CopyOnWriteArrayList<>();
@@ -118,12 +118,22 @@ class TierLocksTest {
   }
 
   @Test
-  void aTierWithoutItsLockService_isPassedOver() {
+  void aTierWithoutItsLockService_computesWithTheLocksHeld() {
     LockingTier disk = new LockingTier("local", true);
     LockingTier shared = new LockingTier("remote", false);
     try (Memo memo = Memo.builder().memoryOnly().tier(disk).tier(shared).build()) {
       assertEquals(9, memo.call("nine", () -> 9, 1));
     }
     assertEquals(List.of("lock local", "lock remote (unavailable)", "put local", "put remote", "unlock local"), events);
+  }
+
+  @Test
+  void noUpperLock_noLowerLock() {
+    LockingTier disk = new LockingTier("local", false);
+    LockingTier shared = new LockingTier("remote", true);
+    try (Memo memo = Memo.builder().memoryOnly().tier(disk).tier(shared).build()) {
+      assertEquals(10, memo.call("ten", () -> 10, 1));
+    }
+    assertEquals(List.of("lock local (unavailable)", "put local", "put remote"), events);
   }
 }
