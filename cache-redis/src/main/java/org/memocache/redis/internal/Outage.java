@@ -39,6 +39,11 @@ final class Outage {
     return false;
   }
 
+  /** Whether operations are being skipped now (not counted). */
+  boolean down() {
+    return down && System.nanoTime() - downUntil < 0;
+  }
+
   /** An operation failed: counted, and the first failure of an outage is reported. */
   void failed(SharedStoreException e) {
     unavailable.increment();

@@ -3,12 +3,12 @@ package org.memocache.redis.internal;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.DataInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import org.memocache.CacheKey;
 import org.memocache.EntryInfo;
 import org.memocache.MemoConfig;
 import org.memocache.MethodId;
-import org.memocache.internal.Settings;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.Shapes;
 import org.memocache.spi.ClassShape;
@@ -55,8 +54,9 @@ public final class SharedTier implements Tier {
    * How the tier talks to its services.
    *
    * @param namespace prefix of every Redis key, e.g. {@code memocache:}
-   * @param inlineLimit the largest stored entry kept in Redis itself, in bytes (without an object
-   *     store, larger entries are not stored)
+   * @param inlineLimit the largest stored entry kept in Redis itself, in bytes; without an object
+   *     store, Redis keeps entries up to 64 MiB (or this limit, if larger) and larger ones are not
+   *     stored
    * @param timeout of each Redis command, connect and object-store transfer stall
    * @param retryAfter how long a service that failed is left alone before it is tried again
    * @param leaseTtl the lease expiry the watchdog renews; a holder that stalls longer loses the key
@@ -77,6 +77,8 @@ public final class SharedTier implements Tier {
   private final Redis redis;
   private final @Nullable S3Blobs blobs;
   private final SharedBytes bytes;
+  /** The same entries, read without the object store while it is out: its entries are then misses. */
+  private final SharedBytes inlineOnly;
   private final Leases leases;
   private final Options options;
   private final long inlineLimit;
@@ -98,6 +100,7 @@ public final class SharedTier implements Tier {
     this.options = options;
     this.inlineLimit = blobs != null ? options.inlineLimit() : Math.max(options.inlineLimit(), INLINE_ONLY_LIMIT);
     this.bytes = new SharedBytes(redis, blobs, options.namespace(), objectPrefix, inlineLimit);
+    this.inlineOnly = new SharedBytes(redis, null, options.namespace(), objectPrefix, inlineLimit);
     this.leases = new Leases(redis, options.namespace());
     this.config = config;
     this.where = "the shared tier (redis " + redis.endpoint()
@@ -138,7 +141,7 @@ public final class SharedTier implements Tier {
     }
     StoredBytes stored;
     try {
-      stored = bytes.get(name(key)).orElse(null);
+      stored = (blobState != null && blobState.down() ? inlineOnly : bytes).get(name(key)).orElse(null);
       redisState.succeeded();
     } catch (SharedStoreException e) {
       failed(e);
@@ -533,10 +536,5 @@ public final class SharedTier implements Tier {
     if (blobs != null) {
       blobs.close();
     }
-  }
-
-  /** {@code redisUri} as messages show it. */
-  static String shown(URI redisUri) {
-    return Settings.redacted(redisUri);
   }
 }

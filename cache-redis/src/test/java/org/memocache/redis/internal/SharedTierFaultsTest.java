@@ -233,4 +233,39 @@ class SharedTierFaultsTest {
       }
     }
   }
+
+  @Test
+  void stoppedObjectStore_costsOneTimeoutPerRetryPeriod_smallEntriesStillHit() throws Exception {
+    try (LogCapture log = new LogCapture();
+        RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
+        S3Server s3 = S3Server.start(dir.resolve("s3"))) {
+      try (S3Blobs b = s3.client("faults", Duration.ofSeconds(5))) {
+        b.createBucket();
+      }
+      double[] big = new double[300_000];
+      java.util.Arrays.fill(big, 4.5);
+      S3Blobs blobs = S3Blobs.open(s3.endpoint(), S3Server.REGION, "faults", true, s3.credentials(),
+          Duration.ofMillis(500));
+      try (SharedTier tier = open(server.uri(), blobs)) {
+        assertTrue(put(tier, key(1), big));
+        assertTrue(put(tier, key(2), "small"));
+        s3.pause();
+        try {
+          long first = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
+          assertTrue(first >= 400 && first < 3_000, first + " ms");
+          long next = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
+          assertTrue(next < 100, "the object store is left alone: " + next + " ms");
+          assertEquals("small", get(tier, key(2)).orElseThrow().value(), "Redis's entries still hit");
+          List<String> warnings = outages(log);
+          assertEquals(1, warnings.size(), warnings.toString());
+          assertTrue(warnings.get(0).contains(": the object store is unavailable (s3 127.0.0.1:" + s3.port() + ": GET"),
+              warnings.get(0));
+        } finally {
+          s3.resume();
+        }
+        Thread.sleep(1_100);
+        assertArrayEquals(big, (double[]) get(tier, key(1)).orElseThrow().value());
+      }
+    }
+  }
 }
