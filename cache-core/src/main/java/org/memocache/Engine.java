@@ -377,13 +377,12 @@ final class Engine {
       if (h != null) {
         return h;
       }
-      // A caller that gave up waiting for a thread of this JVM would only wait for it again on the
-      // lock that thread holds.
       // Each tier's lock in turn (this host's processes, then all hosts), within one lockTimeout:
       // once a lock is held, the holder before us may have stored the result, so the tiers are read
       // again. A tier that gives no lock (timed out, or its service down) ends the chain: the call
       // computes holding the locks taken so far, and a lower tier's lock is never held without the
-      // upper ones (progress is recorded in the upper tier under its lock).
+      // upper ones (progress is recorded in the upper tier under its lock). A caller that gave up
+      // waiting for a thread of this JVM would only wait for it again on the lock that thread holds.
       if (!call.gaveUp) {
         long deadline = System.nanoTime() + saturatedNanos(config.lockTimeout());
         for (Tier.KeyLocks l : locks) {
