@@ -41,6 +41,9 @@ public final class Redis implements AutoCloseable {
   // System.nanoTime() before which no new connection is tried: a server that is down costs one
   // connect attempt per timeout, not one per command.
   private long nextConnect;
+  // Why the last attempt failed, repeated by the commands that fail before the next one: each names
+  // the cause, whichever thread reports it.
+  private String lastFailure = "";
 
   private Redis(RedisClient client, @Nullable StatefulRedisConnection<String, byte[]> connection, String endpoint,
       Duration timeout) {
@@ -113,16 +116,19 @@ public final class Redis implements AutoCloseable {
     }
     long now = System.nanoTime();
     if (now - nextConnect < 0) {
-      throw new SharedStoreException("redis", endpoint, operation, "not connected (next attempt within "
-          + timeout.toMillis() + " ms)", null);
+      throw new SharedStoreException("redis", endpoint, operation, "not connected (" + lastFailure
+          + "next attempt within " + timeout.toMillis() + " ms)", null);
     }
     nextConnect = now + timeout.toNanos();
     try {
       c = client.connect(CODEC);
       connection = c;
+      lastFailure = "";
       return c;
     } catch (RuntimeException e) {
-      throw fault(endpoint, operation, timeout, e);
+      SharedStoreException f = fault(endpoint, operation, timeout, e);
+      lastFailure = reason(timeout, e) + "; ";
+      throw f;
     }
   }
 
@@ -139,19 +145,21 @@ public final class Redis implements AutoCloseable {
 
   private static SharedStoreException fault(String endpoint, String operation, Duration timeout,
       RuntimeException e) {
-    String reason;
-    if (e instanceof RedisCommandTimeoutException) {
-      reason = "timed out after " + timeout.toMillis() + " ms";
-    } else if (e instanceof RedisConnectionException) {
-      reason = "cannot connect (" + rootMessage(e) + ")";
-    } else if (e instanceof RedisCommandExecutionException) {
-      reason = "refused: " + e.getMessage();
-    } else if (e instanceof RedisException) {
-      reason = rootMessage(e);
-    } else {
+    if (!(e instanceof RedisException)) {
       throw e;
     }
-    return new SharedStoreException("redis", endpoint, operation, reason, e);
+    return new SharedStoreException("redis", endpoint, operation, reason(timeout, e), e);
+  }
+
+  private static String reason(Duration timeout, RuntimeException e) {
+    if (e instanceof RedisCommandTimeoutException) {
+      return "timed out after " + timeout.toMillis() + " ms";
+    } else if (e instanceof RedisConnectionException) {
+      return "cannot connect (" + rootMessage(e) + ")";
+    } else if (e instanceof RedisCommandExecutionException) {
+      return "refused: " + e.getMessage();
+    }
+    return rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {

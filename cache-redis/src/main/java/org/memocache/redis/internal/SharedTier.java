@@ -119,7 +119,24 @@ public final class SharedTier implements Tier {
    */
   public static SharedTier open(URI redisUri, @Nullable S3Blobs blobs, String objectPrefix, Options options,
       MemoConfig config) {
-    return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
+    SharedTier tier = new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
+    // Connecting costs a cold JVM most of a second (Netty, TLS): done while the program goes on,
+    // and a server that is down is reported at start rather than at the first call.
+    Thread connect = new Thread(tier::connect, "memocache-shared-connect");
+    connect.setDaemon(true);
+    connect.start();
+    return tier;
+  }
+
+  private void connect() {
+    try {
+      redis.call("PING", c -> c.ping());
+      redisState.succeeded();
+    } catch (SharedStoreException e) {
+      redisState.failed(e);
+    } catch (RuntimeException e) {
+      // closed meanwhile
+    }
   }
 
   /** The name of {@code key}'s value and lease: {@code <method id>/<key>}, hex. */

@@ -11,7 +11,7 @@ import org.memocache.spi.Tier;
  * the shared tier named by {@code MEMOCACHE_SHARED} (and {@code MEMOCACHE_BLOBS} with the AWS SDK's
  * variables), computing {@code keys} keys of {@code workMillis} each, starting at key {@code first}.
  * Each computation leaves a marker file {@code <key>-<pid>}; each result is printed as
- * {@code result <key> <hash>}, then the tiers' counters.
+ * {@code result <key> <hash> in <ms> ms}, then the tiers' counters.
  *
  * <p>Args: {@code localDir markersDir goFile keys workMillis first}. Key 0 is large (2.4 MB, the object
  * store's), the others small (Redis's).
@@ -33,6 +33,7 @@ public final class HostMain {
       }
       for (int i = 0; i < keys; i++) {
         int k = (first + i) % keys;
+        long t0 = System.nanoTime();
         double[] v = memo.call("work", () -> {
           try {
             Files.createFile(markers.resolve(k + "-" + ProcessHandle.current().pid()));
@@ -42,7 +43,7 @@ public final class HostMain {
           }
           return valueOf(k);
         }, k);
-        System.out.println("result " + k + " " + Arrays.hashCode(v));
+        System.out.println("result " + k + " " + Arrays.hashCode(v) + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       }
       for (Tier t : memo.tiers()) {
         System.out.println("counters " + t.name() + " " + t.counters());

@@ -94,11 +94,14 @@ class SharedTierFaultsTest {
         assertTrue(millis(() -> assertEquals(Optional.empty(), get(tier, key(1)))) < 50, "skipped");
       }
       assertEquals(Optional.empty(), tier.locks().orElseThrow().acquire(key(1), "faults(n)", Duration.ofSeconds(5)));
-      assertEquals(7, tier.counters().unavailable());
+      // The connection tried at start and the put failed, or the put was skipped after it; the rest skipped.
+      long unavailable = tier.counters().unavailable();
+      assertTrue(unavailable >= 7 && unavailable <= 8, unavailable + " unavailable");
       List<String> warnings = outages(log);
       assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(warnings.get(0).startsWith("MemoCache: the shared tier (redis 127.0.0.1:" + port + "): redis is"
-          + " unavailable (redis 127.0.0.1:" + port + ": HSET faults:methods: cannot connect ("), warnings.get(0));
+      assertTrue(warnings.get(0).matches("MemoCache: the shared tier \\(redis 127\\.0\\.0\\.1:" + port + "\\): redis is"
+          + " unavailable \\(redis 127\\.0\\.0\\.1:" + port + ": (PING|HSET faults:methods): cannot connect \\(.*"),
+          warnings.get(0));
       assertTrue(warnings.get(0).endsWith("calls compute locally and store nothing there, and it is tried again"
           + " every 1000 ms"), warnings.get(0));
 
