@@ -1,5 +1,8 @@
 package org.memocache.redis.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,9 +12,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.memocache.CacheKey;
+import org.memocache.MethodId;
 import org.memocache.internal.Config;
 import org.memocache.spi.Tier;
 import org.memocache.spi.TierContractTest;
@@ -93,6 +98,17 @@ class SharedTierContractTest {
     @Override
     protected Set<Capability> capabilities() {
       return Set.of(Capability.LOCKS, Capability.FIND_KEY);
+    }
+
+    @Test
+    void identities_listTheMethodsStored_newestFirst() throws Exception {
+      MethodId older = new MethodId(METHOD.name(), METHOD.descriptor(), METHOD.version() - 1, 7);
+      assertTrue(put(key(older, 1), "old", "1"));
+      Thread.sleep(5);
+      assertTrue(put(key(1), "new", "1"));
+      assertEquals(List.of(METHOD, older), tier.identities(METHOD.name()));
+      assertEquals(List.of(), tier.identities("another"));
+      assertEquals(2, tier.clear(METHOD.name()));
     }
   }
 
