@@ -91,7 +91,8 @@ final class Engine {
   private final TierValues values;
   private final Cache<Object, Held> memory;
   private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
-  private final Tier.@Nullable KeyLocks locks;
+  /** The key locks of every tier that has them, in tier order: taken in this order, released in reverse. */
+  private final List<Tier.KeyLocks> locks;
   private final Tier.@Nullable Verdicts verdicts;
   private final String where;
   /** Methods seen changing their inputs, with what they changed: computed directly from then on. */
@@ -142,7 +143,7 @@ final class Engine {
         })
         .executor(Runnable::run)
         .build();
-    this.locks = firstCapability(tiers, Tier::locks);
+    this.locks = tiers.stream().flatMap(t -> t.locks().stream()).toList();
     this.verdicts = firstCapability(tiers, Tier::verdicts);
     this.where = config.directory() == null ? "memory" : config.directory().toString();
     this.values = new TierValues(codecs, where);
@@ -376,11 +377,21 @@ final class Engine {
       if (h != null) {
         return h;
       }
-      // A caller that gave up waiting for a thread of this JVM would only wait for it again on the
-      // lock that thread holds.
-      if (locks != null && !call.gaveUp) {
-        call.lock = locks.acquire(call.key, spec.describe(call.summary), config.lockTimeout()).orElse(null);
-        if (call.lock != null) {
+      // Each tier's lock in turn (this host's processes, then all hosts), within one lockTimeout:
+      // once a lock is held, the holder before us may have stored the result, so the tiers are read
+      // again. A tier that gives no lock (timed out, or its service down) ends the chain: the call
+      // computes holding the locks taken so far, and a lower tier's lock is never held without the
+      // upper ones (progress is recorded in the upper tier under its lock). A caller that gave up
+      // waiting for a thread of this JVM would only wait for it again on the lock that thread holds.
+      if (!call.gaveUp) {
+        long deadline = System.nanoTime() + saturatedNanos(config.lockTimeout());
+        for (Tier.KeyLocks l : locks) {
+          Duration wait = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+          Tier.KeyLock lock = l.acquire(call.key, spec.describe(call.summary), wait).orElse(null);
+          if (lock == null) {
+            break;
+          }
+          call.lock = call.lock == null ? lock : new Locks(call.lock, lock);
           h = fromLowerTiers(call, false);
           if (h != null) {
             return h;
@@ -1158,7 +1169,7 @@ final class Engine {
           break;
         }
       }
-    } else if (call.key != null && locks != null) {
+    } else if (call.key != null && !locks.isEmpty()) {
       Warnings.once("progress-unlocked:" + call.spec.id().name(), () -> "MemoCache: computing " + describe
           + " without its key lock (another process is computing it, or the lock could not be taken):"
           + " its progress is kept in memory and not resumed");
@@ -1381,6 +1392,18 @@ final class Engine {
     boolean expired() {
       // Reads the clock only for methods with an expiry, keeping it off the common hit path.
       return expiresAtMillis != Long.MAX_VALUE && config.clock().millis() >= expiresAtMillis;
+    }
+  }
+
+  /** Two held key locks, released in the reverse order of taking: {@code last} first. */
+  private record Locks(Tier.KeyLock first, Tier.KeyLock last) implements Tier.KeyLock {
+    @Override
+    public void close() {
+      try {
+        last.close();
+      } finally {
+        first.close();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package org.memocache;
 
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -510,6 +511,7 @@ public final class Memo implements AutoCloseable {
     private final List<Tier> tiers = new ArrayList<>();
     private final Set<String> sharedNames = new LinkedHashSet<>();
     private @Nullable Executor asyncExecutor;
+    private @Nullable URI shared;
 
     private Builder() {}
 
@@ -673,6 +675,32 @@ public final class Memo implements AutoCloseable {
     }
 
     /**
+     * A Redis server that many hosts share, as a tier below the disk tier (needs the
+     * {@code org.memocache:cache-redis} artifact): each key is computed once across all of them, and
+     * a result one host stored is a hit on the others. Large values go to the object store of the
+     * {@code blobs} key ({@code MEMOCACHE_BLOBS=s3://bucket/prefix}). Overrides the {@code shared} key
+     * of the configuration. A server that cannot be reached costs no failure: the tier warns once
+     * per outage, counts what it skipped and tries again later; calls compute locally meanwhile. See
+     * {@code docs/shared.md}.
+     *
+     * @param redis {@code redis://host:6379}, {@code rediss://user:password@host:6380} for TLS and an
+     *     ACL user, optionally with a database number ({@code redis://host:6379/2}); the password is
+     *     never shown in messages
+     * @throws IllegalArgumentException if {@code redis} is not such a URI
+     * @throws IllegalStateException if a shared server was already set
+     */
+    public Builder shared(URI redis) {
+      Objects.requireNonNull(redis, "redis");
+      requireState(shared == null, "shared was already set to %s", shared == null ? null : Settings.redacted(shared));
+      try {
+        this.shared = Settings.redisUri(redis.toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("shared(" + Settings.redacted(redis) + "): " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /**
      * Where the blocking parts of asynchronous calls run: {@link Memo#callAsync}'s disk reads, lock
      * waits and bodies, and the storing of every future's value once it completes (also for woven
      * methods returning a {@code CompletableFuture} or {@code CompletionStage}). Default: a virtual
@@ -709,7 +737,8 @@ public final class Memo implements AutoCloseable {
      * @throws IllegalArgumentException naming the key, where it was set and the value, when a
      *     configured value is bad
      * @throws IllegalStateException if a directory was set but {@code cache-disk} is not on the class
-     *     path, or the directory cannot be used
+     *     path, or the directory cannot be used; if {@link #shared} was set but {@code cache-redis}
+     *     is not on the class path (a {@code shared} key of the configuration only warns then)
      */
     public Memo build() {
       WarmUp.start();
@@ -743,7 +772,9 @@ public final class Memo implements AutoCloseable {
           lockTimeout != null ? lockTimeout : or(settings.duration(Settings.Key.LOCK_TIMEOUT), Duration.ofMinutes(10)),
           allow,
           codeFingerprint != null ? codeFingerprint : or(settings.bool(Settings.Key.FINGERPRINT), true),
-          clock != null ? clock : Clock.systemUTC());
+          clock != null ? clock : Clock.systemUTC(),
+          shared != null ? shared : settings.uri(Settings.Key.SHARED),
+          settings.uri(Settings.Key.BLOBS));
       // Classes named in the configuration are checked before the disk tier opens.
       KeyEncoders encoders = new KeyEncoders(configuredKeyEncoders(settings));
       List<ValueCodec> allCodecs = configuredCodecs(settings);
@@ -762,10 +793,48 @@ public final class Memo implements AutoCloseable {
           config = config.withoutDirectory();
         }
       }
+      Tier remote = sharedTier(config, providers, allCodecs, settings);
+      if (remote != null) {
+        lower.add(remote);
+      }
       lower.addAll(tiers);
       return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, allCodecs,
           asyncExecutor), encoders,
           Set.copyOf(sharedNames));
+    }
+
+    /**
+     * The shared tier when one is configured: a missing module or a tier that cannot be made fails
+     * the build when {@link #shared} asked for it, else leaves this Memo without it, with one warning.
+     */
+    private @Nullable Tier sharedTier(Config config, List<TierProvider> providers, List<ValueCodec> allCodecs,
+        Settings settings) {
+      URI uri = config.shared();
+      if (uri == null) {
+        return null;
+      }
+      String named = shared != null ? "shared(" + Settings.redacted(uri) + ")"
+          : Objects.requireNonNull(settings.get(Settings.Key.SHARED)).origin();
+      TierProvider provider = providers.stream().filter(p -> p.kind().equals("shared")).findFirst().orElse(null);
+      if (provider == null) {
+        String message = "MemoCache: " + named + " needs the shared tier: add the org.memocache:cache-redis artifact"
+            + " to the class path";
+        if (shared != null) {
+          throw new IllegalStateException(message);
+        }
+        Warnings.once("shared-missing", () -> message + "; memoizing without it");
+        return null;
+      }
+      try {
+        return provider.create(new TierContext(config, allCodecs));
+      } catch (RuntimeException e) {
+        String message = "MemoCache: cannot use " + named + ": " + e.getMessage();
+        if (shared != null) {
+          throw new IllegalStateException(message, e);
+        }
+        Warnings.once("shared-create:" + Settings.redacted(uri), () -> message + "; memoizing without it");
+        return null;
+      }
     }
 
     /** This builder's encoders, then those of the {@code key-encoders} key for other types. */

@@ -37,7 +37,8 @@ import org.memocache.internal.Settings;
  * that configuration; it may also hold the agent's own options, which the command line overrides
  * ({@code methods} and {@code stateless} accumulate instead). Parsing checks everything, the
  * configuration included, so a bad value fails at start-up with a message quoting its key, source
- * and value; {@link #toString()} prints a form that parses back to equal options.
+ * and value; {@link #toString()} prints a form that parses back to equal options, but for the user
+ * and password of a {@code shared} URI, which it shows as {@code ***}.
  *
  * @param methods methods memoized without an annotation
  * @param settings the configuration keys given on the command line (key → text, as written)
@@ -95,7 +96,8 @@ public record AgentOptions(
       try {
         Settings.parse(k, value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + value + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("MemoCache: agent option " + key + "=" + Settings.displayed(k, value) + ": "
+            + e.getMessage(), e);
       }
       settings.merge(key, value, (a, b) -> k == Settings.Key.ALLOW || k == Settings.Key.IGNORE ? a + ";" + b : b);
     }
@@ -185,7 +187,7 @@ public record AgentOptions(
     for (Settings.Key k : Settings.Key.values()) {
       String v = settings.get(k.key());
       if (v != null) {
-        parts.add(k.key() + "=" + v);
+        parts.add(k.key() + "=" + Settings.displayed(k, v));
       }
     }
     if (!statelessClasses.isEmpty()) {

@@ -57,6 +57,16 @@ class AgentOptionsTest {
   }
 
   @Test
+  void shared_isAConfigurationKey_shownWithoutUserAndPassword() {
+    AgentOptions o = AgentOptions.parse("shared=rediss://app:s3cret@cache.example:6380,blobs=s3://runs/sweep");
+    assertEquals(java.util.Map.of("shared", "rediss://app:s3cret@cache.example:6380", "blobs", "s3://runs/sweep"),
+        o.settings());
+    assertEquals("shared=rediss://***@cache.example:6380,blobs=s3://runs/sweep", o.toString());
+    assertMessage("MemoCache: agent option shared=http://***@h:1: scheme must be redis or rediss, as in"
+        + " redis://host:6379 or rediss://user:password@host:6380, not http://***@h:1", "shared=http://u:pw@h:1");
+  }
+
+  @Test
   void badValue_quotesKeyAndValue() {
     assertMessage("MemoCache: agent option memory=lots: not a size such as 512m, 2g or 4096", "memory=lots");
     assertMessage("MemoCache: agent option fingerprint=maybe: not true or false", "fingerprint=maybe");
@@ -72,7 +82,7 @@ class AgentOptionsTest {
   void unknownKey_namesItAndTheKnownOnes() {
     assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x' at character 1; the options are methods, stateless,"
         + " verbose, weavecache, dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " key-encoders, codecs, ignore, config", "directory=/x");
+        + " key-encoders, codecs, ignore, shared, blobs, config", "directory=/x");
   }
 
   @Test

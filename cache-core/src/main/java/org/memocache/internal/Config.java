@@ -1,5 +1,6 @@
 package org.memocache.internal;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +24,45 @@ public record Config(
     Duration lockTimeout,
     List<String> allowedPackages,
     boolean codeFingerprint,
-    Clock clock) implements MemoConfig {
+    Clock clock,
+    @Nullable URI shared,
+    @Nullable URI blobs) implements MemoConfig {
 
   public Config {
     Objects.requireNonNull(lockTimeout, "lockTimeout");
     Objects.requireNonNull(clock, "clock");
     allowedPackages = List.copyOf(allowedPackages);
+  }
+
+  /** A configuration without a shared tier. */
+  public Config(@Nullable Path directory, long maximumMemoryBytes, long maximumDiskBytes, long maximumDiskEntries,
+      @Nullable Duration expireAfter, boolean durable, Duration lockTimeout, List<String> allowedPackages,
+      boolean codeFingerprint, Clock clock) {
+    this(directory, maximumMemoryBytes, maximumDiskBytes, maximumDiskEntries, expireAfter, durable, lockTimeout,
+        allowedPackages, codeFingerprint, clock, null, null);
+  }
+
+  /**
+   * The shared tier's Redis server ({@code Memo.builder().shared(URI)} or the {@code shared} key) of
+   * {@code config}, or {@code null}: a {@link MemoConfig} made by a tool has none.
+   */
+  public static @Nullable URI sharedOf(MemoConfig config) {
+    return config instanceof Config c ? c.shared : null;
+  }
+
+  /** The object store ({@code blobs} key) of {@code config}, or {@code null}. */
+  public static @Nullable URI blobsOf(MemoConfig config) {
+    return config instanceof Config c ? c.blobs : null;
+  }
+
+  /** The record's text with the shared URI's user and password left out. */
+  @Override
+  public String toString() {
+    return "Config[directory=" + directory + ", maximumMemoryBytes=" + maximumMemoryBytes + ", maximumDiskBytes="
+        + maximumDiskBytes + ", maximumDiskEntries=" + maximumDiskEntries + ", expireAfter=" + expireAfter
+        + ", durable=" + durable + ", lockTimeout=" + lockTimeout + ", allowedPackages=" + allowedPackages
+        + ", codeFingerprint=" + codeFingerprint + ", clock=" + clock + ", shared="
+        + (shared == null ? null : Settings.redacted(shared)) + ", blobs=" + blobs + "]";
   }
 
   /** The directory used when none is configured: {@code ~/.cache/memocache}. */
@@ -39,6 +73,6 @@ public record Config(
   /** This configuration without a directory: memory-only. */
   public Config withoutDirectory() {
     return new Config(null, maximumMemoryBytes, maximumDiskBytes, maximumDiskEntries, expireAfter, durable,
-        lockTimeout, allowedPackages, codeFingerprint, clock);
+        lockTimeout, allowedPackages, codeFingerprint, clock, shared, blobs);
   }
 }

@@ -6,6 +6,8 @@ import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +75,10 @@ public final class Settings {
     CODECS("codecs", "ValueCodec classes (public, no-arg constructor), ; separated, tried before the built-in ones:"
         + " com.acme.MatrixCodec"),
     IGNORE("ignore", "parameters left out of the key, ; separated: com.acme.Job#run:logger, or #run:1 by index"),
+    SHARED("shared", "a Redis server shared by many hosts, the tier below the disk: redis://host:6379,"
+        + " rediss://user:password@host:6380 (needs cache-redis)"),
+    BLOBS("blobs", "the S3-compatible object store for large shared values: s3://bucket/prefix (endpoint and"
+        + " credentials from the AWS SDK's settings: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)"),
     CONFIG("config", "a properties file with these keys");
 
     private final String key;
@@ -342,7 +348,84 @@ public final class Settings {
       case IGNORE -> ignored(t);
       case KEY_ENCODERS -> pairs(t);
       case CODECS -> classNames(t);
+      case SHARED -> redisUri(t);
+      case BLOBS -> blobsUri(t);
     };
+  }
+
+  /**
+   * A Redis URI as {@code Memo.builder().shared(URI)} accepts it: scheme {@code redis} or
+   * {@code rediss}, a host, optionally {@code user:password@}, a port and a database number.
+   *
+   * @throws IllegalArgumentException saying what is wrong, quoting the URI without its password
+   */
+  public static URI redisUri(String t) {
+    URI u;
+    try {
+      u = new URI(t);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URI such as redis://host:6379");
+    }
+    String why = null;
+    if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme())) {
+      why = "scheme must be redis or rediss";
+    } else if (u.getHost() == null) {
+      why = "a host is required";
+    } else if (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().matches("/\\d{0,2}")) {
+      why = "the path can only be a database number";
+    }
+    if (why != null) {
+      throw new IllegalArgumentException(why + ", as in redis://host:6379 or rediss://user:password@host:6380,"
+          + " not " + redacted(u));
+    }
+    return u;
+  }
+
+  /** An object store location {@code s3://bucket[/prefix]}. */
+  private static URI blobsUri(String t) {
+    URI u;
+    try {
+      u = new URI(t);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URI such as s3://bucket/prefix");
+    }
+    if (!"s3".equals(u.getScheme()) || u.getHost() == null || u.getUserInfo() != null) {
+      throw new IllegalArgumentException("not an object store location such as s3://bucket/prefix (credentials"
+          + " come from the AWS SDK's settings, never from this URI)");
+    }
+    return u;
+  }
+
+  /**
+   * {@code uri} as messages, logs and {@code toString}s show it: any user name and password replaced
+   * by {@code ***}.
+   */
+  public static String redacted(URI uri) {
+    if (uri.getRawUserInfo() == null) {
+      return uri.toString();
+    }
+    String s = uri.toString();
+    int at = s.indexOf(uri.getRawUserInfo() + "@");
+    return at < 0 ? uri.getScheme() + "://***@" + uri.getHost()
+        : s.substring(0, at) + "***" + s.substring(at + uri.getRawUserInfo().length());
+  }
+
+  /** The text of a setting as messages show it: a {@code shared} or {@code blobs} URI without its password. */
+  public static String displayed(Key key, String text) {
+    if (key != Key.SHARED && key != Key.BLOBS) {
+      return text.strip();
+    }
+    try {
+      return redacted(new URI(text.strip()));
+    } catch (URISyntaxException e) {
+      return "(not a URI)";
+    }
+  }
+
+  /** A configured URI, or {@code null}. */
+  public @Nullable URI uri(Key key) {
+    Setting s = values.get(key);
+    return s == null ? null : (URI) s.value();
   }
 
   private static Path path(String t) {
@@ -618,7 +701,7 @@ public final class Settings {
       if (text == null) {
         return null;
       }
-      String where = origin.apply(k) + text.strip();
+      String where = origin.apply(k) + displayed(k, text);
       try {
         return new Setting(k, parse(k, text), where);
       } catch (IllegalArgumentException e) {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection to a Redis server (Lettuce, thread-safe, pipelined), where every command has a
@@ -36,12 +37,15 @@ public final class Redis implements AutoCloseable {
   private final RedisClient client;
   private final String endpoint;
   private final Duration timeout;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
   // System.nanoTime() before which no new connection is tried: a server that is down costs one
   // connect attempt per timeout, not one per command.
   private long nextConnect;
+  // Why the last attempt failed, repeated by the commands that fail before the next one: each names
+  // the cause, whichever thread reports it.
+  private String lastFailure = "";
 
-  private Redis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String endpoint,
+  private Redis(RedisClient client, @Nullable StatefulRedisConnection<String, byte[]> connection, String endpoint,
       Duration timeout) {
     this.client = client;
     this.connection = connection;
@@ -59,6 +63,21 @@ public final class Redis implements AutoCloseable {
    * @throws SharedStoreException if the server cannot be reached or refuses the credentials
    */
   public static Redis connect(URI uri, Duration timeout) {
+    Redis redis = open(uri, timeout);
+    try {
+      redis.connection = redis.client.connect(CODEC);
+      return redis;
+    } catch (RuntimeException e) {
+      redis.client.shutdown(0, 2, TimeUnit.SECONDS);
+      throw fault(redis.endpoint, "CONNECT", timeout, e);
+    }
+  }
+
+  /**
+   * A client of {@code uri} that connects on its first command, as {@link #connect} reconnects: a
+   * server down at start costs no failure here, only failed commands until it answers.
+   */
+  public static Redis open(URI uri, Duration timeout) {
     RedisURI redisUri = RedisURI.create(uri);
     redisUri.setTimeout(timeout);
     String endpoint = redisUri.getHost() + ":" + redisUri.getPort();
@@ -69,12 +88,7 @@ public final class Redis implements AutoCloseable {
         .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .build());
-    try {
-      return new Redis(client, client.connect(CODEC), endpoint, timeout);
-    } catch (RuntimeException e) {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-      throw fault(endpoint, "CONNECT", timeout, e);
-    }
+    return new Redis(client, null, endpoint, timeout);
   }
 
   /** {@code host:port} of the server. */
@@ -85,7 +99,7 @@ public final class Redis implements AutoCloseable {
   /** Runs {@code command} (named {@code operation} in errors) with this connection's timeout. */
   public <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> command) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (!c.isOpen()) {
+    if (c == null || !c.isOpen()) {
       c = reconnect(operation);
     }
     try {
@@ -97,20 +111,24 @@ public final class Redis implements AutoCloseable {
 
   private synchronized StatefulRedisConnection<String, byte[]> reconnect(String operation) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c.isOpen()) {
+    if (c != null && c.isOpen()) {
       return c;
     }
     long now = System.nanoTime();
     if (now - nextConnect < 0) {
-      throw new SharedStoreException("redis", endpoint, operation, "not connected (next attempt within "
-          + timeout.toMillis() + " ms)", null);
+      throw new SharedStoreException("redis", endpoint, operation, "not connected (" + lastFailure
+          + "next attempt within " + timeout.toMillis() + " ms)", null);
     }
     nextConnect = now + timeout.toNanos();
     try {
-      connection = client.connect(CODEC);
-      return connection;
+      c = client.connect(CODEC);
+      connection = c;
+      lastFailure = "";
+      return c;
     } catch (RuntimeException e) {
-      throw fault(endpoint, operation, timeout, e);
+      SharedStoreException f = fault(endpoint, operation, timeout, e);
+      lastFailure = reason(timeout, e) + "; ";
+      throw f;
     }
   }
 
@@ -127,19 +145,21 @@ public final class Redis implements AutoCloseable {
 
   private static SharedStoreException fault(String endpoint, String operation, Duration timeout,
       RuntimeException e) {
-    String reason;
-    if (e instanceof RedisCommandTimeoutException) {
-      reason = "timed out after " + timeout.toMillis() + " ms";
-    } else if (e instanceof RedisConnectionException) {
-      reason = "cannot connect (" + rootMessage(e) + ")";
-    } else if (e instanceof RedisCommandExecutionException) {
-      reason = "refused: " + e.getMessage();
-    } else if (e instanceof RedisException) {
-      reason = rootMessage(e);
-    } else {
+    if (!(e instanceof RedisException)) {
       throw e;
     }
-    return new SharedStoreException("redis", endpoint, operation, reason, e);
+    return new SharedStoreException("redis", endpoint, operation, reason(timeout, e), e);
+  }
+
+  private static String reason(Duration timeout, RuntimeException e) {
+    if (e instanceof RedisCommandTimeoutException) {
+      return "timed out after " + timeout.toMillis() + " ms";
+    } else if (e instanceof RedisConnectionException) {
+      return "cannot connect (" + rootMessage(e) + ")";
+    } else if (e instanceof RedisCommandExecutionException) {
+      return "refused: " + e.getMessage();
+    }
+    return rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {
@@ -153,7 +173,7 @@ public final class Redis implements AutoCloseable {
   @Override
   public void close() {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c.isOpen()) {
+    if (c != null && c.isOpen()) {
       c.close();
     }
     client.shutdown(0, 2, TimeUnit.SECONDS);

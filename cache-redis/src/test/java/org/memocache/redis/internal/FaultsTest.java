@@ -140,7 +140,8 @@ class FaultsTest {
       assertTrue(millisSince(t0) < 2_000, millisSince(t0) + " ms");
       assertEquals("redis 127.0.0.1:" + port + ": GET t:v:k: cannot connect (Connection refused)", e.getMessage());
       SharedStoreException again = show(assertThrows(SharedStoreException.class, () -> store.get("k")));
-      assertEquals("redis 127.0.0.1:" + port + ": GET t:v:k: not connected (next attempt within 500 ms)",
+      assertEquals("redis 127.0.0.1:" + port + ": GET t:v:k: not connected (cannot connect (Connection refused);"
+          + " next attempt within 500 ms)",
           again.getMessage());
       try (RedisServer back = RedisServer.start(dir.resolve("redis2"), null, port)) {
         Thread.sleep(600);
