@@ -125,6 +125,22 @@ public final class Redis implements AutoCloseable {
     });
   }
 
+  /**
+   * Sends a Lua script by its digest without waiting for the reply, for bookkeeping that may be lost:
+   * a fault, or no connection, drops it. A server that does not know the script gets its text.
+   */
+  void send(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (!c.isOpen()) {
+      return;
+    }
+    c.async().evalsha(script.sha1, type, keys, args).whenComplete((r, e) -> {
+      if (e instanceof RedisNoScriptException || e != null && e.getCause() instanceof RedisNoScriptException) {
+        c.async().eval(script.text, type, keys, args);
+      }
+    });
+  }
+
   private static SharedStoreException fault(String endpoint, String operation, Duration timeout,
       RuntimeException e) {
     String reason;
