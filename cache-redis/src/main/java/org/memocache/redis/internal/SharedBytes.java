@@ -1,6 +1,5 @@
 package org.memocache.redis.internal;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.io.ByteArrayInputStream;
@@ -54,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  * and process at most every {@code min(1 min, maxAge / 4)}: a hit waits for nothing but its
  * {@code GET}. Least-recently-used order is therefore exact to that interval. Without bounds there
  * is no index and no touch; processes sharing a namespace must use the same bounds, because a value
- * published without the index is never evicted.
+ * published without the index is never evicted. The scripts reach value keys that the index names
+ * rather than ones passed to them, which Redis Cluster does not allow across slots: one Redis server
+ * (with replicas if wanted) holds a namespace.
  *
  * <h2>Orphans</h2>
  * A writer killed between its upload and its manifest, or a loser or evicting client that could not
@@ -138,6 +139,21 @@ public final class SharedBytes {
       local t = redis.call('TIME')
       redis.call('ZADD', KEYS[1], 'XX', 'GT', tonumber(t[1]) * 1000000 + tonumber(t[2]), ARGV[1])
       return 0
+      """);
+  // KEYS: value keys. ARGV: an object name for each. Returns the positions (from 1) of the names
+  // that the value is not a manifest of.
+  private static final Redis.Script ORPHANS = new Redis.Script("""
+      local out = {}
+      for i = 1, #KEYS do
+        local v = redis.call('GET', KEYS[i])
+        local named = false
+        if v and string.byte(v, 1) == 83 then
+          local sp = string.find(v, ' ', 18, true)
+          named = sp ~= nil and string.sub(v, sp + 1) == ARGV[i]
+        end
+        if not named then out[#out + 1] = i end
+      end
+      return out
       """);
   // KEYS: value, used, made, sizes, total. ARGV: write id, key. Unindexes too, bounded store or not:
   // a process without bounds keeps the index of those with them right.
@@ -449,14 +465,13 @@ public final class SharedBytes {
       if (candidates.isEmpty()) {
         return;
       }
-      List<KeyValue<String, byte[]>> values = redis.call("MGET " + keys.get(0) + " and " + (keys.size() - 1)
-          + " more", c -> c.mget(keys.toArray(String[]::new)));
+      // Compared in Redis: only the positions of orphans come back, not every manifest.
+      List<Object> unnamed = redis.eval("ORPHANS " + keys.get(0) + " and " + (keys.size() - 1) + " more", ORPHANS,
+          ScriptOutputType.MULTI, keys.toArray(String[]::new),
+          candidates.stream().map(SharedBytes::utf8).toArray(byte[][]::new));
       List<String> orphans = new ArrayList<>();
-      for (int i = 0; i < candidates.size(); i++) {
-        KeyValue<String, byte[]> kv = values.get(i);
-        if (!kv.hasValue() || !names(kv.getValue(), candidates.get(i))) {
-          orphans.add(candidates.get(i));
-        }
+      for (Object i : unnamed) {
+        orphans.add(candidates.get(((Long) i).intValue() - 1));
       }
       if (!orphans.isEmpty()) {
         b.deleteAll(orphans);
@@ -464,15 +479,6 @@ public final class SharedBytes {
       }
     });
     return deleted;
-  }
-
-  /** Whether the Redis value {@code v} is a manifest naming {@code object}. */
-  private static boolean names(byte[] v, String object) {
-    if (v.length < HEAD || v[0] != OBJECT) {
-      return false;
-    }
-    String manifest = new String(v, HEAD, v.length - HEAD, StandardCharsets.UTF_8);
-    return manifest.substring(manifest.indexOf(' ') + 1).equals(object);
   }
 
   private static boolean isWriteId(String name, int from) {
@@ -492,6 +498,9 @@ public final class SharedBytes {
    * the namespace, trims and sweeps orphans on a daemon thread.
    */
   private void maybeMaintain() {
+    if (!bounded && blobs == null) {
+      return;
+    }
     long now = System.nanoTime();
     long next = nextMaintenance.get();
     if (now - next < 0 || !nextMaintenance.compareAndSet(next, now + MAINTENANCE_EVERY.toNanos())) {
