@@ -432,7 +432,7 @@ public final class SharedBytes {
 
   /**
    * Deletes the objects under the object prefix that no manifest names and that were last modified
-   * more than {@code grace} ago: those of writers killed between upload and manifest, and those a
+   * more than {@code grace} ago (listings give whole seconds: one more second is added): those of writers killed between upload and manifest, and those a
    * loser or an evicting client could not delete. Objects whose names this store does not make
    * ({@code <key>/<32 hex digits>}) stay. A writer that stalls for longer than {@code grace} between
    * its upload and its manifest loses its object; its manifest is then removed by the first read.
@@ -456,7 +456,9 @@ public final class SharedBytes {
       for (S3Blobs.Listed o : page) {
         String name = o.key();
         int slash = name.lastIndexOf('/');
-        if (o.lastModified().isBefore(cutoff) && slash > objectPrefix.length()
+        // Listings give whole seconds (S3, s3proxy): an object counts as modified at the end of its
+        // second, never earlier than it was.
+        if (o.lastModified().plusSeconds(1).isBefore(cutoff) && slash > objectPrefix.length()
             && isWriteId(name, slash + 1)) {
           candidates.add(name);
           keys.add(valueKey(name.substring(objectPrefix.length(), slash)));
