@@ -126,19 +126,15 @@ public final class Redis implements AutoCloseable {
   }
 
   /**
-   * Sends a Lua script by its digest without waiting for the reply, for bookkeeping that may be lost:
-   * a fault, or no connection, drops it. A server that does not know the script gets its text.
+   * Sends a Lua script without waiting for the reply, for bookkeeping that may be lost: a fault, or no
+   * connection, drops it. The text goes along (no digest, no retry on {@code NOSCRIPT}), so that the
+   * script runs before every later command of this connection: keep it short.
    */
   void send(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (!c.isOpen()) {
-      return;
+    if (c.isOpen()) {
+      c.async().eval(script.text, type, keys, args);
     }
-    c.async().evalsha(script.sha1, type, keys, args).whenComplete((r, e) -> {
-      if (e instanceof RedisNoScriptException || e != null && e.getCause() instanceof RedisNoScriptException) {
-        c.async().eval(script.text, type, keys, args);
-      }
-    });
   }
 
   private static SharedStoreException fault(String endpoint, String operation, Duration timeout,

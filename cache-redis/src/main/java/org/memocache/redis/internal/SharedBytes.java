@@ -310,7 +310,7 @@ public final class SharedBytes {
       won = (Long) r.get(0) == 1L;
       deleteQuietly(names(r));
       if (won) {
-        touched.put(key, System.nanoTime());
+        remember(key, System.nanoTime());
       }
     } else {
       won = "OK".equals(redis.call("SET NX " + vk, c -> c.set(vk, v, SetArgs.Builder.nx())));
@@ -371,11 +371,15 @@ public final class SharedBytes {
     if (last != null && now - last < touchNanos) {
       return;
     }
+    remember(key, now);
+    redis.send(TOUCH, ScriptOutputType.INTEGER, new String[] {indexKeys[0]}, utf8(key));
+  }
+
+  private void remember(String key, long now) {
     if (touched.size() >= TOUCHED_MAX) {
       touched.clear();
     }
     touched.put(key, now);
-    redis.send(TOUCH, ScriptOutputType.INTEGER, new String[] {indexKeys[0]}, utf8(key));
   }
 
   /**

@@ -206,6 +206,42 @@ class SharedLimitsTest {
     assertArrayEquals(a, read(reader, "a").orElseThrow());
   }
 
+  static double lastUse(String key) {
+    return redis.call("ZSCORE", c -> c.zscore(NS + "i:used", utf8(key)));
+  }
+
+  @Test
+  void hits_touchTheIndex_atMostOncePerIntervalKeyAndProcess() throws Exception {
+    SharedLimits limits = SharedLimits.none().maxEntries(10);
+    SharedBytes writer = store(limits);
+    SharedBytes reader = store(limits);
+    put(writer, "a", bytes(100, 1));
+    put(writer, "b", bytes(5000, 2));
+    double published = lastUse("a");
+    pause();
+    // The touches go unawaited on the connection that the next command follows.
+    assertTrue(read(writer, "a").isPresent());
+    assertEquals(published, lastUse("a"), "published by this store less than a minute ago");
+    assertTrue(read(reader, "a").isPresent());
+    double touched = lastUse("a");
+    assertTrue(touched > published, touched + " > " + published);
+    pause();
+    assertTrue(read(reader, "a").isPresent());
+    assertEquals(touched, lastUse("a"), "touched by this store less than a minute ago");
+    double objectPublished = lastUse("b");
+    assertTrue(read(reader, "b").isPresent());
+    assertTrue(lastUse("b") > objectPublished, "a hit in the object store touches too");
+
+    // With an age bound of 40 ms, a touch is due every 10 ms.
+    SharedBytes quick = store(SharedLimits.none().maxAge(Duration.ofMillis(40)));
+    put(writer, "c", bytes(100, 3));
+    assertTrue(read(quick, "c").isPresent());
+    double first = lastUse("c");
+    Thread.sleep(15);
+    assertTrue(read(quick, "c").isPresent());
+    assertTrue(lastUse("c") > first);
+  }
+
   @Test
   void maxBytes_evictsTheLeastRecentlyUsed_untilWithin_andRefusesALargerValue() throws Exception {
     SharedLimits limits = SharedLimits.none().maxBytes(12_000);
