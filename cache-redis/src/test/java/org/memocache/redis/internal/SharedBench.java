@@ -23,10 +23,15 @@ import org.redisson.config.Config;
  * to run only the reads through {@link SharedBytes} and the index costs.
  *
  * <pre>
- * mvn -B -o -q -pl cache-redis test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=org.memocache.redis.internal.SharedBench \
- *   -Dmemocache.s3proxy.jar=cache-redis/target/s3proxy/s3proxy.jar [-Dexec.args="2000 limits"]
+ * mvn -B -o -q -pl cache-redis -am test-compile dependency:build-classpath \
+ *   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -Dmemocache.s3proxy.jar=cache-redis/target/s3proxy/s3proxy.jar \
+ *   -cp cache-redis/target/test-classes:cache-redis/target/classes:$(cat cache-redis/target/bench.cp) \
+ *   org.memocache.redis.internal.SharedBench 2000 [limits]
  * </pre>
+ *
+ * ({@code -am} builds test-support in the same reactor: nothing is installed into the local
+ * repository.)
  */
 public final class SharedBench {
   private SharedBench() {}
