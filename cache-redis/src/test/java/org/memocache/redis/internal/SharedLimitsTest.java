@@ -531,12 +531,12 @@ class SharedLimitsTest {
     try {
       child.await("uploading", 30_000);
       long deadline = System.currentTimeMillis() + 30_000;
-      while (objects().isEmpty() || Files.size(objectFile(objects().iterator().next())) < length) {
-        assertTrue(System.currentTimeMillis() < deadline, "no complete upload: " + child.output());
+      // The child's publishing script waits in Redis: the upload is complete.
+      while (!redis.call("CLIENT LIST", c -> c.clientList()).contains("cmd=evalsha")) {
+        assertTrue(System.currentTimeMillis() < deadline, "no publication: " + child.output());
         Thread.sleep(20);
       }
-      // s3proxy writes the file before it answers the upload: give it the reply too.
-      Thread.sleep(300);
+      assertEquals(length, Files.size(objectFile(objects().iterator().next())));
       child.kill();
     } finally {
       clientCommand("UNPAUSE");
