@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,17 +113,17 @@ public final class SharedBytes {
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
       """;
   // KEYS: value, used, made, sizes, total. ARGV: value, key, length, namespace, maxBytes, maxEntries,
-  // maxAge (µs), batch. Returns {1 if set else 0, object names of evicted manifests...}.
+  // maxAge (µs), batch. Returns {1 if set else 0, values evicted, object names of evicted manifests...}.
   private static final Redis.Script PUBLISH = new Redis.Script(EVICT + """
-      if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return {0} end
+      if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return {0, 0} end
       redis.call('ZADD', KEYS[2], now, ARGV[2])
       redis.call('ZADD', KEYS[3], now, ARGV[2])
       local old = redis.call('HGET', KEYS[4], ARGV[2])
       if old then redis.call('DECRBY', KEYS[5], old) end
       redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
       redis.call('INCRBY', KEYS[5], ARGV[3])
-      local out = {1}
-      evict(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]),
+      local out = {1, 0}
+      out[2] = evict(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]),
           tonumber(ARGV[7]), tonumber(ARGV[8]), now, out)
       return out
       """);
@@ -188,6 +189,8 @@ public final class SharedBytes {
   private final ConcurrentHashMap<String, Long> touched = new ConcurrentHashMap<>();
   private final AtomicLong nextMaintenance = new AtomicLong(System.nanoTime());
   private final AtomicBoolean maintenanceWarned = new AtomicBoolean();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder orphansDeleted = new LongAdder();
 
   /**
    * A store without bounds: no index, orphans swept after {@link SharedLimits#DEFAULT_ORPHAN_GRACE}.
@@ -235,6 +238,16 @@ public final class SharedBytes {
   /** The bounds this store keeps. */
   public SharedLimits limits() {
     return limits;
+  }
+
+  /** How many values this store evicted (publishing or trimming) since it was made. */
+  public long evictions() {
+    return evictions.sum();
+  }
+
+  /** How many orphan objects this store's sweeps deleted since it was made. */
+  public long orphansDeleted() {
+    return orphansDeleted.sum();
   }
 
   /**
@@ -308,7 +321,8 @@ public final class SharedBytes {
       System.arraycopy(bounds, 0, args, 3, bounds.length);
       List<Object> r = redis.eval("PUBLISH " + vk, PUBLISH, ScriptOutputType.MULTI, keys, args);
       won = (Long) r.get(0) == 1L;
-      deleteQuietly(names(r));
+      evictions.add((Long) r.get(1));
+      deleteQuietly(names(r, 2));
       if (won) {
         remember(key, System.nanoTime());
       }
@@ -426,7 +440,8 @@ public final class SharedBytes {
     while (true) {
       List<Object> r = redis.eval("TRIM " + indexKeys[0], TRIM, ScriptOutputType.MULTI, indexKeys, bounds);
       int n = ((Long) r.get(0)).intValue();
-      deleteQuietly(names(r));
+      evictions.add(n);
+      deleteQuietly(names(r, 1));
       total += n;
       if (n < EVICT_BATCH) {
         return total;
@@ -482,6 +497,7 @@ public final class SharedBytes {
       if (!orphans.isEmpty()) {
         b.deleteAll(orphans);
         deleted.addAll(orphans);
+        orphansDeleted.add(orphans.size());
       }
     });
     return deleted;
@@ -542,9 +558,9 @@ public final class SharedBytes {
     });
   }
 
-  private static List<String> names(List<Object> scriptResult) {
-    List<String> names = new ArrayList<>(scriptResult.size() - 1);
-    for (int i = 1; i < scriptResult.size(); i++) {
+  private static List<String> names(List<Object> scriptResult, int from) {
+    List<String> names = new ArrayList<>(scriptResult.size() - from);
+    for (int i = from; i < scriptResult.size(); i++) {
       names.add(new String((byte[]) scriptResult.get(i), StandardCharsets.UTF_8));
     }
     return names;

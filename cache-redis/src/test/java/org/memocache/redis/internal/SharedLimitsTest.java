@@ -204,6 +204,8 @@ class SharedLimitsTest {
     assertEquals(5000 + 200 + 300, indexedBytes());
     assertEquals(Optional.empty(), read(reader, "c"), "a reader of an evicted key gets a miss");
     assertArrayEquals(a, read(reader, "a").orElseThrow());
+    assertEquals(2, writer.evictions());
+    assertEquals(0, reader.evictions());
   }
 
   static double lastUse(String key) {
@@ -288,6 +290,7 @@ class SharedLimitsTest {
     Thread.sleep(150);
     put(writer, "c", bytes(100, 3));
     assertEquals(Set.of("c"), values(), "publishing evicted what had aged");
+    assertEquals(2, writer.evictions());
     assertEquals(Set.of(), objects());
     assertEquals(100, indexedBytes());
 
@@ -461,6 +464,7 @@ class SharedLimitsTest {
     assertEquals(List.of(), store.sweepOrphans(Duration.ofHours(1)));
     assertEquals(List.of(orphan), store.sweepOrphans(Duration.ofSeconds(1)));
     assertEquals(Set.of(referenced, foreign, fresh), objects(), "a referenced object and a foreign name stay");
+    assertEquals(1, store.orphansDeleted());
     assertTrue(read(store, "kept").isPresent());
   }
 
