@@ -132,7 +132,7 @@ public final class Redis implements AutoCloseable {
    */
   void send(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c.isOpen()) {
+    if (c != null && c.isOpen()) {
       c.async().eval(script.text, type, keys, args);
     }
   }

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * microseconds of the Redis server's clock, so that hosts' clocks do not matter), each value's length
  * in a hash ({@code i:size}) and their total ({@code i:bytes}). One Lua script sets the value
  * ({@code SET NX}), indexes it and evicts, in one round trip: first values published more than
- * {@code maxAge} ago, then the least recently used until the bytes and the count are within bounds.
+ * {@code maxAge} ago (before the {@code SET NX}, so that an aged value of the key being published is
+ * replaced), then the least recently used until the bytes and the count are within bounds.
  * The script returns the object names of the manifests it removed, and the publishing client deletes
  * those objects. A reader racing an eviction reads the value whole, or finds no value, or finds a
  * manifest whose object is gone, which is a miss, never part of a value.
@@ -114,17 +115,21 @@ public final class SharedBytes {
       """;
   // KEYS: value, used, made, sizes, total. ARGV: value, key, length, namespace, maxBytes, maxEntries,
   // maxAge (µs), batch. Returns {1 if set else 0, values evicted, object names of evicted manifests...}.
+  // Aged values go before the SET NX: an aged value of this very key is replaced, not kept.
   private static final Redis.Script PUBLISH = new Redis.Script(EVICT + """
-      if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return {0, 0} end
+      local batch = tonumber(ARGV[8])
+      local out = {0, 0}
+      out[2] = evict(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], -1, -1, tonumber(ARGV[7]), batch, now, out)
+      if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return out end
+      out[1] = 1
       redis.call('ZADD', KEYS[2], now, ARGV[2])
       redis.call('ZADD', KEYS[3], now, ARGV[2])
       local old = redis.call('HGET', KEYS[4], ARGV[2])
       if old then redis.call('DECRBY', KEYS[5], old) end
       redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
       redis.call('INCRBY', KEYS[5], ARGV[3])
-      local out = {1, 0}
-      out[2] = evict(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]),
-          tonumber(ARGV[7]), tonumber(ARGV[8]), now, out)
+      out[2] = out[2] + evict(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]),
+          tonumber(ARGV[7]), batch, now, out)
       return out
       """);
   // KEYS: used, made, sizes, total. ARGV: namespace, maxBytes, maxEntries, maxAge (µs), batch.

@@ -294,6 +294,13 @@ class SharedLimitsTest {
     assertEquals(Set.of(), objects());
     assertEquals(100, indexedBytes());
 
+    byte[] fresh = bytes(100, 5);
+    assertFalse(writer.put("c", new ByteArrayInputStream(fresh), fresh.length), "c is there and young");
+    Thread.sleep(350);
+    assertTrue(writer.put("c", new ByteArrayInputStream(fresh), fresh.length), "an aged value is replaced");
+    assertArrayEquals(fresh, read(reader, "c").orElseThrow());
+    assertEquals(3, writer.evictions());
+
     put(writer, "d", bytes(5000, 4));
     assertEquals(0, writer.trim());
     Thread.sleep(400);
