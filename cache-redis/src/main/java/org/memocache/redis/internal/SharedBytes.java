@@ -140,6 +140,15 @@ public final class SharedBytes {
           tonumber(ARGV[4]), tonumber(ARGV[5]), now, out)
       return out
       """);
+  // KEYS: value, made. ARGV: key, maxAge (µs). 1 if the value is there and not aged.
+  private static final Redis.Script PRESENT = new Redis.Script("""
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      local s = redis.call('ZSCORE', KEYS[2], ARGV[1])
+      if not s then return 1 end
+      local t = redis.call('TIME')
+      if tonumber(s) < tonumber(t[1]) * 1000000 + tonumber(t[2]) - tonumber(ARGV[2]) then return 0 end
+      return 1
+      """);
   // Only an indexed key moves: a touch racing an eviction must not index a value that is gone.
   private static final Redis.Script TOUCH = new Redis.Script("""
       local t = redis.call('TIME')
@@ -291,7 +300,7 @@ public final class SharedBytes {
     }
     // Skips the upload when the value is there already: the common race is a second host finishing
     // the same computation later.
-    if (redis.call("EXISTS " + vk, c -> c.exists(vk)) > 0) {
+    if (present(vk, key)) {
       return false;
     }
     String object = objectPrefix + key + "/" + HexFormat.of().formatHex(id);
@@ -313,6 +322,16 @@ public final class SharedBytes {
       deleteQuietly(List.of(object));
     }
     return won;
+  }
+
+  /** Whether {@code key} has a value that publishing would keep (one not aged past {@code maxAge}). */
+  private boolean present(String vk, String key) {
+    if (limits.maxAge() == null) {
+      return redis.call("EXISTS " + vk, c -> c.exists(vk)) > 0;
+    }
+    Long r = redis.eval("EXISTS " + vk, PRESENT, ScriptOutputType.INTEGER, new String[] {vk, indexKeys[1]}, utf8(key),
+        bounds[3]);
+    return r == 1L;
   }
 
   private boolean publish(String key, String vk, byte[] v, long length) {

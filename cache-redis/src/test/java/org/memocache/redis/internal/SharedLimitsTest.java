@@ -300,6 +300,18 @@ class SharedLimitsTest {
     assertTrue(writer.put("c", new ByteArrayInputStream(fresh), fresh.length), "an aged value is replaced");
     assertArrayEquals(fresh, read(reader, "c").orElseThrow());
     assertEquals(3, writer.evictions());
+    byte[] large = bytes(5000, 6);
+    put(writer, "o", large);
+    String aged = objectOf(writer, "o");
+    assertFalse(writer.put("o", new ByteArrayInputStream(large), large.length), "o is there and young");
+    Thread.sleep(350);
+    byte[] larger = bytes(6000, 7);
+    assertTrue(writer.put("o", new ByteArrayInputStream(larger), larger.length), "an aged object is replaced");
+    assertArrayEquals(larger, read(reader, "o").orElseThrow());
+    assertFalse(objects().contains(aged), "and deleted");
+    assertEquals(1, objects().size());
+    assertTrue(writer.evictions() >= 4, "o, and c if it aged meanwhile: " + writer.evictions());
+    writer.trim();
 
     put(writer, "d", bytes(5000, 4));
     assertEquals(0, writer.trim());
