@@ -1,5 +1,8 @@
 package org.memocache.redis.internal;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.io.ByteArrayInputStream;
@@ -54,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  * a few Redis commands inside the publishing script, and on hits one fire-and-forget touch per key
  * and process at most every {@code min(1 min, maxAge / 4)}: a hit waits for nothing but its
  * {@code GET}. Least-recently-used order is therefore exact to that interval. Without bounds there
- * is no index and no touch; processes sharing a namespace must use the same bounds, because a value
- * published without the index is never evicted. The scripts reach value keys that the index names
+ * is no index and no touch; processes sharing a namespace should use the same bounds: a value
+ * published without the index is evicted only after the hourly upkeep has indexed it. The scripts reach value keys that the index names
  * rather than ones passed to them, which Redis Cluster does not allow across slots: one Redis server
  * (with replicas if wanted) holds a namespace.
  *
@@ -64,7 +67,9 @@ import org.jspecify.annotations.Nullable;
  * delete an object, leaves an object no manifest names. {@link #sweepOrphans(Duration)} deletes those
  * older than a grace period. Each process runs it, with {@link #trim()}, on a daemon thread after a
  * publication, at most once an hour, and only when no process of the namespace did in the last hour
- * (a {@code SET NX} with that expiry).
+ * (a {@code SET NX} with that expiry). With bounds, that upkeep first indexes the values the index
+ * lacks ({@code SCAN} of the namespace), as published then: those of a process without bounds, or
+ * from before the bounds were set.
  */
 public final class SharedBytes {
   private static final System.Logger LOG = System.getLogger(SharedBytes.class.getName());
@@ -148,6 +153,37 @@ public final class SharedBytes {
       local t = redis.call('TIME')
       if tonumber(s) < tonumber(t[1]) * 1000000 + tonumber(t[2]) - tonumber(ARGV[2]) then return 0 end
       return 1
+      """);
+  // KEYS: used, made, sizes, total, then value keys. ARGV: the key of each value key. Indexes the
+  // values of this layout that the index lacks, as published and used now. Returns how many.
+  private static final Redis.Script ADOPT = new Redis.Script("""
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+      local n = 0
+      for i = 5, #KEYS do
+        local m = ARGV[i - 4]
+        if not redis.call('ZSCORE', KEYS[2], m) then
+          local v = redis.pcall('GET', KEYS[i])
+          local tag = type(v) == 'string' and #v >= 17 and string.byte(v, 1)
+          local size
+          if tag == 73 then
+            size = #v - 17
+          elseif tag == 83 then
+            local sp = string.find(v, ' ', 18, true)
+            size = sp and tonumber(string.sub(v, 18, sp - 1))
+          end
+          if size then
+            redis.call('ZADD', KEYS[1], now, m)
+            redis.call('ZADD', KEYS[2], now, m)
+            local old = redis.call('HGET', KEYS[3], m)
+            if old then redis.call('DECRBY', KEYS[4], old) end
+            redis.call('HSET', KEYS[3], m, size)
+            redis.call('INCRBY', KEYS[4], size)
+            n = n + 1
+          end
+        end
+      end
+      return n
       """);
   // Only an indexed key moves: a touch racing an eviction must not index a value that is gone.
   private static final Redis.Script TOUCH = new Redis.Script("""
@@ -474,6 +510,54 @@ public final class SharedBytes {
   }
 
   /**
+   * Indexes the values that the index lacks (published by a process without bounds, or before the
+   * bounds were set), as if published now, so that the bounds count them and can evict them. Walks
+   * the namespace with {@code SCAN}: for upkeep, not for every call.
+   *
+   * @return the number of values indexed
+   * @throws SharedStoreException if Redis fails or times out
+   */
+  int adoptUnindexed() {
+    if (!bounded) {
+      return 0;
+    }
+    String prefix = valueKey("");
+    ScanArgs match = ScanArgs.Builder.matches(glob(prefix) + "*").limit(EVICT_BATCH);
+    int adopted = 0;
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<String> page = redis.call("SCAN " + prefix + "*", c -> c.scan(from, match));
+      List<String> keys = page.getKeys();
+      if (!keys.isEmpty()) {
+        String[] redisKeys = new String[4 + keys.size()];
+        System.arraycopy(indexKeys, 0, redisKeys, 0, 4);
+        byte[][] names = new byte[keys.size()][];
+        for (int i = 0; i < keys.size(); i++) {
+          redisKeys[4 + i] = keys.get(i);
+          names[i] = utf8(keys.get(i).substring(prefix.length()));
+        }
+        Long n = redis.eval("ADOPT " + keys.get(0) + " and " + (keys.size() - 1) + " more", ADOPT,
+            ScriptOutputType.INTEGER, redisKeys, names);
+        adopted += n.intValue();
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
+    return adopted;
+  }
+
+  private static String glob(String literal) {
+    StringBuilder b = new StringBuilder(literal.length() + 4);
+    for (char ch : literal.toCharArray()) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+        b.append('\\');
+      }
+      b.append(ch);
+    }
+    return b.toString();
+  }
+
+  /**
    * Deletes the objects under the object prefix that no manifest names and that were last modified
    * more than {@code grace} ago (listings give whole seconds: one more second is added): those of writers killed between upload and manifest, and those a
    * loser or an evicting client could not delete. Objects whose names this store does not make
@@ -563,6 +647,7 @@ public final class SharedBytes {
           SetArgs.Builder.nx().px(MAINTENANCE_EVERY.toMillis()))))) {
         return;
       }
+      adoptUnindexed();
       trim();
       sweepOrphans(limits.orphanGrace());
     } catch (SharedStoreException e) {

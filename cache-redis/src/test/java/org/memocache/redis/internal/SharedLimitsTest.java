@@ -338,6 +338,29 @@ class SharedLimitsTest {
   }
 
   @Test
+  void valuesPublishedWithoutBounds_areIndexedByUpkeep_thenEvicted() throws Exception {
+    SharedBytes unbounded = store(SharedLimits.none());
+    put(unbounded, "a", bytes(5000, 1));
+    put(unbounded, "b", bytes(100, 2));
+    put(unbounded, "c", bytes(200, 3));
+    redis.call("SET", c -> c.set(NS + "v:foreign", utf8("not a value of this layout")));
+    redis.call("HSET", c -> c.hset(NS + "v:hash", "f", utf8("x")));
+    String objectA = objectOf(unbounded, "a");
+    SharedBytes bounded = store(SharedLimits.none().maxEntries(2));
+    assertEquals(0, bounded.trim(), "nothing indexed yet");
+
+    assertEquals(3, bounded.adoptUnindexed());
+    assertEquals(Set.of("a", "b", "c"), indexed("used"));
+    assertEquals(5300, indexedBytes());
+    assertEquals(0, bounded.adoptUnindexed(), "each once");
+    // Adopted at one instant: ties go in key order.
+    assertEquals(1, bounded.trim());
+    assertEquals(Set.of("b", "c", "foreign", "hash"), values());
+    assertFalse(objects().contains(objectA));
+    assertEquals(300, indexedBytes());
+  }
+
+  @Test
   void delete_andAManifestOfAVanishedObject_leaveTheIndex() throws Exception {
     SharedLimits limits = SharedLimits.none().maxEntries(10);
     SharedBytes store = store(limits);
