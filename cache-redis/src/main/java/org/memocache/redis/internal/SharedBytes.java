@@ -53,14 +53,14 @@ import org.jspecify.annotations.Nullable;
  * eviction must stay off for these keys ({@code noeviction} or a {@code volatile-*} policy): a key
  * Redis expires or evicts on its own leaves its object in the store, unreferenced until the next
  * orphan sweep, and its size in the totals, so that bytes and count bounds would evict live values
- * for dead ones; a TTL also cannot follow the last use without a write on every hit. The index costs
- * a few Redis commands inside the publishing script, and on hits one fire-and-forget touch per key
- * and process at most every {@code min(1 min, maxAge / 4)}: a hit waits for nothing but its
+ * for dead ones; a TTL also cannot follow the last use without a write on every hit. The index
+ * costs a few Redis commands inside the publishing script, and on hits one fire-and-forget touch
+ * per key and process at most every {@code min(1 min, maxAge / 4)}: a hit waits for nothing but its
  * {@code GET}. Least-recently-used order is therefore exact to that interval. Without bounds there
  * is no index and no touch; processes sharing a namespace should use the same bounds: a value
- * published without the index is evicted only after the hourly upkeep has indexed it. The scripts reach value keys that the index names
- * rather than ones passed to them, which Redis Cluster does not allow across slots: one Redis server
- * (with replicas if wanted) holds a namespace.
+ * published without the index is evicted only after the hourly upkeep has indexed it. The scripts
+ * reach value keys that the index names rather than ones passed to them, which Redis Cluster does
+ * not allow across slots: one Redis server (with replicas if wanted) holds a namespace.
  *
  * <h2>Orphans</h2>
  * A writer killed between its upload and its manifest, or a loser or evicting client that could not
@@ -559,10 +559,11 @@ public final class SharedBytes {
 
   /**
    * Deletes the objects under the object prefix that no manifest names and that were last modified
-   * more than {@code grace} ago (listings give whole seconds: one more second is added): those of writers killed between upload and manifest, and those a
-   * loser or an evicting client could not delete. Objects whose names this store does not make
-   * ({@code <key>/<32 hex digits>}) stay. A writer that stalls for longer than {@code grace} between
-   * its upload and its manifest loses its object; its manifest is then removed by the first read.
+   * more than {@code grace} ago (listings give whole seconds: one more second is added): those of
+   * writers killed between upload and manifest, and those a loser or an evicting client could not
+   * delete. Objects whose names this store does not make ({@code <key>/<32 hex digits>}) stay. A
+   * writer that stalls for longer than {@code grace} between its upload and its manifest loses its
+   * object; its manifest is then removed by the first read.
    *
    * @return the names of the objects deleted
    * @throws SharedStoreException if Redis or the object store fails or times out
