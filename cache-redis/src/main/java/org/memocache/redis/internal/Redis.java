@@ -143,6 +143,18 @@ public final class Redis implements AutoCloseable {
     });
   }
 
+  /**
+   * Sends a Lua script without waiting for the reply, for bookkeeping that may be lost: a fault, or no
+   * connection, drops it. The text goes along (no digest, no retry on {@code NOSCRIPT}), so that the
+   * script runs before every later command of this connection: keep it short.
+   */
+  void send(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c != null && c.isOpen()) {
+      c.async().eval(script.text, type, keys, args);
+    }
+  }
+
   private static SharedStoreException fault(String endpoint, String operation, Duration timeout,
       RuntimeException e) {
     if (!(e instanceof RedisException)) {

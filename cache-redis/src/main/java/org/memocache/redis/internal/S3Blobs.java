@@ -3,7 +3,10 @@ package org.memocache.redis.internal;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -18,7 +21,9 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -101,6 +106,35 @@ public final class S3Blobs implements AutoCloseable {
   /** Deletes {@code key} (absent is fine). */
   public void delete(String key) {
     call("DELETE " + bucket + "/" + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+  }
+
+  /**
+   * Deletes {@code keys} (absent ones are fine), up to 1000 per request. A key the store refuses to
+   * delete stays, unreported: every caller leaves what remains to the orphan sweep.
+   */
+  public void deleteAll(List<String> keys) {
+    for (int from = 0; from < keys.size(); from += 1000) {
+      List<ObjectIdentifier> ids = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+      call("DELETE " + bucket + "/" + ids.get(0).key() + (ids.size() > 1 ? " and " + (ids.size() - 1) + " more" : ""),
+          () -> s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true))));
+    }
+  }
+
+  /** An object as a listing shows it. */
+  public record Listed(String key, Instant lastModified) {}
+
+  /**
+   * Hands every object under {@code prefix} to {@code page}, a page (up to 1000) at a time, in key
+   * order. A fault of {@code page} ends the listing.
+   */
+  public void list(String prefix, Consumer<List<Listed>> page) {
+    call("LIST " + bucket + "/" + prefix, () -> {
+      for (ListObjectsV2Response r : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+        page.accept(r.contents().stream().map(o -> new Listed(o.key(), o.lastModified())).toList());
+      }
+      return Boolean.TRUE;
+    });
   }
 
   /** Creates the bucket (tests and set-up). */

@@ -17,14 +17,21 @@ import org.redisson.config.Config;
 /**
  * Round trips against a real redis-server and s3proxy on this machine: the Lua lease of
  * {@link Leases} beside Redisson's {@code RLock} and {@code RFencedLock}, a small GET through Lettuce
- * and Redisson, and reads of values of growing size from Redis and from the object store (what the
- * inline limit of {@link SharedBytes} is chosen by).
+ * and Redisson, reads of values of growing size from Redis and from the object store (what the
+ * inline limit of {@link SharedBytes} is chosen by), and the cost of {@link SharedLimits}' index on
+ * publications and hits. Arguments: round trips per measurement (default 2000), then {@code limits}
+ * to run only the reads through {@link SharedBytes} and the index costs.
  *
  * <pre>
- * mvn -B -o -q -pl cache-redis test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=org.memocache.redis.internal.SharedBench \
- *   -Dmemocache.s3proxy.jar=cache-redis/target/s3proxy/s3proxy.jar
+ * mvn -B -o -q -pl cache-redis -am test-compile dependency:build-classpath \
+ *   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -Dmemocache.s3proxy.jar=cache-redis/target/s3proxy/s3proxy.jar \
+ *   -cp cache-redis/target/test-classes:cache-redis/target/classes:$(cat cache-redis/target/bench.cp) \
+ *   org.memocache.redis.internal.SharedBench 2000 [limits]
  * </pre>
+ *
+ * ({@code -am} builds test-support in the same reactor: nothing is installed into the local
+ * repository.)
  */
 public final class SharedBench {
   private SharedBench() {}
@@ -42,6 +49,10 @@ public final class SharedBench {
         Leases leases = new Leases(redis, "b:");
         S3Blobs blobs = s3.client("bench", Duration.ofSeconds(30))) {
       blobs.createBucket();
+      if (args.length > 1 && args[1].equals("limits")) {
+        limits(redis, blobs, n);
+        return;
+      }
       Config config = new Config();
       config.useSingleServer().setAddress("redis://127.0.0.1:" + server.port());
       RedissonClient redisson = Redisson.create(config);
@@ -91,6 +102,98 @@ public final class SharedBench {
         redisson.shutdown();
       }
     }
+  }
+
+  /**
+   * Reads of 100 B and 16 MiB through {@link SharedBytes}, inline in Redis and in the object store
+   * behind a manifest; then publications and hits of 100 B without bounds (no index), with bounds
+   * that evict nothing, with bounds that evict one value per publication, and hits that touch the
+   * index every time (an age bound of nanoseconds makes every hit due).
+   */
+  private static void limits(Redis redis, S3Blobs blobs, int n) throws Exception {
+    System.out.println("reads through SharedBytes (get, stream to the end), µs");
+    System.out.println("operation                                      min   median      max");
+    SharedBytes inline = new SharedBytes(redis, blobs, "r:", "reads/", 512L << 20);
+    SharedBytes objects = new SharedBytes(redis, blobs, "o:", "reads/", 0);
+    long[] m = new long[4];
+    int row = 0;
+    for (int size : new int[] {100, 16 << 20}) {
+      byte[] v = new byte[size];
+      new java.util.Random(size).nextBytes(v);
+      inline.put("v" + size, new ByteArrayInputStream(v), size);
+      objects.put("v" + size, new ByteArrayInputStream(v), size);
+      int reps = size > 1 << 20 ? Math.max(20, n / 50) : n;
+      String label = size > 1 << 20 ? "16 MiB" : "100 B";
+      long[] r = compare(reps, new String[] {"Redis inline " + label, "object store + manifest " + label},
+          i -> read(inline, "v" + size), i -> read(objects, "v" + size));
+      m[row++] = r[0];
+      m[row++] = r[1];
+    }
+    System.out.printf(Locale.ROOT, "object store / inline, medians: 100 B %.1f×, 16 MiB %.2f×%n",
+        (double) m[1] / m[0], (double) m[3] / m[2]);
+
+    System.out.println();
+    System.out.println("index cost, 100 B values, µs");
+    System.out.println("operation                                      min   median      max");
+    byte[] small = new byte[100];
+    // No upkeep thread: it would trim the store whose age bound is nanoseconds.
+    for (String ns : new String[] {"p:", "x:", "e:", "h:"}) {
+      redis.call("SET", c -> c.set(ns + "maintenance", new byte[] {1}));
+    }
+    SharedBytes plain = new SharedBytes(redis, blobs, "p:", "p/", 1 << 20);
+    SharedBytes indexed = new SharedBytes(redis, blobs, "x:", "x/", 1 << 20,
+        SharedLimits.none().maxEntries(Long.MAX_VALUE - 1));
+    SharedBytes evicting = new SharedBytes(redis, blobs, "e:", "e/", 1 << 20, SharedLimits.none().maxEntries(1000));
+    SharedBytes touching = new SharedBytes(redis, blobs, "h:", "h/", 1 << 20,
+        SharedLimits.none().maxAge(Duration.ofNanos(4)));
+    for (int i = 0; i < 1000; i++) {
+      evicting.put("f" + i, new ByteArrayInputStream(small), small.length);
+    }
+    int[] next = new int[3];
+    long[] p = compare(n, new String[] {"publish, no bounds (SET NX)", "publish, bounds, nothing evicted (script)",
+        "publish, bounds, one value evicted"},
+        i -> plain.put("k" + next[0]++, new ByteArrayInputStream(small), small.length),
+        i -> indexed.put("k" + next[1]++, new ByteArrayInputStream(small), small.length),
+        i -> evicting.put("k" + next[2]++, new ByteArrayInputStream(small), small.length));
+    touching.put("hot", new ByteArrayInputStream(small), small.length);
+    long[] h = compare(n, new String[] {"hit, no bounds (GET)", "hit, bounds, touched within the interval",
+        "hit, bounds, touch sent on every hit"},
+        i -> read(plain, "k1"), i -> read(indexed, "k1"), i -> read(touching, "hot"));
+    System.out.printf(Locale.ROOT, "ratios of medians to no bounds: publish %.2f× (%.2f× evicting one), hit %.2f×"
+        + " (%.2f× touching every hit)%n", (double) p[1] / p[0], (double) p[2] / p[0], (double) h[1] / h[0],
+        (double) h[2] / h[0]);
+  }
+
+  /**
+   * Runs {@code ops} in turns of {@code n / 10}, after a warm-up of each, so that drift of the machine
+   * falls on all alike; prints min, median and max in µs and returns the medians in ns.
+   */
+  private static long[] compare(int n, String[] names, Op... ops) throws Exception {
+    for (Op op : ops) {
+      for (int i = 0; i < Math.min(n, 500); i++) {
+        op.run(i);
+      }
+    }
+    int turn = Math.max(1, n / 10);
+    long[][] t = new long[ops.length][turn * 10];
+    for (int round = 0; round < 10; round++) {
+      for (int o = 0; o < ops.length; o++) {
+        for (int i = 0; i < turn; i++) {
+          long t0 = System.nanoTime();
+          ops[o].run(i);
+          t[o][round * turn + i] = System.nanoTime() - t0;
+        }
+      }
+    }
+    long[] medians = new long[ops.length];
+    for (int o = 0; o < ops.length; o++) {
+      long[] s = t[o];
+      Arrays.sort(s);
+      System.out.printf(Locale.ROOT, "%-44s %6.1f %8.1f %8.1f%n", names[o], s[0] / 1e3, s[s.length / 2] / 1e3,
+          s[s.length - 1] / 1e3);
+      medians[o] = s[s.length / 2];
+    }
+    return medians;
   }
 
   private static void read(SharedBytes store, String key) throws Exception {
