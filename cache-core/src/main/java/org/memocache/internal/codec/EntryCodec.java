@@ -152,7 +152,7 @@ public final class EntryCodec {
         codec.encode(value, out);
         return List.of();
       } catch (RejectedClassException e) {
-        throw new UnstorableValueException(e.getMessage(), e);
+        throw new UnstorableValueException(String.valueOf(e.getMessage()), e);
       } catch (IOException e) {
         // The built-in codecs prefix what they find wrong with a value by their id; anything else is
         // the output's own failure (disk full, connection lost) and is reported as such.
