@@ -773,8 +773,7 @@ public final class Memo implements AutoCloseable {
           allow,
           codeFingerprint != null ? codeFingerprint : or(settings.bool(Settings.Key.FINGERPRINT), true),
           clock != null ? clock : Clock.systemUTC(),
-          shared != null ? shared : settings.uri(Settings.Key.SHARED),
-          settings.uri(Settings.Key.BLOBS));
+          sharedStore(settings));
       // Classes named in the configuration are checked before the disk tier opens.
       KeyEncoders encoders = new KeyEncoders(configuredKeyEncoders(settings));
       List<ValueCodec> allCodecs = configuredCodecs(settings);
@@ -803,16 +802,25 @@ public final class Memo implements AutoCloseable {
           Set.copyOf(sharedNames));
     }
 
+    /** The shared tier's server, object store and bounds, or {@code null} when no server is configured. */
+    private Config.@Nullable SharedStore sharedStore(Settings settings) {
+      URI redis = shared != null ? shared : settings.uri(Settings.Key.SHARED);
+      return redis == null ? null : new Config.SharedStore(redis, settings.uri(Settings.Key.BLOBS),
+          or(settings.number(Settings.Key.SHARED_BYTES), Long.MAX_VALUE),
+          or(settings.number(Settings.Key.SHARED_ENTRIES), Long.MAX_VALUE));
+    }
+
     /**
      * The shared tier when one is configured: a missing module or a tier that cannot be made fails
      * the build when {@link #shared} asked for it, else leaves this Memo without it, with one warning.
      */
     private @Nullable Tier sharedTier(Config config, List<TierProvider> providers, List<ValueCodec> allCodecs,
         Settings settings) {
-      URI uri = config.shared();
-      if (uri == null) {
+      Config.SharedStore store = config.shared();
+      if (store == null) {
         return null;
       }
+      URI uri = store.redis();
       String named = shared != null ? "shared(" + Settings.redacted(uri) + ")"
           : Objects.requireNonNull(settings.get(Settings.Key.SHARED)).origin();
       TierProvider provider = providers.stream().filter(p -> p.kind().equals("shared")).findFirst().orElse(null);

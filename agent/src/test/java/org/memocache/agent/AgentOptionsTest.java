@@ -82,7 +82,7 @@ class AgentOptionsTest {
   void unknownKey_namesItAndTheKnownOnes() {
     assertMessage("MemoCache agent: unknown option 'directory' in 'directory=/x' at character 1; the options are methods, stateless,"
         + " verbose, weavecache, dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " key-encoders, codecs, ignore, shared, blobs, config", "directory=/x");
+        + " key-encoders, codecs, ignore, shared, blobs, shared-bytes, shared-entries, config", "directory=/x");
   }
 
   @Test

@@ -25,8 +25,7 @@ public record Config(
     List<String> allowedPackages,
     boolean codeFingerprint,
     Clock clock,
-    @Nullable URI shared,
-    @Nullable URI blobs) implements MemoConfig {
+    @Nullable SharedStore shared) implements MemoConfig {
 
   public Config {
     Objects.requireNonNull(lockTimeout, "lockTimeout");
@@ -39,30 +38,36 @@ public record Config(
       @Nullable Duration expireAfter, boolean durable, Duration lockTimeout, List<String> allowedPackages,
       boolean codeFingerprint, Clock clock) {
     this(directory, maximumMemoryBytes, maximumDiskBytes, maximumDiskEntries, expireAfter, durable, lockTimeout,
-        allowedPackages, codeFingerprint, clock, null, null);
+        allowedPackages, codeFingerprint, clock, null);
   }
 
   /**
-   * The shared tier's Redis server ({@code Memo.builder().shared(URI)} or the {@code shared} key) of
-   * {@code config}, or {@code null}: a {@link MemoConfig} made by a tool has none.
+   * The shared tier of a configuration.
+   *
+   * @param redis its Redis server ({@code Memo.builder().shared(URI)} or the {@code shared} key)
+   * @param blobs its object store for large values ({@code blobs} key), or {@code null}
+   * @param maxBytes its bound in bytes, Redis and object store together ({@code shared-bytes} key)
+   * @param maxEntries its bound in entries ({@code shared-entries} key)
    */
-  public static @Nullable URI sharedOf(MemoConfig config) {
+  public record SharedStore(URI redis, @Nullable URI blobs, long maxBytes, long maxEntries) {
+    public SharedStore {
+      Objects.requireNonNull(redis, "redis");
+    }
+
+    /** The record's text with the Redis URI's user and password left out. */
+    @Override
+    public String toString() {
+      return "SharedStore[redis=" + Settings.redacted(redis) + ", blobs=" + blobs + ", maxBytes=" + maxBytes
+          + ", maxEntries=" + maxEntries + "]";
+    }
+  }
+
+  /**
+   * The shared tier of {@code config}, or {@code null}: none is configured, or the {@link MemoConfig}
+   * was made by a tool.
+   */
+  public static @Nullable SharedStore sharedOf(MemoConfig config) {
     return config instanceof Config c ? c.shared : null;
-  }
-
-  /** The object store ({@code blobs} key) of {@code config}, or {@code null}. */
-  public static @Nullable URI blobsOf(MemoConfig config) {
-    return config instanceof Config c ? c.blobs : null;
-  }
-
-  /** The record's text with the shared URI's user and password left out. */
-  @Override
-  public String toString() {
-    return "Config[directory=" + directory + ", maximumMemoryBytes=" + maximumMemoryBytes + ", maximumDiskBytes="
-        + maximumDiskBytes + ", maximumDiskEntries=" + maximumDiskEntries + ", expireAfter=" + expireAfter
-        + ", durable=" + durable + ", lockTimeout=" + lockTimeout + ", allowedPackages=" + allowedPackages
-        + ", codeFingerprint=" + codeFingerprint + ", clock=" + clock + ", shared="
-        + (shared == null ? null : Settings.redacted(shared)) + ", blobs=" + blobs + "]";
   }
 
   /** The directory used when none is configured: {@code ~/.cache/memocache}. */
@@ -73,6 +78,6 @@ public record Config(
   /** This configuration without a directory: memory-only. */
   public Config withoutDirectory() {
     return new Config(null, maximumMemoryBytes, maximumDiskBytes, maximumDiskEntries, expireAfter, durable,
-        lockTimeout, allowedPackages, codeFingerprint, clock, shared, blobs);
+        lockTimeout, allowedPackages, codeFingerprint, clock, shared);
   }
 }

@@ -79,6 +79,8 @@ public final class Settings {
         + " rediss://user:password@host:6380 (needs cache-redis)"),
     BLOBS("blobs", "the S3-compatible object store for large shared values: s3://bucket/prefix (endpoint and"
         + " credentials from the AWS SDK's settings: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)"),
+    SHARED_BYTES("shared-bytes", "bound of the shared tier in bytes, Redis and object store together: 500g"),
+    SHARED_ENTRIES("shared-entries", "bound of the shared tier in entries"),
     CONFIG("config", "a properties file with these keys");
 
     private final String key;
@@ -339,8 +341,8 @@ public final class Settings {
     return switch (key) {
       case DIR, CONFIG -> path(t);
       case MEMORY -> size(t);
-      case DISK -> positive(size(t));
-      case DISK_ENTRIES -> positive(count(t));
+      case DISK, SHARED_BYTES -> positive(size(t));
+      case DISK_ENTRIES, SHARED_ENTRIES -> positive(count(t));
       case EXPIRE -> positive(duration(t));
       case LOCK_TIMEOUT -> duration(t);
       case DURABLE, FINGERPRINT -> bool(t);

@@ -148,7 +148,7 @@ class SettingsTest {
     assertEquals("; did you mean 'lock-timeout'?", Settings.suggestion("locktimeout", false));
     assertEquals("; did you mean 'dir'?", Settings.suggestion("DIR", false));
     assertEquals("; the keys are dir, memory, disk, disk-entries, expire, lock-timeout, durable, fingerprint, allow,"
-        + " key-encoders, codecs, ignore, shared, blobs, config", Settings.suggestion("compress", false));
+        + " key-encoders, codecs, ignore, shared, blobs, shared-bytes, shared-entries, config", Settings.suggestion("compress", false));
   }
 
   @Test

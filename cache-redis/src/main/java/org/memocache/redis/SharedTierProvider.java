@@ -1,10 +1,12 @@
 package org.memocache.redis;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.Config;
 import org.memocache.redis.internal.S3Blobs;
+import org.memocache.redis.internal.SharedLimits;
 import org.memocache.redis.internal.SharedTier;
 import org.memocache.spi.Tier;
 import org.memocache.spi.TierContext;
@@ -35,15 +37,31 @@ public final class SharedTierProvider implements TierProvider {
    */
   @Override
   public Tier create(TierContext context) {
-    URI redis = Config.sharedOf(context.config());
-    if (redis == null) {
+    Config.SharedStore store = Config.sharedOf(context.config());
+    if (store == null) {
       throw new IllegalStateException("no shared server is configured (Memo.builder().shared(URI) or MEMOCACHE_SHARED)");
     }
-    SharedTier.Options options = SharedTier.Options.defaults();
-    URI location = Config.blobsOf(context.config());
+    URI redis = store.redis();
+    SharedTier.Options options = SharedTier.Options.defaults().withLimits(limits(store, context.config().expireAfter()));
+    URI location = store.blobs();
     S3Blobs blobs = location == null ? null : blobs(location, options);
     String prefix = location == null ? "memocache/" : prefix(location);
     return SharedTier.open(redis, blobs, prefix, options, context.config());
+  }
+
+  /**
+   * The bounds of the {@code shared-bytes} and {@code shared-entries} keys, and the {@code expire} age
+   * of every tier: a value published longer ago than that is evicted, and a new one replaces it.
+   */
+  private static SharedLimits limits(Config.SharedStore store, @Nullable Duration expireAfter) {
+    SharedLimits limits = SharedLimits.none();
+    if (store.maxBytes() < Long.MAX_VALUE) {
+      limits = limits.maxBytes(store.maxBytes());
+    }
+    if (store.maxEntries() < Long.MAX_VALUE) {
+      limits = limits.maxEntries(store.maxEntries());
+    }
+    return expireAfter == null ? limits : limits.maxAge(expireAfter);
   }
 
   private static S3Blobs blobs(URI location, SharedTier.Options options) {

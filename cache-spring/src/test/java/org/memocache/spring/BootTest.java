@@ -115,7 +115,8 @@ class BootTest {
     List<String> warnings = run.stderr().lines().filter(l -> l.contains("MemoCache:")).toList();
     assertEquals(List.of(
         "MemoCache: unknown Spring property memocache.foo; the keys are dir, memory, disk, disk-entries, expire,"
-            + " lock-timeout, durable, fingerprint, allow, key-encoders, codecs, ignore, config",
+            + " lock-timeout, durable, fingerprint, allow, key-encoders, codecs, ignore, shared, blobs, shared-bytes,"
+            + " shared-entries, config",
         "MemoCache: unknown Spring property memocache.memroy; did you mean memocache.memory?"),
         warnings.stream().map(w -> w.substring(w.indexOf("MemoCache:"))).toList(), run::toString);
   }

@@ -60,11 +60,27 @@ public final class SharedTier implements Tier {
    * @param timeout of each Redis command, connect and object-store transfer stall
    * @param retryAfter how long a service that failed is left alone before it is tried again
    * @param leaseTtl the lease expiry the watchdog renews; a holder that stalls longer loses the key
+   * @param limits the bounds of the shared store (bytes, entries, age), kept by an index in Redis
    */
-  public record Options(String namespace, long inlineLimit, Duration timeout, Duration retryAfter, Duration leaseTtl) {
-    /** The defaults: {@code memocache:}, 1 MiB inline, 2 s timeout, retry after 5 s, 30 s leases. */
+  public record Options(String namespace, long inlineLimit, Duration timeout, Duration retryAfter, Duration leaseTtl,
+      SharedLimits limits) {
+    public Options {
+      Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Options of an unbounded store. */
+    public Options(String namespace, long inlineLimit, Duration timeout, Duration retryAfter, Duration leaseTtl) {
+      this(namespace, inlineLimit, timeout, retryAfter, leaseTtl, SharedLimits.none());
+    }
+
+    /** The defaults: {@code memocache:}, 1 MiB inline, 2 s timeout, retry after 5 s, 30 s leases, unbounded. */
     public static Options defaults() {
       return new Options("memocache:", 1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    /** These options with the store bounded by {@code limits}. */
+    public Options withLimits(SharedLimits limits) {
+      return new Options(namespace, inlineLimit, timeout, retryAfter, leaseTtl, limits);
     }
   }
 
@@ -99,8 +115,8 @@ public final class SharedTier implements Tier {
     this.blobs = blobs;
     this.options = options;
     this.inlineLimit = blobs != null ? options.inlineLimit() : Math.max(options.inlineLimit(), INLINE_ONLY_LIMIT);
-    this.bytes = new SharedBytes(redis, blobs, options.namespace(), objectPrefix, inlineLimit);
-    this.inlineOnly = new SharedBytes(redis, null, options.namespace(), objectPrefix, inlineLimit);
+    this.bytes = new SharedBytes(redis, blobs, options.namespace(), objectPrefix, inlineLimit, options.limits());
+    this.inlineOnly = new SharedBytes(redis, null, options.namespace(), objectPrefix, inlineLimit, options.limits());
     this.leases = new Leases(redis, options.namespace());
     this.config = config;
     this.where = "the shared tier (redis " + redis.endpoint()
