@@ -493,6 +493,8 @@ public final class Memo implements AutoCloseable {
    * {@code memocache.properties}), which in turn wins over the defaults.
    */
   public static final class Builder {
+    private static final String DISK_PROVIDER = "org.memocache.disk.DiskTierProvider";
+
     private @Nullable Path directory;
     private boolean memoryOnly;
     private long maximumMemoryBytes = -1;
@@ -715,9 +717,7 @@ public final class Memo implements AutoCloseable {
       WarmUp.start();
       Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
-      List<TierProvider> providers = new ArrayList<>();
-      ServiceLoader.load(TierProvider.class, Memo.class.getClassLoader()).forEach(providers::add);
-      TierProvider disk = providers.stream().filter(p -> p.kind().equals("disk")).findFirst().orElse(null);
+      TierProvider disk = diskProvider();
       Path dir = directory;
       if (dir != null && disk == null) {
         throw new IllegalStateException("directory(" + dir + ") needs the disk tier: add the"
@@ -765,6 +765,32 @@ public final class Memo implements AutoCloseable {
       lower.addAll(tiers);
       return new Memo(config, new Engine(config, Collections.unmodifiableList(lower), encoders, asyncExecutor), encoders,
           Set.copyOf(sharedNames));
+    }
+
+    /**
+     * The disk tier's provider: {@code cache-disk}'s own, loaded by name through the loader that
+     * loaded this class, else the first {@link ServiceLoader} finds for kind {@code disk}.
+     * {@code ServiceLoader} reads its file from every jar of the class path; by name, a fresh JVM
+     * opens only the jars up to {@code cache-disk}'s.
+     */
+    private static @Nullable TierProvider diskProvider() {
+      ClassLoader loader = Memo.class.getClassLoader();
+      try {
+        Class<?> type = Class.forName(DISK_PROVIDER, true, loader);
+        if (TierProvider.class.isAssignableFrom(type)) {
+          return (TierProvider) type.getConstructor().newInstance();
+        }
+      } catch (ClassNotFoundException e) {
+        // Not on the class path under its name: ServiceLoader may know another provider.
+      } catch (ReflectiveOperationException | LinkageError e) {
+        // Unusable under its name (another loader's copy, a broken jar): as ServiceLoader finds it.
+      }
+      for (TierProvider p : ServiceLoader.load(TierProvider.class, loader)) {
+        if (p.kind().equals("disk")) {
+          return p;
+        }
+      }
+      return null;
     }
 
     /** This builder's encoders, then those of the {@code key-encoders} key for other types. */
