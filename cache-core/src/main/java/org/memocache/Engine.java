@@ -57,7 +57,15 @@ import org.memocache.view.ResultViews;
  * between callers and the memory tier ({@link ResultCopies}) unless the method's results are shared.
  */
 final class Engine {
-  private static final System.Logger LOG = System.getLogger("org.memocache");
+  /**
+   * Holds the logger, looked up on first use: {@code System.getLogger} finds the logging backend
+   * with a {@code ServiceLoader} over the whole class path, which opening and reading need not wait for.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("org.memocache");
+
+    private Log() {}
+  }
   /** When a wait for another thread is first reported, then how often: as the disk tier's lock waits. */
   private static final Duration FIRST_WAIT_REPORT = Duration.ofSeconds(2);
   private static final Duration WAIT_REPORT_EVERY = Duration.ofSeconds(10);
@@ -317,13 +325,13 @@ final class Engine {
         Thread t = running.owner;
         String describe = spec.describe(spec.summarize(args));
         if (System.nanoTime() - deadline >= 0) {
-          LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
+          Log.LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
               + " for thread " + threadName(t) + " of this process (" + where + "); computing " + describe
               + " here too");
           throw e;
         }
         if (running.report(System.nanoTime(), WAIT_REPORT_EVERY.toNanos())) {
-          LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
+          Log.LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
               + " for thread " + threadName(t) + " of this process computing " + describe + " (" + where + ")");
         }
         nextReport += WAIT_REPORT_EVERY.toNanos();
