@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.memocache.annotations.internal.KeyTypeRules;
+import org.memocache.internal.ArgsSummary;
+import org.memocache.internal.CallerPackages;
 import org.memocache.internal.InjectedProgress;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.ResultCopies;
@@ -31,7 +34,9 @@ import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.Sizes;
 import org.memocache.internal.StoredPartialResult;
 import org.memocache.internal.StoredProgress;
+import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
+import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
 import org.memocache.partial.PartialResult;
@@ -147,6 +152,17 @@ final class Engine {
       perTierHits[i] = new LongAdder();
       perTierMisses[i] = new LongAdder();
     }
+  }
+
+  /**
+   * Initializes, on the warm-up thread, the classes of a first call that tiers, keys and the memory
+   * tier do not already bring: the flight, the argument summary, the result copier and sizer and
+   * the key type rules, several milliseconds of a fresh JVM's first hit.
+   */
+  static void warmUpFirstCall() {
+    WarmUp.initialize(MethodSpec.class, CallerPackages.class, AllowLists.class, Flight.class,
+        CompletableFuture.class, ArgsSummary.class, CacheKey.class, KeyTypeRules.class, ResultCopies.class,
+        SizeEstimator.class, EntryInfo.class);
   }
 
   /** The capability of the first tier that offers it, or {@code null} when none does. */

@@ -715,6 +715,7 @@ public final class Memo implements AutoCloseable {
      */
     public Memo build() {
       WarmUp.start();
+      WarmUp.later(Engine::warmUpFirstCall);
       Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
       TierProvider disk = diskProvider();

@@ -26,6 +26,7 @@ import org.memocache.MethodId;
 import org.memocache.MethodStats;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Sizes;
+import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.DecodeLimitException;
@@ -162,8 +163,18 @@ public final class DiskStore implements AutoCloseable {
     if (dir == null) {
       throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
     }
-    return new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress, progressEvery,
-        staleHolder);
+    DiskStore store = new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress,
+        progressEvery, staleHolder);
+    WarmUp.later(DiskStore::warmUpFirstRead);
+    return store;
+  }
+
+  /**
+   * Initializes, on the warm-up thread, the classes that a first read of an entry needs (the
+   * reader, its header and checksums), some milliseconds of a fresh JVM's first disk hit.
+   */
+  private static void warmUpFirstRead() {
+    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, Hex.class, Tier.Hit.class);
   }
 
   /**
