@@ -714,8 +714,7 @@ public final class Memo implements AutoCloseable {
      *     path, or the directory cannot be used
      */
     public Memo build() {
-      WarmUp.start();
-      WarmUp.later(Engine::warmUpFirstCall);
+      WarmUp.start(Engine::warmUpFirstCall);
       Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
       TierProvider disk = diskProvider();

@@ -29,12 +29,16 @@ public final class WarmUp {
 
   private WarmUp() {}
 
-  /** Starts the warm-up, once per JVM. */
-  public static void start() {
+  /**
+   * Starts the warm-up, once per JVM, and then runs {@code firstCall} on its thread (the classes of
+   * a first call, see {@link #later}).
+   */
+  public static void start(Runnable firstCall) {
     if (!STARTED.compareAndSet(false, true)) {
       return;
     }
     synchronized (LATER) {
+      LATER.add(firstCall);
       running = true;
     }
     thread(() -> {

@@ -65,6 +65,9 @@ public final class DiskStore implements AutoCloseable {
   /** The least time between the starts of two maintenance runs asked for by writes. */
   static final Duration MAINTENANCE_GAP = Duration.ofMillis(500);
 
+  /** Whether a first read's classes were queued for the warm-up thread, once per JVM. */
+  private static final AtomicBoolean READ_WARM_UP = new AtomicBoolean();
+
   /** How long {@link #close()} lets a running maintenance finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -165,7 +168,9 @@ public final class DiskStore implements AutoCloseable {
     }
     DiskStore store = new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress,
         progressEvery, staleHolder);
-    WarmUp.later(DiskStore::warmUpFirstRead);
+    if (READ_WARM_UP.compareAndSet(false, true)) {
+      WarmUp.later(DiskStore::warmUpFirstRead);
+    }
     return store;
   }
 
