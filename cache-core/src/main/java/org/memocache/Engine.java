@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.memocache.annotations.internal.KeyTypeRules;
+import org.memocache.internal.ArgsSummary;
+import org.memocache.internal.CallerPackages;
 import org.memocache.internal.InjectedProgress;
 import org.memocache.internal.MethodSpec;
 import org.memocache.internal.ResultCopies;
@@ -31,10 +34,12 @@ import org.memocache.internal.SizeEstimator;
 import org.memocache.internal.Sizes;
 import org.memocache.internal.StoredPartialResult;
 import org.memocache.internal.StoredProgress;
+import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.EntryCodec;
 import org.memocache.internal.codec.TierValues;
+import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
 import org.memocache.partial.PartialResult;
@@ -63,7 +68,15 @@ import org.memocache.view.ResultViews;
  * between callers and the memory tier ({@link ResultCopies}) unless the method's results are shared.
  */
 final class Engine {
-  private static final System.Logger LOG = System.getLogger("org.memocache");
+  /**
+   * Holds the logger, looked up on first use: {@code System.getLogger} finds the logging backend
+   * with a {@code ServiceLoader} over the whole class path, which opening and reading need not wait for.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("org.memocache");
+
+    private Log() {}
+  }
   /** When a wait for another thread is first reported, then how often: as the disk tier's lock waits. */
   private static final Duration FIRST_WAIT_REPORT = Duration.ofSeconds(2);
   private static final Duration WAIT_REPORT_EVERY = Duration.ofSeconds(10);
@@ -153,6 +166,17 @@ final class Engine {
       perTierHits[i] = new LongAdder();
       perTierMisses[i] = new LongAdder();
     }
+  }
+
+  /**
+   * Initializes, on the warm-up thread, the classes of a first call that tiers, keys and the memory
+   * tier do not already bring: the flight, the argument summary, the result copier and sizer and
+   * the key type rules, several milliseconds of a fresh JVM's first hit.
+   */
+  static void warmUpFirstCall() {
+    WarmUp.initialize(MethodSpec.class, CallerPackages.class, AllowLists.class, Flight.class,
+        CompletableFuture.class, ArgsSummary.class, CacheKey.class, KeyTypeRules.class, ResultCopies.class,
+        SizeEstimator.class, EntryInfo.class);
   }
 
   /** The capability of the first tier that offers it, or {@code null} when none does. */
@@ -331,13 +355,13 @@ final class Engine {
         Thread t = running.owner;
         String describe = spec.describe(spec.summarize(args));
         if (System.nanoTime() - deadline >= 0) {
-          LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
+          Log.LOG.log(System.Logger.Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited))
               + " for thread " + threadName(t) + " of this process (" + where + "); computing " + describe
               + " here too");
           throw e;
         }
         if (running.report(System.nanoTime(), WAIT_REPORT_EVERY.toNanos())) {
-          LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
+          Log.LOG.log(System.Logger.Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited))
               + " for thread " + threadName(t) + " of this process computing " + describe + " (" + where + ")");
         }
         nextReport += WAIT_REPORT_EVERY.toNanos();

@@ -494,6 +494,8 @@ public final class Memo implements AutoCloseable {
    * {@code memocache.properties}), which in turn wins over the defaults.
    */
   public static final class Builder {
+    private static final String DISK_PROVIDER = "org.memocache.disk.DiskTierProvider";
+
     private @Nullable Path directory;
     private boolean memoryOnly;
     private long maximumMemoryBytes = -1;
@@ -741,12 +743,10 @@ public final class Memo implements AutoCloseable {
      *     is not on the class path (a {@code shared} key of the configuration only warns then)
      */
     public Memo build() {
-      WarmUp.start();
+      WarmUp.start(Engine::warmUpFirstCall);
       Settings settings = Settings.load();
       long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
-      List<TierProvider> providers = new ArrayList<>();
-      ServiceLoader.load(TierProvider.class, Memo.class.getClassLoader()).forEach(providers::add);
-      TierProvider disk = providers.stream().filter(p -> p.kind().equals("disk")).findFirst().orElse(null);
+      TierProvider disk = diskProvider();
       Path dir = directory;
       if (dir != null && disk == null) {
         throw new IllegalStateException("directory(" + dir + ") needs the disk tier: add the"
@@ -792,7 +792,7 @@ public final class Memo implements AutoCloseable {
           config = config.withoutDirectory();
         }
       }
-      Tier remote = sharedTier(config, providers, allCodecs, settings);
+      Tier remote = sharedTier(config, allCodecs, settings);
       if (remote != null) {
         lower.add(remote);
       }
@@ -814,8 +814,7 @@ public final class Memo implements AutoCloseable {
      * The shared tier when one is configured: a missing module or a tier that cannot be made fails
      * the build when {@link #shared} asked for it, else leaves this Memo without it, with one warning.
      */
-    private @Nullable Tier sharedTier(Config config, List<TierProvider> providers, List<ValueCodec> allCodecs,
-        Settings settings) {
+    private @Nullable Tier sharedTier(Config config, List<ValueCodec> allCodecs, Settings settings) {
       Config.SharedStore store = config.shared();
       if (store == null) {
         return null;
@@ -823,7 +822,8 @@ public final class Memo implements AutoCloseable {
       URI uri = store.redis();
       String named = shared != null ? "shared(" + Settings.redacted(uri) + ")"
           : Objects.requireNonNull(settings.get(Settings.Key.SHARED)).origin();
-      TierProvider provider = providers.stream().filter(p -> p.kind().equals("shared")).findFirst().orElse(null);
+      // Only a configured shared tier pays for ServiceLoader's scan of every jar.
+      TierProvider provider = loadProvider("shared", Memo.class.getClassLoader());
       if (provider == null) {
         String message = "MemoCache: " + named + " needs the shared tier: add the org.memocache:cache-redis artifact"
             + " to the class path";
@@ -843,6 +843,37 @@ public final class Memo implements AutoCloseable {
         Warnings.once("shared-create:" + Settings.redacted(uri), () -> message + "; memoizing without it");
         return null;
       }
+    }
+
+    /**
+     * The disk tier's provider: {@code cache-disk}'s own, loaded by name through the loader that
+     * loaded this class, else the first {@link ServiceLoader} finds for kind {@code disk}.
+     * {@code ServiceLoader} reads its file from every jar of the class path; by name, a fresh JVM
+     * opens only the jars up to {@code cache-disk}'s.
+     */
+    private static @Nullable TierProvider diskProvider() {
+      ClassLoader loader = Memo.class.getClassLoader();
+      try {
+        Class<?> type = Class.forName(DISK_PROVIDER, true, loader);
+        if (TierProvider.class.isAssignableFrom(type)) {
+          return (TierProvider) type.getConstructor().newInstance();
+        }
+      } catch (ClassNotFoundException e) {
+        // Not on the class path under its name: ServiceLoader may know another provider.
+      } catch (ReflectiveOperationException | LinkageError e) {
+        // Unusable under its name (another loader's copy, a broken jar): as ServiceLoader finds it.
+      }
+      return loadProvider("disk", loader);
+    }
+
+    /** The first provider of tier kind {@code kind} that {@link ServiceLoader} finds, or {@code null}. */
+    private static @Nullable TierProvider loadProvider(String kind, ClassLoader loader) {
+      for (TierProvider p : ServiceLoader.load(TierProvider.class, loader)) {
+        if (p.kind().equals(kind)) {
+          return p;
+        }
+      }
+      return null;
     }
 
     /** This builder's encoders, then those of the {@code key-encoders} key for other types. */

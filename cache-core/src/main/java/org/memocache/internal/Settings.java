@@ -157,13 +157,21 @@ public final class Settings {
   /** {@code memocache.*} properties read elsewhere (the disk tier's maintenance interval). */
   private static final Set<String> OTHER_PROPERTIES = Set.of("memocache.disk.maintenanceInterval");
 
-  private static final Pattern NAME = Pattern.compile(
-      "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*)*");
-  private static final Pattern IGNORED = Pattern.compile(
-      "(" + NAME.pattern() + ")#([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):"
-      + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*|\\d{1,3})");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d|w)");
-  private static final Pattern FILE_KEY = Pattern.compile("^\\s*((?:[^=:\\s\\\\]|\\\\.)+)");
+  /**
+   * The parsers' patterns, compiled on first use: a JVM whose configuration sets none of the keys
+   * that need them (the usual case) does not pay for compiling them when it opens a Memo.
+   */
+  private static final class Patterns {
+    static final Pattern NAME = Pattern.compile(
+        "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}$]*)*");
+    static final Pattern IGNORED = Pattern.compile(
+        "(" + NAME.pattern() + ")#([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):"
+        + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*|\\d{1,3})");
+    static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d|w)");
+    static final Pattern FILE_KEY = Pattern.compile("^\\s*((?:[^=:\\s\\\\]|\\\\.)+)");
+
+    private Patterns() {}
+  }
 
   private static volatile Map<String, String> agentOptions = Map.of();
 
@@ -478,7 +486,7 @@ public final class Settings {
    * @throws IllegalArgumentException when {@code t} is none of these, or negative
    */
   public static Duration duration(String t) {
-    Matcher m = SHORT_DURATION.matcher(t.toLowerCase(Locale.ROOT));
+    Matcher m = Patterns.SHORT_DURATION.matcher(t.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       return switch (m.group(2)) {
@@ -512,7 +520,7 @@ public final class Settings {
   private static List<String> names(String t) {
     List<String> names = Arrays.stream(t.split("[;,\\s]+")).filter(s -> !s.isEmpty()).toList();
     for (String n : names) {
-      if (!NAME.matcher(n).matches()) {
+      if (!Patterns.NAME.matcher(n).matches()) {
         throw new IllegalArgumentException("'" + n + "' is not a package or class name such as com.acme.model");
       }
     }
@@ -522,7 +530,7 @@ public final class Settings {
   private static List<String> classNames(String t) {
     List<String> names = Arrays.stream(t.split("[;,\\s]+")).filter(s -> !s.isEmpty()).distinct().toList();
     for (String n : names) {
-      if (!NAME.matcher(n).matches()) {
+      if (!Patterns.NAME.matcher(n).matches()) {
         throw new IllegalArgumentException("'" + n + "' is not a class name such as com.acme.MatrixCodec");
       }
     }
@@ -539,7 +547,7 @@ public final class Settings {
       int eq = s.indexOf('=');
       String type = eq < 0 ? "" : s.substring(0, eq);
       String impl = eq < 0 ? "" : s.substring(eq + 1);
-      if (!NAME.matcher(type).matches() || !NAME.matcher(impl).matches()) {
+      if (!Patterns.NAME.matcher(type).matches() || !Patterns.NAME.matcher(impl).matches()) {
         throw new IllegalArgumentException("'" + s + "' is not a pair of class names such as"
             + " com.acme.Money=com.acme.MoneyEncoder");
       }
@@ -670,7 +678,7 @@ public final class Settings {
       if (s.isEmpty()) {
         continue;
       }
-      Matcher m = IGNORED.matcher(s);
+      Matcher m = Patterns.IGNORED.matcher(s);
       if (!m.matches()) {
         throw new IllegalArgumentException("'" + s + "' is not a parameter such as com.acme.Job#run:logger"
             + " (by name) or com.acme.Job#run:1 (by index, from 0)");
@@ -783,7 +791,7 @@ public final class Settings {
       String stripped = line.strip();
       boolean startsEntry = !continued && !stripped.isEmpty() && !stripped.startsWith("#") && !stripped.startsWith("!");
       if (startsEntry) {
-        Matcher m = FILE_KEY.matcher(line);
+        Matcher m = Patterns.FILE_KEY.matcher(line);
         if (m.find()) {
           lines.put(m.group(1).replaceAll("\\\\(.)", "$1"), i + 1);
         }

@@ -12,7 +12,16 @@ import java.util.function.Supplier;
  * calls a memoized method a million times.
  */
 public final class Warnings {
-  private static final Logger LOG = System.getLogger("org.memocache");
+  /**
+   * Holds the logger, looked up on first use: {@code System.getLogger} finds the logging backend
+   * with a {@code ServiceLoader} over the whole class path, which opening and reading need not wait for.
+   */
+  private static final class Log {
+    static final Logger LOG = System.getLogger("org.memocache");
+
+    private Log() {}
+  }
+
   private static final int MAX_TOPICS = 10_000;
   private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean NAMES_EXPLAINED = new AtomicBoolean();
@@ -22,14 +31,14 @@ public final class Warnings {
   /** Logs {@code message} at WARNING the first time {@code topic} is seen in this JVM. */
   public static void once(String topic, Supplier<String> message) {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
-      LOG.log(Level.WARNING, message.get());
+      Log.LOG.log(Level.WARNING, message.get());
     }
   }
 
   /** As {@link #once(String, Supplier)}, with the failure's stack trace. */
   public static void once(String topic, Supplier<String> message, Throwable cause) {
     if (SEEN.size() < MAX_TOPICS && SEEN.add(topic)) {
-      LOG.log(Level.WARNING, message.get(), cause);
+      Log.LOG.log(Level.WARNING, message.get(), cause);
     }
   }
 

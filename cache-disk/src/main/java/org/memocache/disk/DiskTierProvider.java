@@ -4,7 +4,10 @@ import org.memocache.spi.Tier;
 import org.memocache.spi.TierContext;
 import org.memocache.spi.TierProvider;
 
-/** Makes {@link DiskTier}s for {@code Memo}: found with {@link java.util.ServiceLoader}, kind {@code disk}. */
+/**
+ * Makes {@link DiskTier}s for {@code Memo}, kind {@code disk}: loaded by its name, or found with
+ * {@link java.util.ServiceLoader} when not there under it.
+ */
 public final class DiskTierProvider implements TierProvider {
 
   @Override

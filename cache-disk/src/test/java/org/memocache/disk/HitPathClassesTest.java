@@ -17,9 +17,10 @@ import org.memocache.Memo;
 
 /**
  * What a fresh JVM loads to open the default {@code Memo} and serve a first disk hit of a
- * {@code double[]}, a {@code double} or a record of arrays (no Kryo for any): not the index (MapDB), not Kryo's serializers, not the process identity, not
- * the record method bootstrap. Each of these cost milliseconds to tens of milliseconds of a
- * one-shot job's start-up; the child JVM's class-load log shows when one comes back.
+ * {@code double[]}, a {@code double} or a record of arrays (no Kryo for any): not the index (MapDB),
+ * not Kryo's serializers, not the process identity, not the record method bootstrap, not the
+ * maintainer and the partial-result store. Each of these cost milliseconds to tens of milliseconds
+ * of a one-shot job's start-up; the child JVM's class-load log shows when one comes back.
  */
 class HitPathClassesTest {
   private static final String MARK = "@@mark ";
@@ -135,6 +136,10 @@ class HitPathClassesTest {
         "the process identity is for writers and journals, not for open and read");
     assertEquals(List.of(), matching(both, "java.lang.runtime.ObjectMethods"),
         "keys compared with generated record methods bootstrap ObjectMethods");
+    for (String upkeep : List.of("Maintainer", "Sweeper", "Evictor", "Pruner", "JournalFolder", "PartialStore")) {
+      assertEquals(List.of(), matching(both, "org.memocache.disk.internal." + upkeep),
+          "maintenance and partial results are made when first needed, not to open and read");
+    }
   }
 
   @Test

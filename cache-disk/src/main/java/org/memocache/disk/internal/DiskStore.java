@@ -26,6 +26,7 @@ import org.memocache.MethodId;
 import org.memocache.MethodStats;
 import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Sizes;
+import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
@@ -40,7 +41,16 @@ import org.memocache.spi.ValueCodec;
  * entries, atomic publishes, key locks, the journal and the background maintainer.
  */
 public final class DiskStore implements AutoCloseable {
-  private static final Logger LOG = System.getLogger("org.memocache.disk");
+  /**
+   * Holds the logger, looked up on first use: {@code System.getLogger} finds the logging backend
+   * with a {@code ServiceLoader} over the whole class path, which opening and reading need not wait for.
+   */
+  private static final class Log {
+    static final Logger LOG = System.getLogger("org.memocache.disk");
+
+    private Log() {}
+  }
+
   private static final Duration FLUSH_EVERY = Duration.ofSeconds(5);
   /**
    * How long a lock holder's heartbeat (every second) may stand still before a waiter takes the
@@ -52,6 +62,9 @@ public final class DiskStore implements AutoCloseable {
   static final Duration BUDGET_CHECK_EVERY = Duration.ofMillis(5);
   /** The least time between the starts of two maintenance runs asked for by writes. */
   static final Duration MAINTENANCE_GAP = Duration.ofMillis(500);
+
+  /** Whether a first read's classes were queued for the warm-up thread, once per JVM. */
+  private static final AtomicBoolean READ_WARM_UP = new AtomicBoolean();
 
   /** How long {@link #close()} lets a running maintenance finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
@@ -65,9 +78,9 @@ public final class DiskStore implements AutoCloseable {
   private final EntryWriter writer;
   private final LockFiles locks;
   private final Journal journal;
-  private final Maintainer maintainer;
-  private final Sweeper sweeper;
-  private final PartialStore partials;
+  /** Made on first use: opening the store and reading entries need neither (see {@link #upkeep()}). */
+  private volatile @Nullable Upkeep upkeep;
+  private volatile @Nullable PartialStore partials;
   private final Duration maintenanceInterval;
   private final @Nullable ScheduledThreadPoolExecutor background;
   private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
@@ -90,9 +103,6 @@ public final class DiskStore implements AutoCloseable {
     this.writer = new EntryWriter(layout, config.durable());
     this.locks = new LockFiles(layout, faults, firstProgress, progressEvery, staleHolder);
     this.journal = new Journal(layout, faults);
-    this.sweeper = new Sweeper(layout, locks, config, faults);
-    this.maintainer = new Maintainer(layout, locks, journal, config, counts, faults, sweeper);
-    this.partials = new PartialStore(this, layout, writer, locks, faults, config.clock());
     this.maintenanceInterval = maintenanceInterval;
     WriteBudget b = new WriteBudget(config.maximumDiskBytes(), config.maximumDiskEntries());
     this.budget = b.bounded() && !maintenanceInterval.isZero() ? b : null;
@@ -155,8 +165,20 @@ public final class DiskStore implements AutoCloseable {
     if (dir == null) {
       throw new IllegalArgumentException("the disk tier needs a directory; config.directory() is null");
     }
-    return new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress, progressEvery,
-        staleHolder);
+    DiskStore store = new DiskStore(config, codecs, Layout.open(dir, fs), maintenanceInterval, firstProgress,
+        progressEvery, staleHolder);
+    if (READ_WARM_UP.compareAndSet(false, true)) {
+      WarmUp.later(DiskStore::warmUpFirstRead);
+    }
+    return store;
+  }
+
+  /**
+   * Initializes, on the warm-up thread, the classes that a first read of an entry needs (the
+   * reader, its header and checksums), some milliseconds of a fresh JVM's first disk hit.
+   */
+  private static void warmUpFirstRead() {
+    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, Hex.class, Tier.Hit.class);
   }
 
   /**
@@ -185,7 +207,8 @@ public final class DiskStore implements AutoCloseable {
 
   /** The walks of the command line and {@code CacheDirectory} over this store's directory. */
   public Inspector inspector() {
-    return new Inspector(this, layout, maintainer, sweeper, partials, faults, config.clock());
+    Upkeep u = upkeep();
+    return new Inspector(this, layout, u.maintainer(), u.sweeper(), partialStore(), faults, config.clock());
   }
 
   /** The verdicts on methods that change their arguments, kept in this store's directory. */
@@ -419,7 +442,7 @@ public final class DiskStore implements AutoCloseable {
     Warnings.once("disk-corrupt:" + layout.root, () -> "MemoCache: found a damaged entry of " + key.method().name()
         + " in " + layout.root + " (" + e.getMessage() + "); it was deleted and is recomputed. Further damaged"
         + " entries are only counted (Memo.stats())");
-    LOG.log(Level.DEBUG, () -> "MemoCache: deleted damaged entry " + file + ": " + e.getMessage());
+    Log.LOG.log(Level.DEBUG, () -> "MemoCache: deleted damaged entry " + file + ": " + e.getMessage());
   }
 
   // ---- in-place access ----
@@ -527,7 +550,7 @@ public final class DiskStore implements AutoCloseable {
           newest.merge(id, t[0], Math::max);
         }
       }
-      for (PartialDir p : sweeper.partialDirs()) {
+      for (PartialDir p : upkeep().sweeper().partialDirs()) {
         if (p.method() != null && p.method().name().equals(methodName)) {
           newest.merge(p.method(), SafeFiles.modifiedMillis(p.dir()), Math::max);
         }
@@ -542,7 +565,44 @@ public final class DiskStore implements AutoCloseable {
 
   /** Storage for progressive computations. */
   public Tier.Partials partials() {
-    return partials;
+    return partialStore();
+  }
+
+  private PartialStore partialStore() {
+    PartialStore p = partials;
+    if (p == null) {
+      synchronized (this) {
+        p = partials;
+        if (p == null) {
+          p = new PartialStore(this, layout, writer, locks, faults, config.clock());
+          partials = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  /** The maintainer and the sweeper it shares with listings. */
+  private record Upkeep(Sweeper sweeper, Maintainer maintainer) {}
+
+  /**
+   * The maintainer and the sweeper, made when first needed (a write's budget check, maintenance, a
+   * listing): a fresh JVM that opens the store and reads from it does not load the maintenance
+   * classes (journal folding, eviction, pruning, sweeping), which are milliseconds of its start-up.
+   */
+  private Upkeep upkeep() {
+    Upkeep u = upkeep;
+    if (u == null) {
+      synchronized (this) {
+        u = upkeep;
+        if (u == null) {
+          Sweeper sweeper = new Sweeper(layout, locks, config, faults);
+          u = new Upkeep(sweeper, new Maintainer(layout, locks, journal, config, counts, faults, sweeper));
+          upkeep = u;
+        }
+      }
+    }
+    return u;
   }
 
   // ---- writes ----
@@ -606,12 +666,12 @@ public final class DiskStore implements AutoCloseable {
     if (now - last < BUDGET_CHECK_EVERY.toNanos() || !budgetCheckedNanos.compareAndSet(last, now)) {
       return -1;
     }
-    b.seen(maintainer.lastRunStarted(), System.currentTimeMillis());
+    b.seen(upkeep().maintainer().lastRunStarted(), System.currentTimeMillis());
     r = b.reserve();
     if (r < 0) {
       requestMaintenance();
       if (budgetTold.compareAndSet(false, true)) {
-        LOG.log(Level.INFO, () -> "MemoCache: maintenance of " + layout.root + " has not caught up with this"
+        Log.LOG.log(Level.INFO, () -> "MemoCache: maintenance of " + layout.root + " has not caught up with this"
             + " process's writes (limits " + limits() + "); results are not stored on disk until it has");
       }
     }
@@ -646,7 +706,7 @@ public final class DiskStore implements AutoCloseable {
     }
     // The later of the last run's start (any process) and this process's last attempt (which may
     // have found another process maintaining).
-    long last = Math.max(maintainer.lastRunStarted(), lastAttemptMillis);
+    long last = Math.max(upkeep().maintainer().lastRunStarted(), lastAttemptMillis);
     long delay = Math.max(0, Math.min(MAINTENANCE_GAP.toMillis(),
         last + MAINTENANCE_GAP.toMillis() - System.currentTimeMillis()));
     try {
@@ -758,7 +818,7 @@ public final class DiskStore implements AutoCloseable {
     Map<ByteKey, IndexRecord> records = Map.of();
     if (!found.isEmpty()) {
       try {
-        records = maintainer.lookup(new ArrayList<>(byKey.keySet())).orElse(Map.of());
+        records = upkeep().maintainer().lookup(new ArrayList<>(byKey.keySet())).orElse(Map.of());
       } catch (IOException | RuntimeException e) {
         faults.other("index", "reading the index for a listing", e);
       }
@@ -807,7 +867,7 @@ public final class DiskStore implements AutoCloseable {
   public MaintenanceReport maintain(Duration wait) throws IOException {
     bytesSinceMaintenance.set(0);
     putsSinceMaintenance.set(0);
-    return maintainer.run(wait);
+    return upkeep().maintainer().run(wait);
   }
 
   private void maintainQuietly() {
@@ -819,7 +879,7 @@ public final class DiskStore implements AutoCloseable {
       bytesSinceMaintenance.set(0);
       putsSinceMaintenance.set(0);
       lastAttemptMillis = System.currentTimeMillis();
-      maintainer.run(Duration.ZERO, true);
+      upkeep().maintainer().run(Duration.ZERO, true);
     } catch (IOException | RuntimeException e) {
       if (Faults.isReadOnly(e) || faults.classify(e) != Faults.Kind.OTHER) {
         return; // a read-only or full cache: reads still work, writes already warned
@@ -901,7 +961,7 @@ public final class DiskStore implements AutoCloseable {
       background.shutdown();
       try {
         if (!background.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-          LOG.log(Level.WARNING, () -> "MemoCache: maintenance of " + layout.root
+          Log.LOG.log(Level.WARNING, () -> "MemoCache: maintenance of " + layout.root
               + " is still running after " + CLOSE_WAIT.toSeconds() + " s; closing without waiting for it");
         }
       } catch (InterruptedException e) {

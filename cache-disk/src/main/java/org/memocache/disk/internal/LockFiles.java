@@ -57,7 +57,16 @@ import org.memocache.internal.Sizes;
  * </ol>
  */
 final class LockFiles {
-  private static final Logger LOG = System.getLogger("org.memocache.disk");
+  /**
+   * Holds the logger, looked up on first use: {@code System.getLogger} finds the logging backend
+   * with a {@code ServiceLoader} over the whole class path, which opening and reading need not wait for.
+   */
+  private static final class Log {
+    static final Logger LOG = System.getLogger("org.memocache.disk");
+
+    private Log() {}
+  }
+
   private static final byte TOMBSTONE = 0;
   /** How often a holder beats; announced in its owner record, so waiters watch only holders that beat. */
   static final Duration BEAT = Duration.ofSeconds(1);
@@ -262,7 +271,7 @@ final class LockFiles {
         }
         if (System.nanoTime() >= nextReport) {
           Thread t = local.holder;
-          LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(System.nanoTime() - start))
+          Log.LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(System.nanoTime() - start))
               + " for thread " + (t == null ? "?" : t.getName()) + " of this process holding the lock for "
               + local.description + " (" + layout.root + ")");
           nextReport += progressEvery.toNanos();
@@ -319,7 +328,7 @@ final class LockFiles {
           if (now >= deadline) {
             if (deadline > start) {
               LockOwner o = owner(ch).orElse(null);
-              LOG.log(Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(now - start)) + " for "
+              Log.LOG.log(Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(now - start)) + " for "
                   + (o == null ? "another process" : o.toString()) + " (" + layout.root + "); computing "
                   + description + " here too");
             }
@@ -339,7 +348,7 @@ final class LockFiles {
               lastBeatSeen = now;
             } else if (now - lastBeatSeen >= staleAfter.toNanos()) {
               Duration still = Duration.ofNanos(now - lastBeatSeen);
-              LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
+              Log.LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
                   + Sizes.human(still) + " (stopped or frozen?) ("
                   + layout.root + "); computing " + description + " here too");
               return Optional.empty();
@@ -347,7 +356,7 @@ final class LockFiles {
           }
           if (now >= nextReport) {
             LockOwner o = owner(ch).orElse(null);
-            LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(now - start)) + " for "
+            Log.LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(now - start)) + " for "
                 + (o == null ? "another process holding the lock for " + description : o.toString()) + " ("
                 + layout.root + ")");
             nextReport += progressEvery.toNanos();
@@ -497,7 +506,7 @@ final class LockFiles {
       Duration silent = s == null ? staleAfter : Duration.ofNanos(System.nanoTime() - s.sinceNanos());
       ch.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
       layout.safe.delete(file);
-      LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
+      Log.LOG.log(Level.WARNING, () -> "MemoCache: " + o + " has not shown a heartbeat for "
           + Sizes.human(silent) + " (stopped or frozen?) (" + layout.root + "); taking its "
           + file.getFileName() + " over");
       return true;
