@@ -234,7 +234,7 @@ final class FieldLayout {
   }
 
   /** A record built from its component values, in order. */
-  Object newRecord(Object[] components) throws ReflectiveOperationException {
+  Object newRecord(@Nullable Object[] components) throws ReflectiveOperationException {
     return requireConstructor().newInstance(components);
   }
 

@@ -638,7 +638,7 @@ public final class FieldsCodec implements ValueCodec {
           ElementType t = ElementType.ofCode(u8());
           Class<?> rowClass = Array.newInstance(t.primitive(), 0).getClass();
           int n = count(1);
-          Object[] rows = (Object[]) Array.newInstance(rowClass, n);
+          @Nullable Object[] rows = (@Nullable Object[]) Array.newInstance(rowClass, n);
           for (int i = 0; i < n; i++) {
             Object row = value(depth + 1);
             if (row != null && row.getClass() != rowClass) {
@@ -651,7 +651,7 @@ public final class FieldsCodec implements ValueCodec {
         case OBJECTS -> {
           FieldLayout l = classRef();
           int n = count(1);
-          Object[] elements = (Object[]) Array.newInstance(l.type, n);
+          @Nullable Object[] elements = (@Nullable Object[]) Array.newInstance(l.type, n);
           for (int i = 0; i < n; i++) {
             // An element of another class fails the store into the array (ArrayStoreException).
             elements[i] = value(depth + 1);
@@ -699,7 +699,7 @@ public final class FieldsCodec implements ValueCodec {
 
     private Object object(FieldLayout l, int depth) throws IOException, ReflectiveOperationException {
       if (l.kind == FieldLayout.Kind.RECORD) {
-        Object[] components = new Object[l.accessors.length];
+        @Nullable Object[] components = new @Nullable Object[l.accessors.length];
         for (int i = 0; i < components.length; i++) {
           components[i] = value(depth + 1);
         }

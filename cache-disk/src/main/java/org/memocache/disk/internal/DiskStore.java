@@ -178,7 +178,7 @@ public final class DiskStore implements AutoCloseable {
    * reader, its header and checksums), some milliseconds of a fresh JVM's first disk hit.
    */
   private static void warmUpFirstRead() {
-    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, Hex.class, Tier.Hit.class);
+    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, Hex.class, DiskEntry.class);
   }
 
   /**
