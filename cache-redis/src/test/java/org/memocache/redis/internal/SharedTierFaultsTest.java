@@ -121,7 +121,7 @@ class SharedTierFaultsTest {
     try (LogCapture log = new LogCapture();
         Memo memo = Memo.builder().memoryOnly().shared(uri(port)).build()) {
       assertEquals(List.of("shared"), memo.tiers().stream().map(Tier::name).toList());
-      assertTrue(memo.config().toString().contains("shared=redis://***@127.0.0.1:" + port), memo.config().toString());
+      assertTrue(memo.config().toString().contains("redis=redis://***@127.0.0.1:" + port), memo.config().toString());
       assertFalse(memo.config().toString().contains(PASSWORD) || memo.tiers().get(0).toString().contains(PASSWORD));
       assertEquals(42, memo.call("answer", () -> 42, 1));
       assertEquals(43, memo.call("answer", () -> 43, 2));
