@@ -1,8 +1,5 @@
 package org.memocache.redis.internal;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +30,8 @@ import org.memocache.spi.DamagedEntryException;
 import org.memocache.spi.EncodedEntry;
 import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The tier many hosts share, below each host's disk tier: entries in Redis (up to
@@ -111,32 +111,17 @@ public final class SharedTier implements Tier {
   }
 
   /**
-   * Opens the tier on {@code redisUri} without waiting for the server: one that is down at start is
-   * an outage like any other (one warning, calls compute locally, tried again later).
+   * Opens the tier on {@code redisUri} without connecting: the first call that needs the shared tier
+   * connects, so that a program whose calls all hit the local tiers never pays for Redis. A server
+   * that is down then is an outage like any other (one warning, calls compute locally, tried again
+   * later).
    *
    * @param blobs the object store for entries over the inline limit, or {@code null}
    * @param objectPrefix prefix of object names, e.g. {@code memocache/}
    */
   public static SharedTier open(URI redisUri, @Nullable S3Blobs blobs, String objectPrefix, Options options,
       MemoConfig config) {
-    SharedTier tier = new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
-    // Connecting costs a cold JVM most of a second (Netty, TLS): done while the program goes on,
-    // and a server that is down is reported at start rather than at the first call.
-    Thread connect = new Thread(tier::connect, "memocache-shared-connect");
-    connect.setDaemon(true);
-    connect.start();
-    return tier;
-  }
-
-  private void connect() {
-    try {
-      redis.call("PING", c -> c.ping());
-      redisState.succeeded();
-    } catch (SharedStoreException e) {
-      redisState.failed(e);
-    } catch (RuntimeException e) {
-      // closed meanwhile
-    }
+    return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
   }
 
   /** The name of {@code key}'s value and lease: {@code <method id>/<key>}, hex. */
@@ -319,6 +304,17 @@ public final class SharedTier implements Tier {
     }
   }
 
+  private Map<String, byte[]> hashOf(String k) {
+    Map<byte[], byte[]> all = redis.call("HGETALL " + k, c -> c.hgetAll(utf8(k)));
+    Map<String, byte[]> out = new java.util.HashMap<>();
+    all.forEach((field, v) -> out.put(new String(field, StandardCharsets.UTF_8), v));
+    return out;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Records the method identity once per process, for listing and clearing by method name. */
   private void register(MethodId method) {
     if (registered.contains(method)) {
@@ -335,7 +331,7 @@ public final class SharedTier implements Tier {
       throw new IllegalStateException(e); // in memory
     }
     String k = options.namespace() + "methods";
-    redis.call("HSET " + k, c -> c.hset(k, method.idHex(), b.toByteArray()));
+    redis.call("HSET " + k, c -> c.hset(utf8(k), utf8(method.idHex()), b.toByteArray()));
     registered.add(method);
   }
 
@@ -439,16 +435,16 @@ public final class SharedTier implements Tier {
     List<String> names = new ArrayList<>();
     int prefix = (options.namespace() + "v:").length();
     for (String pattern : patterns) {
-      ScanCursor cursor = ScanCursor.INITIAL;
+      String cursor = ScanParams.SCAN_POINTER_START;
       do {
-        ScanCursor at = cursor;
-        KeyScanCursor<String> page = redis.call("SCAN " + pattern,
-            c -> c.scan(at, ScanArgs.Builder.matches(pattern).limit(1000)));
-        for (String k : page.getKeys()) {
+        String at = cursor;
+        ScanResult<String> page = redis.call("SCAN " + pattern,
+            c -> c.scan(at, new ScanParams().match(pattern).count(1000)));
+        for (String k : page.getResult()) {
           names.add(k.substring(prefix));
         }
-        cursor = page;
-      } while (!cursor.isFinished());
+        cursor = page.getCursor();
+      } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
     return names;
   }
@@ -491,7 +487,7 @@ public final class SharedTier implements Tier {
   /** The identities recorded under {@code methodName}, the most recently recorded first. */
   private List<MethodId> identitiesOf(String methodName) {
     String k = options.namespace() + "methods";
-    Map<String, byte[]> all = redis.call("HGETALL " + k, c -> c.hgetall(k));
+    Map<String, byte[]> all = hashOf(k);
     record Seen(MethodId id, long at) {}
     List<Seen> seen = new ArrayList<>();
     for (byte[] v : all.values()) {
@@ -506,7 +502,7 @@ public final class SharedTier implements Tier {
 
   private Map<String, MethodId> methods() {
     String k = options.namespace() + "methods";
-    Map<String, byte[]> all = redis.call("HGETALL " + k, c -> c.hgetall(k));
+    Map<String, byte[]> all = hashOf(k);
     Map<String, MethodId> out = new java.util.HashMap<>();
     all.forEach((idHex, v) -> {
       MethodId id = parseMethod(v, (m, at) -> m);

@@ -9,17 +9,22 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.commands.ProtocolCommand;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Redis and the object store down, stopped, slow or refusing: a clear cause within the timeout. */
 @Tag("slow") // stopped and slowed servers, each waited out to a timeout (5 s)
 class FaultsTest {
+  /** {@code DEBUG}, which Jedis does not name. */
+  static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+
   @TempDir Path dir;
 
   static String trace(Throwable t) {
@@ -93,11 +98,8 @@ class FaultsTest {
         Redis redis = Redis.connect(server.uri(), Duration.ofMillis(300));
         Redis other = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
       SharedBytes store = new SharedBytes(redis, null, "t:", "", 1024);
-      var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
-          io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-      Thread slow = new Thread(() -> other.call("DEBUG SLEEP", c -> c.dispatch(
-          io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
-          new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
+      Thread slow = new Thread(() -> other.call("DEBUG SLEEP",
+          c -> c.sendCommand(DEBUG, "SLEEP", "1")));
       slow.start();
       Thread.sleep(100);
       long t0 = System.nanoTime();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.testing.LogCapture;
+import redis.clients.jedis.commands.ProtocolCommand;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -37,6 +39,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @Tag("slow") // servers started, stopped and waited out to timeouts
 class SharedTierFaultsTest {
+  /** {@code DEBUG}, which Jedis does not name. */
+  static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+
   static final Config CONFIG = new Config(null, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false,
       Duration.ofSeconds(10), List.of(), true, Clock.systemUTC());
   static final ClassFilter CLASSES = AllowLists.forMethod(null, List.of());
@@ -184,11 +189,8 @@ class SharedTierFaultsTest {
         Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5));
         SharedTier tier = open(server.uri(), null)) {
       assertTrue(put(tier, key(1), "kept"));
-      var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
-          io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-      CompletableFuture<String> sleep = CompletableFuture.supplyAsync(() -> admin.call("DEBUG SLEEP",
-          c -> c.dispatch(io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
-              new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
+      CompletableFuture<Object> sleep = CompletableFuture.supplyAsync(() -> admin.call("DEBUG SLEEP",
+          c -> c.sendCommand(DEBUG, "SLEEP", "1")));
       Thread.sleep(100);
       long ms = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
       assertTrue(ms >= 250 && ms < 1_000, ms + " ms");
