@@ -83,7 +83,8 @@ public final class Leases implements AutoCloseable {
     String owner = HexFormat.of().formatHex(bytes16());
     long start = System.nanoTime();
     List<Object> r = redis.evalList("LEASE " + leaseKey(key), ACQUIRE,
-        new String[] {leaseKey(key), namespace + "fence"}, utf8(owner), utf8(self + "|" + System.currentTimeMillis()), utf8(Long.toString(ttl.toMillis())));
+        new String[] {leaseKey(key), namespace + "fence"}, utf8(owner),
+        utf8(self + "|" + System.currentTimeMillis()), utf8(Long.toString(ttl.toMillis())));
     long token = (Long) r.get(0);
     if (token == 0) {
       return Optional.empty();

@@ -138,7 +138,8 @@ public final class SharedBench {
     byte[] small = new byte[100];
     // No upkeep thread: it would trim the store whose age bound is nanoseconds.
     for (String ns : new String[] {"p:", "x:", "e:", "h:"}) {
-      redis.call("SET", c -> c.set((ns + "maintenance").getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1}));
+      redis.call("SET", c -> c.set((ns + "maintenance").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new byte[] {1}));
     }
     SharedBytes plain = new SharedBytes(redis, blobs, "p:", "p/", 1 << 20);
     SharedBytes indexed = new SharedBytes(redis, blobs, "x:", "x/", 1 << 20,

@@ -96,7 +96,8 @@ class SharedBytesTest {
 
   @Test
   void foreignRedisValue_isEmpty() {
-    redis.call("SET", c -> c.set("t:v:foreign".getBytes(StandardCharsets.UTF_8), "X123456789012345678901".getBytes(StandardCharsets.UTF_8)));
+    redis.call("SET", c -> c.set("t:v:foreign".getBytes(StandardCharsets.UTF_8),
+        "X123456789012345678901".getBytes(StandardCharsets.UTF_8)));
     redis.call("SET", c -> c.set("t:v:short".getBytes(StandardCharsets.UTF_8), new byte[] {'I', 1}));
     assertEquals(Optional.empty(), store.get("foreign"));
     assertEquals(Optional.empty(), store.get("short"));
