@@ -121,6 +121,36 @@ class SharedTierFaultsTest {
   }
 
   @Test
+  void memo_connectsOnItsFirstSharedCall_notWhenBuilt() throws Exception {
+    try (LogCapture log = new LogCapture();
+        RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
+        Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
+      long before = clients(admin);
+      try (Memo memo = Memo.builder().memoryOnly().shared(uri(server.port())).build()) {
+        Thread.sleep(300);
+        assertEquals(before, clients(admin), "no connection made by building the Memo");
+        assertEquals(42, memo.call("answer", () -> 42, 1));
+        assertEquals(before + 1, clients(admin));
+        assertEquals(List.of(), outages(log));
+      }
+    }
+    int port = RedisServer.freePort();
+    try (LogCapture log = new LogCapture();
+        Memo memo = Memo.builder().memoryOnly().shared(uri(port)).build()) {
+      Thread.sleep(300);
+      assertEquals(List.of(), outages(log), "a server that is down is not asked before a call needs it");
+      assertEquals(0, memo.tiers().get(0).counters().unavailable());
+      assertEquals(42, memo.call("answer", () -> 42, 1));
+      assertTrue(outages(log).get(0).contains(": GET memocache:v:"), outages(log).toString());
+    }
+  }
+
+  /** The clients connected to the server, {@code admin} included. */
+  static long clients(Redis admin) {
+    return admin.call("CLIENT LIST", c -> c.clientList()).lines().count();
+  }
+
+  @Test
   void memo_withRedisDown_computesLocally() throws Exception {
     int port = RedisServer.freePort();
     try (LogCapture log = new LogCapture();
