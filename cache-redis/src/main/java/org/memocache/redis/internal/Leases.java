@@ -120,7 +120,7 @@ public final class Leases implements AutoCloseable {
    * @throws SharedStoreException if Redis fails or times out
    */
   public Optional<LeaseHolder> holder(String key) {
-    byte[] v = redis.call("GET " + leaseKey(key), c -> c.get(utf8(leaseKey(key))));
+    byte[] v = redis.read("GET " + leaseKey(key), c -> c.get(utf8(leaseKey(key))));
     return v == null ? Optional.empty() : LeaseHolder.parse(new String(v, StandardCharsets.UTF_8));
   }
 

@@ -35,7 +35,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class Redis implements AutoCloseable {
   // Threads calling at once beyond this wait for a connection, up to the timeout.
   private static final int MAX_CONNECTIONS = 16;
-  // Idle connections older than this are closed, so that a server's idle timeout rarely meets one.
+  // Idle connections older than this are closed (checked as often), so that a server's idle timeout
+  // rarely meets one.
   private static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
   private final URI uri;
@@ -166,20 +167,47 @@ public final class Redis implements AutoCloseable {
 
   /**
    * Runs {@code command} (named {@code operation} in errors) on a connection of the pool, with this
-   * client's timeout.
+   * client's timeout. A command whose connection fails under it is not sent again: it may have run.
    */
   public <T> T call(String operation, Function<Jedis, T> command) {
+    return run(operation, command, false);
+  }
+
+  /**
+   * {@link #call} for a command that may run twice, such as a read: when its connection turns out
+   * closed (by the server, after idling, or by a restart), it is sent once more on a new connection.
+   */
+  public <T> T read(String operation, Function<Jedis, T> command) {
+    return run(operation, command, true);
+  }
+
+  private <T> T run(String operation, Function<Jedis, T> command, boolean again) {
+    JedisConnectionException lost;
     Jedis c = borrow(operation);
     try {
       return command.apply(c);
     } catch (JedisConnectionException e) {
-      throw lost(operation, e);
+      if (timedOut(e)) {
+        throw new SharedStoreException("redis", endpoint, operation, reason(e, false), e);
+      }
+      lost = e;
     } catch (JedisException e) {
       throw new SharedStoreException("redis", endpoint, operation, reason(e, false), e);
     } finally {
       // A connection broken by a fault (a timeout too: its reply may still come) is closed, not reused.
       c.close();
     }
+    // The idle connections likely share its fate. A new one is tried, so that a server that is gone
+    // reports as one that cannot be reached.
+    JedisPool p = pool;
+    if (p != null) {
+      p.clear();
+    }
+    if (again) {
+      return run(operation, command, false);
+    }
+    borrow(operation).close();
+    throw new SharedStoreException("redis", endpoint, operation, reason(lost, false), lost);
   }
 
   private Jedis borrow(String operation) {
@@ -219,28 +247,6 @@ public final class Redis implements AutoCloseable {
       lastFailure = why + "; ";
     }
     return new SharedStoreException("redis", endpoint, operation, why, e);
-  }
-
-  /**
-   * A connection failed under a command: a timeout is reported as one; otherwise the idle
-   * connections, which likely share its fate, are dropped, and a new connection is tried so that
-   * a server that is gone reports as one that cannot be reached. The command is not repeated: it
-   * may have run.
-   */
-  private SharedStoreException lost(String operation, JedisConnectionException e) {
-    if (timedOut(e)) {
-      return new SharedStoreException("redis", endpoint, operation, reason(e, false), e);
-    }
-    JedisPool p = pool;
-    if (p != null) {
-      p.clear();
-    }
-    try {
-      borrow(operation).close();
-    } catch (SharedStoreException f) {
-      return f;
-    }
-    return new SharedStoreException("redis", endpoint, operation, reason(e, false), e);
   }
 
   /** Runs a Lua script by its digest, sending its text only when the server does not know it. */

@@ -361,7 +361,7 @@ public final class SharedBytes {
   /** Whether {@code key} has a value that publishing would keep (one not aged past {@code maxAge}). */
   private boolean present(String vk, String key) {
     if (limits.maxAge() == null) {
-      return redis.call("EXISTS " + vk, c -> c.exists(vk));
+      return redis.read("EXISTS " + vk, c -> c.exists(vk));
     }
     return redis.evalLong("EXISTS " + vk, PRESENT, new String[] {vk, indexKeys[1]}, utf8(key), bounds[3]) == 1L;
   }
@@ -398,7 +398,7 @@ public final class SharedBytes {
    */
   public Optional<StoredBytes> get(String key) {
     String vk = valueKey(key);
-    byte[] v = redis.call("GET " + vk, c -> c.get(utf8(vk)));
+    byte[] v = redis.read("GET " + vk, c -> c.get(utf8(vk)));
     if (v == null || v.length < HEAD) {
       return Optional.empty();
     }
@@ -464,7 +464,7 @@ public final class SharedBytes {
    */
   public boolean delete(String key, String writeId) {
     String vk = valueKey(key);
-    byte[] v = redis.call("GET " + vk, c -> c.get(utf8(vk)));
+    byte[] v = redis.read("GET " + vk, c -> c.get(utf8(vk)));
     if (v == null || v.length < HEAD || !HexFormat.of().formatHex(v, 1, HEAD).equals(writeId)) {
       return false;
     }
@@ -525,7 +525,7 @@ public final class SharedBytes {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
       String from = cursor;
-      ScanResult<String> page = redis.call("SCAN " + prefix + "*", c -> c.scan(from, match));
+      ScanResult<String> page = redis.read("SCAN " + prefix + "*", c -> c.scan(from, match));
       List<String> keys = page.getResult();
       if (!keys.isEmpty()) {
         String[] redisKeys = new String[4 + keys.size()];

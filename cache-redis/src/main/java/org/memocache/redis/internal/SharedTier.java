@@ -305,7 +305,7 @@ public final class SharedTier implements Tier {
   }
 
   private Map<String, byte[]> hashOf(String k) {
-    Map<byte[], byte[]> all = redis.call("HGETALL " + k, c -> c.hgetAll(utf8(k)));
+    Map<byte[], byte[]> all = redis.read("HGETALL " + k, c -> c.hgetAll(utf8(k)));
     Map<String, byte[]> out = new java.util.HashMap<>();
     all.forEach((field, v) -> out.put(new String(field, StandardCharsets.UTF_8), v));
     return out;
@@ -438,7 +438,7 @@ public final class SharedTier implements Tier {
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
         String at = cursor;
-        ScanResult<String> page = redis.call("SCAN " + pattern,
+        ScanResult<String> page = redis.read("SCAN " + pattern,
             c -> c.scan(at, new ScanParams().match(pattern).count(1000)));
         for (String k : page.getResult()) {
           names.add(k.substring(prefix));

@@ -15,6 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.commands.ProtocolCommand;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -151,6 +152,29 @@ class FaultsTest {
         assertTrue(store.get("k").isPresent());
       }
     }
+  }
+
+  @Test
+  void connectionsClosedByTheServer_readsGoAgainOnANewOne_writesFailOnce() throws Exception {
+    try (RedisServer server = RedisServer.start(dir.resolve("redis"), null);
+        Redis redis = Redis.connect(server.uri(), Duration.ofMillis(500));
+        Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
+      SharedBytes store = new SharedBytes(redis, null, "t:", "", 1024);
+      assertTrue(store.put("k", new ByteArrayInputStream(new byte[] {1}), 1));
+      killOtherClients(admin);
+      assertTrue(store.get("k").isPresent(), "the GET went again on a new connection");
+      killOtherClients(admin);
+      SharedStoreException e = show(assertThrows(SharedStoreException.class,
+          () -> store.put("k2", new ByteArrayInputStream(new byte[] {2}), 1)));
+      assertTrue(e.getMessage().startsWith("redis 127.0.0.1:" + server.port() + ": SET NX t:v:k2: connection lost ("),
+          e.getMessage());
+      assertTrue(store.put("k3", new ByteArrayInputStream(new byte[] {3}), 1), "no wait for the next attempt");
+    }
+  }
+
+  /** {@code CLIENT KILL TYPE normal SKIPME yes}, as a server's idle timeout or a restart would. */
+  private static void killOtherClients(Redis admin) {
+    admin.call("CLIENT KILL", c -> c.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes"));
   }
 
   @Test
