@@ -152,6 +152,18 @@ public final class S3Blobs implements AutoCloseable {
         .keyCount());
   }
 
+  /**
+   * Sets up the client now rather than at the first call, if it can be; a failure is left to that
+   * call to report.
+   */
+  void warm() {
+    try {
+      s3();
+    } catch (RuntimeException e) {
+      // reported by the call that needs the client
+    }
+  }
+
   private S3Client s3() {
     S3Client c = s3;
     if (c != null) {

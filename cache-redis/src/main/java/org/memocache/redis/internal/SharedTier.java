@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
@@ -93,6 +94,7 @@ public final class SharedTier implements Tier {
   private final LongAdder foreign = new LongAdder();
   private final LongAdder unavailable = new LongAdder();
   private volatile boolean closed;
+  private final AtomicBoolean blobsWarmed = new AtomicBoolean();
 
   private SharedTier(Redis redis, @Nullable S3Blobs blobs, String objectPrefix, Options options, MemoConfig config) {
     this.redis = redis;
@@ -112,7 +114,8 @@ public final class SharedTier implements Tier {
 
   /**
    * Opens the tier on {@code redisUri} without connecting: the first call that needs the shared tier
-   * connects, so that a program whose calls all hit the local tiers never pays for Redis. A server
+   * connects (and starts setting up the object store's client), so that a program whose calls all
+   * hit the local tiers never pays for Redis or the AWS SDK. A server
    * that is down then is an outage like any other (one warning, calls compute locally, tried again
    * later).
    *
@@ -122,6 +125,20 @@ public final class SharedTier implements Tier {
   public static SharedTier open(URI redisUri, @Nullable S3Blobs blobs, String objectPrefix, Options options,
       MemoConfig config) {
     return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
+  }
+
+  /**
+   * On the first read that reaches this tier, sets up the object store's client on a daemon thread:
+   * the program needs the shared tier, and the AWS SDK's set-up (a few hundred milliseconds of a
+   * fresh JVM) then overlaps the Redis round trips and computations before the first large entry.
+   */
+  private void warmBlobs() {
+    S3Blobs b = blobs;
+    if (b != null && !blobsWarmed.get() && blobsWarmed.compareAndSet(false, true)) {
+      Thread t = new Thread(b::warm, "memocache-shared-s3-setup");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   /** The name of {@code key}'s value and lease: {@code <method id>/<key>}, hex. */
@@ -141,6 +158,7 @@ public final class SharedTier implements Tier {
     if (closed || redisState.skip()) {
       return Optional.empty();
     }
+    warmBlobs();
     StoredBytes stored;
     try {
       stored = (blobState != null && blobState.down() ? inlineOnly : bytes).get(name(key)).orElse(null);
