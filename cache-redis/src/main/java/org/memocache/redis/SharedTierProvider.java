@@ -32,8 +32,8 @@ public final class SharedTierProvider implements TierProvider {
 
   /**
    * @throws IllegalStateException when no shared server is configured
-   * @throws RuntimeException from the AWS SDK when the object store is configured but its region or
-   *     client cannot be set up
+   * @throws RuntimeException from the AWS SDK when the object store is configured but its region
+   *     cannot be found; a client that cannot be set up is an outage of the store at its first use
    */
   @Override
   public Tier create(TierContext context) {

@@ -1,6 +1,5 @@
 package org.memocache.redis.internal;
 
-import io.lettuce.core.ScriptOutputType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +82,7 @@ public final class Leases implements AutoCloseable {
     }
     String owner = HexFormat.of().formatHex(bytes16());
     long start = System.nanoTime();
-    List<Object> r = redis.eval("LEASE " + leaseKey(key), ACQUIRE, ScriptOutputType.MULTI,
+    List<Object> r = redis.evalList("LEASE " + leaseKey(key), ACQUIRE,
         new String[] {leaseKey(key), namespace + "fence"}, utf8(owner),
         utf8(self + "|" + System.currentTimeMillis()), utf8(Long.toString(ttl.toMillis())));
     long token = (Long) r.get(0);
@@ -121,20 +120,17 @@ public final class Leases implements AutoCloseable {
    * @throws SharedStoreException if Redis fails or times out
    */
   public Optional<LeaseHolder> holder(String key) {
-    byte[] v = redis.call("GET " + leaseKey(key), c -> c.get(leaseKey(key)));
+    byte[] v = redis.read("GET " + leaseKey(key), c -> c.get(utf8(leaseKey(key))));
     return v == null ? Optional.empty() : LeaseHolder.parse(new String(v, StandardCharsets.UTF_8));
   }
 
   boolean renew(String key, String ownerPrefix, Duration ttl) {
-    Long r = redis.eval("RENEW " + leaseKey(key), RENEW, ScriptOutputType.INTEGER, new String[] {leaseKey(key)},
-        utf8(ownerPrefix), utf8(Long.toString(ttl.toMillis())));
-    return r == 1L;
+    return redis.evalLong("RENEW " + leaseKey(key), RENEW, new String[] {leaseKey(key)}, utf8(ownerPrefix),
+        utf8(Long.toString(ttl.toMillis()))) == 1L;
   }
 
   boolean release(String key, String ownerPrefix) {
-    Long r = redis.eval("RELEASE " + leaseKey(key), RELEASE, ScriptOutputType.INTEGER,
-        new String[] {leaseKey(key)}, utf8(ownerPrefix));
-    return r == 1L;
+    return redis.evalLong("RELEASE " + leaseKey(key), RELEASE, new String[] {leaseKey(key)}, utf8(ownerPrefix)) == 1L;
   }
 
   private String leaseKey(String key) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -33,18 +34,21 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code host:port}. Credentials come from the given provider and are never part of a message.
  */
 public final class S3Blobs implements AutoCloseable {
-  private final S3Client s3;
+  private final Supplier<S3Client> client;
   private final String bucket;
   private final String endpoint;
+  private volatile @Nullable S3Client s3;
+  private boolean closed;
 
-  private S3Blobs(S3Client s3, String bucket, String endpoint) {
-    this.s3 = s3;
+  private S3Blobs(Supplier<S3Client> client, String bucket, String endpoint) {
+    this.client = client;
     this.bucket = bucket;
     this.endpoint = endpoint;
   }
 
   /**
-   * A client of {@code bucket}.
+   * A client of {@code bucket}, set up by its first call: building the SDK's client costs a fresh
+   * JVM a few hundred milliseconds, which a program that never needs the store should not pay.
    *
    * @param endpointOverride an S3-compatible server ({@code http://127.0.0.1:9000}); null for AWS
    * @param pathStyle {@code http://host/bucket/key} addressing, which most S3-compatible servers need
@@ -72,7 +76,7 @@ public final class S3Blobs implements AutoCloseable {
     } else {
       endpoint = "s3." + region + ".amazonaws.com:443";
     }
-    return new S3Blobs(builder.build(), bucket, endpoint);
+    return new S3Blobs(builder::build, bucket, endpoint);
   }
 
   /** {@code host:port} of the store. */
@@ -87,7 +91,7 @@ public final class S3Blobs implements AutoCloseable {
 
   /** Uploads {@code length} bytes of {@code in} as {@code key}, streaming (one request, up to 5 GiB). */
   public void put(String key, InputStream in, long length) {
-    call("PUT " + bucket + "/" + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length),
+    call("PUT " + bucket + "/" + key, () -> s3().putObject(b -> b.bucket(bucket).key(key).contentLength(length),
         RequestBody.fromInputStream(in, length)));
   }
 
@@ -95,7 +99,7 @@ public final class S3Blobs implements AutoCloseable {
   public Optional<StoredBytes> get(String key, String writeId) {
     return call("GET " + bucket + "/" + key, () -> {
       try {
-        ResponseInputStream<GetObjectResponse> r = s3.getObject(b -> b.bucket(bucket).key(key));
+        ResponseInputStream<GetObjectResponse> r = s3().getObject(b -> b.bucket(bucket).key(key));
         return Optional.of(new StoredBytes(r, r.response().contentLength(), writeId));
       } catch (NoSuchKeyException e) {
         return Optional.empty();
@@ -105,7 +109,7 @@ public final class S3Blobs implements AutoCloseable {
 
   /** Deletes {@code key} (absent is fine). */
   public void delete(String key) {
-    call("DELETE " + bucket + "/" + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    call("DELETE " + bucket + "/" + key, () -> s3().deleteObject(b -> b.bucket(bucket).key(key)));
   }
 
   /**
@@ -117,7 +121,7 @@ public final class S3Blobs implements AutoCloseable {
       List<ObjectIdentifier> ids = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
           .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
       call("DELETE " + bucket + "/" + ids.get(0).key() + (ids.size() > 1 ? " and " + (ids.size() - 1) + " more" : ""),
-          () -> s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true))));
+          () -> s3().deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true))));
     }
   }
 
@@ -130,7 +134,7 @@ public final class S3Blobs implements AutoCloseable {
    */
   public void list(String prefix, Consumer<List<Listed>> page) {
     call("LIST " + bucket + "/" + prefix, () -> {
-      for (ListObjectsV2Response r : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+      for (ListObjectsV2Response r : s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
         page.accept(r.contents().stream().map(o -> new Listed(o.key(), o.lastModified())).toList());
       }
       return Boolean.TRUE;
@@ -139,16 +143,50 @@ public final class S3Blobs implements AutoCloseable {
 
   /** Creates the bucket (tests and set-up). */
   public void createBucket() {
-    call("CREATE BUCKET " + bucket, () -> s3.createBucket(b -> b.bucket(bucket)));
+    call("CREATE BUCKET " + bucket, () -> s3().createBucket(b -> b.bucket(bucket)));
   }
 
   /** The number of objects under {@code prefix} (tests and maintenance; lists at most 1000). */
   public int count(String prefix) {
-    return call("LIST " + bucket + "/" + prefix, () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix))
+    return call("LIST " + bucket + "/" + prefix, () -> s3().listObjectsV2(b -> b.bucket(bucket).prefix(prefix))
         .keyCount());
   }
 
-  private <T> T call(String operation, java.util.function.Supplier<T> op) {
+  /**
+   * Sets up the client now rather than at the first call, if it can be; a failure is left to that
+   * call to report.
+   */
+  void warm() {
+    try {
+      s3();
+    } catch (RuntimeException e) {
+      // reported by the call that needs the client
+    }
+  }
+
+  private S3Client s3() {
+    S3Client c = s3;
+    if (c != null) {
+      return c;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw SdkClientException.create("client closed");
+      }
+      if (s3 == null) {
+        try {
+          s3 = client.get();
+        } catch (SdkException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw SdkClientException.create("cannot set up the client: " + e.getMessage(), e);
+        }
+      }
+      return s3;
+    }
+  }
+
+  private <T> T call(String operation, Supplier<T> op) {
     try {
       return op.get();
     } catch (S3Exception e) {
@@ -178,6 +216,13 @@ public final class S3Blobs implements AutoCloseable {
 
   @Override
   public void close() {
-    s3.close();
+    S3Client c;
+    synchronized (this) {
+      closed = true;
+      c = s3;
+    }
+    if (c != null) {
+      c.close();
+    }
   }
 }

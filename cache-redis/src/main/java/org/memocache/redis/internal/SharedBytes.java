@@ -1,10 +1,5 @@
 package org.memocache.redis.internal;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Opaque values by key, first writer wins: values up to {@code inlineLimit} bytes live in Redis, larger
@@ -54,9 +52,9 @@ import org.jspecify.annotations.Nullable;
  * Redis expires or evicts on its own leaves its object in the store, unreferenced until the next
  * orphan sweep, and its size in the totals, so that bytes and count bounds would evict live values
  * for dead ones; a TTL also cannot follow the last use without a write on every hit. The index
- * costs a few Redis commands inside the publishing script, and on hits one fire-and-forget touch
- * per key and process at most every {@code min(1 min, maxAge / 4)}: a hit waits for nothing but its
- * {@code GET}. Least-recently-used order is therefore exact to that interval. Without bounds there
+ * costs a few Redis commands inside the publishing script, and on hits one touch (a round trip
+ * after the {@code GET}) per key and process at most every {@code min(1 min, maxAge / 4)}: other
+ * hits are one {@code GET}. Least-recently-used order is therefore exact to that interval. Without bounds there
  * is no index and no touch; processes sharing a namespace should use the same bounds: a value
  * published without the index is evicted only after the hourly upkeep has indexed it. The scripts
  * reach value keys that the index names rather than ones passed to them, which Redis Cluster does
@@ -363,11 +361,9 @@ public final class SharedBytes {
   /** Whether {@code key} has a value that publishing would keep (one not aged past {@code maxAge}). */
   private boolean present(String vk, String key) {
     if (limits.maxAge() == null) {
-      return redis.call("EXISTS " + vk, c -> c.exists(vk)) > 0;
+      return redis.read("EXISTS " + vk, c -> c.exists(vk));
     }
-    Long r = redis.eval("EXISTS " + vk, PRESENT, ScriptOutputType.INTEGER, new String[] {vk, indexKeys[1]}, utf8(key),
-        bounds[3]);
-    return r == 1L;
+    return redis.evalLong("EXISTS " + vk, PRESENT, new String[] {vk, indexKeys[1]}, utf8(key), bounds[3]) == 1L;
   }
 
   private boolean publish(String key, String vk, byte[] v, long length) {
@@ -379,7 +375,7 @@ public final class SharedBytes {
       args[1] = utf8(key);
       args[2] = utf8(Long.toString(length));
       System.arraycopy(bounds, 0, args, 3, bounds.length);
-      List<Object> r = redis.eval("PUBLISH " + vk, PUBLISH, ScriptOutputType.MULTI, keys, args);
+      List<Object> r = redis.evalList("PUBLISH " + vk, PUBLISH, keys, args);
       won = (Long) r.get(0) == 1L;
       evictions.add((Long) r.get(1));
       deleteQuietly(names(r, 2));
@@ -387,7 +383,7 @@ public final class SharedBytes {
         remember(key, System.nanoTime());
       }
     } else {
-      won = "OK".equals(redis.call("SET NX " + vk, c -> c.set(vk, v, SetArgs.Builder.nx())));
+      won = "OK".equals(redis.call("SET NX " + vk, c -> c.set(utf8(vk), v, SetParams.setParams().nx())));
     }
     maybeMaintain();
     return won;
@@ -402,7 +398,7 @@ public final class SharedBytes {
    */
   public Optional<StoredBytes> get(String key) {
     String vk = valueKey(key);
-    byte[] v = redis.call("GET " + vk, c -> c.get(vk));
+    byte[] v = redis.read("GET " + vk, c -> c.get(utf8(vk)));
     if (v == null || v.length < HEAD) {
       return Optional.empty();
     }
@@ -435,7 +431,10 @@ public final class SharedBytes {
     return s;
   }
 
-  /** Records a hit in the index, without waiting, at most once per touch interval and key. */
+  /**
+   * Records a hit in the index, at most once per touch interval and key: a hit is one {@code GET}
+   * but for that. A touch that fails is dropped.
+   */
   private void used(String key) {
     if (!bounded) {
       return;
@@ -446,7 +445,7 @@ public final class SharedBytes {
       return;
     }
     remember(key, now);
-    redis.send(TOUCH, ScriptOutputType.INTEGER, new String[] {indexKeys[0]}, utf8(key));
+    redis.tryEval("TOUCH " + indexKeys[0], TOUCH, new String[] {indexKeys[0]}, utf8(key));
   }
 
   private void remember(String key, long now) {
@@ -465,7 +464,7 @@ public final class SharedBytes {
    */
   public boolean delete(String key, String writeId) {
     String vk = valueKey(key);
-    byte[] v = redis.call("GET " + vk, c -> c.get(vk));
+    byte[] v = redis.read("GET " + vk, c -> c.get(utf8(vk)));
     if (v == null || v.length < HEAD || !HexFormat.of().formatHex(v, 1, HEAD).equals(writeId)) {
       return false;
     }
@@ -479,9 +478,8 @@ public final class SharedBytes {
 
   private boolean deleteIf(String key, byte[] writeId) {
     String vk = valueKey(key);
-    Long r = redis.eval("DELETE " + vk, DELETE_IF, ScriptOutputType.INTEGER,
-        new String[] {vk, indexKeys[0], indexKeys[1], indexKeys[2], indexKeys[3]}, writeId, utf8(key));
-    return r == 1L;
+    return redis.evalLong("DELETE " + vk, DELETE_IF,
+        new String[] {vk, indexKeys[0], indexKeys[1], indexKeys[2], indexKeys[3]}, writeId, utf8(key)) == 1L;
   }
 
   /**
@@ -498,7 +496,7 @@ public final class SharedBytes {
     }
     int total = 0;
     while (true) {
-      List<Object> r = redis.eval("TRIM " + indexKeys[0], TRIM, ScriptOutputType.MULTI, indexKeys, bounds);
+      List<Object> r = redis.evalList("TRIM " + indexKeys[0], TRIM, indexKeys, bounds);
       int n = ((Long) r.get(0)).intValue();
       evictions.add(n);
       deleteQuietly(names(r, 1));
@@ -522,13 +520,13 @@ public final class SharedBytes {
       return 0;
     }
     String prefix = valueKey("");
-    ScanArgs match = ScanArgs.Builder.matches(glob(prefix) + "*").limit(EVICT_BATCH);
+    ScanParams match = new ScanParams().match(glob(prefix) + "*").count(EVICT_BATCH);
     int adopted = 0;
-    ScanCursor cursor = ScanCursor.INITIAL;
+    String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanCursor from = cursor;
-      KeyScanCursor<String> page = redis.call("SCAN " + prefix + "*", c -> c.scan(from, match));
-      List<String> keys = page.getKeys();
+      String from = cursor;
+      ScanResult<String> page = redis.read("SCAN " + prefix + "*", c -> c.scan(from, match));
+      List<String> keys = page.getResult();
       if (!keys.isEmpty()) {
         String[] redisKeys = new String[4 + keys.size()];
         System.arraycopy(indexKeys, 0, redisKeys, 0, 4);
@@ -537,12 +535,11 @@ public final class SharedBytes {
           redisKeys[4 + i] = keys.get(i);
           names[i] = utf8(keys.get(i).substring(prefix.length()));
         }
-        Long n = redis.eval("ADOPT " + keys.get(0) + " and " + (keys.size() - 1) + " more", ADOPT,
-            ScriptOutputType.INTEGER, redisKeys, names);
-        adopted += n.intValue();
+        adopted += (int) redis.evalLong("ADOPT " + keys.get(0) + " and " + (keys.size() - 1) + " more", ADOPT,
+            redisKeys, names);
       }
-      cursor = page;
-    } while (!cursor.isFinished());
+      cursor = page.getCursor();
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     return adopted;
   }
 
@@ -596,8 +593,8 @@ public final class SharedBytes {
         return;
       }
       // Compared in Redis: only the positions of orphans come back, not every manifest.
-      List<Object> unnamed = redis.eval("ORPHANS " + keys.get(0) + " and " + (keys.size() - 1) + " more", ORPHANS,
-          ScriptOutputType.MULTI, keys.toArray(String[]::new),
+      List<Object> unnamed = redis.evalList("ORPHANS " + keys.get(0) + " and " + (keys.size() - 1) + " more",
+          ORPHANS, keys.toArray(String[]::new),
           candidates.stream().map(SharedBytes::utf8).toArray(byte[][]::new));
       List<String> orphans = new ArrayList<>();
       for (Object i : unnamed) {
@@ -644,8 +641,8 @@ public final class SharedBytes {
     String key = namespace + "maintenance";
     try {
       byte[] self = utf8(ProcessHandle.current().pid() + " " + Instant.now());
-      if (!"OK".equals(redis.call("SET NX " + key, c -> c.set(key, self,
-          SetArgs.Builder.nx().px(MAINTENANCE_EVERY.toMillis()))))) {
+      if (!"OK".equals(redis.call("SET NX " + key, c -> c.set(utf8(key), self,
+          SetParams.setParams().nx().px(MAINTENANCE_EVERY.toMillis()))))) {
         return;
       }
       adoptUnindexed();

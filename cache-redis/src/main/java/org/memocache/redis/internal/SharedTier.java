@@ -1,8 +1,5 @@
 package org.memocache.redis.internal;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.memocache.CacheKey;
@@ -32,6 +31,8 @@ import org.memocache.spi.DamagedEntryException;
 import org.memocache.spi.EncodedEntry;
 import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The tier many hosts share, below each host's disk tier: entries in Redis (up to
@@ -109,6 +110,7 @@ public final class SharedTier implements Tier {
   private final LongAdder foreign = new LongAdder();
   private final LongAdder unavailable = new LongAdder();
   private volatile boolean closed;
+  private final AtomicBoolean blobsWarmed = new AtomicBoolean();
 
   private SharedTier(Redis redis, @Nullable S3Blobs blobs, String objectPrefix, Options options, MemoConfig config) {
     this.redis = redis;
@@ -127,31 +129,31 @@ public final class SharedTier implements Tier {
   }
 
   /**
-   * Opens the tier on {@code redisUri} without waiting for the server: one that is down at start is
-   * an outage like any other (one warning, calls compute locally, tried again later).
+   * Opens the tier on {@code redisUri} without connecting: the first call that needs the shared tier
+   * connects (and starts setting up the object store's client), so that a program whose calls all
+   * hit the local tiers never pays for Redis or the AWS SDK. A server
+   * that is down then is an outage like any other (one warning, calls compute locally, tried again
+   * later).
    *
    * @param blobs the object store for entries over the inline limit, or {@code null}
    * @param objectPrefix prefix of object names, e.g. {@code memocache/}
    */
   public static SharedTier open(URI redisUri, @Nullable S3Blobs blobs, String objectPrefix, Options options,
       MemoConfig config) {
-    SharedTier tier = new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
-    // Connecting costs a cold JVM most of a second (Netty, TLS): done while the program goes on,
-    // and a server that is down is reported at start rather than at the first call.
-    Thread connect = new Thread(tier::connect, "memocache-shared-connect");
-    connect.setDaemon(true);
-    connect.start();
-    return tier;
+    return new SharedTier(Redis.open(redisUri, options.timeout()), blobs, objectPrefix, options, config);
   }
 
-  private void connect() {
-    try {
-      redis.call("PING", c -> c.ping());
-      redisState.succeeded();
-    } catch (SharedStoreException e) {
-      redisState.failed(e);
-    } catch (RuntimeException e) {
-      // closed meanwhile
+  /**
+   * On the first read that reaches this tier, sets up the object store's client on a daemon thread:
+   * the program needs the shared tier, and the AWS SDK's set-up (a few hundred milliseconds of a
+   * fresh JVM) then overlaps the Redis round trips and computations before the first large entry.
+   */
+  private void warmBlobs() {
+    S3Blobs b = blobs;
+    if (b != null && !blobsWarmed.get() && blobsWarmed.compareAndSet(false, true)) {
+      Thread t = new Thread(b::warm, "memocache-shared-s3-setup");
+      t.setDaemon(true);
+      t.start();
     }
   }
 
@@ -172,6 +174,7 @@ public final class SharedTier implements Tier {
     if (closed || redisState.skip()) {
       return Optional.empty();
     }
+    warmBlobs();
     StoredBytes stored;
     try {
       stored = (blobState != null && blobState.down() ? inlineOnly : bytes).get(name(key)).orElse(null);
@@ -335,6 +338,17 @@ public final class SharedTier implements Tier {
     }
   }
 
+  private Map<String, byte[]> hashOf(String k) {
+    Map<byte[], byte[]> all = redis.read("HGETALL " + k, c -> c.hgetAll(utf8(k)));
+    Map<String, byte[]> out = new java.util.HashMap<>();
+    all.forEach((field, v) -> out.put(new String(field, StandardCharsets.UTF_8), v));
+    return out;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Records the method identity once per process, for listing and clearing by method name. */
   private void register(MethodId method) {
     if (registered.contains(method)) {
@@ -351,7 +365,7 @@ public final class SharedTier implements Tier {
       throw new IllegalStateException(e); // in memory
     }
     String k = options.namespace() + "methods";
-    redis.call("HSET " + k, c -> c.hset(k, method.idHex(), b.toByteArray()));
+    redis.call("HSET " + k, c -> c.hset(utf8(k), utf8(method.idHex()), b.toByteArray()));
     registered.add(method);
   }
 
@@ -455,16 +469,16 @@ public final class SharedTier implements Tier {
     List<String> names = new ArrayList<>();
     int prefix = (options.namespace() + "v:").length();
     for (String pattern : patterns) {
-      ScanCursor cursor = ScanCursor.INITIAL;
+      String cursor = ScanParams.SCAN_POINTER_START;
       do {
-        ScanCursor at = cursor;
-        KeyScanCursor<String> page = redis.call("SCAN " + pattern,
-            c -> c.scan(at, ScanArgs.Builder.matches(pattern).limit(1000)));
-        for (String k : page.getKeys()) {
+        String at = cursor;
+        ScanResult<String> page = redis.read("SCAN " + pattern,
+            c -> c.scan(at, new ScanParams().match(pattern).count(1000)));
+        for (String k : page.getResult()) {
           names.add(k.substring(prefix));
         }
-        cursor = page;
-      } while (!cursor.isFinished());
+        cursor = page.getCursor();
+      } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
     return names;
   }
@@ -507,7 +521,7 @@ public final class SharedTier implements Tier {
   /** The identities recorded under {@code methodName}, the most recently recorded first. */
   private List<MethodId> identitiesOf(String methodName) {
     String k = options.namespace() + "methods";
-    Map<String, byte[]> all = redis.call("HGETALL " + k, c -> c.hgetall(k));
+    Map<String, byte[]> all = hashOf(k);
     record Seen(MethodId id, long at) {}
     List<Seen> seen = new ArrayList<>();
     for (byte[] v : all.values()) {
@@ -522,7 +536,7 @@ public final class SharedTier implements Tier {
 
   private Map<String, MethodId> methods() {
     String k = options.namespace() + "methods";
-    Map<String, byte[]> all = redis.call("HGETALL " + k, c -> c.hgetall(k));
+    Map<String, byte[]> all = hashOf(k);
     Map<String, MethodId> out = new java.util.HashMap<>();
     all.forEach((idHex, v) -> {
       MethodId id = parseMethod(v, (m, at) -> m);

@@ -45,7 +45,7 @@ class CrossHostLeaseTest {
 
   @BeforeEach
   void flush() {
-    redis.call("FLUSHALL", c -> c.flushall());
+    redis.call("FLUSHALL", c -> c.flushAll());
   }
 
   private Map<String, String> env() {

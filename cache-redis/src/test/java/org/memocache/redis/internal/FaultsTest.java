@@ -9,17 +9,23 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.commands.ProtocolCommand;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Redis and the object store down, stopped, slow or refusing: a clear cause within the timeout. */
 @Tag("slow") // stopped and slowed servers, each waited out to a timeout (5 s)
 class FaultsTest {
+  /** {@code DEBUG}, which Jedis does not name. */
+  static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+
   @TempDir Path dir;
 
   static String trace(Throwable t) {
@@ -93,11 +99,8 @@ class FaultsTest {
         Redis redis = Redis.connect(server.uri(), Duration.ofMillis(300));
         Redis other = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
       SharedBytes store = new SharedBytes(redis, null, "t:", "", 1024);
-      var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
-          io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-      Thread slow = new Thread(() -> other.call("DEBUG SLEEP", c -> c.dispatch(
-          io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
-          new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
+      Thread slow = new Thread(() -> other.call("DEBUG SLEEP",
+          c -> c.sendCommand(DEBUG, "SLEEP", "1")));
       slow.start();
       Thread.sleep(100);
       long t0 = System.nanoTime();
@@ -149,6 +152,29 @@ class FaultsTest {
         assertTrue(store.get("k").isPresent());
       }
     }
+  }
+
+  @Test
+  void connectionsClosedByTheServer_readsGoAgainOnANewOne_writesFailOnce() throws Exception {
+    try (RedisServer server = RedisServer.start(dir.resolve("redis"), null);
+        Redis redis = Redis.connect(server.uri(), Duration.ofMillis(500));
+        Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
+      SharedBytes store = new SharedBytes(redis, null, "t:", "", 1024);
+      assertTrue(store.put("k", new ByteArrayInputStream(new byte[] {1}), 1));
+      killOtherClients(admin);
+      assertTrue(store.get("k").isPresent(), "the GET went again on a new connection");
+      killOtherClients(admin);
+      SharedStoreException e = show(assertThrows(SharedStoreException.class,
+          () -> store.put("k2", new ByteArrayInputStream(new byte[] {2}), 1)));
+      assertTrue(e.getMessage().startsWith("redis 127.0.0.1:" + server.port() + ": SET NX t:v:k2: connection lost ("),
+          e.getMessage());
+      assertTrue(store.put("k3", new ByteArrayInputStream(new byte[] {3}), 1), "no wait for the next attempt");
+    }
+  }
+
+  /** {@code CLIENT KILL TYPE normal SKIPME yes}, as a server's idle timeout or a restart would. */
+  private static void killOtherClients(Redis admin) {
+    admin.call("CLIENT KILL", c -> c.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes"));
   }
 
   @Test

@@ -39,7 +39,7 @@ class LeasesTest {
 
   @BeforeEach
   void flush() {
-    redis.call("FLUSHALL", c -> c.flushall());
+    redis.call("FLUSHALL", c -> c.flushAll());
   }
 
   @Test

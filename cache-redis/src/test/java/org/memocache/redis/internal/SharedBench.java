@@ -16,7 +16,7 @@ import org.redisson.config.Config;
 
 /**
  * Round trips against a real redis-server and s3proxy on this machine: the Lua lease of
- * {@link Leases} beside Redisson's {@code RLock} and {@code RFencedLock}, a small GET through Lettuce
+ * {@link Leases} beside Redisson's {@code RLock} and {@code RFencedLock}, a small GET through Jedis
  * and Redisson, reads of values of growing size from Redis and from the object store (what the
  * inline limit of {@link SharedBytes} is chosen by), and the cost of {@link SharedLimits}' index on
  * publications and hits. Arguments: round trips per measurement (default 2000), then {@code limits}
@@ -74,7 +74,7 @@ public final class SharedBench {
         SharedBytes inline = new SharedBytes(redis, blobs, "b:", "bench/", 512L << 20);
         byte[] small = new byte[100];
         inline.put("small", new ByteArrayInputStream(small), small.length);
-        measure("Lettuce GET 100 B (SharedBytes.get)", n, i -> {
+        measure("Jedis GET 100 B (SharedBytes.get)", n, i -> {
           try (StoredBytes s = inline.get("small").orElseThrow()) {
             s.stream().readAllBytes();
           }
@@ -138,7 +138,8 @@ public final class SharedBench {
     byte[] small = new byte[100];
     // No upkeep thread: it would trim the store whose age bound is nanoseconds.
     for (String ns : new String[] {"p:", "x:", "e:", "h:"}) {
-      redis.call("SET", c -> c.set(ns + "maintenance", new byte[] {1}));
+      redis.call("SET", c -> c.set((ns + "maintenance").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new byte[] {1}));
     }
     SharedBytes plain = new SharedBytes(redis, blobs, "p:", "p/", 1 << 20);
     SharedBytes indexed = new SharedBytes(redis, blobs, "x:", "x/", 1 << 20,

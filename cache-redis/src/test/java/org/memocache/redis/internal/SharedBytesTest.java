@@ -60,7 +60,7 @@ class SharedBytesTest {
 
   @BeforeEach
   void flush() {
-    redis.call("FLUSHALL", c -> c.flushall());
+    redis.call("FLUSHALL", c -> c.flushAll());
     prefix = "values" + ++tests + "/";
     store = new SharedBytes(redis, blobs, "t:", prefix, 1024);
   }
@@ -96,8 +96,9 @@ class SharedBytesTest {
 
   @Test
   void foreignRedisValue_isEmpty() {
-    redis.call("SET", c -> c.set("t:v:foreign", "X123456789012345678901".getBytes(StandardCharsets.UTF_8)));
-    redis.call("SET", c -> c.set("t:v:short", new byte[] {'I', 1}));
+    redis.call("SET", c -> c.set("t:v:foreign".getBytes(StandardCharsets.UTF_8),
+        "X123456789012345678901".getBytes(StandardCharsets.UTF_8)));
+    redis.call("SET", c -> c.set("t:v:short".getBytes(StandardCharsets.UTF_8), new byte[] {'I', 1}));
     assertEquals(Optional.empty(), store.get("foreign"));
     assertEquals(Optional.empty(), store.get("short"));
   }

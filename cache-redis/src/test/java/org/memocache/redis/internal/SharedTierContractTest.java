@@ -78,10 +78,10 @@ class SharedTierContractTest {
     protected void damage(Tier tier, CacheKey key) throws Exception {
       try (Redis r = Redis.connect(redis.uri(), Duration.ofSeconds(5))) {
         String vk = namespace + "v:" + SharedTier.name(key);
-        byte[] v = r.call("GET", c -> c.get(vk));
+        byte[] v = r.call("GET", c -> c.get(vk.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         if (v[0] == 'I') {
           v[v.length - 5] ^= 0x40; // the last payload byte, before the last block's checksum
-          r.call("SET", c -> c.set(vk, v));
+          r.call("SET", c -> c.set(vk.getBytes(java.nio.charset.StandardCharsets.UTF_8), v));
           return;
         }
         String manifest = new String(v, 17, v.length - 17, java.nio.charset.StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
 import org.memocache.testing.LogCapture;
+import redis.clients.jedis.commands.ProtocolCommand;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -37,6 +39,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @Tag("slow") // servers started, stopped and waited out to timeouts
 class SharedTierFaultsTest {
+  /** {@code DEBUG}, which Jedis does not name. */
+  static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+
   static final Config CONFIG = new Config(null, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, null, false,
       Duration.ofSeconds(10), List.of(), true, Clock.systemUTC());
   static final ClassFilter CLASSES = AllowLists.forMethod(null, List.of());
@@ -116,6 +121,36 @@ class SharedTierFaultsTest {
   }
 
   @Test
+  void memo_connectsOnItsFirstSharedCall_notWhenBuilt() throws Exception {
+    try (LogCapture log = new LogCapture();
+        RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
+        Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5))) {
+      long before = clients(admin);
+      try (Memo memo = Memo.builder().memoryOnly().shared(uri(server.port())).build()) {
+        Thread.sleep(300);
+        assertEquals(before, clients(admin), "no connection made by building the Memo");
+        assertEquals(42, memo.call("answer", () -> 42, 1));
+        assertEquals(before + 1, clients(admin));
+        assertEquals(List.of(), outages(log));
+      }
+    }
+    int port = RedisServer.freePort();
+    try (LogCapture log = new LogCapture();
+        Memo memo = Memo.builder().memoryOnly().shared(uri(port)).build()) {
+      Thread.sleep(300);
+      assertEquals(List.of(), outages(log), "a server that is down is not asked before a call needs it");
+      assertEquals(0, memo.tiers().get(0).counters().unavailable());
+      assertEquals(42, memo.call("answer", () -> 42, 1));
+      assertTrue(outages(log).get(0).contains(": GET memocache:v:"), outages(log).toString());
+    }
+  }
+
+  /** The clients connected to the server, {@code admin} included. */
+  static long clients(Redis admin) {
+    return admin.call("CLIENT LIST", c -> c.clientList()).lines().count();
+  }
+
+  @Test
   void memo_withRedisDown_computesLocally() throws Exception {
     int port = RedisServer.freePort();
     try (LogCapture log = new LogCapture();
@@ -184,11 +219,8 @@ class SharedTierFaultsTest {
         Redis admin = Redis.connect(server.uri(), Duration.ofSeconds(5));
         SharedTier tier = open(server.uri(), null)) {
       assertTrue(put(tier, key(1), "kept"));
-      var codec = io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
-          io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-      CompletableFuture<String> sleep = CompletableFuture.supplyAsync(() -> admin.call("DEBUG SLEEP",
-          c -> c.dispatch(io.lettuce.core.protocol.CommandType.DEBUG, new io.lettuce.core.output.StatusOutput<>(codec),
-              new io.lettuce.core.protocol.CommandArgs<>(codec).add("SLEEP").add(1))));
+      CompletableFuture<Object> sleep = CompletableFuture.supplyAsync(() -> admin.call("DEBUG SLEEP",
+          c -> c.sendCommand(DEBUG, "SLEEP", "1")));
       Thread.sleep(100);
       long ms = millis(() -> assertEquals(Optional.empty(), get(tier, key(1))));
       assertTrue(ms >= 250 && ms < 1_000, ms + " ms");
