@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compute-once across hosts: one lease per key in Redis, with an expiry that a watchdog renews while
@@ -53,7 +54,8 @@ public final class Leases implements AutoCloseable {
 
   private final Redis redis;
   private final String namespace;
-  private final String self;
+  /** {@code host|pid}, resolved by the first take: the host name lookup may wait for DNS. */
+  private volatile @Nullable String self;
   private final ScheduledExecutorService watchdog;
 
   /**
@@ -62,7 +64,6 @@ public final class Leases implements AutoCloseable {
   public Leases(Redis redis, String namespace) {
     this.redis = redis;
     this.namespace = namespace;
-    this.self = hostName() + "|" + ProcessHandle.current().pid();
     this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "memocache-lease-watchdog");
       t.setDaemon(true);
@@ -84,7 +85,7 @@ public final class Leases implements AutoCloseable {
     long start = System.nanoTime();
     List<Object> r = redis.evalList("LEASE " + leaseKey(key), ACQUIRE,
         new String[] {leaseKey(key), namespace + "fence"}, utf8(owner),
-        utf8(self + "|" + System.currentTimeMillis()), utf8(Long.toString(ttl.toMillis())));
+        utf8(self() + "|" + System.currentTimeMillis()), utf8(Long.toString(ttl.toMillis())));
     long token = (Long) r.get(0);
     if (token == 0) {
       return Optional.empty();
@@ -145,6 +146,15 @@ public final class Leases implements AutoCloseable {
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String self() {
+    String s = self;
+    if (s == null) {
+      s = hostName() + "|" + ProcessHandle.current().pid();
+      self = s;
+    }
+    return s;
   }
 
   private static String hostName() {
