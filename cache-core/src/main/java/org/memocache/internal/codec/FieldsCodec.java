@@ -734,7 +734,7 @@ public final class FieldsCodec implements ValueCodec {
       if (!AllowLists.admits(filter, name)) {
         throw new RejectedClassException(name);
       }
-      Class<?> c = load(name);
+      Class<?> c = Shapes.load(name);
       if (c == null) {
         throw new ForeignPayloadException(SHAPE_CHANGED + name + " (missing)");
       }
@@ -750,21 +750,6 @@ public final class FieldsCodec implements ValueCodec {
       if (!AllowLists.admits(filter, c.getName())) {
         throw new RejectedClassException(c.getName());
       }
-    }
-
-    private static @Nullable Class<?> load(String className) {
-      ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), FieldsCodec.class.getClassLoader()};
-      for (ClassLoader l : loaders) {
-        if (l == null) {
-          continue;
-        }
-        try {
-          return Class.forName(className, false, l);
-        } catch (ClassNotFoundException | LinkageError e) {
-          // try the next loader
-        }
-      }
-      return null;
     }
 
     private Object row(ElementType t) throws IOException {

@@ -149,7 +149,8 @@ public final class Shapes {
     return null;
   }
 
-  private static @Nullable Class<?> load(String className) {
+  /** {@code className} through the thread's context loader, else this library's; {@code null} when neither has it. */
+  static @Nullable Class<?> load(String className) {
     ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), Shapes.class.getClassLoader()};
     for (ClassLoader l : loaders) {
       if (l == null) {
