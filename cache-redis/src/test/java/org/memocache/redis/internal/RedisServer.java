@@ -37,6 +37,12 @@ final class RedisServer implements AutoCloseable {
   }
 
   static RedisServer start(Path dir, String password, int port) throws IOException, InterruptedException {
+    return start(dir, password, port, List.of());
+  }
+
+  /** A server with more options, such as a TLS port beside the plain {@code port}. */
+  static RedisServer start(Path dir, String password, int port, List<String> options)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path log = dir.resolve("redis.log");
     List<String> cmd = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port",
@@ -46,6 +52,7 @@ final class RedisServer implements AutoCloseable {
     if (password != null) {
       cmd.addAll(List.of("--requirepass", password));
     }
+    cmd.addAll(options);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Process p;
     try {
