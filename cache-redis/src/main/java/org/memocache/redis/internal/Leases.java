@@ -103,7 +103,18 @@ public final class Leases implements AutoCloseable {
    * @throws SharedStoreException if Redis fails or times out
    */
   public Optional<Lease> acquire(String key, Duration ttl, Duration wait) throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
+    return acquire(key, ttl, wait, waited -> true);
+  }
+
+  /**
+   * As {@link #acquire(String, Duration, Duration)}, asking {@code waiter} before each new attempt
+   * whether to make it: the attempts poll the lease, 2 ms apart at first, doubling up to 50 ms.
+   *
+   * @throws SharedStoreException if Redis fails or times out
+   */
+  public Optional<Lease> acquire(String key, Duration ttl, Duration wait, Waiter waiter) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + Math.min(wait.toNanos(), Long.MAX_VALUE / 4);
     long pause = 2;
     while (true) {
       Optional<Lease> lease = tryAcquire(key, ttl);
@@ -112,7 +123,17 @@ public final class Leases implements AutoCloseable {
       }
       Thread.sleep(Math.min(pause, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
       pause = Math.min(pause * 2, 50);
+      if (!waiter.tryAgain(System.nanoTime() - start)) {
+        return Optional.empty();
+      }
     }
+  }
+
+  /** Told, while another holder keeps a lease, that a new attempt is due. */
+  @FunctionalInterface
+  public interface Waiter {
+    /** Whether to make the attempt, {@code waitedNanos} after the first. */
+    boolean tryAgain(long waitedNanos);
   }
 
   /**

@@ -3,7 +3,6 @@ package org.memocache.redis.internal;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.memocache.CacheKey;
 import org.memocache.internal.Sizes;
 import org.memocache.spi.Tier;
@@ -33,40 +32,37 @@ final class SharedLocks implements Tier.KeyLocks {
 
   @Override
   public Optional<Tier.KeyLock> acquire(CacheKey key, String description, Duration maxWait) {
+    if (redis.skip()) {
+      return Optional.empty();
+    }
     String name = SharedTier.name(key);
     long start = System.nanoTime();
-    long deadline = start + Math.min(maxWait.toNanos(), Long.MAX_VALUE / 4);
-    long nextReport = start + FIRST_REPORT.toNanos();
-    long pause = 2;
+    long[] nextReport = {FIRST_REPORT.toNanos()};
+    boolean[] skipped = {false};
     try {
-      while (true) {
-        if (redis.skip()) {
-          return Optional.empty();
-        }
-        Optional<Lease> lease = leases.tryAcquire(name, ttl);
+      Optional<Lease> lease = leases.acquire(name, ttl, maxWait, waited -> {
         redis.succeeded();
-        if (lease.isPresent()) {
-          Lease l = lease.get();
-          return Optional.of(() -> release(l));
-        }
-        long now = System.nanoTime();
-        if (now - deadline >= 0) {
-          if (deadline > start) {
-            String holder = holder(name);
-            LOG.log(Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(now - start)) + " for "
-                + holder + " (" + where + "); computing " + description + " here too");
-          }
-          return Optional.empty();
-        }
-        if (now - nextReport >= 0) {
+        if (waited - nextReport[0] >= 0) {
           String holder = holder(name);
-          LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(now - start)) + " for "
+          LOG.log(Level.INFO, () -> "MemoCache: waiting " + Sizes.human(Duration.ofNanos(waited)) + " for "
               + holder + " computing " + description + " (" + where + ")");
-          nextReport = now + REPORT_EVERY.toNanos();
+          nextReport[0] = waited + REPORT_EVERY.toNanos();
         }
-        Thread.sleep(Math.min(pause, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
-        pause = Math.min(pause * 2, 50);
+        skipped[0] = redis.skip();
+        return !skipped[0];
+      });
+      redis.succeeded();
+      if (lease.isPresent()) {
+        Lease l = lease.get();
+        return Optional.of(() -> release(l));
       }
+      if (!skipped[0] && !maxWait.isZero() && !maxWait.isNegative()) {
+        long waited = System.nanoTime() - start;
+        String holder = holder(name);
+        LOG.log(Level.WARNING, () -> "MemoCache: waited " + Sizes.human(Duration.ofNanos(waited)) + " for "
+            + holder + " (" + where + "); computing " + description + " here too");
+      }
+      return Optional.empty();
     } catch (SharedStoreException e) {
       redis.failed(e);
       return Optional.empty();

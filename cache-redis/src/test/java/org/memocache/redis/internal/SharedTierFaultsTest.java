@@ -91,6 +91,35 @@ class SharedTierFaultsTest {
   }
 
   @Test
+  void waiterForAHeldLease_reportsTheHolder_thenGivesUpWithAWarning() throws Exception {
+    try (RedisServer server = RedisServer.start(dir.resolve("redis"), PASSWORD);
+        LogCapture log = new LogCapture();
+        SharedTier holder = open(server.uri(), null);
+        SharedTier waiter = open(server.uri(), null)) {
+      Tier.KeyLock held = holder.locks().orElseThrow().acquire(key(1), "faults(n=1)", Duration.ZERO).orElseThrow();
+      try {
+        long t0 = System.nanoTime();
+        assertEquals(Optional.empty(), waiter.locks().orElseThrow().acquire(key(1), "faults(n=1)", Duration.ofMillis(1_500)));
+        assertTrue(System.nanoTime() - t0 >= 1_500_000_000L, "waited out its time");
+        assertEquals(Optional.empty(), waiter.locks().orElseThrow().acquire(key(1), "faults(n=1)", Duration.ZERO));
+      } finally {
+        held.close();
+      }
+      String pid = Long.toString(ProcessHandle.current().pid());
+      List<String> info = log.messages(Level.INFO).stream().filter(m -> m.startsWith("MemoCache: waiting ")).toList();
+      assertEquals(1, info.size(), info.toString());
+      assertTrue(info.get(0).contains(pid) && info.get(0).contains(" computing faults(n=1) ("), info.get(0));
+      List<String> warnings = log.messages(Level.WARNING).stream().filter(m -> m.startsWith("MemoCache: waited ")).toList();
+      assertEquals(1, warnings.size(), "no warning for a caller that does not wait: " + warnings);
+      assertTrue(warnings.get(0).contains(pid) && warnings.get(0).endsWith("; computing faults(n=1) here too"),
+          warnings.get(0));
+      Tier.KeyLock again = waiter.locks().orElseThrow().acquire(key(1), "faults(n=1)", Duration.ZERO)
+          .orElseThrow(() -> new AssertionError("released: free again"));
+      again.close();
+    }
+  }
+
+  @Test
   void redisDownAtStart_missesAndSkipsQuickly_warnsOnce_thenReconnects() throws Exception {
     int port = RedisServer.freePort();
     try (LogCapture log = new LogCapture(); SharedTier tier = open(uri(port), null)) {
