@@ -1,5 +1,7 @@
 package org.memocache;
 
+import static org.memocache.internal.Arguments.requireArgument;
+
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Path;
@@ -946,12 +948,6 @@ public final class Memo implements AutoCloseable {
     private static void requireState(boolean ok, String template, @Nullable Object... args) {
       if (!ok) {
         throw new IllegalStateException(String.format(template, args));
-      }
-    }
-
-    private static void requireArgument(boolean ok, String template, @Nullable Object... args) {
-      if (!ok) {
-        throw new IllegalArgumentException(String.format(template, args));
       }
     }
   }

@@ -1,7 +1,9 @@
 package org.memocache.disk;
 
+import static org.memocache.internal.Arguments.positive;
+import static org.memocache.internal.Arguments.requireArgument;
+
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,17 +63,5 @@ public record Prune(long maxBytes, long maxEntries, @Nullable Duration olderThan
   /** Only report what would be removed. */
   public Prune dryRun(boolean dryRun) {
     return new Prune(maxBytes, maxEntries, olderThan, unusedFor, partialsOlderThan, dryRun);
-  }
-
-  private static Duration positive(String what, Duration age) {
-    Objects.requireNonNull(age, what);
-    requireArgument(!age.isNegative() && !age.isZero(), "%s must be positive, was %s", what, age);
-    return age;
-  }
-
-  private static void requireArgument(boolean ok, String template, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(template, args));
-    }
   }
 }

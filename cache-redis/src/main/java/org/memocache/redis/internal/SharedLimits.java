@@ -1,7 +1,9 @@
 package org.memocache.redis.internal;
 
+import static org.memocache.internal.Arguments.positive;
+import static org.memocache.internal.Arguments.requireArgument;
+
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,17 +68,5 @@ public record SharedLimits(long maxBytes, long maxEntries, @Nullable Duration ma
   /** Whether any of bytes, entries or age is bounded: only then does the store keep an index. */
   public boolean bounded() {
     return maxBytes != Long.MAX_VALUE || maxEntries != Long.MAX_VALUE || maxAge != null;
-  }
-
-  private static Duration positive(String what, Duration age) {
-    Objects.requireNonNull(age, what);
-    requireArgument(!age.isNegative() && !age.isZero(), "%s must be positive, was %s", what, age);
-    return age;
-  }
-
-  private static void requireArgument(boolean ok, String template, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(template, args));
-    }
   }
 }
