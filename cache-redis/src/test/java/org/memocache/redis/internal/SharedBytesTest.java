@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,43 +19,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.memocache.testing.Child;
 
 /** Values in Redis and in a real S3 API server (s3proxy), first writer wins, streamed. */
-class SharedBytesTest {
-  static final String BUCKET = "memocache-test";
-  @TempDir static Path dir;
-  static RedisServer redisServer;
-  static S3Server s3Server;
-  static Redis redis;
-  static S3Blobs blobs;
+class SharedBytesTest extends RedisAndS3Test {
   static int tests;
   // Small limit so that the object-store path runs on small values too; objects of each test under
   // a prefix of their own.
   SharedBytes store;
   String prefix;
-
-  @BeforeAll
-  static void start() throws Exception {
-    redisServer = RedisServer.start(dir.resolve("redis"), null);
-    s3Server = S3Server.start(dir.resolve("s3"));
-    redis = Redis.connect(redisServer.uri(), Duration.ofSeconds(2));
-    blobs = s3Server.client(BUCKET, Duration.ofSeconds(5));
-    blobs.createBucket();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    blobs.close();
-    redis.close();
-    s3Server.close();
-    redisServer.close();
-  }
 
   @BeforeEach
   void flush() {

@@ -29,12 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.memocache.testing.Child;
 import redis.clients.jedis.Protocol;
 
@@ -42,33 +39,10 @@ import redis.clients.jedis.Protocol;
  * Bounds of the shared store (bytes, entries, age) kept by an index in Redis, and the orphan sweep,
  * against a real redis-server and s3proxy: Redis keys and the files of s3proxy's directory checked.
  */
-class SharedLimitsTest {
-  static final String BUCKET = "memocache-limits";
+class SharedLimitsTest extends RedisAndS3Test {
   static final String NS = "t:";
-  @TempDir static Path dir;
-  static RedisServer redisServer;
-  static S3Server s3Server;
-  static Redis redis;
-  static S3Blobs blobs;
   static int tests;
   String prefix;
-
-  @BeforeAll
-  static void start() throws Exception {
-    redisServer = RedisServer.start(dir.resolve("redis"), null);
-    s3Server = S3Server.start(dir.resolve("s3"));
-    redis = Redis.connect(redisServer.uri(), Duration.ofSeconds(2));
-    blobs = s3Server.client(BUCKET, Duration.ofSeconds(5));
-    blobs.createBucket();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    blobs.close();
-    redis.close();
-    s3Server.close();
-    redisServer.close();
-  }
 
   @BeforeEach
   void flush() {
