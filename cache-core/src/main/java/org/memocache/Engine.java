@@ -156,7 +156,13 @@ final class Engine {
         })
         .executor(Runnable::run)
         .build();
-    this.locks = tiers.stream().flatMap(t -> t.locks().stream()).toList();
+    // A loop, not a stream: the stream classes a flatMap needs are not in the JDK's default class
+    // data archive, and opening a Memo would load them for this one line.
+    List<Tier.KeyLocks> l = new ArrayList<>();
+    for (Tier t : tiers) {
+      t.locks().ifPresent(l::add);
+    }
+    this.locks = List.copyOf(l);
     this.verdicts = firstCapability(tiers, Tier::verdicts);
     this.where = config.directory() == null ? "memory" : config.directory().toString();
     this.values = new TierValues(codecs, where);

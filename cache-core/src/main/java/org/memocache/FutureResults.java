@@ -39,13 +39,19 @@ final class FutureResults {
   private static final String STAGE = ")Ljava/util/concurrent/CompletionStage;";
 
   private final Engine engine;
-  private final Executor executor;
+  /** The async executor given, or {@code null} for the {@link DefaultExecutor}, made on first use. */
+  private final @Nullable Executor executor;
   /** Completed futures whose value is being handled on the executor: {@link #awaitSettling} waits for them. */
   private final AtomicInteger settling = new AtomicInteger();
 
   FutureResults(Engine engine, @Nullable Executor executor) {
     this.engine = engine;
-    this.executor = executor != null ? executor : DefaultExecutor.get();
+    this.executor = executor;
+  }
+
+  private Executor executor() {
+    Executor e = executor;
+    return e != null ? e : DefaultExecutor.get();
   }
 
   /** Whether a woven method is declared to return a {@code CompletableFuture} or a {@code CompletionStage}. */
@@ -73,7 +79,7 @@ final class FutureResults {
       }
       settling.incrementAndGet();
       try {
-        executor.execute(() -> {
+        executor().execute(() -> {
           try {
             settle(call, stage, value, thrown);
           } finally {
@@ -174,7 +180,7 @@ final class FutureResults {
     }
     CompletableFuture<CompletableFuture<T>> started;
     try {
-      started = CompletableFuture.supplyAsync(() -> compute(spec, args, compute), executor);
+      started = CompletableFuture.supplyAsync(() -> compute(spec, args, compute), executor());
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(e);
     }

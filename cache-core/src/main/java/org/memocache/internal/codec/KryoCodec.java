@@ -1,11 +1,5 @@
 package org.memocache.internal.codec;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
@@ -16,7 +10,6 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.ValueCodec;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * Stores any other value with Kryo 5: class names written (not registration ids, so entries do not
@@ -44,57 +37,21 @@ public final class KryoCodec implements ValueCodec {
 
   private static final ClassFilter ADMIT_ALL = c -> true;
 
-  static {
-    KryoUnsafe.avoid();
-  }
+  /** Created on first use: a JVM whose hits are all raw arrays or scalars loads no Kryo class. */
+  private volatile @Nullable KryoPool pool;
 
-  /** Created on first use: a JVM whose hits are all raw arrays or scalars creates no Kryo instance. */
-  private volatile @Nullable Pool<Slot> pool;
-
-  private Pool<Slot> pool() {
-    Pool<Slot> p = pool;
+  private KryoPool pool() {
+    KryoPool p = pool;
     if (p == null) {
       synchronized (this) {
         p = pool;
         if (p == null) {
-          p = new Pool<>(true, false, 32) {
-            @Override
-            protected Slot create() {
-              return new Slot();
-            }
-          };
+          p = new KryoPool();
           pool = p;
         }
       }
     }
     return p;
-  }
-
-  /** A pooled Kryo with its resolver and output buffer. */
-  private static final class Slot {
-    final FilteringClassResolver resolver = new FilteringClassResolver();
-    final BoundedKryo kryo = new BoundedKryo(resolver);
-    final Output output = new Output(64 * 1024, -1);
-    final OutOfBand outOfBand = new OutOfBand();
-
-    Slot() {
-      configure(kryo);
-      outOfBand.register(kryo);
-    }
-  }
-
-  /**
-   * Configures {@code kryo} as this codec's, but for primitive arrays (which {@link OutOfBand}
-   * registers per pooled Kryo): also used by {@link Shapes} to ask which serializer a class gets.
-   */
-  static Kryo configure(Kryo kryo) {
-    kryo.setRegistrationRequired(false);
-    kryo.setReferences(true);
-    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-    kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
-    UnmodifiableSerializer.register(kryo);
-    JdkSerializers.register(kryo);
-    return kryo;
   }
 
   @Override
@@ -149,23 +106,7 @@ public final class KryoCodec implements ValueCodec {
    */
   public void encode(@Nullable Object value, OutputStream out, @Nullable ClassFilter readableBy,
       @Nullable Set<Class<?>> written) throws IOException {
-    Slot s = pool().obtain();
-    try {
-      s.resolver.filters(null, readableBy);
-      s.resolver.collect(written);
-      s.outOfBand.beginEncode();
-      s.output.setOutputStream(out);
-      s.kryo.writeClassAndObject(s.output, value);
-      if (!s.resolver.refused().isEmpty()) {
-        throw new RejectedClassException(s.resolver.refused());
-      }
-      s.output.flush();
-      s.outOfBand.writeBlocks(out, s.output.total());
-    } catch (RuntimeException | StackOverflowError e) {
-      throw translate("encode " + (value == null ? "null" : value.getClass().getName()), e);
-    } finally {
-      release(s);
-    }
+    pool().encode(value, out, readableBy, written);
   }
 
   @Override
@@ -235,36 +176,7 @@ public final class KryoCodec implements ValueCodec {
 
   private @Nullable Object decode(ByteBuffer payload, ClassFilter classes, @Nullable Set<Class<?>> read,
       @Nullable Map<Object, OutOfBand.Block> placeholders) throws IOException {
-    Slot s = pool().obtain();
-    try {
-      s.resolver.filters(classes, null);
-      s.resolver.collect(read);
-      OutOfBand.Table table = OutOfBand.read(payload);
-      int graph = (int) table.graphLength();
-      Input input;
-      int end;
-      if (payload.hasArray()) {
-        int off = payload.arrayOffset() + payload.position();
-        input = new BoundedInputs.OfArray(payload.array(), off, graph);
-        end = off + graph;
-      } else {
-        input = new BoundedInputs.OfBuffer(payload.slice().limit(graph));
-        end = graph;
-      }
-      s.outOfBand.beginDecode(payload.slice(), table, placeholders);
-      s.kryo.beginDecode(graph);
-      Object value = s.kryo.readClassAndObject(input);
-      if (input.position() != end) {
-        throw new IOException("kryo: " + (end - input.position()) + " bytes left after the value");
-      }
-      s.outOfBand.checkAllUsed();
-      return value;
-    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      // A crafted entry may claim a huge array; checksums make that impossible for a damaged one.
-      throw translate("decode", e);
-    } finally {
-      release(s);
-    }
+    return pool().decode(payload, classes, read, placeholders);
   }
 
   /**
@@ -274,35 +186,7 @@ public final class KryoCodec implements ValueCodec {
    * @throws com.esotericsoftware.kryo.KryoException when a serializer in the graph cannot copy
    */
   public <T> @Nullable T copy(@Nullable T value) {
-    Slot s = pool().obtain();
-    try {
-      return s.kryo.copy(value);
-    } finally {
-      release(s);
-    }
-  }
-
-  private void release(Slot s) {
-    s.kryo.endDecode();
-    s.outOfBand.end();
-    s.resolver.filters(null, null);
-    s.resolver.collect(null);
-    s.output.setOutputStream(null);
-    s.kryo.reset();
-    pool().free(s);
-  }
-
-  /** Unwraps a rejection from Kryo's exception chain; anything else becomes an IOException. */
-  private static IOException translate(String what, Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FilteringClassResolver.Rejected r) {
-        return new RejectedClassException(r.className);
-      }
-      if (t instanceof DecodeLimits.Exceeded x) {
-        return new DecodeLimitException("kryo: cannot " + what + ": " + x.getMessage());
-      }
-    }
-    return new IOException("kryo: cannot " + what + ": " + e, e);
+    return pool().copy(value);
   }
 
   @Override

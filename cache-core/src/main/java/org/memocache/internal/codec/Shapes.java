@@ -61,7 +61,7 @@ public final class Shapes {
 
     static {
       KryoUnsafe.avoid();
-      KRYO = KryoCodec.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
+      KRYO = KryoPool.configure(new Kryo(new DefaultClassResolver(), new MapReferenceResolver()));
     }
   }
 

@@ -82,7 +82,8 @@ public final class DiskStore implements AutoCloseable {
   private volatile @Nullable Upkeep upkeep;
   private volatile @Nullable PartialStore partials;
   private final Duration maintenanceInterval;
-  private final @Nullable ScheduledThreadPoolExecutor background;
+  private volatile @Nullable ScheduledThreadPoolExecutor background;
+  private final long openedNanos = System.nanoTime();
   private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
   private final AtomicLong bytesSinceMaintenance = new AtomicLong();
   private final AtomicLong putsSinceMaintenance = new AtomicLong();
@@ -106,6 +107,37 @@ public final class DiskStore implements AutoCloseable {
     this.maintenanceInterval = maintenanceInterval;
     WriteBudget b = new WriteBudget(config.maximumDiskBytes(), config.maximumDiskEntries());
     this.budget = b.bounded() && !maintenanceInterval.isZero() ? b : null;
+  }
+
+  /**
+   * The thread that flushes the journal and maintains in the background, started by the first store,
+   * removal or maintenance request, or by a read {@link #FLUSH_EVERY} after open. A job that only
+   * reads a few entries never needs it (its reads are flushed at close or exit), and making it loads
+   * some 30 classes. {@code null} once closed.
+   */
+  private @Nullable ScheduledThreadPoolExecutor background() {
+    ScheduledThreadPoolExecutor bg = background;
+    return bg != null ? bg : startBackground();
+  }
+
+  /** Counts a read; a process still reading after {@link #FLUSH_EVERY} gets its flusher and maintainer. */
+  private void accessed(CacheKey key, long nowMillis, long hitNanos) {
+    journal.access(key, nowMillis, hitNanos);
+    if (background == null && System.nanoTime() - openedNanos > FLUSH_EVERY.toNanos()) {
+      startBackground();
+    }
+  }
+
+  /** The journal, with the thread that flushes it started. */
+  private Journal journal() {
+    background();
+    return journal;
+  }
+
+  private synchronized @Nullable ScheduledThreadPoolExecutor startBackground() {
+    if (background != null || closed) {
+      return background;
+    }
     ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "memocache-disk " + layout.root);
       t.setDaemon(true);
@@ -119,7 +151,8 @@ public final class DiskStore implements AutoCloseable {
       long every = maintenanceInterval.toMillis();
       bg.scheduleWithFixedDelay(this::maintainQuietly, every, every, TimeUnit.MILLISECONDS);
     }
-    this.background = bg;
+    background = bg;
+    return bg;
   }
 
   /**
@@ -247,7 +280,7 @@ public final class DiskStore implements AutoCloseable {
       @Override
       public void used(long nanos) {
         // What the hit cost (open, verify, decode): subtracted from the time it saved.
-        journal.access(key, now, nanos);
+        accessed(key, now, nanos);
       }
     }, t0);
   }
@@ -324,7 +357,7 @@ public final class DiskStore implements AutoCloseable {
       T result = use.apply(file, r, h, now);
       if (result != null && closeAfter) {
         // What the hit cost (open, verify, decode): subtracted from the time it saved.
-        journal.access(key, now, System.nanoTime() - t0);
+        accessed(key, now, System.nanoTime() - t0);
       }
       handedOver = result != null && !closeAfter;
       return Optional.ofNullable(result);
@@ -435,7 +468,7 @@ public final class DiskStore implements AutoCloseable {
     }
     try {
       layout.safe.delete(file);
-      journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
+      journal().append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
     } catch (IOException ex) {
       // Read-only cache: it stays a counted miss.
     }
@@ -625,7 +658,7 @@ public final class DiskStore implements AutoCloseable {
     try {
       EntryWriter.Written w = writer.write(key, entry);
       long size = w.header().fileLength();
-      journal.append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
+      journal().append(new JournalRecord.Put(key.method().id(), key.hi(), key.lo(), size, w.header().createdMillis(),
           w.header().computeNanos(), entry.codecId(), method, w.header().argsSummary()));
       if (budget != null) {
         budget.stored(reserved, size);
@@ -701,7 +734,8 @@ public final class DiskStore implements AutoCloseable {
    * maintenance costs.
    */
   private void requestMaintenance() {
-    if (maintenanceInterval.isZero() || background == null || !maintenanceQueued.compareAndSet(false, true)) {
+    ScheduledThreadPoolExecutor bg;
+    if (maintenanceInterval.isZero() || (bg = background()) == null || !maintenanceQueued.compareAndSet(false, true)) {
       return;
     }
     // The later of the last run's start (any process) and this process's last attempt (which may
@@ -710,7 +744,7 @@ public final class DiskStore implements AutoCloseable {
     long delay = Math.max(0, Math.min(MAINTENANCE_GAP.toMillis(),
         last + MAINTENANCE_GAP.toMillis() - System.currentTimeMillis()));
     try {
-      background.schedule(this::maintainQuietly, delay, TimeUnit.MILLISECONDS);
+      bg.schedule(this::maintainQuietly, delay, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       maintenanceQueued.set(false);
     }
@@ -722,7 +756,7 @@ public final class DiskStore implements AutoCloseable {
       layout.safe.parentsNow(file);
       boolean removed = layout.safe.delete(file);
       if (removed) {
-        journal.append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
+        journal().append(new JournalRecord.Remove(key.method().id(), key.hi(), key.lo()));
       }
       return removed;
     } catch (NoSuchFileException e) {
@@ -743,7 +777,7 @@ public final class DiskStore implements AutoCloseable {
             if (layout.safe.delete(f.file())) {
               n[0]++;
               EntryHeader h = f.header();
-              journal.append(new JournalRecord.Remove(h.methodHash(), h.keyHi(), h.keyLo()));
+              journal().append(new JournalRecord.Remove(h.methodHash(), h.keyHi(), h.keyLo()));
             }
           } catch (IOException e) {
             faults.writeFailed("(clearing) " + f.file().getFileName(), e);
@@ -951,16 +985,20 @@ public final class DiskStore implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    ScheduledThreadPoolExecutor bg;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      bg = background;
     }
-    closed = true;
-    if (background != null) {
+    if (bg != null) {
       // Not shutdownNow: interrupting a maintenance run mid-write closes MapDB's file channel under
       // it and leaves a truncated index. A running one finishes (bounded wait); none starts again.
-      background.shutdown();
+      bg.shutdown();
       try {
-        if (!background.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!bg.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
           Log.LOG.log(Level.WARNING, () -> "MemoCache: maintenance of " + layout.root
               + " is still running after " + CLOSE_WAIT.toSeconds() + " s; closing without waiting for it");
         }

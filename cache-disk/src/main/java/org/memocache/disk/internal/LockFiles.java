@@ -70,17 +70,24 @@ final class LockFiles {
   private static final byte TOMBSTONE = 0;
   /** How often a holder beats; announced in its owner record, so waiters watch only holders that beat. */
   static final Duration BEAT = Duration.ofSeconds(1);
-  /** Held locks whose holder beats, and the one daemon thread beating for all of them. */
-  private static final Set<Held> BEATING = ConcurrentHashMap.newKeySet();
-  private static final ScheduledExecutorService HEART = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "memocache-lock-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
+  /**
+   * Held locks whose holder beats, and the one daemon thread beating for all of them: started by the
+   * first lock taken, as a process that only reads never needs it.
+   */
+  private static final class Heartbeat {
+    static final Set<Held> BEATING = ConcurrentHashMap.newKeySet();
+    private static final ScheduledExecutorService HEART = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "memocache-lock-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
 
-  static {
-    HEART.scheduleAtFixedRate(() -> BEATING.forEach(Held::beat), BEAT.toMillis(), BEAT.toMillis(),
-        TimeUnit.MILLISECONDS);
+    static {
+      HEART.scheduleAtFixedRate(() -> BEATING.forEach(Held::beat), BEAT.toMillis(), BEAT.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    private Heartbeat() {}
   }
 
   /** The JVM-wide table: one entry per lock file in use, with the number of threads using it. */
@@ -173,7 +180,7 @@ final class LockFiles {
       } finally {
         guard.unlock();
       }
-      BEATING.remove(this);
+      Heartbeat.BEATING.remove(this);
       try {
         if (deleteOnRelease) {
           channel.write(ByteBuffer.wrap(new byte[] {TOMBSTONE}), 0);
@@ -321,7 +328,7 @@ final class LockFiles {
                 .encode()), 0);
             keep = true;
             Held held = new Held(file, ch, fl, local, deleteOnRelease);
-            BEATING.add(held);
+            Heartbeat.BEATING.add(held);
             return Optional.of(held);
           }
           long now = System.nanoTime();
