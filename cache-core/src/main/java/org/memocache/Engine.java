@@ -1,8 +1,5 @@
 package org.memocache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,7 +99,7 @@ final class Engine {
   private final KeyEncoders encoders;
   /** Encodes values for the lower tiers and decodes what they return. */
   private final TierValues values;
-  private final Cache<Object, Held> memory;
+  private final MemoryTier memory;
   private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
   /** The key locks of every tier that has them, in tier order: taken in this order, released in reverse. */
   private final List<Tier.KeyLocks> locks;
@@ -143,19 +140,8 @@ final class Engine {
     this.config = config;
     this.tiers = tiers;
     this.encoders = encoders;
-    this.memory = Caffeine.newBuilder()
-        .maximumWeight(config.maximumMemoryBytes())
-        .weigher((Object k, Held h) -> h.weight)
-        .removalListener((@Nullable Object k, @Nullable Held v, RemovalCause cause) -> {
-          if (cause.wasEvicted()) {
-            evictions.increment();
-          }
-          if (v != null) {
-            retire(v);
-          }
-        })
-        .executor(Runnable::run)
-        .build();
+    this.memory = new MemoryTier(config.maximumMemoryBytes(), h -> evictions.increment(), this::retire);
+    WarmUp.later(memory::build);
     // A loop, not a stream: the stream classes a flatMap needs are not in the JDK's default class
     // data archive, and opening a Memo would load them for this one line.
     List<Tier.KeyLocks> l = new ArrayList<>();
@@ -297,7 +283,7 @@ final class Engine {
     }
     Object k1 = memoryKey(spec, self, args);
     if (spec.memory()) {
-      Held h = memory.getIfPresent(k1);
+      Held h = memory.get(k1);
       if (h != null && !h.expired()) {
         h.hits++;
         return h;
@@ -391,7 +377,7 @@ final class Engine {
   private MemoRuntime.Call resolveMiss(Pending call, @Nullable Object self, @Nullable Object[] args) {
     MethodSpec spec = call.spec;
     if (spec.memory()) {
-      Held h = memory.getIfPresent(call.memoryKey);
+      Held h = memory.get(call.memoryKey);
       if (h != null && !h.expired()) {
         // Completed between our first look and taking the flight.
         memoryHits.increment();
@@ -503,7 +489,7 @@ final class Engine {
     changesInput.put(id, what);
     anyChangesInput = true;
     // Results of earlier calls were right for them, but the method is now computed on every call.
-    memory.asMap().keySet().removeIf(k -> methodId(k).equals(id));
+    memory.removeIf(k -> methodId(k).equals(id));
     Tier.Verdicts v = verdicts;
     if (v != null) {
       try {
@@ -711,7 +697,7 @@ final class Engine {
     if (!spec.memory()) {
       return null;
     }
-    Held h = memory.getIfPresent(memoryKey);
+    Held h = memory.get(memoryKey);
     if (h == null || h.expired()) {
       return null;
     }
@@ -1047,7 +1033,7 @@ final class Engine {
 
   Optional<CachedResult<?>> lookup(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
     Object k1 = memoryKey(spec, self, args);
-    Held h = memory.getIfPresent(k1);
+    Held h = memory.get(k1);
     if (h != null && !h.expired()) {
       Object value = h.value();
       if (value instanceof CompletionStage<?> stage) {
@@ -1082,12 +1068,12 @@ final class Engine {
 
   boolean invalidate(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
     Object k1 = memoryKey(spec, self, args);
-    boolean removed = memory.asMap().remove(detach(k1)) != null;
+    boolean removed = memory.remove(detach(k1));
     CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
     if (k1 instanceof StructKey) {
-      memory.asMap().remove(key);
+      memory.remove(key);
     } else {
-      memory.asMap().keySet().removeIf(k -> k instanceof StructKey s && s.spec() == spec
+      memory.removeIf(k -> k instanceof StructKey s && s.spec() == spec
           && java.util.Arrays.equals(s.args(), args));
     }
     for (Tier t : tiers) {
@@ -1117,7 +1103,7 @@ final class Engine {
     if (spec.memory()) {
       long size = lower ? copiedSize(spec, value) : -1;
       if (stored && size >= SERVED_FROM_LOWER_TIERS) {
-        memory.asMap().remove(detach(k1));
+        memory.remove(detach(k1));
       } else {
         memory.put(detach(k1), held(spec, value, 0, created, true, size));
       }
@@ -1126,7 +1112,7 @@ final class Engine {
   }
 
   long clear(@Nullable String name) {
-    memory.asMap().keySet().removeIf(k -> name == null || methodName(k).equals(name));
+    memory.removeIf(k -> name == null || methodName(k).equals(name));
     long n = 0;
     for (Tier t : tiers) {
       n += t.clear(name);
@@ -1332,7 +1318,7 @@ final class Engine {
     }
     long liveHits = 0;
     long liveSaved = 0;
-    for (Held h : memory.asMap().values()) {
+    for (Held h : memory.values()) {
       long n = h.hits;
       liveHits += n;
       liveSaved += n * h.computeNanos;
@@ -1356,7 +1342,7 @@ final class Engine {
 
   void close() {
     futures.awaitSettling(Duration.ofSeconds(10));
-    memory.invalidateAll();
+    memory.clear();
     for (Tier t : tiers) {
       try {
         t.close();

@@ -102,6 +102,9 @@ public final class WarmUp {
 
   private static void run() {
     try {
+      // The key machinery first: a first call needs it, while the memory tier waits for Caffeine.
+      MethodId id = new MethodId("memocache-warm-up", "()V", 0, 0L);
+      KeyHasher.acquire(id, KeyEncoders.NONE).argument(0, "n", 1L).argument(1, "values", new double[100]).finish(id);
       // The same features as the engine's memory tier, so Caffeine generates the same classes.
       Cache<Object, Object> cache = Caffeine.newBuilder()
           .maximumWeight(1 << 20)
@@ -111,8 +114,6 @@ public final class WarmUp {
           .build();
       cache.put(WarmUp.class, true);
       var unused = cache.getIfPresent(WarmUp.class); // only the read path's classes matter
-      MethodId id = new MethodId("memocache-warm-up", "()V", 0, 0L);
-      KeyHasher.acquire(id, KeyEncoders.NONE).argument(0, "n", 1L).argument(1, "values", new double[100]).finish(id);
     } catch (RuntimeException | LinkageError e) {
       // Only a head start: the call that needs these classes loads them itself and says what fails.
     }
