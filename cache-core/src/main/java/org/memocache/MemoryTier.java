@@ -62,6 +62,8 @@ final class MemoryTier {
         })
         .executor(Runnable::run)
         .build();
+    // Loads the read path's classes here rather than in a caller's first hit.
+    var unused = built.getIfPresent(MemoryTier.class);
     synchronized (early) {
       if (cache != null) {
         return;
