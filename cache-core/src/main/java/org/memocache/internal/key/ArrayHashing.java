@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hashes primitive arrays at close to memory speed, without copying the array.
@@ -94,17 +95,14 @@ final class ArrayHashing {
     boolean compiled = chunksHashed >= WARM_CHUNKS;
     chunksHashed += chunks;
     if (compiled && chunks >= PARALLEL_CHUNKS && Pool.THREADS > 1) {
-      int parts = Pool.THREADS;
+      // Each thread, the caller's too, claims the next chunks until none are left: on shared cores a
+      // fixed share per thread waits for the slowest one.
+      AtomicInteger next = new AtomicInteger();
       List<Future<?>> futures = new ArrayList<>();
-      int per = (chunks + parts - 1) / parts;
-      for (int p = 1; p < parts; p++) {
-        int from = p * per;
-        int to = Math.min(chunks, from + per);
-        if (from < to) {
-          futures.add(Pool.EXECUTOR.submit(() -> hashChunks(array, width, length, from, to, hashes)));
-        }
+      for (int p = 1; p < Pool.THREADS; p++) {
+        futures.add(Pool.EXECUTOR.submit(() -> hashClaimed(array, width, length, next, chunks, hashes)));
       }
-      hashChunks(array, width, length, 0, Math.min(per, chunks), hashes);
+      hashClaimed(array, width, length, next, chunks, hashes);
       for (Future<?> f : futures) {
         try {
           f.get();
@@ -121,6 +119,15 @@ final class ArrayHashing {
     out.putByte(Tag.CHUNKED).putInt(chunks);
     for (long h : hashes) {
       out.putLong(h);
+    }
+  }
+
+  /** Chunks claimed at a time: few enough to balance, enough to keep the counter off the hot loop. */
+  private static final int CLAIM = 2;
+
+  private static void hashClaimed(Object array, int width, int length, AtomicInteger next, int chunks, long[] hashes) {
+    for (int c = next.getAndAdd(CLAIM); c < chunks; c = next.getAndAdd(CLAIM)) {
+      hashChunks(array, width, length, c, Math.min(chunks, c + CLAIM), hashes);
     }
   }
 
