@@ -48,15 +48,16 @@ import org.memocache.spi.ValueCodec;
  * {@code ArrayList}, {@code LinkedHashSet} or {@code LinkedHashMap}, in the order they were written),
  * as Kryo's path rebuilds it. The elements of sets and the keys of maps are {@code null} (where the
  * collection admits it), strings, boxes or enums, whose hash codes and comparisons cost at most their
- * bytes. A fresh JVM's first Kryo instance, and Kryo's first
- * serializer of each class, cost it tens of milliseconds of class loading and reflection; here a
- * class costs one reflective look at its fields.
+ * bytes. A fresh JVM's first Kryo instance, and Kryo's first serializer of each class, cost it tens
+ * of milliseconds of class loading and reflection; here a class costs one reflective look at its
+ * fields.
  *
  * <p>Any other value is left to {@code kryo}: {@link #canEncode} walks the whole value first and
  * declines it when a class, a map key, a set element or a cycle is beyond this codec (a
- * {@code TreeMap} with a comparator, an {@code Arrays.asList}, whose array type it cannot see), or objects nest more than
- * {@value #MAX_DEPTH} deep. A value reached twice (a shared array, record or string) is written once
- * and referred to after, so sharing round-trips; cycles are left to Kryo.
+ * {@code TreeMap} with a comparator, an {@code Arrays.asList}, whose array type it cannot see), or
+ * objects nest more than {@value #MAX_DEPTH} deep. A value reached twice (a shared array, record,
+ * string or collection) is written once and referred to after, so sharing round-trips; cycles are
+ * left to Kryo.
  *
  * <p>The payload has {@link OutOfBand}'s layout, with this codec's graph in front: primitive arrays
  * of {@value OutOfBand#THRESHOLD} bytes and more (the rows of a big {@code double[][]} from
@@ -164,8 +165,6 @@ public final class FieldsCodec implements ValueCodec {
   private static final Class<?> UNMODIFIABLE_LIST = Collections.unmodifiableList(new ArrayList<>()).getClass();
   private static final Class<?> UNMODIFIABLE_SET = Collections.unmodifiableSet(new HashSet<>()).getClass();
   private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableMap(new HashMap<>()).getClass();
-  private static final String REGULAR_ENUM_SET = "java.util.RegularEnumSet";
-  private static final String JUMBO_ENUM_SET = "java.util.JumboEnumSet";
 
   private static final int INLINE = 0;
   private static final int OUT_OF_BAND = 1;
@@ -227,7 +226,7 @@ public final class FieldsCodec implements ValueCodec {
         || c == SINGLETON_LIST || c == SINGLETON_SET || c == SINGLETON_MAP || c == UNMODIFIABLE_LIST
         || c == UNMODIFIABLE_SET || c == UNMODIFIABLE_MAP || c == HashSet.class || c == LinkedHashSet.class
         || c == TreeSet.class || c == TreeMap.class || c == ArrayDeque.class || c == Optional.class
-        || c == EnumMap.class || c.getName().equals(REGULAR_ENUM_SET) || c.getName().equals(JUMBO_ENUM_SET);
+        || c == EnumMap.class || EnumSet.class.isAssignableFrom(c); // RegularEnumSet, JumboEnumSet
   }
 
   /** Whether {@code k} may be a map key or set element: its hash code and comparisons cost at most its bytes. */
@@ -1126,7 +1125,8 @@ public final class FieldsCodec implements ValueCodec {
     private @Nullable Object key(boolean nulls, int depth) throws IOException, ReflectiveOperationException {
       Object k = value(depth + 1);
       if (k == null ? !nulls : !isKey(k)) {
-        throw new IOException(ID + ": a map key or set element is " + (k == null ? "null" : "a " + k.getClass().getName()));
+        throw new IOException(ID + ": a map key or set element is "
+            + (k == null ? "null" : "a " + k.getClass().getName()));
       }
       return k;
     }
