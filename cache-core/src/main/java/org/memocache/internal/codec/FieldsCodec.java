@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +34,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.codec.RawArrayLayout.ElementType;
 import org.memocache.spi.ClassFilter;
@@ -35,8 +43,9 @@ import org.memocache.spi.ValueCodec;
 /**
  * Stores the common shapes of scientific results without Kryo: records and plain classes whose
  * fields hold boxed primitives, strings, enums, primitive arrays (one- and two-dimensional), object
- * arrays (of any component type, an interface's too), optionals, and the common JDK collections of
- * such values, and nested instances of such classes; see {@link FieldLayout} for the classes it
+ * arrays (of any component type, an interface's too), optionals, {@code Instant}s, {@code Duration}s,
+ * {@code LocalDate}s, {@code LocalDateTime}s, {@code BigInteger}s, {@code BigDecimal}s and
+ * {@code UUID}s, and the common JDK collections of such values, and nested instances of such classes; see {@link FieldLayout} for the classes it
  * writes field by field. The collections: {@code ArrayList}, {@code ArrayDeque}, {@code HashMap},
  * {@code LinkedHashMap}, {@code TreeMap}, {@code HashSet}, {@code LinkedHashSet}, {@code TreeSet}
  * (natural ordering), {@code EnumSet}, {@code EnumMap} (not empty: an empty one does not say its key
@@ -47,8 +56,8 @@ import org.memocache.spi.ValueCodec;
  * through the same factory; an unmodifiable wrapper around a copy of its contents (an
  * {@code ArrayList}, {@code LinkedHashSet} or {@code LinkedHashMap}, in the order they were written),
  * as Kryo's path rebuilds it. The elements of sets and the keys of maps are {@code null} (where the
- * collection admits it), strings, boxes or enums, whose hash codes and comparisons cost at most their
- * bytes. A fresh JVM's first Kryo instance, and Kryo's first serializer of each class, cost it tens
+ * collection admits it), strings, boxes, enums or the value classes above, whose hash codes and
+ * comparisons cost at most their bytes. A fresh JVM's first Kryo instance, and Kryo's first serializer of each class, cost it tens
  * of milliseconds of class loading and reflection; here a class costs one reflective look at its
  * fields.
  *
@@ -74,9 +83,13 @@ import org.memocache.spi.ValueCodec;
  *          | HASH_SET n, value*n | LINKED_HASH_SET n, value*n | TREE_SET n, value*n
  *          | TREE_MAP n, (value value)*n | ARRAY_DEQUE n, value*n | OPTIONAL value
  *          | ENUM_SET class, n, string*n | ENUM_MAP class, n, (string value)*n
+ *          | INSTANT i64 seconds, i32 nanos | DURATION i64 seconds, i32 nanos | LOCAL_DATE i64 epoch day
+ *          | LOCAL_DATE_TIME i64 epoch day, i64 nano of day | UUID i64 i64 | BIG_INTEGER bytes
+ *          | BIG_DECIMAL i32 scale, bytes (of the unscaled value)
  * row     := n, (INLINE, n elements little-endian | OUT_OF_BAND, block index)
  * class   := index (of the classes defined so far) | the next index, string name, u8 kind, string descriptor
  * string  := n, u8 coder (0: n Latin-1 bytes, 1: n UTF-16 chars)
+ * bytes   := n, n bytes (two's complement, big-endian, as {@code BigInteger.toByteArray})
  * </pre>
  *
  * Counts, indices and ids are unsigned varints. Every string, array, object and collection read
@@ -95,7 +108,7 @@ import org.memocache.spi.ValueCodec;
  * before the class is looked up, and its descriptor against the live class's before any instance is
  * created (a class whose fields changed is a {@link ForeignPayloadException}); every count is checked
  * against the bytes left before anything is allocated for it, as {@link DecodeLimits} describes.
- * Map keys and set elements must be strings, boxes or enums; a set or map whose data repeats a key,
+ * Map keys and set elements must be strings, boxes, enums or those value classes; a set or map whose data repeats a key,
  * a list of {@code List.of} holding a {@code null}, or keys a {@code TreeMap} cannot compare, is
  * not a value this codec wrote.
  */
@@ -143,6 +156,14 @@ public final class FieldsCodec implements ValueCodec {
   private static final int OPTIONAL = 30;
   private static final int ENUM_SET = 31;
   private static final int ENUM_MAP = 32;
+  private static final int INSTANT = 33;
+  private static final int DURATION = 34;
+  private static final int LOCAL_DATE = 35;
+  private static final int LOCAL_DATE_TIME = 36;
+  private static final int UUID_TAG = 37;
+  private static final int BIG_INTEGER = 38;
+  private static final int BIG_DECIMAL = 39;
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   /** {@code which} of {@code EMPTY}, {@code SINGLETON} and {@code UNMODIFIABLE}. */
   private static final int WHICH_LIST = 0;
@@ -199,7 +220,7 @@ public final class FieldsCodec implements ValueCodec {
       return 0;
     }
     Class<?> c = value.getClass();
-    boolean root = isContainer(c)
+    boolean root = isContainer(c) || isJdkValue(c)
         || (c.isArray() && !c.getComponentType().isPrimitive() && !primitiveRows(c))
         || (!c.isArray() && !c.isEnum() && !FieldLayout.isScalar(c) && FieldLayout.of(c).unsupported == null);
     if (!root) {
@@ -229,9 +250,18 @@ public final class FieldsCodec implements ValueCodec {
         || c == EnumMap.class || EnumSet.class.isAssignableFrom(c); // RegularEnumSet, JumboEnumSet
   }
 
+  /**
+   * Whether {@code c} is one of the JDK value classes written by their state: all final but the two
+   * {@code java.math} ones, which must be exactly that class (a subclass is Kryo's).
+   */
+  private static boolean isJdkValue(Class<?> c) {
+    return c == Instant.class || c == LocalDate.class || c == Duration.class || c == LocalDateTime.class
+        || c == BigDecimal.class || c == BigInteger.class || c == UUID.class;
+  }
+
   /** Whether {@code k} may be a map key or set element: its hash code and comparisons cost at most its bytes. */
   private static boolean isKey(Object k) {
-    return FieldLayout.isScalar(k.getClass()) || k instanceof Enum<?>;
+    return FieldLayout.isScalar(k.getClass()) || k instanceof Enum<?> || isJdkValue(k.getClass());
   }
 
   private static boolean primitiveRows(Class<?> arrayClass) {
@@ -428,6 +458,9 @@ public final class FieldsCodec implements ValueCodec {
       } else if (isContainer(c)) {
         checkName(c.getName());
         container(v, c, depth);
+      } else if (isJdkValue(c)) {
+        checkName(c.getName());
+        jdkValue(v);
       } else {
         FieldLayout l = FieldLayout.of(c);
         if (l.unsupported != null) {
@@ -599,6 +632,45 @@ public final class FieldsCodec implements ValueCodec {
       } else {
         throw new Unsupported("a " + c.getName());
       }
+    }
+
+    private void jdkValue(Object v) {
+      version = 2;
+      if (v instanceof Instant t) {
+        u8(INSTANT);
+        i64(t.getEpochSecond());
+        i32(t.getNano());
+      } else if (v instanceof Duration d) {
+        u8(DURATION);
+        i64(d.getSeconds());
+        i32(d.getNano());
+      } else if (v instanceof LocalDate d) {
+        u8(LOCAL_DATE);
+        i64(d.toEpochDay());
+      } else if (v instanceof LocalDateTime d) {
+        u8(LOCAL_DATE_TIME);
+        i64(d.toLocalDate().toEpochDay());
+        i64(d.toLocalTime().toNanoOfDay());
+      } else if (v instanceof UUID u) {
+        u8(UUID_TAG);
+        i64(u.getMostSignificantBits());
+        i64(u.getLeastSignificantBits());
+      } else if (v instanceof BigInteger b) {
+        u8(BIG_INTEGER);
+        bytes(b.toByteArray());
+      } else {
+        BigDecimal d = (BigDecimal) v;
+        u8(BIG_DECIMAL);
+        i32(d.scale());
+        bytes(d.unscaledValue().toByteArray());
+      }
+    }
+
+    private void bytes(byte[] b) {
+      varint(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
     }
 
     /** {@code n}, then the elements in iteration order. */
@@ -1090,6 +1162,39 @@ public final class FieldsCodec implements ValueCodec {
           }
           return distinct(set, n);
         }
+        case INSTANT, DURATION -> {
+          admit(tag == INSTANT ? Instant.class : Duration.class);
+          need(12);
+          long seconds = graph.getLong();
+          int nanos = nanos(graph.getInt());
+          return tag == INSTANT ? Instant.ofEpochSecond(seconds, nanos) : Duration.ofSeconds(seconds, nanos);
+        }
+        case LOCAL_DATE -> {
+          admit(LocalDate.class);
+          need(8);
+          return LocalDate.ofEpochDay(graph.getLong());
+        }
+        case LOCAL_DATE_TIME -> {
+          admit(LocalDateTime.class);
+          need(16);
+          LocalDate day = LocalDate.ofEpochDay(graph.getLong());
+          return LocalDateTime.of(day, LocalTime.ofNanoOfDay(graph.getLong()));
+        }
+        case UUID_TAG -> {
+          admit(UUID.class);
+          need(16);
+          return new UUID(graph.getLong(), graph.getLong());
+        }
+        case BIG_INTEGER -> {
+          admit(BigInteger.class);
+          return new BigInteger(bytes());
+        }
+        case BIG_DECIMAL -> {
+          admit(BigDecimal.class);
+          need(4);
+          int scale = graph.getInt();
+          return new BigDecimal(new BigInteger(bytes()), scale);
+        }
         case ENUM_MAP -> {
           Class<?> type = enumClass();
           admit(EnumMap.class);
@@ -1143,6 +1248,25 @@ public final class FieldsCodec implements ValueCodec {
         a[i] = e;
       }
       return a;
+    }
+
+    /** The nanoseconds of an instant or duration: below a second, as the writer's always are. */
+    private static int nanos(int n) throws IOException {
+      if (n < 0 || n >= NANOS_PER_SECOND) {
+        throw new IOException(ID + ": " + n + " nanoseconds");
+      }
+      return n;
+    }
+
+    /** The bytes of a {@code BigInteger}, at least one as {@code toByteArray} writes. */
+    private byte[] bytes() throws IOException {
+      int n = count(1);
+      if (n == 0) {
+        throw new IOException(ID + ": a number of no bytes");
+      }
+      byte[] b = new byte[n];
+      graph.get(b);
+      return b;
     }
 
     private static <S extends Set<?>> S distinct(S set, int n) throws IOException {

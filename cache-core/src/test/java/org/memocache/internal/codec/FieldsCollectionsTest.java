@@ -13,8 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -315,6 +320,46 @@ class FieldsCollectionsTest {
     assertSame(t.a(), t.b());
   }
 
+  /** A subclass of a JDK value class: Kryo's. */
+  static final class Money extends BigDecimal {
+    private static final long serialVersionUID = 1L;
+
+    Money(String v) {
+      super(v);
+    }
+  }
+
+  @Test
+  void instantsDatesDurationsUuidsAndBigNumbers_roundTrip_andServeAsKeys() throws IOException {
+    Object[] values = {Instant.ofEpochSecond(1_700_000_000L, 123_456_789), Instant.ofEpochSecond(-5, 1), Instant.MIN,
+        Instant.MAX, Duration.ofSeconds(-3, 5), Duration.ZERO, LocalDate.of(2024, 2, 29), LocalDate.MIN, LocalDate.MAX,
+        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999), LocalDateTime.MAX, new UUID(-1L, 42L),
+        BigInteger.ZERO, BigInteger.valueOf(-129), BigInteger.TWO.pow(300).negate(), new BigDecimal("-12.3400"),
+        new BigDecimal("1E+20"), new BigDecimal(BigInteger.TEN.pow(40), -7)};
+    for (Object v : values) {
+      Object back = decode(encode(v));
+      assertEquals(v.getClass(), back.getClass());
+      assertEquals(v, back);
+      assertEquals(v.toString(), back.toString(), "the same scale and precision");
+      assertEquals(FieldsCodec.ID, entries.encode(v, META, CLASSES).codecId());
+    }
+    TreeMap<LocalDate, double[]> series = new TreeMap<>();
+    series.put(LocalDate.of(2024, 1, 2), new double[] {1});
+    series.put(LocalDate.of(2023, 12, 31), new double[] {2});
+    @SuppressWarnings("unchecked")
+    TreeMap<LocalDate, double[]> sb = (TreeMap<LocalDate, double[]>) decode(encode(series));
+    assertEquals(new ArrayList<>(series.keySet()), new ArrayList<>(sb.keySet()));
+    assertArrayEquals(new double[] {2}, sb.firstEntry().getValue());
+    same(new HashMap<>(Map.of(new UUID(1, 2), "a", new UUID(3, 4), "b")));
+    same(Set.of(Instant.EPOCH, Instant.ofEpochSecond(1)));
+    same(Map.of(BigInteger.ONE, Duration.ofMillis(5)));
+    Instant shared = Instant.now();
+    Twice t = (Twice) decode(encode(new Twice(shared, shared)));
+    assertSame(t.a(), t.b());
+    assertFalse(fields.canEncode(new Money("1.5")), "a subclass of BigDecimal");
+    assertFalse(fields.canEncode(List.of(new Money("1.5"))));
+  }
+
   @Test
   void whatCannotBeRebuiltExactly_isLeftToKryo() {
     assertFalse(fields.canEncode(Arrays.asList(1, 2)), "its array type is not visible");
@@ -434,6 +479,10 @@ class FieldsCollectionsTest {
     notWritten(payload(22, 3), "collection kind 3");
     notWritten(payload(19, 2, 0), "null flag");
     notWritten(payload(99), "unknown tag 99");
+    notWritten(payload(33, 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x9a, 0xca, 0x00), "1000000000 nanoseconds");   // Instant
+    notWritten(payload(35, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "DateTimeException");      // LocalDate
+    notWritten(payload(38, 0), "a number of no bytes");                                                  // BigInteger
+    assertThrows(DecodeLimitException.class, () -> decode(payload(38, 0xf0, 0xff, 0xff, 0xff, 0x07, 1)));
   }
 
   private static int[] cat(int[]... parts) {
