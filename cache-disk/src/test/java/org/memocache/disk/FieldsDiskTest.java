@@ -141,6 +141,18 @@ class FieldsDiskTest extends TierTestBase {
   }
 
   @Test
+  void arraysOfAVersionTwoEntry_areViewableByPath() {
+    double[] x = OutOfBandDiskTest.ramp(100_000, 2);
+    try (Memo memo = Memo.builder().directory(dir.resolve("memo")).allowPackages("org.memocache.disk").build()) {
+      memo.call("survey", () -> new Survey(List.of(new Point(1, 2)), Map.of(Phase.SOLID, x)), 1);
+      ResultViews r = memo.method("survey").views(1).orElseThrow();
+      assertEquals(FieldsCodec.ID, r.info().codec());
+      assertEquals(List.of("byPhase.SOLID"), r.paths());
+      assertEquals(x[99_999], r.doubles("byPhase.SOLID").get(99_999));
+    }
+  }
+
+  @Test
   void arraysOfAFieldsEntry_areViewableByPath() {
     double[] x = OutOfBandDiskTest.ramp(100_000, 2);
     try (Memo memo = Memo.builder().directory(dir.resolve("memo")).allowPackages("org.memocache.disk").build()) {
