@@ -110,7 +110,8 @@ import org.memocache.spi.ValueCodec;
  * against the bytes left before anything is allocated for it, as {@link DecodeLimits} describes.
  * Map keys and set elements must be strings, boxes, enums or those value classes; a set or map whose data repeats a key,
  * a list of {@code List.of} holding a {@code null}, or keys a {@code TreeMap} cannot compare, is
- * not a value this codec wrote.
+ * not a value this codec wrote; keys of an immutable set or map crafted to collide exceed the
+ * decoding limits.
  */
 public final class FieldsCodec implements ValueCodec {
 
@@ -1075,6 +1076,7 @@ public final class FieldsCodec implements ValueCodec {
           int n = count(1);
           admit(n == 1 || n == 2 ? SET12 : SET_N);
           @Nullable Object[] a = elements(n, false, true, depth);
+          probing(a, n);
           try {
             return Set.of(a);
           } catch (IllegalArgumentException e) {
@@ -1085,14 +1087,17 @@ public final class FieldsCodec implements ValueCodec {
           int n = count(2);
           admit(n == 1 ? MAP1 : MAP_N);
           Map.Entry<?, ?>[] es = new Map.Entry<?, ?>[n];
+          @Nullable Object[] keys = new @Nullable Object[n];
           for (int i = 0; i < n; i++) {
             Object k = key(false, depth);
+            keys[i] = k;
             Object v = value(depth + 1);
             if (v == null) {
               throw new IOException(ID + ": a value of an immutable map is null");
             }
             es[i] = Map.entry(k, v);
           }
+          probing(keys, n);
           try {
             return n == 1 ? Map.of(es[0].getKey(), es[0].getValue()) : Map.ofEntries(es);
           } catch (IllegalArgumentException e) {
@@ -1248,6 +1253,34 @@ public final class FieldsCodec implements ValueCodec {
         a[i] = e;
       }
       return a;
+    }
+
+    /**
+     * Bounds the work of {@code Set.of} and {@code Map.ofEntries} on {@code n} keys: their tables
+     * probe linearly from the hash code modulo twice the size, so keys crafted to collide (strings
+     * with one hash code are easy to make) would cost a quadratic number of {@code equals}. The same
+     * probing is counted here first; a legitimate set takes a few probes per key.
+     */
+    private static void probing(@Nullable Object[] keys, int n) throws DecodeLimitException {
+      if (n <= 2) {
+        return;
+      }
+      int length = 2 * n;
+      @Nullable Object[] table = new @Nullable Object[length];
+      long probes = 0;
+      long budget = 64L * n + 4096;
+      for (int i = 0; i < n; i++) {
+        Object k = keys[i];
+        int at = Math.floorMod(k == null ? 0 : k.hashCode(), length);
+        for (Object there = table[at]; there != null && !there.equals(k); there = table[at]) {
+          if (++probes > budget) {
+            throw new DecodeLimitException(ID + ": the " + n + " keys of an immutable set or map collide beyond "
+                + budget + " probes");
+          }
+          at = at + 1 == length ? 0 : at + 1;
+        }
+        table[at] = k;
+      }
     }
 
     /** The nanoseconds of an instant or duration: below a second, as the writer's always are. */

@@ -485,6 +485,63 @@ class FieldsCollectionsTest {
     assertThrows(DecodeLimitException.class, () -> decode(payload(38, 0xf0, 0xff, 0xff, 0xff, 0x07, 1)));
   }
 
+  @Test
+  void immutableSetOfKeysCraftedToCollide_isRefusedBeforeSetOfProbesThem() throws IOException {
+    // 2^12 distinct strings of one hash code ("Aa" and "BB" hash alike): Set.of would compare each
+    // with all before it.
+    List<String> colliding = new ArrayList<>(List.of(""));
+    for (int round = 0; round < 12; round++) {
+      List<String> next = new ArrayList<>();
+      for (String p : colliding) {
+        next.add(p + "Aa");
+        next.add(p + "BB");
+      }
+      colliding = next;
+    }
+    assertEquals(1, colliding.stream().map(String::hashCode).distinct().count());
+    // Written as the writer would write a Set.of of them (it cannot build one quickly either).
+    ByteArrayOutputStream g = new ByteArrayOutputStream();
+    g.write(20);
+    writeVarint(g, colliding.size());
+    for (String c : colliding) {
+      g.write(9);
+      writeVarint(g, c.length());
+      g.write(0);
+      g.write(c.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    DecodeLimitException e = assertThrows(DecodeLimitException.class, () -> decode(payload(ints(g))));
+    assertTrue(e.getMessage().contains("keys of an immutable set or map collide"), e.getMessage());
+    ByteArrayOutputStream m = new ByteArrayOutputStream(); // the same keys in a Map.of, each to 0
+    m.write(21);
+    writeVarint(m, colliding.size());
+    for (String c : colliding) {
+      m.write(9);
+      writeVarint(m, c.length());
+      m.write(0);
+      m.write(c.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      m.write(new byte[] {5, 0, 0, 0, 0});
+    }
+    assertThrows(DecodeLimitException.class, () -> decode(payload(ints(m))));
+    same(Set.copyOf(colliding.subList(0, 64))); // a few colliding keys: a set like any other
+  }
+
+  private static int[] ints(ByteArrayOutputStream graph) {
+    byte[] b = graph.toByteArray();
+    int[] ints = new int[b.length];
+    for (int i = 0; i < b.length; i++) {
+      ints[i] = b[i] & 0xff;
+    }
+    return ints;
+  }
+
+  private static void writeVarint(ByteArrayOutputStream out, int v) {
+    while ((v & ~0x7f) != 0) {
+      out.write((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.write(v);
+  }
+
   private static int[] cat(int[]... parts) {
     return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
   }
