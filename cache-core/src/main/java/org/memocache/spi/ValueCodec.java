@@ -16,7 +16,8 @@ import org.memocache.Memo;
  * registered by the user are tried first.
  *
  * <p>The codec id and version are stored in each entry; an entry whose codec is unknown or whose
- * version differs is a miss, never an error.
+ * version differs is a miss, never an error (the built-in {@code fields} codec also reads its
+ * earlier versions).
  */
 public interface ValueCodec {
 

@@ -129,7 +129,7 @@ public final class ResultViews {
   /** As {@link #open}, for an entry of the {@code fields} codec: its graph names and checks its own classes. */
   private static @Nullable ResultViews openFields(Tier.Mapped entry, String describe, ClassFilter classes) {
     EntryInfo info = entry.info();
-    if (entry.codecVersion() != FieldsCodec.VERSION) {
+    if (!FieldsCodec.reads(entry.codecVersion())) {
       return null;
     }
     ByteBuffer payload = entry.payload();

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
@@ -21,7 +26,9 @@ import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.ScalarCodec;
 import org.memocache.internal.codec.TierValues;
+import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
+import org.memocache.spi.ValueCodec;
 import org.memocache.view.ResultViews;
 
 /** Results of the {@code fields} codec through the disk tier: damage, entries of Kryo, views. */
@@ -39,7 +46,7 @@ class FieldsDiskTest extends TierTestBase {
     Path file = tier.store().entryFile(key);
     EntryHeader h = EntryReader.readHeader(file);
     assertEquals(FieldsCodec.ID, h.codecId());
-    assertEquals(FieldsCodec.VERSION, h.codecVersion());
+    assertEquals(1, h.codecVersion(), "nothing of version 2 in it: stamped version 1, readable by older readers");
     assertEquals(List.of(), h.shapes());
     assertTrue(h.payloadLength() < n * 8L + 1024, "the shared array once, raw: " + h.payloadLength());
 
@@ -56,6 +63,68 @@ class FieldsDiskTest extends TierTestBase {
     assertFalse(Files.exists(file), "damaged entry deleted");
   }
 
+  /** A record of an immutable list of records and an enum-keyed map of arrays: version 2 parts. */
+  public record Survey(List<Point> points, Map<Phase, double[]> byPhase) {}
+
+  public record Point(double x, double y) {}
+
+  public enum Phase { SOLID, LIQUID }
+
+  @Test
+  void versionTwoEntry_isAHitHere_andAForeignMissKeptForAnOlderReader() throws IOException {
+    CacheKey key = TestKeys.key(3);
+    Survey s = new Survey(List.of(new Point(1, 2), new Point(3, 4), new Point(5, 6)),
+        Map.of(Phase.SOLID, OutOfBandDiskTest.ramp(100_000, 1), Phase.LIQUID, new double[] {7}));
+    assertTrue(TestKeys.put(tier, key, s, TestKeys.meta("survey")));
+    Path file = tier.store().entryFile(key);
+    EntryHeader h = EntryReader.readHeader(file);
+    assertEquals(FieldsCodec.ID, h.codecId());
+    assertEquals(2, h.codecVersion());
+    Survey back = (Survey) TestKeys.get(tier, key, TestKeys.FILTER).orElseThrow().value();
+    assertEquals(s.points(), back.points());
+    assertEquals(s.points().getClass(), back.points().getClass());
+    assertEquals(s.byPhase().getClass(), back.byPhase().getClass());
+    assertArrayEquals(s.byPhase().get(Phase.SOLID), back.byPhase().get(Phase.SOLID));
+
+    try (DiskTier older = DiskTier.open(TestDirs.config(dir),
+        List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1(), Codecs.kryo()), Duration.ZERO)) {
+      assertTrue(TestKeys.get(older, key, TestKeys.FILTER).isEmpty(), "a miss for a reader of version 1");
+      assertEquals(new Tier.Counters(0, 0, 0, 1), older.counters(), "foreign, not damaged");
+    }
+    assertTrue(Files.exists(file), "kept for the readers of version 2");
+    assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isPresent());
+  }
+
+  /** The fields codec as an older MemoCache has it: version 1 only. */
+  private static final class FieldsV1 implements ValueCodec {
+    private final FieldsCodec fields = new FieldsCodec();
+
+    @Override
+    public String id() {
+      return FieldsCodec.ID;
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public boolean canEncode(@Nullable Object value) {
+      return fields.versionFor(value) == 1;
+    }
+
+    @Override
+    public void encode(@Nullable Object value, OutputStream out) throws IOException {
+      fields.encode(value, out, null, 1);
+    }
+
+    @Override
+    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
+      return fields.decode(payload, classes);
+    }
+  }
+
   @Test
   void entryOfTheKryoCodec_isStillAHit() {
     CacheKey key = TestKeys.key(2);
@@ -69,6 +138,18 @@ class FieldsDiskTest extends TierTestBase {
     Dataset back = (Dataset) hit.value();
     assertArrayEquals(d.x(), back.x());
     assertArrayEquals(d.y(), back.y());
+  }
+
+  @Test
+  void arraysOfAVersionTwoEntry_areViewableByPath() {
+    double[] x = OutOfBandDiskTest.ramp(100_000, 2);
+    try (Memo memo = Memo.builder().directory(dir.resolve("memo")).allowPackages("org.memocache.disk").build()) {
+      memo.call("survey", () -> new Survey(List.of(new Point(1, 2)), Map.of(Phase.SOLID, x)), 1);
+      ResultViews r = memo.method("survey").views(1).orElseThrow();
+      assertEquals(FieldsCodec.ID, r.info().codec());
+      assertEquals(List.of("byPhase.SOLID"), r.paths());
+      assertEquals(x[99_999], r.doubles("byPhase.SOLID").get(99_999));
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +30,41 @@ class HitPathClassesTest {
   /** A result record of arrays, the common scientific result shape. */
   public record Dataset(double[] x, double[] y) {}
 
+  /** Immutable collections of records and an enum-keyed map of arrays, as {@code List.of} and {@code Map.of} make them. */
+  public record Survey(List<Point> points, Map<Phase, double[]> byPhase) {}
+
+  public record Point(double x, double y) {}
+
+  public enum Phase { SOLID, LIQUID }
+
+  private static Survey survey() {
+    return new Survey(List.of(new Point(1, 2), new Point(3, 4), new Point(5, 6)),
+        Map.of(Phase.SOLID, new double[] {1, 2}, Phase.LIQUID, new double[50_000]));
+  }
+
   public static void main(String[] args) {
     if (args[0].equals("store")) {
       try (Memo memo = Memo.builder().build()) {
         memo.call("hitpath.array", () -> new double[] {1, 2, 3}, 7);
         memo.call("hitpath.scalar", () -> 2.5, 7);
         memo.call("hitpath.record", () -> new Dataset(new double[] {1, 2}, new double[50_000]), 7);
+        memo.call("hitpath.survey", HitPathClassesTest::survey, 7);
       }
+      return;
+    }
+    if (args[0].equals("survey")) {
+      System.out.println(MARK + "open");
+      Memo memo = Memo.builder().build();
+      System.out.println(MARK + "opened");
+      Survey s = memo.call("hitpath.survey", new Supplier<Survey>() {
+        @Override
+        public Survey get() {
+          throw new IllegalStateException("hitpath.survey was not served from disk");
+        }
+      }, 7);
+      System.out.println(MARK + "hit " + s.points() + " " + s.byPhase().get(Phase.LIQUID).length + " "
+          + s.points().getClass().getName());
+      memo.close();
       return;
     }
     if (args[0].equals("record")) {
@@ -154,6 +183,21 @@ class HitPathClassesTest {
     List<String> hit = loadedBetween(lines, "opened", "hit");
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a record of arrays is stored without Kryo");
     assertEquals(List.of(), matching(hit, "org.objenesis."), "a record is built through its constructor");
+    assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
+  }
+
+  @Test
+  void firstHitOfImmutableCollectionsOfRecords_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, "survey");
+    Survey s = survey();
+    assertTrue(lines.contains(MARK + "hit " + s.points() + " 50000 " + s.points().getClass().getName()),
+        "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
+    List<String> hit = loadedBetween(lines, "opened", "hit");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "List.of and Map.of of records and arrays: no Kryo");
+    assertEquals(List.of(), matching(hit, "org.objenesis."), "records are built through their constructors");
     assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
   }
 

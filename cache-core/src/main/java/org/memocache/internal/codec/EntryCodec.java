@@ -63,8 +63,14 @@ public final class EntryCodec {
   public @Nullable EncodedEntry encode(@Nullable Object value, Tier.Metadata metadata,
       @Nullable ClassFilter readableBy) {
     for (ValueCodec c : codecs) {
-      if (c.canEncode(value)) {
-        return new Encoded(c, value, metadata, readableBy);
+      if (c instanceof FieldsCodec f) {
+        // Stamped with the lowest version that reads it: older readers keep reading what they can.
+        int version = f.versionFor(value);
+        if (version != 0) {
+          return new Encoded(c, version, value, metadata, readableBy);
+        }
+      } else if (c.canEncode(value)) {
+        return new Encoded(c, c.version(), value, metadata, readableBy);
       }
     }
     return null;
@@ -88,12 +94,15 @@ public final class EntryCodec {
   /** A value with the codec chosen for it. */
   private static final class Encoded implements EncodedEntry {
     private final ValueCodec codec;
+    private final int version;
     private final @Nullable Object value;
     private final Tier.Metadata metadata;
     private final @Nullable ClassFilter readableBy;
 
-    Encoded(ValueCodec codec, @Nullable Object value, Tier.Metadata metadata, @Nullable ClassFilter readableBy) {
+    Encoded(ValueCodec codec, int version, @Nullable Object value, Tier.Metadata metadata,
+        @Nullable ClassFilter readableBy) {
       this.codec = codec;
+      this.version = version;
       this.value = value;
       this.metadata = metadata;
       this.readableBy = readableBy;
@@ -106,7 +115,7 @@ public final class EntryCodec {
 
     @Override
     public int codecVersion() {
-      return codec.version();
+      return version;
     }
 
     @Override
@@ -146,7 +155,7 @@ public final class EntryCodec {
         }
         if (codec instanceof FieldsCodec fields) {
           // Its payloads describe each class's fields themselves: no shapes in the header.
-          fields.encode(value, out, readableBy);
+          fields.encode(value, out, readableBy, version);
           return List.of();
         }
         codec.encode(value, out);
@@ -166,7 +175,7 @@ public final class EntryCodec {
 
     @Override
     public String toString() {
-      return "EncodedEntry[" + codec.id() + " v" + codec.version() + ", " + valueType() + "]";
+      return "EncodedEntry[" + codec.id() + " v" + version + ", " + valueType() + "]";
     }
   }
 
@@ -268,7 +277,7 @@ public final class EntryCodec {
    */
   public @Nullable Object decode(StoredEntry stored, ClassFilter classes) throws IOException {
     ValueCodec codec = byId.get(stored.codecId());
-    if (codec == null || codec.version() != stored.codecVersion()) {
+    if (codec == null || !reads(codec, stored.codecVersion())) {
       throw new ForeignPayloadException("was written by codec " + stored.codecId() + " v" + stored.codecVersion()
           + (codec == null ? ", which this process does not have" : "; this process has v" + codec.version()));
     }
@@ -303,6 +312,15 @@ public final class EntryCodec {
       throw new ForeignPayloadException("cannot be decoded by this program (" + e.getClass().getSimpleName() + ": "
           + why + ")", e);
     }
+  }
+
+  /**
+   * Whether {@code codec} decodes payloads stamped with {@code version}: its own version, and for the
+   * {@code fields} codec every earlier one too. Any other version is foreign: a miss, kept for the
+   * program that wrote it.
+   */
+  public static boolean reads(ValueCodec codec, int version) {
+    return codec instanceof FieldsCodec ? FieldsCodec.reads(version) : codec.version() == version;
   }
 
   @Override

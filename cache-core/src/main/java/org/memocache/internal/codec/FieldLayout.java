@@ -29,8 +29,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * the class, and compared with the live class's before any instance is created, so a class whose
  * fields changed since a value was stored is never filled from it.
  *
+ * <p>An interface or abstract class is only named ({@link Kind#ABSTRACT}), as the component type of
+ * an object array ({@code Shape[]}), its descriptor saying which of the two it is.
+ *
  * <p>A class this codec leaves to Kryo has no layout ({@link #unsupported} says why): platform
- * classes, interfaces and abstract classes, inner, local, anonymous, hidden and proxy classes,
+ * classes, inner, local, anonymous, hidden and proxy classes,
  * collections and maps, classes with a Kryo serializer of their own ({@code KryoSerializable},
  * {@code @DefaultSerializer}), classes with a {@code readResolve} (Kryo's path honours it), and
  * classes whose fields cannot be made accessible.
@@ -43,7 +46,9 @@ final class FieldLayout {
     NAMED,
     RECORD,
     PLAIN,
-    ENUM
+    ENUM,
+    /** An interface or abstract class: named only, as the component of an object array. */
+    ABSTRACT
   }
 
   private static final ClassValue<FieldLayout> LAYOUTS = new ClassValue<>() {
@@ -99,6 +104,12 @@ final class FieldLayout {
     }
     if (c.isEnum()) {
       return new FieldLayout(c, Kind.ENUM, null, "enum", new Method[0], new Field[0], null);
+    }
+    if (!c.isArray() && !c.isPrimitive() && !c.isHidden()
+        && (c.isInterface() || Modifier.isAbstract(c.getModifiers()))) {
+      // Never instantiated: only an array's component, whose elements are each written as what they are.
+      return new FieldLayout(c, Kind.ABSTRACT, null, c.isInterface() ? "interface" : "abstract", new Method[0],
+          new Field[0], null);
     }
     if (c.isArray() || c.isPrimitive() || c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
       return unsupported(c, "not a concrete class");

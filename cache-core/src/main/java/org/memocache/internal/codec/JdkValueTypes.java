@@ -16,6 +16,8 @@ final class JdkValueTypes {
       "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
       "java.lang.Double", "java.lang.String", "java.lang.StringBuilder", "java.lang.StringBuffer",
       "java.lang.Class",
+      // Never instantiated: named as the component type of an array (Comparable[], Number[]).
+      "java.lang.Comparable", "java.lang.Number", "java.lang.CharSequence",
       "java.math.BigInteger", "java.math.BigDecimal", "java.math.MathContext", "java.math.RoundingMode",
       "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.PriorityQueue",
       "java.util.Vector", "java.util.Stack",

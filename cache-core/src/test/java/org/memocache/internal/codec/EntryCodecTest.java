@@ -15,7 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.EntryInfo;
 import org.memocache.spi.ClassFilter;
@@ -25,6 +28,7 @@ import org.memocache.spi.EncodedEntry;
 import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
 import org.memocache.spi.UnstorableValueException;
+import org.memocache.spi.ValueCodec;
 
 /**
  * The encoding and decoding every tier shares, on payloads held in memory: no tier, no file.
@@ -127,9 +131,9 @@ class EntryCodecTest {
   }
 
   @Test
-  void recordInAnImmutableList_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
+  void recordInALinkedList_isStoredByKryo_withTheShapesOfItsClasses() throws IOException {
     assertEquals(FieldsCodec.ID, codec.encode(new Point(3, "p"), META, CLASSES).codecId(), "a bare record: fields");
-    List<Point> p = List.of(new Point(3, "p"));
+    List<Point> p = new LinkedList<>(List.of(new Point(3, "p")));
     EncodedEntry e = codec.encode(p, META, CLASSES);
     assertEquals(KryoCodec.ID, e.codecId());
     assertEquals(KryoCodec.VERSION, e.codecVersion());
@@ -156,7 +160,7 @@ class EntryCodecTest {
 
   @Test
   void otherCodecVersion_isForeign() throws IOException {
-    Held held = write(List.of(new Point(1, "a")), true);
+    Held held = write(new LinkedList<>(List.of(new Point(1, "a"))), true);
     Held older = new Held(held.codecId, KryoCodec.VERSION - 1, held.shapes, held.bytes, true);
     ForeignPayloadException e = assertThrows(ForeignPayloadException.class, () -> codec.decode(older, CLASSES));
     assertEquals("was written by codec kryo v" + (KryoCodec.VERSION - 1) + "; this process has v" + KryoCodec.VERSION,
@@ -167,8 +171,63 @@ class EntryCodecTest {
   }
 
   @Test
+  void fieldsEntries_areStampedWithTheLowestVersionThatReadsThem_andBothVersionsAreRead() throws IOException {
+    Held v1 = write(new Point(1, "a"), true);
+    assertEquals(FieldsCodec.ID, v1.codecId);
+    assertEquals(1, v1.codecVersion, "nothing of version 2 in it: an older reader reads it too");
+    assertEquals(new Point(1, "a"), codec.decode(v1, CLASSES));
+    Held v2 = write(List.of(new Point(1, "a")), true);
+    assertEquals(FieldsCodec.ID, v2.codecId);
+    assertEquals(2, v2.codecVersion);
+    assertEquals(List.of(new Point(1, "a")), codec.decode(v2, CLASSES));
+    Held v3 = new Held(FieldsCodec.ID, FieldsCodec.VERSION + 1, List.of(), v2.bytes, true);
+    assertEquals("was written by codec fields v3; this process has v2",
+        assertThrows(ForeignPayloadException.class, () -> codec.decode(v3, CLASSES)).getMessage());
+  }
+
+  /** The fields codec as a reader of version 1 only: how an older MemoCache sees a version 2 entry. */
+  private static final class FieldsV1 implements ValueCodec {
+    private final FieldsCodec fields = new FieldsCodec();
+
+    @Override
+    public String id() {
+      return FieldsCodec.ID;
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public boolean canEncode(@Nullable Object value) {
+      return fields.versionFor(value) == 1;
+    }
+
+    @Override
+    public void encode(@Nullable Object value, OutputStream out) throws IOException {
+      fields.encode(value, out, null, 1);
+    }
+
+    @Override
+    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
+      return fields.decode(payload, classes);
+    }
+  }
+
+  @Test
+  void versionTwoEntry_isForeignToAVersionOneReader_neverDamaged() throws IOException {
+    EntryCodec older = new EntryCodec(List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1(), Codecs.kryo()));
+    Held v2 = write(Map.of("k", List.of(1.5)), true);
+    assertEquals(2, v2.codecVersion);
+    assertEquals("was written by codec fields v2; this process has v1",
+        assertThrows(ForeignPayloadException.class, () -> older.decode(v2, CLASSES)).getMessage());
+    assertEquals(new Point(2, "b"), older.decode(write(new Point(2, "b"), true), CLASSES), "version 1: read");
+  }
+
+  @Test
   void changedShape_isForeign_beforeDecoding() throws IOException {
-    Held held = write(List.of(new Point(1, "a")), true);
+    Held held = write(new LinkedList<>(List.of(new Point(1, "a"))), true);
     List<ClassShape> other = held.shapes.stream()
         .map(s -> s.className().equals(Point.class.getName()) ? new ClassShape(s.className(), s.hash() + 1) : s)
         .toList();
