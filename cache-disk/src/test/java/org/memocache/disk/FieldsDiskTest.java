@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.CacheKey;
 import org.memocache.Memo;
@@ -22,13 +19,12 @@ import org.memocache.disk.internal.EntryHeader;
 import org.memocache.disk.internal.EntryReader;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.FieldsV1Codec;
 import org.memocache.internal.codec.KryoCodec;
 import org.memocache.internal.codec.RawArrayCodec;
 import org.memocache.internal.codec.ScalarCodec;
 import org.memocache.internal.codec.TierValues;
-import org.memocache.spi.ClassFilter;
 import org.memocache.spi.Tier;
-import org.memocache.spi.ValueCodec;
 import org.memocache.view.ResultViews;
 
 /** Results of the {@code fields} codec through the disk tier: damage, entries of Kryo, views. */
@@ -87,42 +83,12 @@ class FieldsDiskTest extends TierTestBase {
     assertArrayEquals(s.byPhase().get(Phase.SOLID), back.byPhase().get(Phase.SOLID));
 
     try (DiskTier older = DiskTier.open(TestDirs.config(dir),
-        List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1(), Codecs.kryo()), Duration.ZERO)) {
+        List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1Codec(), Codecs.kryo()), Duration.ZERO)) {
       assertTrue(TestKeys.get(older, key, TestKeys.FILTER).isEmpty(), "a miss for a reader of version 1");
       assertEquals(new Tier.Counters(0, 0, 0, 1), older.counters(), "foreign, not damaged");
     }
     assertTrue(Files.exists(file), "kept for the readers of version 2");
     assertTrue(TestKeys.get(tier, key, TestKeys.FILTER).isPresent());
-  }
-
-  /** The fields codec as an older MemoCache has it: version 1 only. */
-  private static final class FieldsV1 implements ValueCodec {
-    private final FieldsCodec fields = new FieldsCodec();
-
-    @Override
-    public String id() {
-      return FieldsCodec.ID;
-    }
-
-    @Override
-    public int version() {
-      return 1;
-    }
-
-    @Override
-    public boolean canEncode(@Nullable Object value) {
-      return fields.versionFor(value) == 1;
-    }
-
-    @Override
-    public void encode(@Nullable Object value, OutputStream out) throws IOException {
-      fields.encode(value, out, null, 1);
-    }
-
-    @Override
-    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
-      return fields.decode(payload, classes);
-    }
   }
 
   @Test

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.memocache.EntryInfo;
 import org.memocache.spi.ClassFilter;
@@ -28,7 +27,6 @@ import org.memocache.spi.EncodedEntry;
 import org.memocache.spi.StoredEntry;
 import org.memocache.spi.Tier;
 import org.memocache.spi.UnstorableValueException;
-import org.memocache.spi.ValueCodec;
 
 /**
  * The encoding and decoding every tier shares, on payloads held in memory: no tier, no file.
@@ -185,39 +183,9 @@ class EntryCodecTest {
         assertThrows(ForeignPayloadException.class, () -> codec.decode(v3, CLASSES)).getMessage());
   }
 
-  /** The fields codec as a reader of version 1 only: how an older MemoCache sees a version 2 entry. */
-  private static final class FieldsV1 implements ValueCodec {
-    private final FieldsCodec fields = new FieldsCodec();
-
-    @Override
-    public String id() {
-      return FieldsCodec.ID;
-    }
-
-    @Override
-    public int version() {
-      return 1;
-    }
-
-    @Override
-    public boolean canEncode(@Nullable Object value) {
-      return fields.versionFor(value) == 1;
-    }
-
-    @Override
-    public void encode(@Nullable Object value, OutputStream out) throws IOException {
-      fields.encode(value, out, null, 1);
-    }
-
-    @Override
-    public @Nullable Object decode(ByteBuffer payload, ClassFilter classes) throws IOException {
-      return fields.decode(payload, classes);
-    }
-  }
-
   @Test
   void versionTwoEntry_isForeignToAVersionOneReader_neverDamaged() throws IOException {
-    EntryCodec older = new EntryCodec(List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1(), Codecs.kryo()));
+    EntryCodec older = new EntryCodec(List.of(new RawArrayCodec(), new ScalarCodec(), new FieldsV1Codec(), Codecs.kryo()));
     Held v2 = write(Map.of("k", List.of(1.5)), true);
     assertEquals(2, v2.codecVersion);
     assertEquals("was written by codec fields v2; this process has v1",
