@@ -61,7 +61,9 @@ import org.memocache.view.ResultViews;
  *
  * <p>A miss keyed by the 128-bit key hashes the arguments (and the receiver) again after the body
  * ran: a method that changed them has an effect a hit would skip, so it is never memoized again,
- * here or (through {@link Tier#verdicts()}) in other processes. Results that can change are copied
+ * here or (through {@link Tier#verdicts()}) in other processes. The states compared are the key's
+ * own: its hash records the digest after each part ({@link #keysMiss}), so a miss that computes
+ * hashes its arguments twice, for the key and after the body. Results that can change are copied
  * between callers and the memory tier ({@link ResultCopies}) unless the method's results are shared.
  */
 final class Engine {
@@ -109,6 +111,16 @@ final class Engine {
   private final ConcurrentHashMap<MethodId, String> changesInput = new ConcurrentHashMap<>();
   /** Keeps the check off the hit path until some method has been caught. */
   private volatile boolean anyChangesInput;
+  /**
+   * Whether the latest memory lookup by a 128-bit key missed (true before the first: a first run
+   * misses). While it does, the key hash of a call of several parts records the digest after each
+   * part for {@link #watchInputs}; once lookups hit, keys are hashed without them, as the digests
+   * would cost each hit a finalization of the hash per part. A call of one part needs none (its key
+   * is its digest), nor one whose key has no memory lookup to hit. A plain hint, written only when
+   * it changes: a stale value costs a miss one more hash of its arguments before the body, or a hit
+   * digests it does not use, and never changes what is stored.
+   */
+  private boolean keysMiss = true;
   private final Set<MethodId> verdictsRead = ConcurrentHashMap.newKeySet();
 
   private final LongAdder memoryHits = new LongAdder();
@@ -281,12 +293,25 @@ final class Engine {
       unmemoized.increment();
       return DIRECT;
     }
-    Object k1 = memoryKey(spec, self, args);
+    long[] parts = null;
+    Object k1;
+    if (structural(spec, self, args)) {
+      k1 = new StructKey(spec, args);
+    } else {
+      parts = keyParts(spec, self, args);
+      k1 = hash(spec, self, args, parts);
+    }
     if (spec.memory()) {
       Held h = memory.get(k1);
       if (h != null && !h.expired()) {
+        if (parts != null) {
+          keysMiss = false;
+        }
         h.hits++;
         return h;
+      }
+      if (!keysMiss && k1 instanceof CacheKey) {
+        keysMiss = true;
       }
     }
     if (verdicts != null && !verdictsRead.contains(spec.id()) && recordedChange(spec)) {
@@ -318,6 +343,7 @@ final class Engine {
       // The computation we waited for was abandoned (not stored): try again (we may compute).
     }
     Pending call = new Pending(this, spec, k1, flight);
+    call.keyParts = parts;
     call.gaveUp = gaveUp;
     call.futureResult = futureResult || FutureResults.declaresFuture(spec);
     try {
@@ -426,21 +452,49 @@ final class Engine {
   // ---- methods that change their inputs ----
 
   /**
-   * Records the digest of each key part (receiver, arguments) of a call about to compute, to
-   * compare after the body ran. The last digest is the key's: when it differs from the key already
-   * computed, another thread changed an argument meanwhile.
+   * Keeps the digest of each key part (receiver, arguments) of a call about to compute, to compare
+   * after the body ran. They are the key hash's own, recorded as it went ({@link #keyParts}), the
+   * last being the key: an argument that another thread changes after the key was hashed shows as
+   * that part changing, and the result is not stored. When the key was hashed without them (while
+   * memory lookups hit), the call is hashed once more here; the last digest then differs from the
+   * key when another thread changed an argument in between.
    */
   private void watchInputs(Pending call, CacheKey key, @Nullable Object self, @Nullable Object[] args) {
-    int parts = args.length + (self != null && call.spec.receiverInKey() ? 1 : 0);
+    int parts = partCount(call.spec, self, args);
     if (parts == 0) {
       return;
     }
-    long[] before = new long[2 * parts];
-    int done = digest(call.spec, self, args, before);
     call.self = self;
     call.args = args;
+    long[] before = new long[2 * parts];
+    long[] recorded = call.keyParts;
+    if (parts == 1 || recorded != null) {
+      if (recorded != null) {
+        System.arraycopy(recorded, 0, before, 0, recorded.length);
+      }
+      before[2 * parts - 2] = key.hi();
+      before[2 * parts - 1] = key.lo();
+      call.before = before;
+      return;
+    }
+    int done = digest(call.spec, self, args, before);
     call.before = before;
     call.changedEarly = done < parts || before[2 * parts - 2] != key.hi() || before[2 * parts - 1] != key.lo();
+  }
+
+  /** The key parts of a call: its arguments (ignored ones too) and, when it is in the key, its receiver. */
+  private static int partCount(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return args.length + (self != null && spec.receiverInKey() ? 1 : 0);
+  }
+
+  /**
+   * The array a call's key hash records the digests of all its parts but the last (the key itself)
+   * into, or {@code null} when there is no need: a call of at most one part, or one whose memory
+   * lookup is likely to hit ({@link #keysMiss}).
+   */
+  private long @Nullable [] keyParts(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    int n = partCount(spec, self, args);
+    return n > 1 && (keysMiss || !spec.memory()) ? new long[2 * (n - 1)] : null;
   }
 
   /** What changed in the call's key parts while it ran, or {@code null} when nothing did. */
@@ -963,21 +1017,31 @@ final class Engine {
    * immutable value type and the receiver is not part of the key; the 128-bit key otherwise.
    */
   Object memoryKey(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
-    if ((self == null || !spec.receiverInKey()) && !spec.hasSpecialParameters() && StructKey.simple(args)) {
-      return new StructKey(spec, args);
-    }
-    return hash(spec, self, args);
+    return structural(spec, self, args) ? new StructKey(spec, args) : hash(spec, self, args);
+  }
+
+  /** Whether the call's memory key is structural: see {@link #memoryKey}. */
+  private static boolean structural(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return (self == null || !spec.receiverInKey()) && !spec.hasSpecialParameters() && StructKey.simple(args);
   }
 
   CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return hash(spec, self, args, null);
+  }
+
+  /**
+   * The call's 128-bit key; {@code parts}, when given, receives the digest after each part (two
+   * longs per part, as many parts as it has room for).
+   */
+  private CacheKey hash(MethodSpec spec, @Nullable Object self, @Nullable Object[] args, long @Nullable [] parts) {
     try {
-      return hashOnce(spec, self, args, null);
+      return hashOnce(spec, self, args, parts, null);
     } catch (ConcurrentModificationException first) {
       // Another thread changed a collection argument while it was hashed; a key of a state that
       // never existed must not be stored, so try once more, then say which argument it was.
       KeyHasher[] used = new KeyHasher[1];
       try {
-        return hashOnce(spec, self, args, used);
+        return hashOnce(spec, self, args, parts, used);
       } catch (ConcurrentModificationException again) {
         keyFailures.increment();
         throw new MemoKeyException(spec.id().name() + ": " + partName(spec, self, used[0].partsRecorded())
@@ -986,13 +1050,23 @@ final class Engine {
     }
   }
 
-  /** One attempt; {@code used}, when given, receives the hasher, recording parts to find a failed one. */
+  /**
+   * One attempt, recording into {@code parts} when given; {@code used}, when given, receives the
+   * hasher, recording parts to find a failed one (the digests recorded so far count the parts
+   * before it, whatever room they had).
+   */
   private CacheKey hashOnce(MethodSpec spec, @Nullable Object self, @Nullable Object[] args,
-      KeyHasher @Nullable [] used) {
+      long @Nullable [] parts, KeyHasher @Nullable [] used) {
     KeyHasher h = KeyHasher.acquire(spec.id(), spec.resultShape(), encoders);
+    long[] into = parts;
     if (used != null) {
       used[0] = h;
-      h.recordParts(new long[2 * (args.length + 1)]);
+      if (into == null) {
+        into = new long[2 * (args.length + 1)];
+      }
+    }
+    if (into != null) {
+      h.recordParts(into);
     }
     try {
       feed(h, spec, self, args);
@@ -1435,8 +1509,11 @@ final class Engine {
     long startNanos;
     @Nullable StoredProgress<?, ?> progress;
     @Nullable InjectedProgress<?, ?> slot;
+    /** Digests the key hash recorded after each part but the last, or {@code null}: see {@link Engine#keyParts}. */
+    long @Nullable [] keyParts;
     /** Per-part digests of the inputs before the body ran, or {@code null} when not watched. */
     long @Nullable [] before;
+    /** Whether the inputs hashed before the body differ from the key (they changed in between). */
     boolean changedEarly;
     /** Whether the caller gave up waiting for another thread computing the same key. */
     boolean gaveUp;

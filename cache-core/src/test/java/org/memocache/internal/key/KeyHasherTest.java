@@ -242,4 +242,60 @@ class KeyHasherTest {
     CacheKey k2 = KeyHasher.acquire(M, enc).argument(0, "m", new Matrix(2, new double[] {9})).finish(M);
     assertEquals(k1, k2);
   }
+
+  /**
+   * The digests recorded after each part leave the key as it is, at every length the hash treats
+   * differently (up to 16, 128 and 240 bytes, then whole stripes and blocks, and a part ending
+   * mid-block): the engine takes a miss's "before" digests from its key hash, and compares them with
+   * those of a hash after the body.
+   */
+  @Test
+  void recordedParts_leaveTheKey_andTheLastIsTheKey() {
+    for (int size : new int[] {0, 1, 5, 40, 100, 200, 239, 250, 1000, 1030, 5000, 70_000}) {
+      byte[] big = new byte[size];
+      Arrays.fill(big, (byte) 7);
+      Object[] args = {size, big, "tail", new double[] {1, 2}};
+      long[] parts = new long[2 * args.length];
+      KeyHasher h = KeyHasher.acquire(M, KeyEncoders.NONE).recordParts(parts);
+      for (int i = 0; i < args.length; i++) {
+        h.argument(i, "arg" + i, args[i]);
+      }
+      CacheKey recorded = h.finish(M);
+      assertEquals(args.length, h.partsRecorded());
+      assertEquals(key(args), recorded, "size " + size);
+      assertEquals(recorded.hi(), parts[2 * args.length - 2], "size " + size);
+      assertEquals(recorded.lo(), parts[2 * args.length - 1], "size " + size);
+
+      // Another record of the same call matches part for part; a change shows from its part on.
+      long[] again = new long[2 * args.length];
+      big = big.clone();
+      if (size > 0) {
+        big[size - 1] = 8;
+      }
+      KeyHasher h2 = KeyHasher.acquire(M, KeyEncoders.NONE).recordParts(again);
+      h2.argument(0, "arg0", size).argument(1, "arg1", big).argument(2, "arg2", "tail")
+          .argument(3, "arg3", new double[] {1, 2}).finish(M);
+      assertEquals(parts[0], again[0]);
+      assertEquals(parts[1], again[1]);
+      if (size > 0) {
+        assertNotEquals(parts[2], again[2], "size " + size);
+      }
+    }
+  }
+
+  @Test
+  void recordParts_recordsAsManyPartsAsItHasRoomFor() {
+    long[] first = new long[2];
+    KeyHasher h = KeyHasher.acquire(M, KeyEncoders.NONE).recordParts(first);
+    h.argument(0, "a", 1).argument(1, "b", "x").ignored(2);
+    CacheKey k = h.finish(M);
+    assertEquals(1, h.partsRecorded());
+    long[] all = new long[6];
+    KeyHasher.acquire(M, KeyEncoders.NONE).recordParts(all).argument(0, "a", 1).argument(1, "b", "x").ignored(2)
+        .finish(M);
+    assertEquals(all[0], first[0]);
+    assertEquals(all[1], first[1]);
+    assertEquals(k.hi(), all[4]);
+    assertEquals(k.lo(), all[5]);
+  }
 }
