@@ -36,6 +36,7 @@ import org.memocache.internal.Warnings;
 import org.memocache.internal.codec.AllowLists;
 import org.memocache.internal.codec.Codecs;
 import org.memocache.internal.codec.EntryCodec;
+import org.memocache.internal.codec.Shapes;
 import org.memocache.internal.codec.TierValues;
 import org.memocache.internal.key.KeyEncoders;
 import org.memocache.internal.key.KeyHasher;
@@ -180,7 +181,9 @@ final class Engine {
   static void warmUpFirstCall() {
     WarmUp.initialize(MethodSpec.class, CallerPackages.class, AllowLists.class, Flight.class,
         CompletableFuture.class, ArgsSummary.class, CacheKey.class, KeyTypeRules.class, ResultCopies.class,
-        SizeEstimator.class, EntryInfo.class);
+        SizeEstimator.class, EntryInfo.class, StructKey.class, TierValues.Decoded.class, Shapes.class);
+    // A method's directory is named by its id, a 64-bit hash the key hasher does not load.
+    MethodId.of("memocache-warm-up", 0).id();
   }
 
   /** The capability of the first tier that offers it, or {@code null} when none does. */

@@ -211,7 +211,8 @@ public final class DiskStore implements AutoCloseable {
    * reader, its header and checksums), some milliseconds of a fresh JVM's first disk hit.
    */
   private static void warmUpFirstRead() {
-    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, Hex.class, DiskEntry.class);
+    WarmUp.initialize(EntryReader.class, EntryHeader.class, BlockChecksum.class, BlockChecksum.Crc32c.class,
+        java.util.zip.CRC32C.class, Hex.class, DiskEntry.class, EntryUse.class);
   }
 
   /**
