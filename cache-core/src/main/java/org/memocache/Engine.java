@@ -1,5 +1,6 @@
 package org.memocache;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,6 +185,10 @@ final class Engine {
         SizeEstimator.class, EntryInfo.class, StructKey.class, TierValues.Decoded.class, Shapes.class);
     // A method's directory is named by its id, a 64-bit hash the key hasher does not load.
     MethodId.of("memocache-warm-up", 0).id();
+    // A first call's method spec and its allow-list, the check that its result is immutable, and a
+    // read-only view of an entry's bytes.
+    Object[] unused = {new CallerPackages(AllowLists.forMethod(null, List.of())), ResultCopies.immutable(1.0),
+        ByteBuffer.allocate(0).asReadOnlyBuffer()};
   }
 
   /** The capability of the first tier that offers it, or {@code null} when none does. */

@@ -444,11 +444,15 @@ public final class Memo implements AutoCloseable {
         throw new IllegalArgumentException("a memoized call needs a non-blank name");
       }
       checkName(name);
-      spec = named.computeIfAbsent(name, n -> {
-        MethodSpec p = MethodSpec.programmatic(MethodId.of(n, 0),
-            new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())));
-        return sharedNames.contains(n) ? p.sharingResults() : p;
-      });
+      // Made before it is known to be needed, rather than in a computeIfAbsent lambda: a first call
+      // in a fresh JVM would link that lambda, and a race for a new name only makes one spec too many.
+      MethodSpec made = MethodSpec.programmatic(MethodId.of(name, 0),
+          new CallerPackages(AllowLists.forMethod(null, config.allowedPackages())));
+      if (sharedNames.contains(name)) {
+        made = made.sharingResults();
+      }
+      MethodSpec raced = named.putIfAbsent(name, made);
+      spec = raced != null ? raced : made;
     }
     if (caller != null) {
       ((CallerPackages) spec.classes()).addCallerOf(caller);

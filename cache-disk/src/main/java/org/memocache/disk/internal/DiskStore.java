@@ -258,8 +258,21 @@ public final class DiskStore implements AutoCloseable {
    * close without one counts as an access.
    */
   public Optional<StoredEntry> get(CacheKey key) {
+    return open(key, false);
+  }
+
+  /**
+   * {@code key}'s live entry, open: an anonymous class rather than a lambda, whose linking a fresh
+   * JVM's first hit would pay for.
+   */
+  private Optional<StoredEntry> open(CacheKey key, boolean format2) {
     long t0 = System.nanoTime();
-    return withLiveEntry(key, false, (file, r, h, now) -> entry(key, file, r, h, now, t0), false);
+    return withLiveEntry(key, format2, new EntryUse<StoredEntry>() {
+      @Override
+      public StoredEntry apply(Path file, EntryReader reader, EntryHeader header, long now) {
+        return entry(key, file, reader, header, now, t0);
+      }
+    }, false);
   }
 
   private StoredEntry entry(CacheKey key, Path file, EntryReader r, EntryHeader h, long now, long t0) {
@@ -291,9 +304,7 @@ public final class DiskStore implements AutoCloseable {
    * command line, which shows old entries; a program's reads treat them as another version's.
    */
   public Optional<TierValues.Decoded> get(CacheKey key, ClassFilter classes, boolean format2) {
-    long t0 = System.nanoTime();
-    Optional<StoredEntry> stored = withLiveEntry(key, format2, (file, r, h, now) -> entry(key, file, r, h, now, t0),
-        false);
+    Optional<StoredEntry> stored = open(key, format2);
     if (stored.isEmpty()) {
       return Optional.empty();
     }

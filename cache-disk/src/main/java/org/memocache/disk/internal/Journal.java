@@ -97,7 +97,12 @@ final class Journal implements Closeable {
       if (pending.size() >= MAX_PENDING) {
         return;
       }
-      a = pending.computeIfAbsent(key, k -> new long[3]);
+      // putIfAbsent, not a computeIfAbsent lambda that a fresh JVM's first hit would link.
+      long[] fresh = new long[3];
+      a = pending.putIfAbsent(key, fresh);
+      if (a == null) {
+        a = fresh;
+      }
     }
     synchronized (a) {
       a[0] = Math.max(a[0], nowMillis);
