@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -17,8 +18,7 @@ import org.memocache.Engine.Held;
  * logging backend its static initializers ask for cost some 40 ms, which neither opening a
  * {@code Memo} nor its first disk hit should wait for. Until the cache is built, results are kept in
  * a plain map of at most {@value #EARLY_ENTRIES} entries and the configured bytes, which the cache
- * takes over (evicting as its bound says) once built; a result that does not fit is not kept, as an
- * evicted one would not be.
+ * takes over once built; a result that does not fit in the map has the caller build the cache.
  */
 final class MemoryTier {
   /** How many results are kept before the cache is built. */
@@ -44,7 +44,7 @@ final class MemoryTier {
     this.removed = removed;
   }
 
-  /** Builds the cache and hands it what is kept: on the warm-up thread; once. */
+  /** Builds the cache and hands it what is kept (on the warm-up thread, or for a put the map cannot take). */
   void build() {
     if (cache != null) {
       return;
@@ -98,29 +98,23 @@ final class MemoryTier {
     Cache<Object, Held> c = cache;
     if (c == null) {
       synchronized (early) {
-        c = cache;
-        if (c == null) {
+        if (cache == null) {
           Held old = early.get(key);
           long bytes = earlyBytes - (old == null ? 0 : old.weight) + h.weight;
-          if (bytes > maximumBytes || (old == null && early.size() >= EARLY_ENTRIES)) {
-            // Not kept, as if evicted at once.
+          if (bytes <= maximumBytes && (old != null || early.size() < EARLY_ENTRIES)) {
+            early.put(key, h);
+            earlyBytes = bytes;
             if (old != null) {
-              early.remove(key);
-              earlyBytes -= old.weight;
               removed.accept(old);
             }
-            evicted.accept(h);
-            removed.accept(h);
             return;
           }
-          early.put(key, h);
-          earlyBytes = bytes;
-          if (old != null) {
-            removed.accept(old);
-          }
-          return;
         }
       }
+      // Beyond what the map keeps: the cache is built here, and its bound decides, as it always does
+      // once built (the warm-up thread may be late, or busy with another Memo).
+      build();
+      c = Objects.requireNonNull(cache);
     }
     c.put(key, h);
   }

@@ -60,21 +60,26 @@ class MemoryTierTest {
   }
 
   @Test
-  void beforeTheCacheIsBuilt_theBoundsHoldAndWhatDoesNotFitCountsAsEvicted() {
+  void aResultTheMapCannotTake_buildsTheCache_whoseBoundDecides() {
     MemoryTier t = tier(100);
-    t.put("k1", held("1", 60));
-    Held big = held("2", 60);
-    t.put("k2", big);
-    assertNull(t.get("k2"), "over the byte bound: not kept");
+    Held first = held("1", 60);
+    t.put("k1", first);
+    assertFalse(t.built());
+    t.put("k2", held("2", 60));
+    assertTrue(t.built(), "over the map's byte bound: the caller built the cache");
+    assertEquals(1, t.values().size(), "the cache's bound of 100 bytes holds one of the two");
     assertEquals(1, evicted.get());
-    assertEquals(List.of(big), removed);
 
     MemoryTier many = tier(Long.MAX_VALUE);
-    for (int i = 0; i < MemoryTier.EARLY_ENTRIES + 10; i++) {
+    for (int i = 0; i < MemoryTier.EARLY_ENTRIES; i++) {
       many.put(i, held(i, 1));
     }
-    assertEquals(MemoryTier.EARLY_ENTRIES, many.values().size());
-    assertEquals(1 + 10, evicted.get());
+    assertFalse(many.built());
+    many.put(MemoryTier.EARLY_ENTRIES, held(MemoryTier.EARLY_ENTRIES, 1));
+    assertTrue(many.built(), "one entry more than the map takes: the caller built the cache");
+    for (int i = 0; i <= MemoryTier.EARLY_ENTRIES; i++) {
+      assertEquals(i, many.get(i).value, "kept: " + i);
+    }
   }
 
   @Test

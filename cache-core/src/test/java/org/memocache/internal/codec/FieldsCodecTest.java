@@ -342,8 +342,8 @@ class FieldsCodecTest {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
   }
 
-  /** A payload of {@code graph} and an empty out-of-band table. */
-  private static byte[] payload(int... graph) {
+  /** A payload of {@code graph} and an empty out-of-band table (also for FieldsCollectionsTest). */
+  static byte[] payload(int... graph) {
     ByteBuffer b = ByteBuffer.allocate(graph.length + OutOfBand.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
     for (int g : graph) {
       b.put((byte) g);

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -429,16 +428,6 @@ class FieldsCollectionsTest {
 
   // ---- hostile bytes ----
 
-  /** A payload of {@code graph} and an empty out-of-band table. */
-  private static byte[] payload(int... graph) {
-    ByteBuffer b = ByteBuffer.allocate(graph.length + OutOfBand.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-    for (int g : graph) {
-      b.put((byte) g);
-    }
-    b.putLong(graph.length).putLong(0);
-    return b.array();
-  }
-
   /** Not a value this codec wrote: an {@link IOException} saying {@code message}, nothing thrown raw. */
   private void notWritten(byte[] hostile, String message) {
     IOException e = assertThrows(IOException.class, () -> decode(hostile));
@@ -453,36 +442,36 @@ class FieldsCollectionsTest {
       int[] g = new int[huge.length + 2];
       g[0] = tag;
       System.arraycopy(huge, 0, g, 1, huge.length);
-      assertThrows(DecodeLimitException.class, () -> decode(payload(g)), "tag " + tag);
+      assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(g)), "tag " + tag);
     }
-    assertThrows(DecodeLimitException.class, () -> decode(payload(19, 0, 0xf0, 0xff, 0xff, 0xff, 0x07, 0)));
-    assertThrows(DecodeLimitException.class, () -> decode(payload(24, 2, 0xf0, 0xff, 0xff, 0xff, 0x07, 0)));
+    assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(19, 0, 0xf0, 0xff, 0xff, 0xff, 0x07, 0)));
+    assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(24, 2, 0xf0, 0xff, 0xff, 0xff, 0x07, 0)));
   }
 
   @Test
   void repeatedKeys_nullsWhereNoneCanBe_andIncomparableKeys_areNotValues() {
     int[] one = {5, 0, 0, 0, 1};
     int[] two = {5, 0, 0, 0, 2};
-    notWritten(payload(cat(new int[] {20, 3}, one, two, one)), "repeats one");                 // Set.of
-    notWritten(payload(cat(new int[] {25, 2}, one, one)), "repeats one");                      // HashSet
-    notWritten(payload(cat(new int[] {27, 2}, one, one)), "repeats one");                      // TreeSet
-    notWritten(payload(cat(new int[] {24, 1, 2}, one, one)), "repeats one");                   // unmodifiableSet
-    notWritten(payload(cat(new int[] {21, 2}, one, one, one, two)), "repeats a key");          // Map.ofEntries
-    notWritten(payload(cat(new int[] {17, 2}, one, one, one, two)), "repeats a key");          // HashMap
-    notWritten(payload(cat(new int[] {28, 2}, one, one, one, two)), "repeats a key");          // TreeMap
-    notWritten(payload(cat(new int[] {19, 0, 2, 0}, one)), "admits none");                     // List.of(null, 1)
-    notWritten(payload(cat(new int[] {21, 1}, one, new int[] {0})), "null");                   // Map.of(1, null)
-    notWritten(payload(cat(new int[] {21, 1, 0}, one)), "null");                               // Map.of(null, 1)
-    notWritten(payload(cat(new int[] {27, 2}, one, new int[] {9, 1, 0, 'a'})), "ClassCastException"); // TreeSet(1, "a")
-    notWritten(payload(cat(new int[] {28, 2}, one, one, new int[] {9, 1, 0, 'a'}, one)), "ClassCastException");
-    notWritten(payload(25, 1, 16, 0), "a map key or set element is a java.util.ArrayList");
-    notWritten(payload(22, 3), "collection kind 3");
-    notWritten(payload(19, 2, 0), "null flag");
-    notWritten(payload(99), "unknown tag 99");
-    notWritten(payload(33, 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x9a, 0xca, 0x00), "1000000000 nanoseconds");   // Instant
-    notWritten(payload(35, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "DateTimeException");      // LocalDate
-    notWritten(payload(38, 0), "a number of no bytes");                                                  // BigInteger
-    assertThrows(DecodeLimitException.class, () -> decode(payload(38, 0xf0, 0xff, 0xff, 0xff, 0x07, 1)));
+    notWritten(FieldsCodecTest.payload(cat(new int[] {20, 3}, one, two, one)), "repeats one");                 // Set.of
+    notWritten(FieldsCodecTest.payload(cat(new int[] {25, 2}, one, one)), "repeats one");                      // HashSet
+    notWritten(FieldsCodecTest.payload(cat(new int[] {27, 2}, one, one)), "repeats one");                      // TreeSet
+    notWritten(FieldsCodecTest.payload(cat(new int[] {24, 1, 2}, one, one)), "repeats one");                   // unmodifiableSet
+    notWritten(FieldsCodecTest.payload(cat(new int[] {21, 2}, one, one, one, two)), "repeats a key");          // Map.ofEntries
+    notWritten(FieldsCodecTest.payload(cat(new int[] {17, 2}, one, one, one, two)), "repeats a key");          // HashMap
+    notWritten(FieldsCodecTest.payload(cat(new int[] {28, 2}, one, one, one, two)), "repeats a key");          // TreeMap
+    notWritten(FieldsCodecTest.payload(cat(new int[] {19, 0, 2, 0}, one)), "admits none");                     // List.of(null, 1)
+    notWritten(FieldsCodecTest.payload(cat(new int[] {21, 1}, one, new int[] {0})), "null");                   // Map.of(1, null)
+    notWritten(FieldsCodecTest.payload(cat(new int[] {21, 1, 0}, one)), "null");                               // Map.of(null, 1)
+    notWritten(FieldsCodecTest.payload(cat(new int[] {27, 2}, one, new int[] {9, 1, 0, 'a'})), "ClassCastException"); // TreeSet(1, "a")
+    notWritten(FieldsCodecTest.payload(cat(new int[] {28, 2}, one, one, new int[] {9, 1, 0, 'a'}, one)), "ClassCastException");
+    notWritten(FieldsCodecTest.payload(25, 1, 16, 0), "a map key or set element is a java.util.ArrayList");
+    notWritten(FieldsCodecTest.payload(22, 3), "collection kind 3");
+    notWritten(FieldsCodecTest.payload(19, 2, 0), "null flag");
+    notWritten(FieldsCodecTest.payload(99), "unknown tag 99");
+    notWritten(FieldsCodecTest.payload(33, 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x9a, 0xca, 0x00), "1000000000 nanoseconds");   // Instant
+    notWritten(FieldsCodecTest.payload(35, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "DateTimeException");      // LocalDate
+    notWritten(FieldsCodecTest.payload(38, 0), "a number of no bytes");                                                  // BigInteger
+    assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(38, 0xf0, 0xff, 0xff, 0xff, 0x07, 1)));
   }
 
   @Test
@@ -509,7 +498,7 @@ class FieldsCollectionsTest {
       g.write(0);
       g.write(c.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
-    DecodeLimitException e = assertThrows(DecodeLimitException.class, () -> decode(payload(ints(g))));
+    DecodeLimitException e = assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(ints(g))));
     assertTrue(e.getMessage().contains("keys of an immutable set or map collide"), e.getMessage());
     ByteArrayOutputStream m = new ByteArrayOutputStream(); // the same keys in a Map.of, each to 0
     m.write(21);
@@ -521,7 +510,7 @@ class FieldsCollectionsTest {
       m.write(c.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       m.write(new byte[] {5, 0, 0, 0, 0});
     }
-    assertThrows(DecodeLimitException.class, () -> decode(payload(ints(m))));
+    assertThrows(DecodeLimitException.class, () -> decode(FieldsCodecTest.payload(ints(m))));
     same(Set.copyOf(colliding.subList(0, 64))); // a few colliding keys: a set like any other
   }
 
