@@ -605,6 +605,7 @@ final class Engine {
       Tier tier = tiers.get(i);
       long t0 = System.nanoTime();
       Optional<TierValues.Decoded> hit = Optional.empty();
+      Object callersOwn = NULL;
       try {
         Optional<StoredEntry> stored = tier.get(key);
         if (stored.isPresent()) {
@@ -612,6 +613,13 @@ final class Engine {
             if (!expired(spec, e.info().created())) {
               hit = values.decode(spec.id().name(), e, spec.classes());
               if (hit.isPresent()) {
+                if (spec.memory() && !spec.shared() && ResultCopies.copiedByKryo(hit.get().value())) {
+                  // The memory tier keeps the decoded value and the caller would get a Kryo copy of
+                  // it: decoding the entry once more is cheaper, and loads no Kryo class in a JVM
+                  // whose values are all decoded without it.
+                  callersOwn = values.decode(spec.id().name(), e, spec.classes())
+                      .map(TierValues.Decoded::value).orElse(NULL);
+                }
                 copyIn(i, key, e);
               }
             }
@@ -642,6 +650,11 @@ final class Engine {
           memory.put(detach(call.memoryKey), h);
         }
         finishFlight(call, h);
+        if (h.copies && callersOwn != NULL) {
+          Object own = call.futureResult ? CompletableFuture.completedFuture(callersOwn) : callersOwn;
+          return new Held(own == null ? NULL : own, computeNanos, 0, Long.MAX_VALUE, th.info().created(), false,
+              spec.id(), config);
+        }
         return h;
       }
       if (countMiss) {

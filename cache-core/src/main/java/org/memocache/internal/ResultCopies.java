@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -199,6 +200,65 @@ public final class ResultCopies {
       default:
         return false;
     }
+  }
+
+  /**
+   * Whether {@link #copy} of {@code value} would use Kryo for some part of it: an object of a class
+   * that is not a JDK container, array, record or value (a library's matrix, say), or a record it
+   * cannot rebuild. A fresh JVM's first Kryo copy loads some 170 classes (40-60 ms).
+   */
+  public static boolean copiedByKryo(@Nullable Object value) {
+    return copiedByKryo(value, 0);
+  }
+
+  private static boolean copiedByKryo(@Nullable Object v, int depth) {
+    if (v == null) {
+      return false;
+    }
+    if (depth > MAX_DEPTH) {
+      return true;
+    }
+    switch (KINDS.get(v.getClass())) {
+      case VALUE:
+      case PRIMITIVE_ARRAY:
+        return false;
+      case OBJECT_ARRAY:
+        return anyCopiedByKryo(Arrays.asList((@Nullable Object[]) v), depth);
+      case RECORD: {
+        if (immutable(v, depth)) {
+          return false;
+        }
+        RecordPlan plan = RECORDS.get(v.getClass());
+        if (plan.constructor() == null) {
+          return true;
+        }
+        for (int i = 0; i < plan.accessors().length; i++) {
+          if (!plan.primitive()[i] && copiedByKryo(component(v, plan.accessors()[i]), depth + 1)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case OPTIONAL:
+        return copiedByKryo(((Optional<?>) v).orElse(null), depth + 1);
+      case UNMODIFIABLE:
+      case CONTAINER:
+        if (v instanceof Map<?, ?> m) {
+          return anyCopiedByKryo(m.keySet(), depth) || anyCopiedByKryo(m.values(), depth);
+        }
+        return anyCopiedByKryo((Collection<?>) v, depth);
+      default:
+        return true;
+    }
+  }
+
+  private static boolean anyCopiedByKryo(Collection<?> values, int depth) {
+    for (Object e : values) {
+      if (copiedByKryo(e, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -26,7 +26,6 @@ import org.memocache.Memo;
 class HitPathClassesTest {
   private static final String MARK = "@@mark ";
 
-  /** {@code store}: computes and stores the array; {@code hit}: opens and serves it, between marks. */
   /** A result record of arrays, the common scientific result shape. */
   public record Dataset(double[] x, double[] y) {}
 
@@ -36,6 +35,15 @@ class HitPathClassesTest {
   public record Point(double x, double y) {}
 
   public enum Phase { SOLID, LIQUID }
+
+  /** A mutable object of a class of its own, as a library's matrix is: copied for callers, not rebuilt. */
+  public static final class Grid {
+    final double[][] cells;
+
+    Grid(double[][] cells) {
+      this.cells = cells;
+    }
+  }
 
   private static Survey survey() {
     return new Survey(List.of(new Point(1, 2), new Point(3, 4), new Point(5, 6)),
@@ -49,7 +57,22 @@ class HitPathClassesTest {
         memo.call("hitpath.scalar", () -> 2.5, 7);
         memo.call("hitpath.record", () -> new Dataset(new double[] {1, 2}, new double[50_000]), 7);
         memo.call("hitpath.survey", HitPathClassesTest::survey, 7);
+        memo.call("hitpath.grid", () -> new Grid(new double[][] {{1, 2}, {3, 4}}), 7);
       }
+      return;
+    }
+    if (args[0].equals("grid")) {
+      System.out.println(MARK + "open");
+      Memo memo = Memo.builder().build();
+      System.out.println(MARK + "opened");
+      Grid g = memo.call("hitpath.grid", new Supplier<Grid>() {
+        @Override
+        public Grid get() {
+          throw new IllegalStateException("hitpath.grid was not served from disk");
+        }
+      }, 7);
+      System.out.println(MARK + "hit " + Arrays.deepToString(g.cells));
+      memo.close();
       return;
     }
     if (args[0].equals("survey")) {
@@ -199,6 +222,18 @@ class HitPathClassesTest {
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "List.of and Map.of of records and arrays: no Kryo");
     assertEquals(List.of(), matching(hit, "org.objenesis."), "records are built through their constructors");
     assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
+  }
+
+  @Test
+  void firstHitOfAMutableObject_loadsNoKryoClass_toCopyItForTheCaller(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, "grid");
+    assertTrue(lines.contains(MARK + "hit [[1.0, 2.0], [3.0, 4.0]]"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
+    List<String> hit = loadedBetween(lines, "opened", "hit");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."),
+        "decoded by the fields codec, and decoded again for the caller rather than copied by Kryo");
   }
 
   @Test

@@ -43,6 +43,35 @@ class ResultCopyDiskTest {
     assertEquals(1, computed.get());
   }
 
+  /** A mutable object of a class of its own, as a library's matrix is: not a JDK container or record. */
+  public static final class Grid {
+    final double[][] cells;
+
+    Grid(double[][] cells) {
+      this.cells = cells;
+    }
+  }
+
+  @Test
+  void mutatingADecodedObjectOfItsOwnClass_changesNeitherTheNextMemoryHitNorTheCachedValue(TestInfo info) {
+    Path dir = TestDirs.forTest(info);
+    try (Memo first = Memo.builder().directory(dir).build()) {
+      first.call("grid", () -> new Grid(new double[][] {{1, 2}, {3, 4}}), 2);
+    }
+    try (Memo second = Memo.builder().directory(dir).build()) {
+      Grid fromDisk = second.call("grid", () -> new Grid(new double[0][]), 2);
+      fromDisk.cells[0][0] = 42;
+      Grid fromMemory = second.call("grid", () -> new Grid(new double[0][]), 2);
+      assertNotSame(fromDisk, fromMemory);
+      assertArrayEquals(new double[] {1, 2}, fromMemory.cells[0], "the caller's change is its own");
+      fromMemory.cells[1][1] = 42;
+      Grid again = second.call("grid", () -> new Grid(new double[0][]), 2);
+      assertArrayEquals(new double[] {3, 4}, again.cells[1]);
+      assertEquals(1, second.stats().tierHits());
+      assertEquals(2, second.stats().memoryHits());
+    }
+  }
+
   /** 8 MiB: above the size the engine leaves to the lower tiers. */
   static final int BIG = 1 << 20;
 
