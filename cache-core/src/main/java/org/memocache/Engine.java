@@ -605,6 +605,7 @@ final class Engine {
       Tier tier = tiers.get(i);
       long t0 = System.nanoTime();
       Optional<TierValues.Decoded> hit = Optional.empty();
+      long size = -1;
       Object callersOwn = NULL;
       try {
         Optional<StoredEntry> stored = tier.get(key);
@@ -613,10 +614,13 @@ final class Engine {
             if (!expired(spec, e.info().created())) {
               hit = values.decode(spec.id().name(), e, spec.classes());
               if (hit.isPresent()) {
-                if (spec.memory() && !spec.shared() && ResultCopies.copiedByKryo(hit.get().value())) {
+                Object decoded = hit.get().value();
+                size = copiedSize(spec, decoded);
+                boolean kept = spec.memory() && size >= 0 && size < SERVED_FROM_LOWER_TIERS;
+                if (kept && ResultCopies.copiedByKryo(decoded)) {
                   // The memory tier keeps the decoded value and the caller would get a Kryo copy of
                   // it: decoding the entry once more is cheaper, and loads no Kryo class in a JVM
-                  // whose values are all decoded without it.
+                  // whose values are all decoded without it. (A bigger value is the caller's own.)
                   callersOwn = values.decode(spec.id().name(), e, spec.classes())
                       .map(TierValues.Decoded::value).orElse(NULL);
                 }
@@ -637,7 +641,6 @@ final class Engine {
         long computeNanos = th.info().computeTime().toNanos();
         // A hit that took longer than computing saved nothing.
         savedNanos.add(Math.max(0, computeNanos - (System.nanoTime() - t0)));
-        long size = copiedSize(spec, th.value());
         Object value = call.futureResult ? CompletableFuture.completedFuture(th.value()) : th.value();
         if (size >= SERVED_FROM_LOWER_TIERS) {
           // The decoded value is this caller's own; waiters of this JVM read their own from the tier.
