@@ -61,74 +61,58 @@ class HitPathClassesTest {
       }
       return;
     }
-    if (args[0].equals("grid")) {
-      System.out.println(MARK + "open");
-      Memo memo = Memo.builder().build();
-      System.out.println(MARK + "opened");
-      Grid g = memo.call("hitpath.grid", new Supplier<Grid>() {
-        @Override
-        public Grid get() {
-          throw new IllegalStateException("hitpath.grid was not served from disk");
-        }
-      }, 7);
-      System.out.println(MARK + "hit " + Arrays.deepToString(g.cells));
-      memo.close();
-      return;
-    }
-    if (args[0].equals("survey")) {
-      System.out.println(MARK + "open");
-      Memo memo = Memo.builder().build();
-      System.out.println(MARK + "opened");
-      Survey s = memo.call("hitpath.survey", new Supplier<Survey>() {
-        @Override
-        public Survey get() {
-          throw new IllegalStateException("hitpath.survey was not served from disk");
-        }
-      }, 7);
-      System.out.println(MARK + "hit " + s.points() + " " + s.byPhase().get(Phase.LIQUID).length + " "
-          + s.points().getClass().getName());
-      memo.close();
-      return;
-    }
-    if (args[0].equals("record")) {
-      System.out.println(MARK + "open");
-      Memo memo = Memo.builder().build();
-      System.out.println(MARK + "opened");
-      Dataset d = memo.call("hitpath.record", new Supplier<Dataset>() {
-        @Override
-        public Dataset get() {
-          throw new IllegalStateException("hitpath.record was not served from disk");
-        }
-      }, 7);
-      System.out.println(MARK + "hit " + Arrays.toString(d.x()) + " " + d.y().length);
-      memo.close();
-      return;
-    }
-    if (args[0].equals("scalar")) {
-      System.out.println(MARK + "open");
-      Memo memo = Memo.builder().build();
-      System.out.println(MARK + "opened");
-      double d = memo.call("hitpath.scalar", new Supplier<Double>() {
-        @Override
-        public Double get() {
-          throw new IllegalStateException("hitpath.scalar was not served from disk");
-        }
-      }, 7);
-      System.out.println(MARK + "hit " + d);
-      memo.close();
-      return;
-    }
+    // Every other mode opens the default Memo and serves one value from disk, between marks.
     System.out.println(MARK + "open");
     Memo memo = Memo.builder().build();
     System.out.println(MARK + "opened");
-    double[] a = memo.call("hitpath.array", new Supplier<double[]>() {
+    String shown = switch (args[0]) {
+      case "grid" -> {
+        Grid g = fromDisk(memo, "hitpath.grid");
+        yield Arrays.deepToString(g.cells);
+      }
+      case "survey" -> {
+        Survey s = fromDisk(memo, "hitpath.survey");
+        yield s.points() + " " + s.byPhase().get(Phase.LIQUID).length + " " + s.points().getClass().getName();
+      }
+      case "record" -> {
+        Dataset d = fromDisk(memo, "hitpath.record");
+        yield Arrays.toString(d.x()) + " " + d.y().length;
+      }
+      case "scalar" -> {
+        double d = HitPathClassesTest.<Double>fromDisk(memo, "hitpath.scalar");
+        yield String.valueOf(d);
+      }
+      default -> Arrays.toString(HitPathClassesTest.<double[]>fromDisk(memo, "hitpath.array"));
+    };
+    System.out.println(MARK + "hit " + shown);
+    memo.close();
+  }
+
+  /**
+   * The value of {@code name}, which must come from disk: an anonymous class rather than a lambda,
+   * whose linking would add its own classes to what the hit loads.
+   */
+  private static <T> T fromDisk(Memo memo, String name) {
+    return memo.call(name, new Supplier<T>() {
       @Override
-      public double[] get() {
-        throw new IllegalStateException("hitpath.array was not served from disk");
+      public T get() {
+        throw new IllegalStateException(name + " was not served from disk");
       }
     }, 7);
-    System.out.println(MARK + "hit " + Arrays.toString(a));
-    memo.close();
+  }
+
+  /**
+   * Stores every value, serves {@code mode}'s from disk in a fresh JVM, checks it printed
+   * {@code served}, and returns the classes loaded between open and the hit.
+   */
+  private static List<String> classesOfFirstHit(Path tmp, String mode, String served)
+      throws IOException, InterruptedException {
+    Path dir = tmp.resolve("cache");
+    run(dir, "store");
+    List<String> lines = run(dir, mode);
+    assertTrue(lines.contains(MARK + "hit " + served), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
+    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
+    return loadedBetween(lines, "opened", "hit");
   }
 
   private static List<String> run(Path dir, String mode) throws IOException, InterruptedException {
@@ -198,12 +182,7 @@ class HitPathClassesTest {
 
   @Test
   void firstHitOfARecordOfArrays_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
-    Path dir = tmp.resolve("cache");
-    run(dir, "store");
-    List<String> lines = run(dir, "record");
-    assertTrue(lines.contains(MARK + "hit [1.0, 2.0] 50000"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
-    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
-    List<String> hit = loadedBetween(lines, "opened", "hit");
+    List<String> hit = classesOfFirstHit(tmp, "record", "[1.0, 2.0] 50000");
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a record of arrays is stored without Kryo");
     assertEquals(List.of(), matching(hit, "org.objenesis."), "a record is built through its constructor");
     assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
@@ -211,14 +190,8 @@ class HitPathClassesTest {
 
   @Test
   void firstHitOfImmutableCollectionsOfRecords_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
-    Path dir = tmp.resolve("cache");
-    run(dir, "store");
-    List<String> lines = run(dir, "survey");
     Survey s = survey();
-    assertTrue(lines.contains(MARK + "hit " + s.points() + " 50000 " + s.points().getClass().getName()),
-        "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
-    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
-    List<String> hit = loadedBetween(lines, "opened", "hit");
+    List<String> hit = classesOfFirstHit(tmp, "survey", s.points() + " 50000 " + s.points().getClass().getName());
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "List.of and Map.of of records and arrays: no Kryo");
     assertEquals(List.of(), matching(hit, "org.objenesis."), "records are built through their constructors");
     assertTrue(hit.contains("org.memocache.internal.codec.FieldsCodec$Reader"), "decoded by the fields codec: " + hit);
@@ -226,24 +199,14 @@ class HitPathClassesTest {
 
   @Test
   void firstHitOfAMutableObject_loadsNoKryoClass_toCopyItForTheCaller(@TempDir Path tmp) throws Exception {
-    Path dir = tmp.resolve("cache");
-    run(dir, "store");
-    List<String> lines = run(dir, "grid");
-    assertTrue(lines.contains(MARK + "hit [[1.0, 2.0], [3.0, 4.0]]"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
-    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
-    List<String> hit = loadedBetween(lines, "opened", "hit");
+    List<String> hit = classesOfFirstHit(tmp, "grid", "[[1.0, 2.0], [3.0, 4.0]]");
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."),
         "decoded by the fields codec, and decoded again for the caller rather than copied by Kryo");
   }
 
   @Test
   void firstScalarHit_loadsNoKryoClass(@TempDir Path tmp) throws Exception {
-    Path dir = tmp.resolve("cache");
-    run(dir, "store");
-    List<String> lines = run(dir, "scalar");
-    assertTrue(lines.contains(MARK + "hit 2.5"), "served " + lines.stream().filter(l -> l.startsWith(MARK)).toList());
-    assertTrue(loadedBetween(lines, "open", "opened").size() > 100, "the class-load log was not parsed");
-    List<String> hit = loadedBetween(lines, "opened", "hit");
+    List<String> hit = classesOfFirstHit(tmp, "scalar", "2.5");
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."), "a boxed double is stored without Kryo");
   }
 }
