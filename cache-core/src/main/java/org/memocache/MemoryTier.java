@@ -163,19 +163,8 @@ final class MemoryTier {
     return c != null ? c.asMap().values() : List.copyOf(early.values());
   }
 
+  /** Removes every result. */
   void clear() {
-    Cache<Object, Held> c = cache;
-    if (c == null) {
-      synchronized (early) {
-        c = cache;
-        if (c == null) {
-          early.values().forEach(removed);
-          early.clear();
-          earlyBytes = 0;
-          return;
-        }
-      }
-    }
-    c.invalidateAll();
+    removeIf(k -> true);
   }
 }
