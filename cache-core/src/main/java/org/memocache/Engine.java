@@ -1137,15 +1137,12 @@ final class Engine {
       if (value instanceof CompletionStage<?> stage) {
         // Kept once completed normally: the stored result is its value (a caller may have changed it since).
         CompletableFuture<?> f = stage.toCompletableFuture();
-        if (!f.isDone() || f.isCompletedExceptionally()) {
+        if (!holdsResult(f)) {
           return Optional.empty();
         }
         value = f.join();
       }
-      return Optional.of(new CachedResult<>(value, new EntryInfo(spec.id().name(),
-          (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
-          spec.summarize(args), h.weight, h.created,
-          Duration.ofNanos(h.computeNanos), h.hits, h.created, "object", "memory")));
+      return Optional.of(new CachedResult<>(value, memoryInfo(spec, k1, self, args, h)));
     }
     if (!spec.lowerTiers()) {
       return Optional.empty();
@@ -1158,6 +1155,41 @@ final class Engine {
       }
     }
     return Optional.empty();
+  }
+
+  /** The metadata of the stored result, from memory or the first lower tier that has it; nothing is decoded. */
+  Optional<EntryInfo> info(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    Object k1 = memoryKey(spec, self, args);
+    Held h = memory.get(k1);
+    if (h != null && !h.expired()) {
+      // A future is a stored result once it completed normally, as for lookup.
+      if (!(h.value instanceof CompletionStage<?> stage) || holdsResult(stage.toCompletableFuture())) {
+        return Optional.of(memoryInfo(spec, k1, self, args, h));
+      }
+      return Optional.empty();
+    }
+    if (!spec.lowerTiers()) {
+      return Optional.empty();
+    }
+    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    for (Tier t : tiers) {
+      Optional<EntryInfo> info = t.info(key);
+      if (info.isPresent() && !expired(spec, info.get().created())) {
+        return info;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a kept future is a stored result: it completed normally. */
+  private static boolean holdsResult(CompletableFuture<?> f) {
+    return f.isDone() && !f.isCompletedExceptionally();
+  }
+
+  private EntryInfo memoryInfo(MethodSpec spec, Object k1, @Nullable Object self, @Nullable Object[] args, Held h) {
+    return new EntryInfo(spec.id().name(), (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
+        spec.summarize(args), h.weight, h.created, Duration.ofNanos(h.computeNanos), h.hits, h.created, "object",
+        "memory");
   }
 
   CacheKey keyOf(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {

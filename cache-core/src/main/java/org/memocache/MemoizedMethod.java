@@ -121,6 +121,24 @@ public final class MemoizedMethod {
     return engine.lookup(spec.get(), self(spec.get()), check(spec.get(), args)).map(r -> (CachedResult<T>) r);
   }
 
+  /**
+   * The metadata of the stored result of the call with these arguments (its size, when and how fast
+   * it was computed, where it is), if any tier has it; never computes. Unlike {@link #lookup}, the
+   * value is not read: the disk tier reads the entry's header, so asking about a gigabyte result
+   * costs what asking about a number does. A result found here may still turn out unusable when it is
+   * read (damaged, or written for another definition of a class it holds).
+   *
+   * @throws IllegalArgumentException if the arguments do not match the method's parameters
+   * @throws IllegalStateException for an instance method whose receiver is in the key, unbound
+   */
+  public Optional<EntryInfo> info(@Nullable Object... args) {
+    Optional<MethodSpec> spec = spec();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.info(spec.get(), self(spec.get()), check(spec.get(), args));
+  }
+
   /** Whether a result of the call with these arguments is stored; never computes. */
   public boolean contains(@Nullable Object... args) {
     return lookup(args).isPresent();

@@ -48,6 +48,24 @@ public interface Tier extends AutoCloseable {
   Optional<StoredEntry> get(CacheKey key);
 
   /**
+   * The metadata of the entry stored for {@code key}, checked to be this key's and not expired,
+   * without reading its payload where the tier can: a look that is not a use, so it should not count
+   * as one. The default opens the entry with {@link #get} and closes it unread, which a tier may
+   * count as an access.
+   *
+   * @return the entry's metadata, or empty when {@link #get} would miss
+   */
+  default Optional<EntryInfo> info(CacheKey key) {
+    Optional<StoredEntry> stored = get(key);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try (StoredEntry e = stored.get()) {
+      return Optional.of(e.info());
+    }
+  }
+
+  /**
    * Stores {@code entry} under {@code key}, replacing any entry of the key. Must be atomic: readers
    * see the whole entry or none, never a mix of two writers' bytes.
    *

@@ -131,6 +131,12 @@ public final class DiskTier implements Tier, Tier.KeyLocks {
     return store.get(key);
   }
 
+  /** {@inheritDoc} Reads the entry's header and checksum table; no access is recorded. */
+  @Override
+  public Optional<EntryInfo> info(CacheKey key) {
+    return store.info(key);
+  }
+
   /**
    * {@inheritDoc}
    *

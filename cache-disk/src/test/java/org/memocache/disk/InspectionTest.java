@@ -110,6 +110,58 @@ class InspectionTest {
     assertEquals(1, memo.method("other").entries().size(), "other methods untouched");
   }
 
+  @Test
+  void info_readsTheHeaderNotTheValue_andCountsNoHit() throws Exception {
+    int n = 4_000_000; // 32 MB: served from the disk tier, not kept in memory
+    memo.call("big", () -> {
+      sleep(30);
+      return new double[n];
+    }, n);
+    memo.call("small", () -> "x", 1);
+    CacheKey key = memo.method("big").keyOf(n).orElseThrow();
+    Path file = tier().store().entryFile(key);
+
+    EntryInfo inMemory = memo.method("small").info(1).orElseThrow();
+    assertEquals("memory", inMemory.tier());
+    try (Memo fresh = Memo.builder().directory(dir).build()) {
+      EntryInfo e = fresh.method("big").info(n).orElseThrow();
+      assertEquals(key.hex(), e.key());
+      assertEquals("disk", e.tier());
+      assertEquals("raw-array", e.codec());
+      assertEquals(Files.size(file), e.sizeBytes());
+      assertTrue(e.computeTime().toMillis() >= 30, e::toString);
+      assertTrue(fresh.method("big").info(n + 1).isEmpty());
+      assertEquals(0, fresh.stats().hits(), "a look is not a hit");
+    }
+    try (Memo fresh = Memo.builder().directory(dir).build()) {
+      assertEquals(0, fresh.method("big").entries().get(0).hits(), "and no access was journaled");
+    }
+
+    // The payload is not read: a damaged one is found by the read that uses it, which deletes it.
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+      long at = Files.size(file) / 2;
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 1)).rewind();
+      ch.write(b, at);
+    }
+    try (Memo fresh = Memo.builder().directory(dir).build()) {
+      assertTrue(fresh.method("big").info(n).isPresent());
+      assertTrue(fresh.method("big").lookup(n).isEmpty());
+      assertFalse(Files.exists(file));
+      assertTrue(fresh.method("big").info(n).isEmpty());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static long sizeOf(Path p) {
     try {
       return Files.size(p);

@@ -262,6 +262,14 @@ public final class DiskStore implements AutoCloseable {
   }
 
   /**
+   * {@code key}'s entry's metadata from its header and checksum table ({@link Tier#info}): the payload
+   * is not read and no access is journaled.
+   */
+  public Optional<EntryInfo> info(CacheKey key) {
+    return withLiveEntry(key, false, (file, r, h, now) -> info(h, r.size(), now), Use.LOOK);
+  }
+
+  /**
    * {@code key}'s live entry, open: an anonymous class rather than a lambda, whose linking a fresh
    * JVM's first hit would pay for.
    */
@@ -272,7 +280,7 @@ public final class DiskStore implements AutoCloseable {
       public StoredEntry apply(Path file, EntryReader reader, EntryHeader header, long now) {
         return entry(key, file, reader, header, now, t0);
       }
-    }, false);
+    }, Use.HAND_OVER);
   }
 
   private StoredEntry entry(CacheKey key, Path file, EntryReader r, EntryHeader h, long now, long t0) {
@@ -326,14 +334,21 @@ public final class DiskStore implements AutoCloseable {
    * I/O failures are a miss with one warning per kind of fault.
    */
   private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use) {
-    return withLiveEntry(key, format2, use, true);
+    return withLiveEntry(key, format2, use, Use.READ);
   }
 
-  /**
-   * As {@link #withLiveEntry(CacheKey, boolean, EntryUse)}; unless {@code closeAfter}, the reader is
-   * left open for what {@code use} returns (closed on a miss), and no access is journaled here.
-   */
-  private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use, boolean closeAfter) {
+  /** What {@link #withLiveEntry} does with the reader once {@code use} returned a result. */
+  private enum Use {
+    /** Closes it and journals an access: the entry was read. */
+    READ,
+    /** Leaves it open for what {@code use} returned (closed on a miss); that journals the access. */
+    HAND_OVER,
+    /** Closes it, journaling nothing: only the header was looked at. */
+    LOOK
+  }
+
+  /** As {@link #withLiveEntry(CacheKey, boolean, EntryUse)}, the reader treated as {@code after} says. */
+  private <T> Optional<T> withLiveEntry(CacheKey key, boolean format2, EntryUse<T> use, Use after) {
     if (closed) {
       return Optional.empty();
     }
@@ -367,11 +382,11 @@ public final class DiskStore implements AutoCloseable {
         return Optional.empty();
       }
       T result = use.apply(file, r, h, now);
-      if (result != null && closeAfter) {
+      if (result != null && after == Use.READ) {
         // What the hit cost (open, verify, decode): subtracted from the time it saved.
         accessed(key, now, System.nanoTime() - t0);
       }
-      handedOver = result != null && !closeAfter;
+      handedOver = result != null && after == Use.HAND_OVER;
       return Optional.ofNullable(result);
     } catch (ForeignEntryException e) {
       foreign(key, e);
