@@ -267,7 +267,7 @@ public final class ResultCopies {
    * only Kryo copies makes Kryo copy the outermost such object whole: what was copied of it is
    * forgotten first, never handed out partly filled.
    */
-  private static final class Copying {
+  private static final class Copying implements FieldsCopier.References {
     /** Pairs looked up by a scan of {@link #pairs}; beyond them, through {@link #index}. */
     private static final int LINEAR = 8;
     private static final @Nullable Object[] NO_PAIRS = {};
@@ -278,6 +278,8 @@ public final class ResultCopies {
     private @Nullable IdentityHashMap<Object, Object> index;
     /** How many plain objects are being copied (or walked), one inside another's graph. */
     private int plain;
+    /** The depth of the fields of the plain object being copied. */
+    private int fieldDepth;
 
     private @Nullable Object seen(Object original) {
       IdentityHashMap<Object, Object> i = index;
@@ -324,19 +326,14 @@ public final class ResultCopies {
       size = mark;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     @Nullable Object copy(@Nullable Object v, int depth) {
       if (v == null) {
         return null;
       }
-      Class<?> type = v.getClass();
       if (depth > MAX_DEPTH) {
-        if (plain > 0) {
-          throw NEEDS_KRYO;
-        }
-        return kryoCopy(v);
+        return tooDeep(v);
       }
-      Kind kind = KINDS.get(type);
+      Kind kind = KINDS.get(v.getClass());
       if (kind == Kind.VALUE) {
         return v;
       }
@@ -347,18 +344,11 @@ public final class ResultCopies {
         }
       }
       switch (kind) {
-        case PRIMITIVE_ARRAY: {
-          Object a = primitiveClone(v);
-          if (plain > 0) {
-            remember(v, a);
-          }
-          return a;
-        }
+        case PRIMITIVE_ARRAY:
+          return remembered(v, primitiveClone(v));
         case OBJECT_ARRAY: {
           @Nullable Object[] a = ((@Nullable Object[]) v).clone();
-          if (plain > 0) {
-            remember(v, a);
-          }
+          remembered(v, a);
           for (int i = 0; i < a.length; i++) {
             a[i] = copy(a[i], depth + 1);
           }
@@ -368,41 +358,56 @@ public final class ResultCopies {
           return immutable(v, depth) ? v : copyRecord(v, depth);
         case OPTIONAL:
           return Optional.ofNullable(copy(((Optional<?>) v).orElse(null), depth + 1));
-        case UNMODIFIABLE: {
-          if (immutable(v, depth)) {
-            return v;
-          }
-          // The wrapper is remembered before its contents are copied: they may lead back to it.
-          if (v instanceof Map<?, ?> m) {
-            Map<Object, Object> to = new LinkedHashMap<>();
-            return copyMap(m, to, remembered(v, Collections.unmodifiableMap(to)), depth);
-          }
-          if (v instanceof Set<?> s) {
-            Set<Object> to = new LinkedHashSet<>();
-            return copyInto(s, to, remembered(v, Collections.unmodifiableSet(to)), depth);
-          }
-          List<Object> to = new ArrayList<>();
-          return copyInto((Collection<?>) v, to, remembered(v, Collections.unmodifiableList(to)), depth);
-        }
-        case CONTAINER: {
-          if (v instanceof TreeMap<?, ?> t) {
-            Map<Object, Object> to = new TreeMap(t.comparator());
-            return copyMap(t, to, remembered(v, to), depth);
-          }
-          if (v instanceof TreeSet<?> t) {
-            Collection<Object> to = new TreeSet(t.comparator());
-            return copyInto(t, to, remembered(v, to), depth);
-          }
-          if (v instanceof Map<?, ?> m) {
-            Map<Object, Object> to = (Map<Object, Object>) newInstance(type);
-            return copyMap(m, to, remembered(v, to), depth);
-          }
-          Collection<Object> to = (Collection<Object>) newInstance(type);
-          return copyInto((Collection<?>) v, to, remembered(v, to), depth);
-        }
+        case UNMODIFIABLE:
+          return immutable(v, depth) ? v : copyUnmodifiable(v, depth);
+        case CONTAINER:
+          return copyContainer(v, depth);
         default:
           return copyPlain(v, depth);
       }
+    }
+
+    private @Nullable Object tooDeep(Object v) {
+      if (plain > 0) {
+        throw NEEDS_KRYO;
+      }
+      return kryoCopy(v);
+    }
+
+    /** Around a copy of the contents; the wrapper remembered first, as what they hold may lead back to it. */
+    private Object copyUnmodifiable(Object v, int depth) {
+      if (v instanceof Map<?, ?> m) {
+        Map<Object, Object> to = new LinkedHashMap<>();
+        return copyMap(m, to, remembered(v, Collections.unmodifiableMap(to)), depth);
+      }
+      if (v instanceof Set<?> s) {
+        Set<Object> to = new LinkedHashSet<>();
+        return copySet(s, to, remembered(v, Collections.unmodifiableSet(to)), depth);
+      }
+      List<Object> to = new ArrayList<>();
+      return copyInto((Collection<?>) v, to, remembered(v, Collections.unmodifiableList(to)), depth);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object copyContainer(Object v, int depth) {
+      if (v instanceof TreeMap<?, ?> t) {
+        Map<Object, Object> to = new TreeMap(t.comparator());
+        return copyMap(t, to, remembered(v, to), depth);
+      }
+      if (v instanceof TreeSet<?> t) {
+        Collection<Object> to = new TreeSet(t.comparator());
+        return copySet(t, to, remembered(v, to), depth);
+      }
+      if (v instanceof Map<?, ?> m) {
+        Map<Object, Object> to = (Map<Object, Object>) newInstance(v.getClass());
+        return copyMap(m, to, remembered(v, to), depth);
+      }
+      Class<?> type = v.getClass();
+      Collection<Object> to = (Collection<Object>) newInstance(type);
+      // Exact classes (CONTAINER's): cheaper to compare than a failing instanceof of an interface.
+      return type == HashSet.class || type == LinkedHashSet.class
+          ? copySet((Collection<?>) v, to, remembered(v, to), depth)
+          : copyInto((Collection<?>) v, to, remembered(v, to), depth);
     }
 
     /** {@code copy}, remembered as {@code original}'s when inside a plain object's graph. */
@@ -414,9 +419,15 @@ public final class ResultCopies {
     }
 
     private Object copyInto(Collection<?> from, Collection<Object> to, Object result, int depth) {
-      boolean hashed = from instanceof Set<?>;
       for (Object e : from) {
-        to.add(hashed ? key(e, depth) : copy(e, depth + 1));
+        to.add(copy(e, depth + 1));
+      }
+      return result;
+    }
+
+    private Object copySet(Collection<?> from, Collection<Object> to, Object result, int depth) {
+      for (Object e : from) {
+        to.add(key(e, depth));
       }
       return result;
     }
@@ -484,7 +495,13 @@ public final class ResultCopies {
       try {
         Object c = FieldsCopier.newInstance(type);
         remember(v, c);
-        FieldsCopier.copyFields(v, c, x -> copy(x, depth + 1));
+        int outer = fieldDepth;
+        fieldDepth = depth + 1;
+        try {
+          FieldsCopier.copyFields(v, c, this);
+        } finally {
+          fieldDepth = outer;
+        }
         return c;
       } catch (ReflectiveOperationException | RuntimeException e) {
         if (plain > 1) {
@@ -495,6 +512,15 @@ public final class ResultCopies {
       } finally {
         plain--;
       }
+    }
+
+    /**
+     * A field's value, copied for the plain object being copied: not a lambda, whose first linking
+     * would cost a fresh JVM's first copy milliseconds.
+     */
+    @Override
+    public @Nullable Object copy(@Nullable Object value) {
+      return copy(value, fieldDepth);
     }
 
     /** Whether {@link #copy} of {@code v} would call Kryo, walking it as {@code copy} would. */
