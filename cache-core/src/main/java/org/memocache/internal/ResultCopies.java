@@ -349,8 +349,12 @@ public final class ResultCopies {
         case OBJECT_ARRAY: {
           @Nullable Object[] a = ((@Nullable Object[]) v).clone();
           remembered(v, a);
-          for (int i = 0; i < a.length; i++) {
-            a[i] = copy(a[i], depth + 1);
+          if (depth < MAX_DEPTH && primitiveRows(v.getClass())) {
+            copyRows(a);
+          } else {
+            for (int i = 0; i < a.length; i++) {
+              a[i] = copy(a[i], depth + 1);
+            }
           }
           return a;
         }
@@ -364,6 +368,21 @@ public final class ResultCopies {
           return copyContainer(v, depth);
         default:
           return copyPlain(v, depth);
+      }
+    }
+
+    /**
+     * The rows of a {@code double[][]} (or another primitive type's), as {@link #copy} would copy
+     * them, without asking each row's kind: a first copy in a fresh JVM runs this loop interpreted,
+     * and a matrix has thousands of rows.
+     */
+    private void copyRows(@Nullable Object[] rows) {
+      for (int i = 0; i < rows.length; i++) {
+        Object row = rows[i];
+        if (row != null) {
+          Object s = size > 0 ? seen(row) : null;
+          rows[i] = s != null ? s : remembered(row, primitiveClone(row));
+        }
       }
     }
 
@@ -540,6 +559,9 @@ public final class ResultCopies {
       }
       switch (kind) {
         case OBJECT_ARRAY:
+          if (depth < MAX_DEPTH && primitiveRows(v.getClass())) {
+            return false;
+          }
           remembered(v, v);
           return anyNeedsKryo(Arrays.asList((@Nullable Object[]) v), false, depth);
         case RECORD: {
@@ -599,6 +621,12 @@ public final class ResultCopies {
       }
       return false;
     }
+  }
+
+  /** Whether {@code arrayClass}'s elements are primitive arrays ({@code double[][]}, say): exactly that class or null. */
+  private static boolean primitiveRows(Class<?> arrayClass) {
+    Class<?> row = arrayClass.getComponentType();
+    return row.isArray() && row.getComponentType().isPrimitive();
   }
 
   private static Object primitiveClone(Object v) {

@@ -69,6 +69,7 @@ class ResultCopiesTest {
   static final class Twice {
     double[] a;
     double[] b;
+    double[][] rows;
     Grid g1;
     Grid g2;
   }
@@ -203,12 +204,18 @@ class ResultCopiesTest {
     Twice t = new Twice();
     t.a = new double[] {1, 2};
     t.b = t.a;
+    t.rows = new double[][] {t.a, t.a, null, {3}};
     t.g1 = new Grid();
     t.g2 = t.g1;
     Twice c = (Twice) ResultCopies.copy(t);
 
     assertNotSame(t.a, c.a);
     assertSame(c.a, c.b);
+    assertSame(c.a, c.rows[0], "a row that is also a field");
+    assertSame(c.a, c.rows[1]);
+    assertNull(c.rows[2]);
+    assertNotSame(t.rows[3], c.rows[3]);
+    assertArrayEquals(new double[] {3}, c.rows[3]);
     assertNotSame(t.g1, c.g1);
     assertSame(c.g1, c.g2);
     Twice d = decoded(t);
