@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -148,7 +150,8 @@ public final class ResultCopies {
     }
     if (type == ArrayList.class || type == LinkedList.class || type == ArrayDeque.class || type == HashMap.class
         || type == LinkedHashMap.class || type == TreeMap.class || type == HashSet.class
-        || type == LinkedHashSet.class || type == TreeSet.class || type == ConcurrentHashMap.class) {
+        || type == LinkedHashSet.class || type == TreeSet.class || type == ConcurrentHashMap.class
+        || type == EnumMap.class || EnumSet.class.isAssignableFrom(type)) {
       return Kind.CONTAINER;
     }
     return Kind.OBJECT;
@@ -409,6 +412,18 @@ public final class ResultCopies {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Object copyContainer(Object v, int depth) {
+      if (v instanceof EnumSet<?> e) {
+        return remembered(v, e.clone()); // of enum constants, shared
+      }
+      if (v instanceof EnumMap<?, ?> e) {
+        // Built from the map, as it knows its key type even when empty; then each value copied.
+        EnumMap<?, Object> to = new EnumMap<>((EnumMap) e);
+        remembered(v, to);
+        for (Map.Entry<?, Object> x : to.entrySet()) {
+          x.setValue(copy(x.getValue(), depth + 1));
+        }
+        return to;
+      }
       if (v instanceof TreeMap<?, ?> t) {
         Map<Object, Object> to = new TreeMap(t.comparator());
         return copyMap(t, to, remembered(v, to), depth);

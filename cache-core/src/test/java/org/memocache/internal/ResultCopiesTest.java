@@ -17,6 +17,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -333,8 +335,31 @@ class ResultCopiesTest {
     assertEquals("k", kc.names.get(key));
   }
 
+  enum Phase { SOLID, LIQUID }
+
+  /** Enum sets and maps, as the fields codec stores them: copied without Kryo. */
+  static final class Phases {
+    EnumSet<Phase> seen = EnumSet.of(Phase.SOLID);
+    EnumMap<Phase, double[]> data = new EnumMap<>(Map.of(Phase.LIQUID, new double[] {4}));
+    EnumMap<Phase, double[]> none = new EnumMap<>(Phase.class);
+  }
+
   @Test
-  void aRecordOfArrays_andAList_areCopiedAsBefore() {
+  void enumSetsAndMaps_areCopiedWithoutKryo() {
+    Phases p = new Phases();
+    assertFalse(ResultCopies.copiedByKryo(p));
+    Phases c = (Phases) ResultCopies.copy(p);
+    assertNotSame(p.seen, c.seen);
+    assertEquals(EnumSet.of(Phase.SOLID), c.seen);
+    assertNotSame(p.data, c.data);
+    assertNotSame(p.data.get(Phase.LIQUID), c.data.get(Phase.LIQUID));
+    assertArrayEquals(new double[] {4}, c.data.get(Phase.LIQUID));
+    c.none.put(Phase.SOLID, new double[0]);
+    assertTrue(p.none.isEmpty(), "an empty map copied, of its key type");
+  }
+
+  @Test
+  void aRecordOfArrays_anOptionalAndAList_areCopied() {
     Series s = new Series("s", new double[] {1, 2});
     Series c = (Series) ResultCopies.copy(s);
     assertNotSame(s.values(), c.values());
