@@ -219,8 +219,8 @@ public final class ResultCopies {
    * the {@code fields} codec does not copy field by field (a collection of a library, a platform
    * class, a class with a {@code readResolve}, ...), or a graph of plain objects that holds one, a
    * map key or set element that can change, or nests deeper than {@value #MAX_DEPTH}; or a record it
-   * cannot rebuild. A fresh JVM's first Kryo copy loads some 170
-   * classes (40-60 ms). A constructor that throws is only found by copying.
+   * cannot rebuild. A fresh JVM's first Kryo copy loads some 170 classes (40-60 ms). A constructor
+   * that throws is only found by copying.
    */
   public static boolean copiedByKryo(@Nullable Object value) {
     if (value == null) {
