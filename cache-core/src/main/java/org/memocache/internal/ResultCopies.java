@@ -15,14 +15,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -35,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.memocache.internal.codec.FieldsCopier;
 import org.memocache.internal.codec.KryoCodec;
 
 /**
@@ -44,9 +49,15 @@ import org.memocache.internal.codec.KryoCodec;
  * <p>A value that is immutable all the way down (strings, boxes, enums, {@code java.time} values,
  * records of such, {@code List.of} of such, ...) is shared as it is. Otherwise the memory tier keeps
  * a private copy, and every hit hands out a fresh copy: primitive arrays are cloned, object arrays,
- * JDK lists, sets, maps and records are rebuilt around copies of their elements, and any other
- * object (a matrix class of a library, say) is copied by Kryo's deep copy, or, where a serializer
- * cannot copy, by an encode and decode round trip.
+ * JDK lists, sets, maps and records are rebuilt around copies of their elements, and an object of
+ * a plain class (a matrix class of a library, say) is copied as the {@code fields} codec would
+ * store and read it ({@link FieldsCopier}): created as its decoder creates it, then field by field,
+ * its references copied the same way, transient fields left as created. Inside such an object's
+ * graph an object or array reached twice is copied once, and a cycle is copied as a cycle (a
+ * record on it, once per way back to it: it cannot be created before what it holds). An object of a
+ * class that codec leaves to Kryo, and a plain object whose graph holds one (or a mutable map key or
+ * set element, or nests deeper than {@value #MAX_DEPTH}), is copied by Kryo's deep copy, or, where a
+ * serializer cannot copy, by a Kryo encode and decode round trip.
  */
 public final class ResultCopies {
   private ResultCopies() {}
@@ -66,7 +77,7 @@ public final class ResultCopies {
     /** A modifiable JDK list, set or map. */
     CONTAINER,
     OPTIONAL,
-    /** Anything else: assumed mutable, copied by Kryo. */
+    /** Anything else: assumed mutable, copied field by field or by Kryo. */
     OBJECT
   }
 
@@ -139,7 +150,8 @@ public final class ResultCopies {
     }
     if (type == ArrayList.class || type == LinkedList.class || type == ArrayDeque.class || type == HashMap.class
         || type == LinkedHashMap.class || type == TreeMap.class || type == HashSet.class
-        || type == LinkedHashSet.class || type == TreeSet.class || type == ConcurrentHashMap.class) {
+        || type == LinkedHashSet.class || type == TreeSet.class || type == ConcurrentHashMap.class
+        || type == EnumMap.class || EnumSet.class.isAssignableFrom(type)) {
       return Kind.CONTAINER;
     }
     return Kind.OBJECT;
@@ -204,61 +216,18 @@ public final class ResultCopies {
 
   /**
    * Whether {@link #copy} of {@code value} would use Kryo for some part of it: an object of a class
-   * that is not a JDK container, array, record or value (a library's matrix, say), or a record it
-   * cannot rebuild. A fresh JVM's first Kryo copy loads some 170 classes (40-60 ms).
+   * the {@code fields} codec does not copy field by field (a collection of a library, a platform
+   * class, a class with a {@code readResolve}, ...), or a graph of plain objects that holds one, a
+   * map key or set element that can change, or nests deeper than {@value #MAX_DEPTH}; or a record it
+   * cannot rebuild. A fresh JVM's first Kryo copy loads some 170 classes (40-60 ms). A constructor
+   * that throws is only found by copying.
    */
   public static boolean copiedByKryo(@Nullable Object value) {
-    return copiedByKryo(value, 0);
-  }
-
-  private static boolean copiedByKryo(@Nullable Object v, int depth) {
-    if (v == null) {
+    if (value == null) {
       return false;
     }
-    if (depth > MAX_DEPTH) {
-      return true;
-    }
-    switch (KINDS.get(v.getClass())) {
-      case VALUE:
-      case PRIMITIVE_ARRAY:
-        return false;
-      case OBJECT_ARRAY:
-        return anyCopiedByKryo(Arrays.asList((@Nullable Object[]) v), depth);
-      case RECORD: {
-        if (immutable(v, depth)) {
-          return false;
-        }
-        RecordPlan plan = RECORDS.get(v.getClass());
-        if (plan.constructor() == null) {
-          return true;
-        }
-        for (int i = 0; i < plan.accessors().length; i++) {
-          if (!plan.primitive()[i] && copiedByKryo(component(v, plan.accessors()[i]), depth + 1)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      case OPTIONAL:
-        return copiedByKryo(((Optional<?>) v).orElse(null), depth + 1);
-      case UNMODIFIABLE:
-      case CONTAINER:
-        if (v instanceof Map<?, ?> m) {
-          return anyCopiedByKryo(m.keySet(), depth) || anyCopiedByKryo(m.values(), depth);
-        }
-        return anyCopiedByKryo((Collection<?>) v, depth);
-      default:
-        return true;
-    }
-  }
-
-  private static boolean anyCopiedByKryo(Collection<?> values, int depth) {
-    for (Object e : values) {
-      if (copiedByKryo(e, depth + 1)) {
-        return true;
-      }
-    }
-    return false;
+    Kind kind = KINDS.get(value.getClass());
+    return kind != Kind.VALUE && kind != Kind.PRIMITIVE_ARRAY && new Copying().needsKryo(value, 0);
   }
 
   /**
@@ -267,57 +236,412 @@ public final class ResultCopies {
    * @throws IllegalStateException saying what stops the copy when the value cannot be copied
    */
   public static @Nullable Object copy(@Nullable Object value) {
-    return copy(value, 0);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static @Nullable Object copy(@Nullable Object v, int depth) {
-    if (v == null) {
+    if (value == null) {
       return null;
     }
-    Class<?> type = v.getClass();
-    Kind kind = depth > MAX_DEPTH ? Kind.OBJECT : KINDS.get(type);
-    switch (kind) {
-      case VALUE:
-        return v;
-      case PRIMITIVE_ARRAY:
-        return primitiveClone(v);
-      case OBJECT_ARRAY: {
-        @Nullable Object[] a = ((@Nullable Object[]) v).clone();
-        for (int i = 0; i < a.length; i++) {
-          a[i] = copy(a[i], depth + 1);
-        }
-        return a;
-      }
-      case RECORD:
-        return immutable(v, depth) ? v : copyRecord(v, depth);
-      case OPTIONAL:
-        return ((Optional<?>) v).map(x -> copy(x, depth + 1));
-      case UNMODIFIABLE:
-        if (immutable(v, depth)) {
-          return v;
-        }
-        if (v instanceof Map<?, ?> m) {
-          return Collections.unmodifiableMap((Map<?, ?>) copyMap(m, new LinkedHashMap<>(), depth));
-        }
-        if (v instanceof Set<?> s) {
-          return Collections.unmodifiableSet((Set<?>) copyInto(s, new LinkedHashSet<>(), depth));
-        }
-        return Collections.unmodifiableList((List<?>) copyInto((Collection<?>) v, new ArrayList<>(), depth));
-      case CONTAINER:
-        if (v instanceof TreeMap<?, ?> t) {
-          return copyMap(t, new TreeMap(t.comparator()), depth);
-        }
-        if (v instanceof TreeSet<?> t) {
-          return copyInto(t, new TreeSet(t.comparator()), depth);
-        }
-        if (v instanceof Map<?, ?> m) {
-          return copyMap(m, (Map<Object, Object>) newInstance(type), depth);
-        }
-        return copyInto((Collection<?>) v, (Collection<Object>) newInstance(type), depth);
-      default:
-        return kryoCopy(v);
+    // The common results need no state for sharing and cycles: only a plain object's graph does.
+    Kind kind = KINDS.get(value.getClass());
+    if (kind == Kind.VALUE) {
+      return value;
     }
+    if (kind == Kind.PRIMITIVE_ARRAY) {
+      return primitiveClone(value);
+    }
+    return new Copying().copy(value, 0);
+  }
+
+  /** Thrown inside a plain object's graph for a part only Kryo copies: Kryo copies the whole graph. */
+  private static final class NeedsKryo extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsKryo() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final NeedsKryo NEEDS_KRYO = new NeedsKryo();
+
+  /**
+   * One {@link #copy} (or one {@link #copiedByKryo} walk). Inside the graph of a plain object, each
+   * object and array copied is remembered by identity until the call ends, so an object reached
+   * twice is copied once and a cycle ends where it began, as the {@code fields} codec's graph does.
+   * Outside such graphs (a record of arrays, a list of records) nothing is remembered, and a value
+   * without plain objects costs no more than this one object. Whatever inside a plain object's graph
+   * only Kryo copies makes Kryo copy the outermost such object whole: what was copied of it is
+   * forgotten first, never handed out partly filled.
+   */
+  private static final class Copying implements FieldsCopier.References {
+    /** Pairs looked up by a scan of {@link #pairs}; beyond them, through {@link #index}. */
+    private static final int LINEAR = 8;
+    private static final @Nullable Object[] NO_PAIRS = {};
+
+    /** Originals and their copies, alternately, in the order remembered: also the log that {@link #forget} undoes. */
+    private @Nullable Object[] pairs = NO_PAIRS;
+    private int size;
+    private @Nullable IdentityHashMap<Object, Object> index;
+    /** How many plain objects are being copied (or walked), one inside another's graph. */
+    private int plain;
+    /** The depth of the fields of the plain object being copied. */
+    private int fieldDepth;
+
+    private @Nullable Object seen(Object original) {
+      IdentityHashMap<Object, Object> i = index;
+      if (i != null) {
+        return i.get(original);
+      }
+      for (int k = 0; k < 2 * size; k += 2) {
+        if (pairs[k] == original) {
+          return pairs[k + 1];
+        }
+      }
+      return null;
+    }
+
+    private void remember(Object original, Object copy) {
+      if (2 * size == pairs.length) {
+        pairs = Arrays.copyOf(pairs, Math.max(2 * LINEAR, 2 * pairs.length));
+      }
+      pairs[2 * size] = original;
+      pairs[2 * size + 1] = copy;
+      size++;
+      IdentityHashMap<Object, Object> i = index;
+      if (i != null) {
+        i.put(original, copy);
+      } else if (size > LINEAR) {
+        i = new IdentityHashMap<>();
+        for (int k = 0; k < 2 * size; k += 2) {
+          i.put(Objects.requireNonNull(pairs[k]), Objects.requireNonNull(pairs[k + 1]));
+        }
+        index = i;
+      }
+    }
+
+    /** Forgets what was remembered after the first {@code mark} pairs. */
+    private void forget(int mark) {
+      IdentityHashMap<Object, Object> i = index;
+      for (int k = 2 * size - 2; k >= 2 * mark; k -= 2) {
+        if (i != null) {
+          i.remove(pairs[k]);
+        }
+        pairs[k] = null;
+        pairs[k + 1] = null;
+      }
+      size = mark;
+    }
+
+    @Nullable Object copy(@Nullable Object v, int depth) {
+      if (v == null) {
+        return null;
+      }
+      if (depth > MAX_DEPTH) {
+        return tooDeep(v);
+      }
+      Kind kind = KINDS.get(v.getClass());
+      if (kind == Kind.VALUE) {
+        return v;
+      }
+      if (size > 0) {
+        Object s = seen(v);
+        if (s != null) {
+          return s;
+        }
+      }
+      switch (kind) {
+        case PRIMITIVE_ARRAY:
+          return remembered(v, primitiveClone(v));
+        case OBJECT_ARRAY: {
+          @Nullable Object[] a = ((@Nullable Object[]) v).clone();
+          remembered(v, a);
+          if (depth < MAX_DEPTH && primitiveRows(v.getClass())) {
+            copyRows(a);
+          } else {
+            for (int i = 0; i < a.length; i++) {
+              a[i] = copy(a[i], depth + 1);
+            }
+          }
+          return a;
+        }
+        case RECORD:
+          return immutable(v, depth) ? v : copyRecord(v, depth);
+        case OPTIONAL:
+          return Optional.ofNullable(copy(((Optional<?>) v).orElse(null), depth + 1));
+        case UNMODIFIABLE:
+          return immutable(v, depth) ? v : copyUnmodifiable(v, depth);
+        case CONTAINER:
+          return copyContainer(v, depth);
+        default:
+          return copyPlain(v, depth);
+      }
+    }
+
+    /**
+     * The rows of a {@code double[][]} (or another primitive type's), as {@link #copy} would copy
+     * them, without asking each row's kind: a first copy in a fresh JVM runs this loop interpreted,
+     * and a matrix has thousands of rows.
+     */
+    private void copyRows(@Nullable Object[] rows) {
+      for (int i = 0; i < rows.length; i++) {
+        Object row = rows[i];
+        if (row != null) {
+          Object s = size > 0 ? seen(row) : null;
+          rows[i] = s != null ? s : remembered(row, primitiveClone(row));
+        }
+      }
+    }
+
+    private @Nullable Object tooDeep(Object v) {
+      if (plain > 0) {
+        throw NEEDS_KRYO;
+      }
+      return kryoCopy(v);
+    }
+
+    /** Around a copy of the contents; the wrapper remembered first, as what they hold may lead back to it. */
+    private Object copyUnmodifiable(Object v, int depth) {
+      if (v instanceof Map<?, ?> m) {
+        Map<Object, Object> to = new LinkedHashMap<>();
+        return copyMap(m, to, remembered(v, Collections.unmodifiableMap(to)), depth);
+      }
+      if (v instanceof Set<?> s) {
+        Set<Object> to = new LinkedHashSet<>();
+        return copySet(s, to, remembered(v, Collections.unmodifiableSet(to)), depth);
+      }
+      List<Object> to = new ArrayList<>();
+      return copyInto((Collection<?>) v, to, remembered(v, Collections.unmodifiableList(to)), depth);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object copyContainer(Object v, int depth) {
+      if (v instanceof EnumSet<?> e) {
+        return remembered(v, e.clone()); // of enum constants, shared
+      }
+      if (v instanceof EnumMap<?, ?> e) {
+        // Built from the map, as it knows its key type even when empty; then each value copied.
+        EnumMap<?, Object> to = new EnumMap<>((EnumMap) e);
+        remembered(v, to);
+        for (Map.Entry<?, Object> x : to.entrySet()) {
+          x.setValue(copy(x.getValue(), depth + 1));
+        }
+        return to;
+      }
+      if (v instanceof TreeMap<?, ?> t) {
+        Map<Object, Object> to = new TreeMap(t.comparator());
+        return copyMap(t, to, remembered(v, to), depth);
+      }
+      if (v instanceof TreeSet<?> t) {
+        Collection<Object> to = new TreeSet(t.comparator());
+        return copySet(t, to, remembered(v, to), depth);
+      }
+      if (v instanceof Map<?, ?> m) {
+        Map<Object, Object> to = (Map<Object, Object>) newInstance(v.getClass());
+        return copyMap(m, to, remembered(v, to), depth);
+      }
+      Class<?> type = v.getClass();
+      Collection<Object> to = (Collection<Object>) newInstance(type);
+      // Exact classes (CONTAINER's): cheaper to compare than a failing instanceof of an interface.
+      return type == HashSet.class || type == LinkedHashSet.class
+          ? copySet((Collection<?>) v, to, remembered(v, to), depth)
+          : copyInto((Collection<?>) v, to, remembered(v, to), depth);
+    }
+
+    /** {@code copy}, remembered as {@code original}'s when inside a plain object's graph. */
+    private Object remembered(Object original, Object copy) {
+      if (plain > 0) {
+        remember(original, copy);
+      }
+      return copy;
+    }
+
+    private Object copyInto(Collection<?> from, Collection<Object> to, Object result, int depth) {
+      for (Object e : from) {
+        to.add(copy(e, depth + 1));
+      }
+      return result;
+    }
+
+    private Object copySet(Collection<?> from, Collection<Object> to, Object result, int depth) {
+      for (Object e : from) {
+        to.add(key(e, depth));
+      }
+      return result;
+    }
+
+    private Object copyMap(Map<?, ?> from, Map<Object, Object> to, Object result, int depth) {
+      for (Map.Entry<?, ?> e : from.entrySet()) {
+        to.put(key(e.getKey(), depth), copy(e.getValue(), depth + 1));
+      }
+      return result;
+    }
+
+    /**
+     * A copy of a map key or set element. Inside a plain object's graph one that can change is left
+     * to Kryo, as the {@code fields} codec leaves it: its copy's hash code or order could be taken
+     * while the copy is still being filled.
+     */
+    private @Nullable Object key(@Nullable Object k, int depth) {
+      if (plain > 0 && !immutable(k, depth + 1)) {
+        throw NEEDS_KRYO;
+      }
+      return copy(k, depth + 1);
+    }
+
+    private @Nullable Object copyRecord(Object v, int depth) {
+      RecordPlan plan = RECORDS.get(v.getClass());
+      if (plan.constructor() == null) {
+        if (plain > 0) {
+          throw NEEDS_KRYO;
+        }
+        return kryoCopy(v);
+      }
+      @Nullable Object[] values = new @Nullable Object[plan.accessors().length];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = copy(component(v, plan.accessors()[i]), depth + 1);
+      }
+      Object copy;
+      try {
+        copy = plan.constructor().newInstance(values);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // A compact constructor that rejects its own components.
+        if (plain > 0) {
+          throw NEEDS_KRYO;
+        }
+        return kryoCopy(v);
+      }
+      // Remembered once built: a cycle back to it before then copies it again (records are values),
+      // ending at the mutable object it passes through, which is remembered from the start.
+      return remembered(v, copy);
+    }
+
+    /**
+     * A plain object copied as the {@code fields} codec's decoder would rebuild it; the outermost
+     * one of a graph that holds anything else copied by Kryo instead, whole.
+     */
+    private @Nullable Object copyPlain(Object v, int depth) {
+      Class<?> type = v.getClass();
+      if (!FieldsCopier.copies(type)) {
+        if (plain > 0) {
+          throw NEEDS_KRYO;
+        }
+        return kryoCopy(v);
+      }
+      int mark = size;
+      plain++;
+      try {
+        Object c = FieldsCopier.newInstance(type);
+        remember(v, c);
+        int outer = fieldDepth;
+        fieldDepth = depth + 1;
+        try {
+          FieldsCopier.copyFields(v, c, this);
+        } finally {
+          fieldDepth = outer;
+        }
+        return c;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        if (plain > 1) {
+          throw NEEDS_KRYO;
+        }
+        forget(mark);
+        return kryoCopy(v);
+      } finally {
+        plain--;
+      }
+    }
+
+    /**
+     * A field's value, copied for the plain object being copied: not a lambda, whose first linking
+     * would cost a fresh JVM's first copy milliseconds.
+     */
+    @Override
+    public @Nullable Object copy(@Nullable Object value) {
+      return copy(value, fieldDepth);
+    }
+
+    /** Whether {@link #copy} of {@code v} would call Kryo, walking it as {@code copy} would. */
+    boolean needsKryo(@Nullable Object v, int depth) {
+      if (v == null) {
+        return false;
+      }
+      if (depth > MAX_DEPTH) {
+        return true;
+      }
+      Kind kind = KINDS.get(v.getClass());
+      if (kind == Kind.VALUE || kind == Kind.PRIMITIVE_ARRAY) {
+        return false;
+      }
+      if (size > 0 && seen(v) != null) {
+        return false;
+      }
+      switch (kind) {
+        case OBJECT_ARRAY:
+          if (depth < MAX_DEPTH && primitiveRows(v.getClass())) {
+            return false;
+          }
+          remembered(v, v);
+          return anyNeedsKryo(Arrays.asList((@Nullable Object[]) v), false, depth);
+        case RECORD: {
+          if (immutable(v, depth)) {
+            return false;
+          }
+          RecordPlan plan = RECORDS.get(v.getClass());
+          if (plan.constructor() == null) {
+            return true;
+          }
+          for (int i = 0; i < plan.accessors().length; i++) {
+            if (!plan.primitive()[i] && needsKryo(component(v, plan.accessors()[i]), depth + 1)) {
+              return true;
+            }
+          }
+          remembered(v, v);
+          return false;
+        }
+        case OPTIONAL:
+          return needsKryo(((Optional<?>) v).orElse(null), depth + 1);
+        case UNMODIFIABLE:
+        case CONTAINER:
+          if (kind == Kind.UNMODIFIABLE && immutable(v, depth)) {
+            return false;
+          }
+          remembered(v, v);
+          if (v instanceof Map<?, ?> m) {
+            return anyNeedsKryo(m.keySet(), true, depth) || anyNeedsKryo(m.values(), false, depth);
+          }
+          return anyNeedsKryo((Collection<?>) v, v instanceof Set<?>, depth);
+        default: {
+          if (!FieldsCopier.copies(v.getClass())) {
+            return true;
+          }
+          @Nullable Object[] references;
+          try {
+            references = FieldsCopier.references(v);
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
+          }
+          remember(v, v);
+          plain++;
+          try {
+            return anyNeedsKryo(Arrays.asList(references), false, depth);
+          } finally {
+            plain--;
+          }
+        }
+      }
+    }
+
+    private boolean anyNeedsKryo(Collection<?> values, boolean keys, int depth) {
+      for (Object e : values) {
+        if ((keys && plain > 0 && !immutable(e, depth + 1)) || needsKryo(e, depth + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Whether {@code arrayClass}'s elements are primitive arrays ({@code double[][]}, say): exactly that class or null. */
+  private static boolean primitiveRows(Class<?> arrayClass) {
+    Class<?> row = arrayClass.getComponentType();
+    return row.isArray() && row.getComponentType().isPrimitive();
   }
 
   private static Object primitiveClone(Object v) {
@@ -339,42 +663,11 @@ public final class ResultCopies {
     return ((boolean[]) v).clone();
   }
 
-  private static Collection<Object> copyInto(Collection<?> from, Collection<Object> to, int depth) {
-    for (Object e : from) {
-      to.add(copy(e, depth + 1));
-    }
-    return to;
-  }
-
-  private static Map<Object, Object> copyMap(Map<?, ?> from, Map<Object, Object> to, int depth) {
-    for (Map.Entry<?, ?> e : from.entrySet()) {
-      to.put(copy(e.getKey(), depth + 1), copy(e.getValue(), depth + 1));
-    }
-    return to;
-  }
-
   private static Object newInstance(Class<?> type) {
     try {
       return type.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot copy a " + type.getName() + ": " + e, e);
-    }
-  }
-
-  private static @Nullable Object copyRecord(Object v, int depth) {
-    RecordPlan plan = RECORDS.get(v.getClass());
-    if (plan.constructor() == null) {
-      return kryoCopy(v);
-    }
-    @Nullable Object[] values = new @Nullable Object[plan.accessors().length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = copy(component(v, plan.accessors()[i]), depth + 1);
-    }
-    try {
-      return plan.constructor().newInstance(values);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // A compact constructor that rejects its own components.
-      return kryoCopy(v);
     }
   }
 

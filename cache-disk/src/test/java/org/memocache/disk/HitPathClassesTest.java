@@ -20,7 +20,8 @@ import org.memocache.Memo;
  * What a fresh JVM loads to open the default {@code Memo} and serve a first disk hit of a
  * {@code double[]}, a {@code double} or a record of arrays (no Kryo for any): not the index (MapDB),
  * not Kryo's serializers, not the process identity, not the record method bootstrap, not the
- * maintainer and the partial-result store. Each of these cost milliseconds to tens of milliseconds
+ * maintainer and the partial-result store; nor, for a mutable object computed and then asked for
+ * again, Kryo to copy it. Each of these cost milliseconds to tens of milliseconds
  * of a one-shot job's start-up; the child JVM's class-load log shows when one comes back.
  */
 class HitPathClassesTest {
@@ -66,6 +67,13 @@ class HitPathClassesTest {
     Memo memo = Memo.builder().build();
     System.out.println(MARK + "opened");
     String shown = switch (args[0]) {
+      case "grid-memory" -> {
+        // Computed here (the memory tier keeps a copy), then a memory hit: a copy for this caller.
+        Grid computed = memo.call("hitpath.grid.memory", () -> new Grid(new double[][] {{5, 6}, {7, 8}}), 7);
+        Grid g = HitPathClassesTest.<Grid>fromDisk(memo, "hitpath.grid.memory");
+        yield Arrays.deepToString(g.cells) + " own copy " + (g != computed && g.cells != computed.cells
+            && g.cells[0] != computed.cells[0]) + ", memory hits " + memo.stats().memoryHits();
+      }
       case "grid" -> {
         Grid g = fromDisk(memo, "hitpath.grid");
         yield Arrays.deepToString(g.cells);
@@ -89,8 +97,8 @@ class HitPathClassesTest {
   }
 
   /**
-   * The value of {@code name}, which must come from disk: an anonymous class rather than a lambda,
-   * whose linking would add its own classes to what the hit loads.
+   * The value of {@code name}, which must be cached (on disk, or in memory): an anonymous class
+   * rather than a lambda, whose linking would add its own classes to what the hit loads.
    */
   private static <T> T fromDisk(Memo memo, String name) {
     return memo.call(name, new Supplier<T>() {
@@ -201,7 +209,17 @@ class HitPathClassesTest {
   void firstHitOfAMutableObject_loadsNoKryoClass_toCopyItForTheCaller(@TempDir Path tmp) throws Exception {
     List<String> hit = classesOfFirstHit(tmp, "grid", "[[1.0, 2.0], [3.0, 4.0]]");
     assertEquals(List.of(), matching(hit, "com.esotericsoftware."),
-        "decoded by the fields codec, and decoded again for the caller rather than copied by Kryo");
+        "decoded by the fields codec, and copied field by field for the caller");
+    assertTrue(hit.contains("org.memocache.internal.codec.FieldsCopier"), "copied field by field: " + hit);
+  }
+
+  @Test
+  void memoryHitOfAMutableObject_loadsNoKryoClass_toCopyItForTheCallerOrTheMemoryTier(@TempDir Path tmp)
+      throws Exception {
+    List<String> hit = classesOfFirstHit(tmp, "grid-memory", "[[5.0, 6.0], [7.0, 8.0]] own copy true, memory hits 1");
+    assertEquals(List.of(), matching(hit, "com.esotericsoftware."),
+        "copied field by field when computed (the memory tier's copy) and on the memory hit (the caller's)");
+    assertTrue(hit.contains("org.memocache.internal.codec.FieldsCopier"), "copied field by field: " + hit);
   }
 
   @Test
