@@ -52,15 +52,10 @@ public final class FirstCopyBench {
       copies.add(new double[] {child("copy", n, cache), child("kryo", n, cache), child("miss", n, cache),
           child("hit", n, cache)});
     }
-    print("first copy, ResultCopies.copy (ms)", copies, 0);
-    print("first copy, Kryo's deep copy (ms)", copies, 1);
-    print("first call, a miss that stores it (ms)", copies, 2);
-    print("first call, a disk hit kept in memory (ms)", copies, 3);
-  }
-
-  private static void print(String name, List<double[]> samples, int i) {
-    double[] s = samples.stream().mapToDouble(a -> a[i]).toArray();
-    System.out.println(Measure.summarize(name, s, "ms").format());
+    System.out.println(Measure.column("first copy, ResultCopies.copy (ms)", copies, 0).format());
+    System.out.println(Measure.column("first copy, Kryo's deep copy (ms)", copies, 1).format());
+    System.out.println(Measure.column("first call, a miss that stores it (ms)", copies, 2).format());
+    System.out.println(Measure.column("first call, a disk hit kept in memory (ms)", copies, 3).format());
   }
 
   private static double child(String mode, int n, Path cache) throws IOException, InterruptedException {

@@ -150,16 +150,11 @@ public final class GraphHitBench {
       hit.add(child("hit", cache, kind, flags));
       decode.add(child("decode", cache, kind, flags));
     }
-    print("open Memo (ms)", hit, 0);
-    print("first call, a disk hit (ms)", hit, 1);
-    print("read + verify payload (ms)", decode, 0);
-    print("first encode + decode of a tiny record, codec start-up (ms)", decode, 1);
-    print("decode of the payload alone, by its codec (ms)", decode, 2);
-  }
-
-  private static void print(String name, List<double[]> samples, int i) {
-    double[] s = samples.stream().mapToDouble(a -> a[i]).toArray();
-    System.out.println(Measure.summarize(name, s, "ms").format());
+    System.out.println(Measure.column("open Memo (ms)", hit, 0).format());
+    System.out.println(Measure.column("first call, a disk hit (ms)", hit, 1).format());
+    System.out.println(Measure.column("read + verify payload (ms)", decode, 0).format());
+    System.out.println(Measure.column("first encode + decode of a tiny record, codec start-up (ms)", decode, 1).format());
+    System.out.println(Measure.column("decode of the payload alone, by its codec (ms)", decode, 2).format());
   }
 
   private static double[] child(String mode, Path cache, String kind, List<String> flags) throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package org.memocache.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,6 +33,11 @@ public final class Measure {
     double[] s = samples.clone();
     Arrays.sort(s);
     return new Summary(name, s[0], s[s.length / 2], s[s.length - 1], unit);
+  }
+
+  /** Summarises column {@code column} of rows of samples (one row per run, one column per figure), in ms. */
+  public static Summary column(String name, List<double[]> rows, int column) {
+    return summarize(name, rows.stream().mapToDouble(r -> r[column]).toArray(), "ms");
   }
 
   /** Runs {@code task} {@code repeats} times after {@code warmups} untimed runs; samples in ms. */
