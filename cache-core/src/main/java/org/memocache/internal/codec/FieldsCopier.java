@@ -38,7 +38,7 @@ public final class FieldsCopier {
   }
 
   /**
-   * The values of {@code original}'s reference fields, in the order {@link #setFields} takes them;
+   * The values of {@code original}'s reference fields, in the order {@link #copyFields} copies them;
    * primitive fields are skipped ({@code null} in their places).
    */
   public static @Nullable Object[] references(Object original) throws ReflectiveOperationException {
