@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * about 4.5 GB/s, and a one-shot {@code hashBytesTo128Bits} over a 1 MiB buffer at 6–7 GB/s
  * (memcpy: 11–14 GB/s). So an array of up to {@link #CHUNK_BYTES} is copied in 64 KiB pieces into a
  * reused buffer and streamed; a bigger one is cut into fixed 1 MiB chunks, each hashed one-shot
- * (in parallel on all cores when there are many, once the JIT has compiled the loop), and the
- * chunk hashes are streamed. The chunk size is fixed, so the key does not depend on the number of
+ * (in parallel on all cores when there are many, once the process has hashed a few such arrays),
+ * and the chunk hashes are streamed. The chunk size is fixed, so the key does not depend on the number of
  * cores. Elements are little-endian; float and double NaNs are folded into one bit pattern.
  *
  * <p>A chunk is hashed by {@link WordXxh3} (the same XXH3-128 value) over words filled by bulk
@@ -39,13 +39,17 @@ final class ArrayHashing {
   static final int CHUNK_BYTES = 1 << 20;
   /** Arrays of at least this many chunks are hashed in parallel. */
   private static final int PARALLEL_CHUNKS = 16;
+  /** Chunks this process hashes before a {@code double[]} is turned into words in one compiled pass. */
+  private static final int WARM_CHUNKS = 64;
   /**
    * Chunks this process hashes on the calling thread before it uses the pool: until the JIT has
-   * compiled the hashing loop, more threads only interpret it side by side and compete with the
-   * compiler for the cores (measured on 2 cores: a first 32 MB argument took 21 ms on one thread,
-   * 30 ms on two).
+   * compiled the hashing loop, and the pool's threads have run it a few times, more threads only
+   * compete with the compiler for the cores. Measured in fresh JVMs on 2 cores, hashing one 32 MB
+   * {@code double[]} again and again: 22-38 ms the first time, then 6-8 ms on the calling thread,
+   * while the pool's first three turns took 10-24 ms and only later ones 3-5 ms. So a program's
+   * first eight such arguments (a miss hashes its arguments twice) are hashed on its own thread.
    */
-  private static final int WARM_CHUNKS = 64;
+  private static final int POOL_CHUNKS = 256;
   /** Chunks hashed so far; racy updates only shift the switch to the pool by a few chunks. */
   private static int chunksHashed;
 
@@ -92,9 +96,9 @@ final class ArrayHashing {
     int perChunk = CHUNK_BYTES / width;
     int chunks = (int) (((long) length + perChunk - 1) / perChunk);
     long[] hashes = new long[chunks * 2];
-    boolean compiled = chunksHashed >= WARM_CHUNKS;
+    boolean pooled = chunksHashed >= POOL_CHUNKS;
     chunksHashed += chunks;
-    if (compiled && chunks >= PARALLEL_CHUNKS && Pool.THREADS > 1) {
+    if (pooled && chunks >= PARALLEL_CHUNKS && Pool.THREADS > 1) {
       // Each thread, the caller's too, claims the next chunks until none are left: on shared cores a
       // fixed share per thread waits for the slowest one.
       AtomicInteger next = new AtomicInteger();
