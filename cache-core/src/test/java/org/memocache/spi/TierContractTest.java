@@ -316,6 +316,27 @@ public abstract class TierContractTest {
   }
 
   @Test
+  void info_isTheStoredEntrysMetadata_orEmptyWhereGetMisses() throws Exception {
+    assertTrue(tier.info(key(1)).isEmpty());
+    assertTrue(put(key(1), "one", "1"));
+    EntryInfo fromGet;
+    try (StoredEntry s = tier.get(key(1)).orElseThrow()) {
+      fromGet = s.info();
+    }
+    EntryInfo info = tier.info(key(1)).orElseThrow();
+    assertEquals(key(1).hex(), info.key());
+    assertEquals(fromGet.method(), info.method());
+    assertEquals(fromGet.argsSummary(), info.argsSummary());
+    assertEquals(fromGet.created(), info.created());
+    assertEquals(fromGet.computeTime(), info.computeTime());
+    assertEquals(fromGet.sizeBytes(), info.sizeBytes());
+    assertEquals(fromGet.codec(), info.codec());
+    assertTrue(tier.info(key(2)).isEmpty(), "another key");
+    assertTrue(tier.remove(key(1)));
+    assertTrue(tier.info(key(1)).isEmpty(), "removed");
+  }
+
+  @Test
   void entryOfAnotherMethodIdentity_isAMiss_andStays() {
     assertTrue(put(key(1), "v1", "1"));
     MethodId changed = new MethodId(METHOD.name(), METHOD.descriptor(), METHOD.version() + 1,
