@@ -67,9 +67,11 @@ record ProcessIdentity(String host, String hostHash, long pid, long startMillis)
 
   private static ProcessIdentity current() {
     ProcessHandle me = ProcessHandle.current();
-    long start = me.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+    Optional<Instant> started = me.info().startInstant();
+    long start = started.isPresent() ? started.get().toEpochMilli() : System.currentTimeMillis();
     String host = hostName();
-    String hash = String.format("%08x", Hashing.xxh3_64().hashCharsToLong(host) & 0xffffffffL);
+    // Not String.format: a program's first one costs milliseconds, and this runs in every process.
+    String hash = Hex.of(Hashing.xxh3_64().hashCharsToLong(host)).substring(8);
     return new ProcessIdentity(host, hash, me.pid(), start);
   }
 
