@@ -139,7 +139,11 @@ public final class MemoizedMethod {
     return engine.info(spec.get(), self(spec.get()), check(spec.get(), args));
   }
 
-  /** Whether a result of the call with these arguments is stored; never computes. */
+  /**
+   * Whether a usable result of the call with these arguments is stored; never computes. Reads the
+   * value as {@link #lookup} does (a damaged or foreign entry is no result); {@link #info} answers
+   * from the entry's header alone.
+   */
   public boolean contains(@Nullable Object... args) {
     return lookup(args).isPresent();
   }
