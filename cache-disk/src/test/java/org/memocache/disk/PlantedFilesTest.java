@@ -282,6 +282,21 @@ class PlantedFilesTest {
   // ---- special files ----
 
   @Test
+  void entryFileLinkedToAnEntryOutside_isNeitherReadNorDescribed() throws Exception {
+    CacheKey key = TestKeys.key(11);
+    try (DiskStore store = open()) {
+      assertEquals("v", call(store, key, "v"));
+      Path copy = outside.resolve("entry.memo");
+      Files.copy(store.entryFile(key), copy);
+      replaceWithLink(store.entryFile(key), copy);
+      Map<String, String> before = snapshot(outside);
+      assertTrue(store.info(key).isEmpty(), "no metadata through a link");
+      assertTrue(TestKeys.get(store, key, TestKeys.FILTER).isEmpty(), "no value through a link");
+      assertEquals(before, snapshot(outside));
+    }
+  }
+
+  @Test
   void fifoAtAnEntryPath_isAMissNotAHang_andListingsSkipIt() throws Exception {
     CacheKey key = TestKeys.key(9);
     CacheKey other = TestKeys.key(10);
@@ -290,6 +305,7 @@ class PlantedFilesTest {
       assertTimeoutPreemptively(FAST, () -> {
         assertEquals("v", call(store, key, "v"));
         assertTrue(TestKeys.get(store, other, TestKeys.FILTER).isEmpty(), "a FIFO is a miss");
+        assertTrue(store.info(other).isEmpty(), "and has no metadata");
         assertEquals(1, store.entries(null).size(), "listed: the real entry only");
         store.maintain();
         try (CacheDirectory cd = CacheDirectory.open(dir)) {
