@@ -1,8 +1,6 @@
 package org.memocache.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,17 +57,7 @@ public final class FirstCopyBench {
   }
 
   private static double child(String mode, int n, Path cache) throws IOException, InterruptedException {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Child.class.getName(), mode, String.valueOf(n), cache.toString());
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String line;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      line = r.readLine();
-    }
-    if (p.waitFor() != 0 || line == null) {
-      throw new IllegalStateException(mode + " child failed: " + line);
-    }
-    return Double.parseDouble(line.trim());
+    return Measure.childFigures(List.of(), Child.class, mode, String.valueOf(n), cache.toString())[0];
   }
 
   /** One fresh JVM: prints its figure in ms. */

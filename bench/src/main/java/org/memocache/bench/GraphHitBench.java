@@ -1,8 +1,6 @@
 package org.memocache.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -157,21 +155,9 @@ public final class GraphHitBench {
     System.out.println(Measure.column("decode of the payload alone, by its codec (ms)", decode, 2).format());
   }
 
-  private static double[] child(String mode, Path cache, String kind, List<String> flags) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(flags);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), mode, cache.toString(),
-        kind));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String line;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      line = r.readLine();
-    }
-    if (p.waitFor() != 0 || line == null) {
-      throw new IllegalStateException(mode + " child failed: " + line);
-    }
-    return Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+  private static double[] child(String mode, Path cache, String kind, List<String> flags)
+      throws IOException, InterruptedException {
+    return Measure.childFigures(flags, Child.class, mode, cache.toString(), kind);
   }
 
   /** One fresh JVM: prints its figures in ms. */

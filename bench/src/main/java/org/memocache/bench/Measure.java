@@ -1,5 +1,11 @@
 package org.memocache.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +39,30 @@ public final class Measure {
     double[] s = samples.clone();
     Arrays.sort(s);
     return new Summary(name, s[0], s[s.length / 2], s[s.length - 1], unit);
+  }
+
+  /**
+   * Runs {@code main} in a fresh JVM with this class path and {@code flags}, and returns the figures
+   * it prints on its first line, space separated; its errors go to this process's.
+   *
+   * @throws IllegalStateException when the child fails or prints nothing, naming {@code args[0]}
+   */
+  public static double[] childFigures(List<String> flags, Class<?> main, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String line;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      line = r.readLine();
+    }
+    if (p.waitFor() != 0 || line == null) {
+      throw new IllegalStateException((args.length > 0 ? args[0] : main.getSimpleName()) + " child failed: " + line);
+    }
+    return Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
 
   /** Summarises column {@code column} of rows of samples (one row per run, one column per figure), in ms. */

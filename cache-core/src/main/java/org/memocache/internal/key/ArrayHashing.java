@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (memcpy: 11–14 GB/s). So an array of up to {@link #CHUNK_BYTES} is copied in 64 KiB pieces into a
  * reused buffer and streamed; a bigger one is cut into fixed 1 MiB chunks, each hashed one-shot
  * (in parallel on all cores when there are many, once the process has hashed a few such arrays),
- * and the chunk hashes are streamed. The chunk size is fixed, so the key does not depend on the number of
- * cores. Elements are little-endian; float and double NaNs are folded into one bit pattern.
+ * and the chunk hashes are streamed. The chunk size is fixed, so the key does not depend on the
+ * number of cores. Elements are little-endian; float and double NaNs are folded into one bit
+ * pattern.
  *
  * <p>A chunk is hashed by {@link WordXxh3} (the same XXH3-128 value) over words filled by bulk
  * copies, so a fresh JVM's first big argument is hashed at over 1 GB/s rather than at the
