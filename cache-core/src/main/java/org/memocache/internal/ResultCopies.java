@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.memocache.internal.codec.FieldsCopier;
+import org.memocache.internal.codec.JdkCollections;
 import org.memocache.internal.codec.KryoCodec;
 
 /**
@@ -49,7 +50,8 @@ import org.memocache.internal.codec.KryoCodec;
  * <p>A value that is immutable all the way down (strings, boxes, enums, {@code java.time} values,
  * records of such, {@code List.of} of such, ...) is shared as it is. Otherwise the memory tier keeps
  * a private copy, and every hit hands out a fresh copy: primitive arrays are cloned, object arrays,
- * JDK lists, sets, maps and records are rebuilt around copies of their elements, and an object of
+ * JDK lists, sets, maps and records are rebuilt around copies of their elements (the immutable ones
+ * through the factory that made them, as the {@code fields} codec reads them), and an object of
  * a plain class (a matrix class of a library, say) is copied as the {@code fields} codec would
  * store and read it ({@link FieldsCopier}): created as its decoder creates it, then field by field,
  * its references copied the same way, transient fields left as created. Inside such an object's
@@ -396,8 +398,53 @@ public final class ResultCopies {
       return kryoCopy(v);
     }
 
-    /** Around a copy of the contents; the wrapper remembered first, as what they hold may lead back to it. */
+    /**
+     * Rebuilt by the factory that made it, as the {@code fields} codec's decoder does, so a memory
+     * hit is of the class a disk hit is: {@code List.of}'s, {@code Stream.toList()}'s (which admits
+     * nulls), {@code Set.of}'s, {@code Map.of}'s, {@code Collections}' singletons; an unmodifiable
+     * view around a copy of its contents.
+     */
     private Object copyUnmodifiable(Object v, int depth) {
+      Class<?> type = v.getClass();
+      Object copy;
+      if (type == JdkCollections.LIST12 || type == JdkCollections.LIST_N) {
+        List<?> list = (List<?>) v;
+        Object[] a = new Object[list.size()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = copy(list.get(i), depth + 1);
+        }
+        copy = JdkCollections.immutableList(a, JdkCollections.admitsNull(list));
+      } else if (type == JdkCollections.SET12 || type == JdkCollections.SET_N) {
+        Object[] a = ((Set<?>) v).toArray();
+        for (int i = 0; i < a.length; i++) {
+          a[i] = key(a[i], depth);
+        }
+        copy = Set.of(a);
+      } else if (type == JdkCollections.MAP1 || type == JdkCollections.MAP_N) {
+        Map<?, ?> m = (Map<?, ?>) v;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Map.Entry<Object, Object>[] es = new Map.Entry[m.size()];
+        int i = 0;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          es[i++] = Map.entry(key(e.getKey(), depth), copy(e.getValue(), depth + 1));
+        }
+        copy = es.length == 1 ? Map.of(es[0].getKey(), es[0].getValue()) : Map.ofEntries(es);
+      } else if (type == JdkCollections.SINGLETON_LIST) {
+        copy = Collections.singletonList(copy(((List<?>) v).get(0), depth + 1));
+      } else if (type == JdkCollections.SINGLETON_SET) {
+        copy = Collections.singleton(key(((Set<?>) v).iterator().next(), depth));
+      } else if (type == JdkCollections.SINGLETON_MAP) {
+        Map.Entry<?, ?> e = ((Map<?, ?>) v).entrySet().iterator().next();
+        copy = Collections.singletonMap(key(e.getKey(), depth), copy(e.getValue(), depth + 1));
+      } else {
+        return copyView(v, depth);
+      }
+      // Remembered once built, as a record: made from its elements, it cannot be made before them.
+      return remembered(v, copy);
+    }
+
+    /** Around a copy of the contents; the view remembered first, as what they hold may lead back to it. */
+    private Object copyView(Object v, int depth) {
       if (v instanceof Map<?, ?> m) {
         Map<Object, Object> to = new LinkedHashMap<>();
         return copyMap(m, to, remembered(v, Collections.unmodifiableMap(to)), depth);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,12 +18,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.codec.FieldsCodec;
 
@@ -437,5 +440,51 @@ class ResultCopiesTest {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void immutableJdkCollections_areRebuiltByTheirFactory_aroundCopiesOfWhatTheyHold() {
+    double[] a = {1, 2};
+    List<Object> values = List.of(
+        List.of(a), List.of(a, a, a), Arrays.stream(new Object[] {a, null}).toList(),
+        Set.of(new Series("s", a)), Set.of(1, 2, 3, new Series("s", a)),
+        Map.of("k", a), Map.of("k", a, "l", new double[0]),
+        Collections.singletonList(a), Collections.singleton(new Series("s", a)), Collections.singletonMap("k", a),
+        Collections.unmodifiableList(new ArrayList<>(List.of(a))));
+    for (Object v : values) {
+      Object c = ResultCopies.copy(v);
+      assertNotSame(v, c);
+      assertSame(v.getClass(), c.getClass(), "the copy of a " + v.getClass().getName());
+      assertEquals(String.valueOf(v).replaceAll("@[0-9a-f]+", ""), String.valueOf(c).replaceAll("@[0-9a-f]+", ""));
+    }
+    @SuppressWarnings("unchecked")
+    List<double[]> copy = (List<double[]>) ResultCopies.copy(values.get(0));
+    copy.get(0)[0] = 42;
+    assertEquals(1, a[0], "the copy holds a copy of the array");
+    @SuppressWarnings("unchecked")
+    List<Object> withNull = (List<Object>) ResultCopies.copy(values.get(2));
+    assertNull(withNull.get(1));
+    assertEquals(1, withNull.indexOf(null), "Stream.toList()'s list admits null, as the original does");
+    @SuppressWarnings("unchecked")
+    List<Object> listOf = (List<Object>) ResultCopies.copy(values.get(1));
+    assertThrows(NullPointerException.class, () -> listOf.indexOf(null), "List.of's does not");
+  }
+
+  /** A plain object holding a {@code List.of} that holds it: a cycle through an immutable list. */
+  static final class Member {
+    List<Member> group;
+    double[] values = {1};
+  }
+
+  @Test
+  void aCycleThroughAnImmutableList_keepsThePlainObjectsOne() {
+    Member m = new Member();
+    m.group = List.of(m);
+    Member c = (Member) ResultCopies.copy(m);
+
+    assertNotSame(m, c);
+    assertSame(c, c.group.get(0), "the member's copy is in its group's copy");
+    assertSame(m.group.getClass(), c.group.getClass());
+    assertNotSame(m.values, c.values);
   }
 }

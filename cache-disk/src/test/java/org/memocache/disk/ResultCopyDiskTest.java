@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.memocache.Memo;
@@ -140,6 +144,33 @@ class ResultCopyDiskTest {
       double[] b = memo.call("big", () -> new double[0], 1);
       assertSame(a, b);
       assertEquals(1, memo.stats().memoryHits());
+    }
+  }
+
+  @Test
+  void aMemoryHit_isOfTheClassADiskHitIs_forTheJdksImmutableCollections(TestInfo info) {
+    Path dir = TestDirs.forTest(info);
+    List<Supplier<Object>> results = List.of(
+        () -> List.of(new double[] {1}, new double[] {2}, new double[] {3}),
+        () -> Arrays.stream(new Object[] {new double[] {1}, null}).toList(),
+        () -> Map.of("a", new double[] {1}),
+        () -> Map.of("a", new double[] {1}, "b", new double[] {2}),
+        () -> Collections.singletonList(new double[] {1}));
+    try (Memo first = Memo.builder().directory(dir).build()) {
+      for (int i = 0; i < results.size(); i++) {
+        first.call("immutable", results.get(i), i);
+      }
+    }
+    try (Memo second = Memo.builder().directory(dir).build()) {
+      for (int i = 0; i < results.size(); i++) {
+        Object fromDisk = second.call("immutable", () -> "computed", i);
+        Object fromMemory = second.call("immutable", () -> "computed", i);
+        assertEquals(results.get(i).get().getClass(), fromDisk.getClass());
+        assertEquals(fromDisk.getClass(), fromMemory.getClass(), "result " + i);
+        assertNotSame(fromDisk, fromMemory);
+      }
+      assertEquals(results.size(), second.stats().tierHits());
+      assertEquals(results.size(), second.stats().memoryHits());
     }
   }
 }

@@ -1,5 +1,21 @@
 package org.memocache.internal.codec;
 
+import static org.memocache.internal.codec.JdkCollections.EMPTY_LIST;
+import static org.memocache.internal.codec.JdkCollections.EMPTY_MAP;
+import static org.memocache.internal.codec.JdkCollections.EMPTY_SET;
+import static org.memocache.internal.codec.JdkCollections.LIST12;
+import static org.memocache.internal.codec.JdkCollections.LIST_N;
+import static org.memocache.internal.codec.JdkCollections.MAP1;
+import static org.memocache.internal.codec.JdkCollections.MAP_N;
+import static org.memocache.internal.codec.JdkCollections.SET12;
+import static org.memocache.internal.codec.JdkCollections.SET_N;
+import static org.memocache.internal.codec.JdkCollections.SINGLETON_LIST;
+import static org.memocache.internal.codec.JdkCollections.SINGLETON_MAP;
+import static org.memocache.internal.codec.JdkCollections.SINGLETON_SET;
+import static org.memocache.internal.codec.JdkCollections.UNMODIFIABLE_LIST;
+import static org.memocache.internal.codec.JdkCollections.UNMODIFIABLE_MAP;
+import static org.memocache.internal.codec.JdkCollections.UNMODIFIABLE_SET;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Array;
@@ -171,23 +187,6 @@ public final class FieldsCodec implements ValueCodec {
   private static final int WHICH_LIST = 0;
   private static final int WHICH_SET = 1;
   private static final int WHICH_MAP = 2;
-
-  // The JDK's classes behind its factories, by what they return: never named in the graph.
-  private static final Class<?> LIST12 = List.of(0).getClass();
-  private static final Class<?> LIST_N = List.of().getClass();
-  private static final Class<?> SET12 = Set.of(0).getClass();
-  private static final Class<?> SET_N = Set.of().getClass();
-  private static final Class<?> MAP1 = Map.of(0, 0).getClass();
-  private static final Class<?> MAP_N = Map.of().getClass();
-  private static final Class<?> EMPTY_LIST = Collections.emptyList().getClass();
-  private static final Class<?> EMPTY_SET = Collections.emptySet().getClass();
-  private static final Class<?> EMPTY_MAP = Collections.emptyMap().getClass();
-  private static final Class<?> SINGLETON_LIST = Collections.singletonList(0).getClass();
-  private static final Class<?> SINGLETON_SET = Collections.singleton(0).getClass();
-  private static final Class<?> SINGLETON_MAP = Collections.singletonMap(0, 0).getClass();
-  private static final Class<?> UNMODIFIABLE_LIST = Collections.unmodifiableList(new ArrayList<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_SET = Collections.unmodifiableSet(new HashSet<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableMap(new HashMap<>()).getClass();
 
   private static final int INLINE = 0;
   private static final int OUT_OF_BAND = 1;
@@ -510,7 +509,7 @@ public final class FieldsCodec implements ValueCodec {
         set(s, c, depth);
       } else if (c == LIST12 || c == LIST_N) {
         List<?> list = (List<?>) v;
-        boolean nulls = admitsNull(list);
+        boolean nulls = JdkCollections.admitsNull(list);
         // As the reader rebuilds it: List.of, or Stream.toList() for a list that admits nulls.
         int n = list.size();
         if (c != (nulls || (n != 1 && n != 2) ? LIST_N : LIST12)) {
@@ -712,16 +711,6 @@ public final class FieldsCodec implements ValueCodec {
     private static void unchanged(int written, int size) {
       if (written != size) {
         throw new IllegalStateException("the collection changed while it was written");
-      }
-    }
-
-    /** Whether {@code list} (an immutable list of the JDK) admits {@code null}: that of {@code Stream.toList()}. */
-    private static boolean admitsNull(List<?> list) {
-      try {
-        list.indexOf(null);
-        return true;
-      } catch (NullPointerException e) {
-        return false;
       }
     }
 
@@ -1076,8 +1065,7 @@ public final class FieldsCodec implements ValueCodec {
           int n = count(1);
           admit(nulls == 1 || (n != 1 && n != 2) ? LIST_N : LIST12);
           @Nullable Object[] a = elements(n, nulls == 1, false, depth);
-          // Stream.toList() is the one factory of a ListN that admits nulls.
-          return nulls == 1 ? Arrays.stream(a).toList() : List.of(a);
+          return JdkCollections.immutableList(a, nulls == 1);
         }
         case IMMUTABLE_SET -> {
           int n = count(1);
