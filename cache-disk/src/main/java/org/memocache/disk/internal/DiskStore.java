@@ -28,6 +28,7 @@ import org.memocache.disk.MaintenanceReport;
 import org.memocache.internal.Sizes;
 import org.memocache.internal.WarmUp;
 import org.memocache.internal.Warnings;
+import org.memocache.internal.codec.RawArrayLayout;
 import org.memocache.internal.codec.TierValues;
 import org.memocache.spi.ClassFilter;
 import org.memocache.spi.EncodedEntry;
@@ -910,8 +911,28 @@ public final class DiskStore implements AutoCloseable {
     if (closed) {
       return Optional.empty();
     }
+    FirstStore.warmUp();
     Optional<LockFiles.Held> h = locks.acquire(layout.lockFile(key), description, maxWait, deleteOnRelease);
     return h.map(held -> held::close);
+  }
+
+  /**
+   * A key is locked to compute its result and store it: while the caller computes, the warm-up
+   * thread initializes the classes that writing an entry needs, some milliseconds of a fresh JVM's
+   * first store. Once per JVM, by this class's initialization; a run that only reads takes no lock.
+   */
+  private static final class FirstStore {
+    static {
+      WarmUp.later(() -> WarmUp.initialize(EntryWriter.class, EntryWriter.Prepare.class, EntryWriter.Written.class,
+          BlockWriter.class, RawArrayLayout.class, RawArrayLayout.ElementType.class, JournalRecord.Put.class,
+          Tier.Metadata.class));
+    }
+
+    private FirstStore() {}
+
+    static void warmUp() {
+      // Initializing the class is the work.
+    }
   }
 
   // ---- upkeep ----

@@ -1,7 +1,6 @@
 package org.memocache.disk.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,16 +12,16 @@ import java.util.Optional;
  *
  * @param pid the holder's pid
  * @param host the holder's host name
- * @param start the holder's process start time
+ * @param start the holder's process start time, ISO-8601 as {@code Instant.toString} writes it
  * @param sinceMillis when it took the lock
  * @param description what it holds the lock for, such as {@code simulate(n=1000)}
  * @param beatMillis the holder's heartbeat interval, or 0 when it writes none (older versions)
  */
-record LockOwner(long pid, String host, Instant start, long sinceMillis, String description, long beatMillis) {
+record LockOwner(long pid, String host, String start, long sinceMillis, String description, long beatMillis) {
 
   static LockOwner current(String description, long nowMillis, long beatMillis) {
     ProcessIdentity me = ProcessIdentity.CURRENT;
-    return new LockOwner(me.pid(), me.host(), Instant.ofEpochMilli(me.startMillis()), nowMillis,
+    return new LockOwner(me.pid(), me.host(), ProcessIdentity.CURRENT_START, nowMillis,
         description.replace('\n', ' '), beatMillis);
   }
 
@@ -60,7 +59,7 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
       long since = 0;
       long beat = 0;
       String host = "?";
-      Instant start = Instant.EPOCH;
+      String start = "";
       for (String part : head.split(" ")) {
         int eq = part.indexOf('=');
         if (eq < 0) {
@@ -71,7 +70,7 @@ record LockOwner(long pid, String host, Instant start, long sinceMillis, String 
         switch (k) {
           case "pid" -> pid = Long.parseLong(v);
           case "host" -> host = v;
-          case "start" -> start = Instant.parse(v);
+          case "start" -> start = v;
           case "since" -> since = Long.parseLong(v);
           case "beat" -> beat = Long.parseLong(v);
           default -> { }
