@@ -422,13 +422,12 @@ public final class ResultCopies {
         copy = Set.of(a);
       } else if (type == JdkCollections.MAP1 || type == JdkCollections.MAP_N) {
         Map<?, ?> m = (Map<?, ?>) v;
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Map.Entry<Object, Object>[] es = new Map.Entry[m.size()];
+        Map.Entry<?, ?>[] es = new Map.Entry<?, ?>[m.size()];
         int i = 0;
         for (Map.Entry<?, ?> e : m.entrySet()) {
           es[i++] = Map.entry(key(e.getKey(), depth), copy(e.getValue(), depth + 1));
         }
-        copy = es.length == 1 ? Map.of(es[0].getKey(), es[0].getValue()) : Map.ofEntries(es);
+        copy = JdkCollections.immutableMap(es);
       } else if (type == JdkCollections.SINGLETON_LIST) {
         copy = Collections.singletonList(copy(((List<?>) v).get(0), depth + 1));
       } else if (type == JdkCollections.SINGLETON_SET) {

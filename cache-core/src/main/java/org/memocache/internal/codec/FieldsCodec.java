@@ -1094,7 +1094,7 @@ public final class FieldsCodec implements ValueCodec {
           }
           probing(keys, n);
           try {
-            return n == 1 ? Map.of(es[0].getKey(), es[0].getValue()) : Map.ofEntries(es);
+            return JdkCollections.immutableMap(es);
           } catch (IllegalArgumentException e) {
             throw new IOException(ID + ": a map of " + n + " entries repeats a key");
           }

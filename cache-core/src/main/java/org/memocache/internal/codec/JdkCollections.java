@@ -55,4 +55,16 @@ public final class JdkCollections {
     // Stream.toList() is the one factory of a ListN that admits nulls.
     return nulls ? Arrays.stream(elements).toList() : List.of(elements);
   }
+
+  /**
+   * An immutable map of {@code entries} of the class {@code Map.of} makes for that many: the one of
+   * a single entry differs from {@code Map.ofEntries}'.
+   *
+   * @throws IllegalArgumentException when two entries have equal keys
+   */
+  public static Map<Object, Object> immutableMap(Map.Entry<?, ?>[] entries) {
+    @SuppressWarnings("unchecked")
+    Map.Entry<Object, Object>[] es = (Map.Entry<Object, Object>[]) entries;
+    return es.length == 1 ? Map.of(es[0].getKey(), es[0].getValue()) : Map.ofEntries(es);
+  }
 }
