@@ -409,13 +409,13 @@ public final class ResultCopies {
       Object copy;
       if (type == JdkCollections.LIST12 || type == JdkCollections.LIST_N) {
         List<?> list = (List<?>) v;
-        Object[] a = new Object[list.size()];
+        @Nullable Object[] a = new @Nullable Object[list.size()];
         for (int i = 0; i < a.length; i++) {
           a[i] = copy(list.get(i), depth + 1);
         }
         copy = JdkCollections.immutableList(a, JdkCollections.admitsNull(list));
       } else if (type == JdkCollections.SET12 || type == JdkCollections.SET_N) {
-        Object[] a = ((Set<?>) v).toArray();
+        @Nullable Object[] a = ((Set<?>) v).toArray();
         for (int i = 0; i < a.length; i++) {
           a[i] = key(a[i], depth);
         }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDK's classes behind its collection factories, by what they return ({@code List.of},
@@ -51,7 +52,7 @@ public final class JdkCollections {
    * An immutable list of {@code elements} of the class {@code List.of} (or, when {@code nulls},
    * {@code Stream.toList()}) makes for that many.
    */
-  public static List<Object> immutableList(Object[] elements, boolean nulls) {
+  public static List<@Nullable Object> immutableList(@Nullable Object[] elements, boolean nulls) {
     // Stream.toList() is the one factory of a ListN that admits nulls.
     return nulls ? Arrays.stream(elements).toList() : List.of(elements);
   }
