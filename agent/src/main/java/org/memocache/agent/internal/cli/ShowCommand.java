@@ -12,6 +12,8 @@ import org.memocache.CachedResult;
 import org.memocache.disk.CacheDirectory;
 import org.memocache.disk.EntryDetails;
 import org.memocache.internal.Sizes;
+import org.memocache.internal.codec.AllowLists;
+import org.memocache.spi.ClassFilter;
 import org.memocache.view.ArrayView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,8 @@ public final class ShowCommand extends CacheCommand {
   static final long LOAD_LIMIT = 64L << 20;
   static final int PREVIEW_ELEMENTS = 10;
   static final int PREVIEW_CHARS = 200;
+  /** What a preview decodes, as {@link CacheDirectory#load(String)} does: JDK value types only. */
+  private static final ClassFilter JDK_VALUES = AllowLists.forMethod(null, List.of());
 
   @Parameters(index = "0", paramLabel = "KEY", description = "the key, or a unique prefix of it (hex)")
   String keyPrefix = "";
@@ -100,14 +104,18 @@ public final class ShowCommand extends CacheCommand {
       }
       return e.valueType() + ", " + Sizes.human(e.payloadLength()) + " (too big to preview)";
     }
+    String notLoaded = "(not loaded: a " + e.valueType() + " is not a JDK value type, or the entry is damaged or gone)";
+    if (!AllowLists.admits(JDK_VALUES, e.valueType())) {
+      // Said here: loading it would only add the library's warning about a class it does not admit.
+      return notLoaded;
+    }
     Optional<CachedResult<Object>> r;
     try {
-      r = d.load(key);
+      r = d.load(key, JDK_VALUES);
     } catch (RuntimeException ex) {
       return "(cannot load: " + ex.getMessage() + ")";
     }
-    return r.map(c -> describe(c.value()))
-        .orElse("(not loaded: a " + e.valueType() + " is not a JDK value type, or the entry is damaged or gone)");
+    return r.map(c -> describe(c.value())).orElse(notLoaded);
   }
 
   /** A short text for {@code value}: the first elements of arrays and collections, a cut toString otherwise. */
