@@ -82,11 +82,21 @@ class CliLauncherIT {
   }
 
   @Test
-  void anArchiveThatCannotBeMapped_isIgnored() throws Exception {
+  void onlyACommandOnACacheThatSucceeds_writesTheArchive_andOneThatCannotBeMappedIsIgnored() throws Exception {
     Path dir = Jvm.testDir("CliLauncherIT-unusable");
+    Path cache = dir.resolve("cache");
+    try (Memo memo = Memo.builder().directory(cache).build()) {
+      memo.call("simulate", () -> new double[500], 500);
+    }
     Path xdg = dir.resolve("xdg");
     Map<String, String> env = Map.of("MEMOCACHE_JAR", Jvm.agentJar().toString(), "XDG_CACHE_HOME", xdg.toString());
+    // An archive keeps the classes its run loaded: help, a typo or a failed command would keep few.
     assertEquals(0, launch(env, "--version").exitCode());
+    assertEquals(2, launch(env, "nosuch").exitCode());
+    assertEquals(2, launch(env, "stats", Files.createDirectories(dir.resolve("plain")).toString()).exitCode());
+    assertFalse(Files.exists(xdg.resolve("memocache-cli")) && !list(xdg.resolve("memocache-cli")).isEmpty(),
+        "no archive yet");
+    assertEquals(0, launch(env, "ls", cache.toString()).exitCode());
     Path archive = list(xdg.resolve("memocache-cli")).get(0);
     Files.delete(archive);
     Files.writeString(archive, "not an archive");
