@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +108,32 @@ class CliLauncherIT {
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.stdout().startsWith("MemoCache "), r.toString());
     assertEquals("", r.stderr(), r.toString());
+  }
+
+  @Test
+  void firstRunsAtOnce_leaveOneArchive() throws Exception {
+    Path dir = Jvm.testDir("CliLauncherIT-concurrent");
+    Path cache = dir.resolve("cache");
+    try (Memo memo = Memo.builder().directory(cache).build()) {
+      memo.call("simulate", () -> new double[500], 500);
+    }
+    Path xdg = dir.resolve("xdg");
+    Map<String, String> env = Map.of("MEMOCACHE_JAR", Jvm.agentJar().toString(), "XDG_CACHE_HOME", xdg.toString());
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<ChildJvm.Result>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(pool.submit(() -> launch(env, "stats", cache.toString())));
+      }
+      for (Future<ChildJvm.Result> r : runs) {
+        assertEquals(0, r.get().exitCode(), r.get().toString());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<Path> left = list(xdg.resolve("memocache-cli"));
+    assertEquals(1, left.size(), left.toString());
+    assertTrue(left.get(0).toString().endsWith(".jsa"), "an archive, not a marker that the JDK cannot write one: " + left);
   }
 
   @Test
