@@ -40,10 +40,7 @@ class CliLauncherIT {
   @MethodSource("javas")
   void theFirstRunWritesAnArchive_laterRunsMapIt_andARebuiltJarGetsItsOwn(String java) throws Exception {
     Path dir = Jvm.testDir("CliLauncherIT-" + Math.abs(java.hashCode()));
-    Path cache = dir.resolve("cache");
-    try (Memo memo = Memo.builder().directory(cache).build()) {
-      memo.call("simulate", () -> new double[500], 500);
-    }
+    Path cache = cacheOfOneEntry(dir);
     Path jar = Files.copy(Jvm.agentJar(), dir.resolve("memocache-agent.jar"));
     Path xdg = dir.resolve("xdg");
     Path archives = xdg.resolve("memocache-cli");
@@ -87,12 +84,9 @@ class CliLauncherIT {
   @Test
   void onlyACommandOnACacheThatSucceeds_writesTheArchive_andOneThatCannotBeMappedIsIgnored() throws Exception {
     Path dir = Jvm.testDir("CliLauncherIT-unusable");
-    Path cache = dir.resolve("cache");
-    try (Memo memo = Memo.builder().directory(cache).build()) {
-      memo.call("simulate", () -> new double[500], 500);
-    }
+    Path cache = cacheOfOneEntry(dir);
     Path xdg = dir.resolve("xdg");
-    Map<String, String> env = Map.of("MEMOCACHE_JAR", Jvm.agentJar().toString(), "XDG_CACHE_HOME", xdg.toString());
+    Map<String, String> env = builtJar(xdg);
     // An archive keeps the classes its run loaded: help, a typo or a failed command would keep few.
     assertEquals(0, launch(env, "--version").exitCode());
     assertEquals(2, launch(env, "nosuch").exitCode());
@@ -113,12 +107,9 @@ class CliLauncherIT {
   @Test
   void firstRunsAtOnce_leaveOneArchive() throws Exception {
     Path dir = Jvm.testDir("CliLauncherIT-concurrent");
-    Path cache = dir.resolve("cache");
-    try (Memo memo = Memo.builder().directory(cache).build()) {
-      memo.call("simulate", () -> new double[500], 500);
-    }
+    Path cache = cacheOfOneEntry(dir);
     Path xdg = dir.resolve("xdg");
-    Map<String, String> env = Map.of("MEMOCACHE_JAR", Jvm.agentJar().toString(), "XDG_CACHE_HOME", xdg.toString());
+    Map<String, String> env = builtJar(xdg);
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       List<Future<ChildJvm.Result>> runs = new ArrayList<>();
@@ -150,6 +141,20 @@ class CliLauncherIT {
     ChildJvm.Result none = launch(Map.of("MEMOCACHE_JAR", missing.toString(), "XDG_CACHE_HOME", xdg.toString()), "ls");
     assertEquals(2, none.exitCode(), none.toString());
     assertTrue(none.stderr().contains("no jar at " + missing), none.toString());
+  }
+
+  /** The environment of a launch of the built jar that keeps its archives under {@code xdg}. */
+  private static Map<String, String> builtJar(Path xdg) {
+    return Map.of("MEMOCACHE_JAR", Jvm.agentJar().toString(), "XDG_CACHE_HOME", xdg.toString());
+  }
+
+  /** A cache directory under {@code dir} holding one entry. */
+  private static Path cacheOfOneEntry(Path dir) {
+    Path cache = dir.resolve("cache");
+    try (Memo memo = Memo.builder().directory(cache).build()) {
+      memo.call("simulate", () -> new double[500], 500);
+    }
+    return cache;
   }
 
   private static ChildJvm.Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
