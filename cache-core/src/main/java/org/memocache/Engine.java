@@ -422,7 +422,7 @@ final class Engine {
     }
     call.summary = spec.summarize(args);
     if (spec.lowerTiers() && !tiers.isEmpty()) {
-      call.key = call.memoryKey instanceof CacheKey ck ? ck : hash(spec, self, args);
+      call.key = cacheKey(call.memoryKey, spec, self, args);
       Held h = fromLowerTiers(call, true);
       if (h != null) {
         return h;
@@ -1147,7 +1147,7 @@ final class Engine {
     if (!spec.lowerTiers()) {
       return Optional.empty();
     }
-    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    CacheKey key = cacheKey(k1, spec, self, args);
     for (Tier t : tiers) {
       Optional<TierValues.Decoded> hit = values.get(t, key, spec.classes());
       if (hit.isPresent() && !expired(spec, hit.get().info().created())) {
@@ -1171,7 +1171,7 @@ final class Engine {
     if (!spec.lowerTiers()) {
       return Optional.empty();
     }
-    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    CacheKey key = cacheKey(k1, spec, self, args);
     for (Tier t : tiers) {
       Optional<EntryInfo> info = t.info(key);
       if (info.isPresent() && !expired(spec, info.get().created())) {
@@ -1187,9 +1187,14 @@ final class Engine {
   }
 
   private EntryInfo memoryInfo(MethodSpec spec, Object k1, @Nullable Object self, @Nullable Object[] args, Held h) {
-    return new EntryInfo(spec.id().name(), (k1 instanceof CacheKey ck ? ck : hash(spec, self, args)).hex(),
+    return new EntryInfo(spec.id().name(), cacheKey(k1, spec, self, args).hex(),
         spec.summarize(args), h.weight, h.created, Duration.ofNanos(h.computeNanos), h.hits, h.created, "object",
         "memory");
+  }
+
+  /** The call's 128-bit key: its memory key when that is one, else hashed (the memory key is structural). */
+  private CacheKey cacheKey(Object memoryKey, MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
+    return memoryKey instanceof CacheKey ck ? ck : hash(spec, self, args);
   }
 
   CacheKey keyOf(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
@@ -1199,7 +1204,7 @@ final class Engine {
   boolean invalidate(MethodSpec spec, @Nullable Object self, @Nullable Object[] args) {
     Object k1 = memoryKey(spec, self, args);
     boolean removed = memory.remove(detach(k1));
-    CacheKey key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+    CacheKey key = cacheKey(k1, spec, self, args);
     if (k1 instanceof StructKey) {
       memory.remove(key);
     } else {
@@ -1226,7 +1231,7 @@ final class Engine {
     boolean lower = spec.lowerTiers() && !tiers.isEmpty();
     boolean stored = true;
     if (lower) {
-      call.key = k1 instanceof CacheKey ck ? ck : hash(spec, self, args);
+      call.key = cacheKey(k1, spec, self, args);
       // Nothing was computed here: the entry records no compute time, so its hits save none.
       stored = store(call, value, Duration.ZERO, created);
     }
