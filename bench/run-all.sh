@@ -8,6 +8,7 @@
 #   bash bench/run-all.sh --only memory-hit,sweep    # some workloads (ids in PeerBench.WORKLOADS)
 #   bash bench/run-all.sh --only second-run,demo     # the second run in fresh processes, the demo's runs
 #   bash bench/run-all.sh --only second-run --reps 9 # more fresh processes per figure (default 5, 3 with --quick)
+#   bash bench/run-all.sh --only second-run,demo --pause 8   # 8 s before each process, as a later run finds the machine
 #
 # Anything missing degrades to "skipped: <why>" rows; nothing here needs more than Maven Central and
 # Debian's archive. The torture run is separate: bench/torture/run-torture.sh.

@@ -41,7 +41,10 @@ import org.memocache.bench.peers.Report;
  * second-run and demo workloads; default 5, 3 with {@code --quick}), {@code --work DIR} (scratch directory; default
  * {@code bench/target/peer-work}), {@code --results DIR} (default {@code bench/results}),
  * {@code --keep} (leave the scratch directory), {@code --repo DIR} (the project root, to find the
- * agent jar, the samples and {@code pypeers.py}).
+ * agent jar, the samples and {@code pypeers.py}), {@code --pause SECONDS} (wait this long before each
+ * child process, so that each finds the machine as a job's later run does rather than just after
+ * another process: on a virtual machine whose host takes back freed memory, huge pages cost more
+ * then; e.g. {@code --only second-run,demo --pause 8}).
  */
 public final class PeerBench {
   private static final long KIB = 1024;
@@ -72,6 +75,7 @@ public final class PeerBench {
     boolean quick = false;
     boolean keep = false;
     int reps = -1;
+    long pauseMillis = 0;
     Path repo = Path.of("").toAbsolutePath();
     Path work = null;
     Path results = null;
@@ -86,6 +90,12 @@ public final class PeerBench {
             throw new IllegalArgumentException("--reps: at least 1, not " + reps);
           }
         }
+        case "--pause" -> {
+          pauseMillis = Math.round(Double.parseDouble(args[++i]) * 1000);
+          if (pauseMillis < 0) {
+            throw new IllegalArgumentException("--pause: seconds, at least 0, not " + args[i]);
+          }
+        }
         case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath();
         case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
         case "--results" -> results = Path.of(args[++i]).toAbsolutePath();
@@ -98,7 +108,7 @@ public final class PeerBench {
           }
         }
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: --quick, --keep,"
-            + " --only w1,w2, --reps N, --work DIR, --results DIR, --repo DIR");
+            + " --only w1,w2, --reps N, --pause SECONDS, --work DIR, --results DIR, --repo DIR");
       }
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -107,10 +117,10 @@ public final class PeerBench {
     Files.createDirectories(work);
     Proc proc = new Proc(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         System.getProperty("java.class.path"), findPython(), repo.resolve("bench/peers/pypeers.py"),
-        work.resolve("logs"));
+        work.resolve("logs"), pauseMillis);
     PeerBench bench = new PeerBench(quick, reps > 0 ? reps : quick ? 3 : 5, work, repo, proc);
     bench.run(only, stamp);
-    String base = "peers-" + stamp + (quick ? "-quick" : "");
+    String base = "peers-" + stamp + (quick ? "-quick" : "") + (pauseMillis > 0 ? "-pause" : "");
     bench.report.write(results.resolve(base + ".txt"), results.resolve(base + ".tsv"));
     System.out.println("\nresults: " + results.resolve(base + ".txt") + " and .tsv");
     if (!keep) {
@@ -122,6 +132,9 @@ public final class PeerBench {
     report.println("MemoCache peer benchmark, " + stamp + (quick ? " (--quick)" : ""));
     Machine.describe(work, proc.classPath()).forEach(l -> report.println("  " + l));
     report.println("  python: " + (proc.python() == null ? "none with numpy (Python peers skipped)" : proc.python()));
+    if (proc.pauseMillis() > 0) {
+      report.println(String.format(Locale.ROOT, "  pause before each child process: %.1f s", proc.pauseMillis() / 1e3));
+    }
     long t0 = System.nanoTime();
     for (String w : WORKLOADS) {
       if (!only.contains(w)) {
@@ -334,15 +347,21 @@ public final class PeerBench {
     if (!option.startsWith("-D")) {
       cmd.add(option);
     }
-    long t0 = System.nanoTime();
-    Process p = proc.start(cmd);
-    List<String> lines = Proc.readLines(p);
     int exit;
+    long t0;
+    List<String> lines;
+    Process p = null;
     try {
+      proc.pause();
+      t0 = System.nanoTime();
+      p = proc.start(cmd);
+      lines = Proc.readLines(p);
       exit = p.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      p.destroyForcibly();
+      if (p != null) {
+        p.destroyForcibly();
+      }
       return new DemoRun(-1, 0, 0);
     }
     double wall = (System.nanoTime() - t0) / 1e6;

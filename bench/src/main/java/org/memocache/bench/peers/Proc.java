@@ -21,8 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param python the Python interpreter that has joblib, diskcache and numpy, or {@code null}
  * @param pyPeers the path of {@code pypeers.py}
  * @param logDir where children's standard error is kept
+ * @param pauseMillis how long to wait before each child that {@link #run} starts (and before each run of
+ *     the demo): a later run of a job finds the machine idle, and on a virtual machine whose host takes
+ *     back the memory its guest frees, a fault of a huge page then waits for the host
  */
-public record Proc(String java, String classPath, @Nullable String python, Path pyPeers, Path logDir) {
+public record Proc(String java, String classPath, @Nullable String python, Path pyPeers, Path logDir,
+    long pauseMillis) {
 
   /** Runs a {@link ChildMain} command in a JVM with {@code heap} (e.g. {@code "512m"}). */
   public ChildOutput jvm(String heap, String... args) {
@@ -65,9 +69,10 @@ public record Proc(String java, String classPath, @Nullable String python, Path 
     return cmd;
   }
 
-  /** Runs {@code cmd} to completion (at most 15 minutes) and parses its output. */
+  /** Runs {@code cmd} to completion (at most 15 minutes) after the {@linkplain #pause pause}, and parses its output. */
   public ChildOutput run(List<String> cmd) {
     try {
+      pause();
       Files.createDirectories(logDir);
       Path err = Files.createTempFile(logDir, "child", ".err");
       long t0 = System.nanoTime();
@@ -88,6 +93,13 @@ public record Proc(String java, String classPath, @Nullable String python, Path 
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ChildOutput.parse(List.of(), -1, 0, "interrupted");
+    }
+  }
+
+  /** Waits {@link #pauseMillis} (nothing by default). */
+  public void pause() throws InterruptedException {
+    if (pauseMillis > 0) {
+      Thread.sleep(pauseMillis);
     }
   }
 
