@@ -13,7 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +83,24 @@ class MemoTest {
     MemoStats s = memo.stats();
     assertEquals(1, s.loads());
     assertEquals(63, s.memoryHits());
+  }
+
+  @Test
+  void equalMapsThatAnswerDifferently_areDifferentCalls() {
+    Map<String, Integer> plain = new HashMap<>(Map.of("A", 1));
+    TreeMap<String, Integer> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.put("A", 1);
+    assertEquals("null", memo.call("lookup", () -> String.valueOf(plain.get("a")), plain));
+    assertEquals("1", memo.call("lookup", () -> String.valueOf(caseless.get("a")), caseless));
+    LinkedHashMap<String, Integer> xy = new LinkedHashMap<>();
+    xy.put("x", 1);
+    xy.put("y", 2);
+    LinkedHashMap<String, Integer> yx = new LinkedHashMap<>();
+    yx.put("y", 2);
+    yx.put("x", 1);
+    assertEquals("x,y", memo.call("columns", () -> String.join(",", xy.keySet()), xy));
+    assertEquals("y,x", memo.call("columns", () -> String.join(",", yx.keySet()), yx));
+    assertEquals(4, memo.stats().loads());
   }
 
   @Test

@@ -191,7 +191,9 @@ public final class AllowLists {
     Set<String> own = new TreeSet<>();
     for (String c : classNames) {
       String element = elementName(c);
-      own.add(packageOf(element == null ? c : element));
+      String name = element == null ? c : element;
+      // A JDK class by its name: its package holds much that no cache entry should ever create.
+      own.add(JdkValueTypes.isPlatform(name) ? name : packageOf(name));
     }
     Set<String> refused = REFUSED_PACKAGES.size() < MAX_DIRECTORIES
         ? REFUSED_PACKAGES.computeIfAbsent(where, w -> new TreeSet<>()) : new TreeSet<>();

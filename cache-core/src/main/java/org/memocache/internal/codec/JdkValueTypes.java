@@ -29,6 +29,7 @@ final class JdkValueTypes {
       "java.util.UUID", "java.util.Date", "java.util.Locale", "java.util.Currency",
       "java.util.Arrays$ArrayList", "java.util.KeyValueHolder", "java.util.AbstractMap$SimpleEntry",
       "java.util.AbstractMap$SimpleImmutableEntry", "java.util.Comparators$NaturalOrderComparator",
+      "java.lang.String$CaseInsensitiveComparator",
       "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentSkipListMap",
       "java.util.concurrent.ConcurrentSkipListSet", "java.util.concurrent.CopyOnWriteArrayList",
       "java.util.concurrent.CopyOnWriteArraySet", "java.util.concurrent.ConcurrentLinkedQueue",

@@ -24,7 +24,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +36,8 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -54,10 +60,11 @@ import org.memocache.spi.KeySink;
  * scale); {@code UUID}; {@code java.time} values (class + ISO text); {@code Optional}s; primitive
  * arrays streamed in bulk (big ones as a tree of fixed 1 MiB chunks hashed in parallel); object
  * arrays and {@code List}s in order; {@code Set}s and {@code Map}s order-independently (sorted
- * element hashes); {@code Path}/{@code File} by (absolute path, size, mtime); {@link FileContent} by
- * content; records and plain classes by their fields (class name, then fields by name). Which rule
- * applies to a class is decided by {@link KeyTypeRules}, the same table the annotation processor
- * checks at compile time. Lambdas, streams, iterators, I/O handles, threads and JDK types without
+ * element hashes), except sorted ones (their order, then their elements in it) and
+ * {@code LinkedHashSet}s and {@code LinkedHashMap}s (in insertion order); {@code Path}/{@code File}
+ * by (absolute path, size, mtime); {@link FileContent} by content; records and plain classes by
+ * their fields (class name, then fields by name). Which rule applies to a class is decided by
+ * {@link KeyTypeRules}, the same table the annotation processor checks at compile time. Lambdas, streams, iterators, I/O handles, threads and JDK types without
  * a rule are refused with a {@link MemoKeyException} naming the method, the parameter and the path
  * to the value.
  *
@@ -88,6 +95,11 @@ public final class KeyHasher implements KeySink {
   private static final int MAX_DEPTH = 256;
   /** Marks a path element that is the map key at the same index of {@code pathKeys}. */
   private static final String MAP_KEY = new String("{key}");
+  private static final Class<?> NATURAL_ORDER = Comparator.naturalOrder().getClass();
+  private static final Class<?> REVERSE_ORDER = Comparator.reverseOrder().getClass();
+  private static final Class<?> CASE_INSENSITIVE_ORDER = String.CASE_INSENSITIVE_ORDER.getClass();
+  /** The class of {@code Collections.reverseOrder(cmp)} for a comparator other than the natural or reverse order. */
+  private static final Class<?> REVERSAL = Collections.reverseOrder(String.CASE_INSENSITIVE_ORDER).getClass();
   private static final ThreadLocal<KeyHasher> LOCAL = ThreadLocal.withInitial(KeyHasher::new);
 
   /** The shared type table (also used by the annotation processor), decided once per class. */
@@ -391,14 +403,32 @@ public final class KeyHasher implements KeySink {
       case LIST, COLLECTION -> ordered((Collection<?>) v);
       case SET -> {
         enter(v);
-        out.putByte(Tag.SET);
-        unordered((Collection<?>) v, false);
+        if (v instanceof SortedSet<?> sorted) {
+          out.putByte(Tag.SORTED_SET);
+          comparator(sorted.comparator());
+          inOrder(sorted, false);
+        } else if (v instanceof LinkedHashSet<?> linked) {
+          out.putByte(Tag.ORDERED_SET);
+          inOrder(linked, false);
+        } else {
+          out.putByte(Tag.SET);
+          unordered((Collection<?>) v, false);
+        }
         leave(v);
       }
       case MAP -> {
         enter(v);
-        out.putByte(Tag.MAP);
-        unordered(((Map<?, ?>) v).entrySet(), true);
+        if (v instanceof SortedMap<?, ?> sorted) {
+          out.putByte(Tag.SORTED_MAP);
+          comparator(sorted.comparator());
+          inOrder(sorted.entrySet(), true);
+        } else if (v instanceof LinkedHashMap<?, ?> linked) {
+          out.putByte(Tag.ORDERED_MAP);
+          inOrder(linked.entrySet(), true);
+        } else {
+          out.putByte(Tag.MAP);
+          unordered(((Map<?, ?>) v).entrySet(), true);
+        }
         leave(v);
       }
       case MAP_ENTRY -> {
@@ -546,6 +576,60 @@ public final class KeyHasher implements KeySink {
   }
 
   /**
+   * A sorted or insertion-ordered set or map: its elements (or entries) in iteration order, which is
+   * part of what it is (a method may take the first key, or lay out columns in that order).
+   */
+  private void inOrder(Collection<?> elements, boolean entries) {
+    out.putInt(elements.size());
+    int i = 0;
+    for (Object e : elements) {
+      if (entries) {
+        entry((Map.Entry<?, ?>) e);
+      } else {
+        path[depth] = "[" + i++ + "]";
+        value(e, depth + 1);
+      }
+    }
+  }
+
+  /** A map's entry: its key (which an error's path names by the key itself), then its value. */
+  private void entry(Map.Entry<?, ?> entry) {
+    path[depth] = MAP_KEY;
+    pathKeys[depth] = entry.getKey();
+    keptKeys = true;
+    value(entry.getKey(), depth + 1);
+    value(entry.getValue(), depth + 1);
+  }
+
+  /**
+   * The order of a sorted set or map, which decides both its iteration order and which keys it
+   * holds as one ({@code String.CASE_INSENSITIVE_ORDER} finds "a" under "A"): natural order, the
+   * JDK's reverse and case-insensitive orders and reversals of an order by name, any other
+   * comparator as a value (a named class by its fields; a lambda cannot be hashed, so neither can a
+   * map sorted by one).
+   */
+  private void comparator(@Nullable Comparator<?> c) {
+    out.putByte(Tag.COMPARATOR);
+    // By class: these have no state, and a map decoded from the cache holds a new instance of one.
+    Class<?> type = c == null ? null : c.getClass();
+    if (c == null || type == NATURAL_ORDER) {
+      out.putString("natural");
+    } else if (type == REVERSE_ORDER) {
+      out.putString("reverse");
+    } else if (type == CASE_INSENSITIVE_ORDER) {
+      out.putString("String.CASE_INSENSITIVE_ORDER");
+    } else if (type == REVERSAL) {
+      // Collections.reverseOrder(cmp) of another order; reversing it again gives cmp back.
+      out.putString("reversed");
+      comparator(c.reversed());
+    } else {
+      out.putString("value");
+      path[depth] = ".comparator()";
+      value(c, depth + 1);
+    }
+  }
+
+  /**
    * Sets and maps: each element (or entry) is hashed on its own, and the sorted element hashes are
    * fed to the key, so iteration order never matters.
    */
@@ -559,12 +643,7 @@ public final class KeyHasher implements KeySink {
         sub.reset();
         out = sub;
         if (entries) {
-          Map.Entry<?, ?> entry = (Map.Entry<?, ?>) e;
-          path[depth] = MAP_KEY;
-          pathKeys[depth] = entry.getKey();
-          keptKeys = true;
-          value(entry.getKey(), depth + 1);
-          value(entry.getValue(), depth + 1);
+          entry((Map.Entry<?, ?>) e);
         } else {
           value(e, depth + 1);
         }

@@ -2,9 +2,11 @@ package org.memocache.internal.key;
 
 /**
  * Type tags of the canonical key encoding. Every value is written as its tag followed by its data,
- * so values of different types never share bytes. Changing any tag or rule changes
- * {@link KeyHasher#ENCODING_VERSION}, which is hashed into every key: old entries become misses,
- * never collisions.
+ * so values of different types never share bytes. Changing what an existing tag is followed by
+ * changes {@link KeyHasher#ENCODING_VERSION}, which is hashed into every key: old entries become
+ * misses, never collisions. A new tag for values that were written under another one before
+ * (sorted and insertion-ordered sets and maps) only makes their old entries misses: no old key
+ * has the new tag where the new one does.
  */
 final class Tag {
   private Tag() {}
@@ -47,6 +49,14 @@ final class Tag {
   static final byte BUFFER = 35;
   /** An object on the current path met again (a cycle), followed by its distance up the path. */
   static final byte BACK_REFERENCE = 36;
+  static final byte SORTED_SET = 37;
+  static final byte SORTED_MAP = 38;
+  /** A {@code LinkedHashSet}: its elements in insertion order. */
+  static final byte ORDERED_SET = 39;
+  /** A {@code LinkedHashMap}: its entries in iteration order. */
+  static final byte ORDERED_MAP = 40;
+  /** The order of a sorted set or map. */
+  static final byte COMPARATOR = 41;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.memocache.MethodId;
+import org.memocache.internal.key.KeyEncoders;
+import org.memocache.internal.key.KeyHasher;
 import org.memocache.internal.codec.deep.Calibration;
 import org.memocache.testing.fixture.Bait1;
 import org.memocache.internal.codec.fixture.Measurement;
@@ -96,6 +101,25 @@ class KryoCodecTest {
         assertEquals(v, back, "value of " + v.getClass().getName());
       }
     }
+  }
+
+  @Test
+  void sortedMapsAndSets_keepTheirOrder_andTheirKey() throws IOException {
+    TreeMap<String, Integer> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.putAll(Map.of("A", 1, "b", 2));
+    TreeSet<String> descending = new TreeSet<>(Comparator.reverseOrder());
+    descending.addAll(List.of("a", "B", "c"));
+    for (Object v : List.of(caseless, descending)) {
+      Object back = roundTrip(v, JDK_ONLY);
+      assertEquals(v, back);
+      assertEquals(v.toString(), back.toString(), "the same order");
+      MethodId m = MethodId.of("f", 0);
+      assertEquals(KeyHasher.acquire(m, KeyEncoders.NONE).argument(0, "a", v).finish(m),
+          KeyHasher.acquire(m, KeyEncoders.NONE).argument(0, "a", back).finish(m), "the same key as the original");
+    }
+    @SuppressWarnings("unchecked")
+    TreeMap<String, Integer> back = (TreeMap<String, Integer>) roundTrip(caseless, JDK_ONLY);
+    assertEquals(1, back.get("a"));
   }
 
   @Test

@@ -14,7 +14,8 @@ import org.memocache.testing.ChildJvm;
 /**
  * Warnings about classes the allow-list refuses name every class of a value and every package to
  * admit at once: a value needing three packages gives one warning with one line to copy; a later
- * refusal adds its packages to that line; a refusal naming only packages already named is quiet.
+ * refusal adds its packages to that line; a refusal naming only packages already named is quiet; a
+ * JDK class is named itself, not its package.
  * In a child JVM, as the packages named so far are remembered per JVM.
  */
 class RefusedPackagesTest {
@@ -39,7 +40,11 @@ class RefusedPackagesTest {
         + "org.acme.left,org.acme.right,org.acme.third " + String.format(OTHERS,
         "org.acme.left,org.acme.right,org.acme.third", "org.acme.left;org.acme.right;org.acme.third",
         "\"org.acme.left\", \"org.acme.right\", \"org.acme.third\"");
-    assertEquals(List.of(first, second), r.stderr().lines().filter(l -> l.startsWith("WARNING: MemoCache")).toList(),
+    String jdk = "WARNING: MemoCache: the result of m5 contains java.lang.ProcessBuilder, which its allow-list does"
+        + " not admit, so it would never be readable from /other; it is not stored there. Admit it:"
+        + " -Dmemocache.allow=java.lang.ProcessBuilder " + String.format(OTHERS, "java.lang.ProcessBuilder",
+        "java.lang.ProcessBuilder", "\"java.lang.ProcessBuilder\"");
+    assertEquals(List.of(first, second, jdk), r.stderr().lines().filter(l -> l.startsWith("WARNING: MemoCache")).toList(),
         r.stderr());
   }
 
@@ -60,6 +65,8 @@ class RefusedPackagesTest {
       }
       AllowLists.warnRejected("m3", List.of("[Lorg.acme.third.Third;"), "/cache");
       AllowLists.warnRejected("m4", List.of("org.acme.left.deep.Deep"), "/cache");
+      // A JDK class is named itself, not its package.
+      AllowLists.warnNotStorable("m5", List.of("java.lang.ProcessBuilder"), "/other");
     }
   }
 }

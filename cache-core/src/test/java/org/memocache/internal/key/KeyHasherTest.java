@@ -10,8 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -86,19 +92,112 @@ class KeyHasherTest {
     assertEquals(sample(), sample());
   }
 
+  /** A set whose iteration order is the order it was given, and whose order promises nothing. */
+  static final class GivenOrderSet<E> extends AbstractSet<E> {
+    private final List<E> elements;
+
+    GivenOrderSet(List<E> elements) {
+      this.elements = elements;
+    }
+
+    @Override
+    public Iterator<E> iterator() {
+      return elements.iterator();
+    }
+
+    @Override
+    public int size() {
+      return elements.size();
+    }
+  }
+
   @Test
-  void setAndMapOrder_doNotChangeTheKey() {
-    Set<Integer> a = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
-    Set<Integer> b = new LinkedHashSet<>(List.of(5, 4, 3, 2, 1));
-    assertEquals(key(a), key(b));
-    Map<String, Integer> m1 = new LinkedHashMap<>();
+  void setAndMapOrder_doNotChangeTheKey_ofHashedAndOtherUnorderedOnes() {
+    assertEquals(key(new GivenOrderSet<>(List.of(1, 2, 3, 4, 5))), key(new GivenOrderSet<>(List.of(5, 4, 3, 2, 1))));
+    assertEquals(key(new GivenOrderSet<>(List.of(1, 2, 3))), key(new HashSet<>(List.of(3, 1, 2))));
+    Map<String, Integer> m1 = new HashMap<>();
     m1.put("a", 1);
     m1.put("b", 2);
-    Map<String, Integer> m2 = new TreeMap<>(Map.of("b", 2, "a", 1));
-    assertEquals(key(m1), key(m2));
+    assertEquals(key(m1), key(Map.of("b", 2, "a", 1)));
     assertNotEquals(key(Map.of("a", 1, "b", 2)), key(Map.of("a", 2, "b", 1)));
     // Lists keep order.
     assertNotEquals(key(List.of(1, 2)), key(List.of(2, 1)));
+  }
+
+  @Test
+  void insertionOrderedSetsAndMaps_hashInOrder() {
+    assertEquals(key(new LinkedHashSet<>(List.of(1, 2, 3))), key(new LinkedHashSet<>(List.of(1, 2, 3))));
+    assertNotEquals(key(new LinkedHashSet<>(List.of(1, 2, 3))), key(new LinkedHashSet<>(List.of(3, 2, 1))));
+    assertNotEquals(key(new LinkedHashSet<>(List.of(1, 2, 3))), key(new HashSet<>(List.of(1, 2, 3))));
+    Map<String, double[]> columns = new LinkedHashMap<>();
+    columns.put("x", new double[] {1});
+    columns.put("y", new double[] {2});
+    Map<String, double[]> swapped = new LinkedHashMap<>();
+    swapped.put("y", new double[] {2});
+    swapped.put("x", new double[] {1});
+    assertEquals(columns, new LinkedHashMap<>(columns));
+    assertNotEquals(key(columns), key(swapped));
+    assertEquals(key(columns), key(new LinkedHashMap<>(columns)));
+  }
+
+  record ByLength(boolean longestFirst) implements Comparator<String> {
+    @Override
+    public int compare(String a, String b) {
+      int c = Integer.compare(a.length(), b.length());
+      return longestFirst ? -c : c;
+    }
+  }
+
+  @Test
+  void sortedSetsAndMaps_hashTheirOrder_whichDecidesWhatTheyHold() {
+    Map<String, Integer> plain = new HashMap<>(Map.of("A", 1));
+    TreeMap<String, Integer> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.put("A", 1);
+    // Equal by Map.equals, but caseless.get("a") is 1 and plain.get("a") is null.
+    assertEquals(plain, caseless);
+    assertNotEquals(key(plain), key(caseless));
+    TreeMap<String, Integer> natural = new TreeMap<>(Map.of("A", 1, "B", 2));
+    TreeMap<String, Integer> reverse = new TreeMap<>(Comparator.reverseOrder());
+    reverse.putAll(natural);
+    assertNotEquals(key(natural), key(reverse));
+    assertNotEquals(key(natural), key(new HashMap<>(natural)));
+    // The same order, however it is asked for and whatever the insertion order, is one key.
+    TreeMap<String, Integer> explicit = new TreeMap<>(Comparator.naturalOrder());
+    explicit.put("B", 2);
+    explicit.put("A", 1);
+    assertEquals(key(natural), key(explicit));
+    TreeMap<String, Integer> reverseAgain = new TreeMap<>(Collections.reverseOrder());
+    reverseAgain.putAll(Map.of("B", 2, "A", 1));
+    assertEquals(key(reverse), key(reverseAgain));
+    assertEquals(key(new TreeSet<>(List.of("b", "a"))), key(new TreeSet<>(List.of("a", "b"))));
+    TreeSet<String> descending = new TreeSet<>(Collections.reverseOrder(String.CASE_INSENSITIVE_ORDER));
+    descending.addAll(List.of("a", "B"));
+    TreeSet<String> caselessSet = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    caselessSet.addAll(List.of("a", "B"));
+    assertNotEquals(key(descending), key(caselessSet));
+    TreeSet<String> descendingAgain = new TreeSet<>(String.CASE_INSENSITIVE_ORDER.reversed());
+    descendingAgain.addAll(List.of("B", "a"));
+    assertEquals(key(descending), key(descendingAgain));
+    assertNotEquals(key(new TreeSet<>(List.of("a", "b"))), key(new HashSet<>(List.of("a", "b"))));
+    // A comparator of a named class is hashed by its fields.
+    TreeSet<String> shortFirst = new TreeSet<>(new ByLength(false));
+    shortFirst.addAll(List.of("aa", "b"));
+    TreeSet<String> longFirst = new TreeSet<>(new ByLength(true));
+    longFirst.addAll(List.of("aa", "b"));
+    TreeSet<String> shortFirstAgain = new TreeSet<>(new ByLength(false));
+    shortFirstAgain.addAll(List.of("b", "aa"));
+    assertNotEquals(key(shortFirst), key(longFirst));
+    assertEquals(key(shortFirst), key(shortFirstAgain));
+    assertEquals(key(new TreeMap<>(Map.of("k", 1))), key(Collections.unmodifiableSortedMap(new TreeMap<>(Map.of("k", 1)))));
+  }
+
+  @Test
+  void aMapSortedByALambda_cannotBeHashed_andSaysWhy() {
+    TreeMap<String, Integer> byLength = new TreeMap<>(Comparator.comparing(String::length));
+    byLength.put("a", 1);
+    MemoKeyException e = assertThrows(MemoKeyException.class, () -> key(byLength));
+    assertTrue(e.getMessage().contains("parameter 0 (arg0).comparator()"), e.getMessage());
+    assertTrue(e.getMessage().contains("lambda"), e.getMessage());
   }
 
   @Test
