@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +30,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MemoTest {
   final Memo memo = Memo.builder().memoryOnly().build();
@@ -101,6 +108,27 @@ class MemoTest {
     assertEquals("x,y", memo.call("columns", () -> String.join(",", xy.keySet()), xy));
     assertEquals("y,x", memo.call("columns", () -> String.join(",", yx.keySet()), yx));
     assertEquals(4, memo.stats().loads());
+  }
+
+  @Test
+  void aDirectoryArgument_whoseFileIsWrittenInPlace_isComputedAgain(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path csv = Files.writeString(data.resolve("a.csv"), "1");
+    FileTime dirTime = Files.getLastModifiedTime(data);
+    Supplier<String> read = () -> {
+      try {
+        return Files.readString(csv);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+    assertEquals("1", memo.call("read", read, data));
+    assertEquals("1", memo.call("read", read, data));
+    Files.writeString(csv, "2");
+    Files.setLastModifiedTime(csv, FileTime.fromMillis(Files.getLastModifiedTime(csv).toMillis() + 2_000));
+    Files.setLastModifiedTime(data, dirTime);
+    assertEquals("2", memo.call("read", read, data));
+    assertEquals(2, memo.stats().loads());
   }
 
   @Test

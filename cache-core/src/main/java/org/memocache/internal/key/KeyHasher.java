@@ -6,6 +6,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -27,6 +28,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,6 +95,8 @@ public final class KeyHasher implements KeySink {
   private static final int MAX_REMEMBERED = 1 << 14;
 
   private static final int MAX_DEPTH = 256;
+  /** Files and directories under a directory passed as a {@code Path}, at most. */
+  static final int MAX_TREE_ENTRIES = 100_000;
   /** Marks a path element that is the map key at the same index of {@code pathKeys}. */
   private static final String MAP_KEY = new String("{key}");
   private static final Class<?> NATURAL_ORDER = Comparator.naturalOrder().getClass();
@@ -700,13 +704,58 @@ public final class KeyHasher implements KeySink {
 
   private void pathMetadata(Path p) {
     Path abs = p.toAbsolutePath().normalize();
-    out.putByte(Tag.PATH).putString(abs.toString());
+    BasicFileAttributes a;
     try {
-      BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
-      out.putBoolean(true).putLong(a.isDirectory() ? -1 : a.size())
-          .putLong(a.lastModifiedTime().toMillis());
+      a = Files.readAttributes(abs, BasicFileAttributes.class);
     } catch (IOException e) {
-      out.putBoolean(false);
+      out.putByte(Tag.PATH).putString(abs.toString()).putBoolean(false);
+      return;
+    }
+    if (a.isDirectory()) {
+      directoryTree(abs);
+    } else {
+      out.putByte(Tag.PATH).putString(abs.toString()).putBoolean(true).putLong(a.size())
+          .putLong(a.lastModifiedTime().toMillis());
+    }
+  }
+
+  /**
+   * A directory by what is under it: each entry's name relative to it, and for each file (a link is
+   * followed to what it names) its size and modification time. The directory's own modification
+   * time changes only when an entry is added, removed or renamed, not when a file is written in
+   * place, which would leave a method reading the files served what they held before.
+   */
+  private void directoryTree(Path dir) {
+    List<Path> entries = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) { // links to directories are listed, not entered
+      for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+        Path e = it.next();
+        if (!e.equals(dir)) {
+          if (entries.size() == MAX_TREE_ENTRIES) {
+            throw fail("is the directory " + dir + ", which holds more than " + MAX_TREE_ENTRIES + " files and"
+                + " directories: pass the paths the method reads, or a value naming the data's version; mark the"
+                + " parameter @Memoize.Ignore if it does not change the result");
+          }
+          entries.add(e);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw fail("is the directory " + dir + ", which cannot be listed: " + e.getMessage());
+    }
+    Collections.sort(entries);
+    out.putByte(Tag.DIRECTORY).putString(dir.toString()).putInt(entries.size());
+    for (Path e : entries) {
+      out.putString(dir.relativize(e).toString());
+      try {
+        BasicFileAttributes a = Files.readAttributes(e, BasicFileAttributes.class);
+        if (a.isDirectory()) {
+          out.putByte((byte) 'd');
+        } else {
+          out.putByte((byte) 'f').putLong(a.size()).putLong(a.lastModifiedTime().toMillis());
+        }
+      } catch (IOException gone) {
+        out.putByte((byte) '-'); // removed while listed, or a link to nothing
+      }
     }
   }
 

@@ -5,7 +5,7 @@ package org.memocache.internal.key;
  * so values of different types never share bytes. Changing what an existing tag is followed by
  * changes {@link KeyHasher#ENCODING_VERSION}, which is hashed into every key: old entries become
  * misses, never collisions. A new tag for values that were written under another one before
- * (sorted and insertion-ordered sets and maps) only makes their old entries misses: no old key
+ * (sorted and insertion-ordered sets and maps, directories) only makes their old entries misses: no old key
  * has the new tag where the new one does.
  */
 final class Tag {
@@ -57,6 +57,8 @@ final class Tag {
   static final byte ORDERED_MAP = 40;
   /** The order of a sorted set or map. */
   static final byte COMPARATOR = 41;
+  /** A {@code Path} or {@code File} naming a directory: what is under it. */
+  static final byte DIRECTORY = 42;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }

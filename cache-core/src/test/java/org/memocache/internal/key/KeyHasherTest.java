@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.AbstractSet;
@@ -274,6 +275,42 @@ class KeyHasherTest {
     Path g = dir.resolve("copy.csv");
     Files.writeString(g, "a,b\n1,3\n");
     assertEquals(key(FileContent.of(f)), key(FileContent.of(g)), "same content, same key");
+  }
+
+  @Test
+  void aDirectory_isHashedByWhatIsUnderIt(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path a = Files.writeString(data.resolve("a.csv"), "x\n1\n");
+    Files.createDirectories(data.resolve("sub"));
+    Path b = Files.writeString(data.resolve("sub/b.csv"), "x\n2\n");
+    FileTime dirTime = Files.getLastModifiedTime(data);
+    CacheKey before = key(data);
+    assertEquals(before, key(data), "nothing changed");
+    assertEquals(before, key(data.toFile()), "a File is hashed as its Path");
+    // Written in place with as many bytes: only the file's modification time says so.
+    Files.writeString(a, "x\n9\n");
+    Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 2_000));
+    Files.setLastModifiedTime(data, dirTime);
+    CacheKey edited = key(data);
+    assertNotEquals(before, edited, "a file written in place");
+    Files.writeString(b, "x\n22\n");
+    Files.setLastModifiedTime(data, dirTime);
+    CacheKey grown = key(data);
+    assertNotEquals(edited, grown, "a file in a subdirectory");
+    Files.createDirectories(data.resolve("sub/empty"));
+    assertNotEquals(grown, key(data), "a new directory");
+    // A link to a directory is listed, not entered: what the link names is outside the argument.
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Path o = Files.writeString(outside.resolve("o.csv"), "1");
+    Files.createSymbolicLink(data.resolve("link"), outside);
+    CacheKey linked = key(data);
+    Files.writeString(o, "12");
+    assertEquals(linked, key(data));
+    // A link to a file is followed to it.
+    Files.createSymbolicLink(data.resolve("file-link"), o);
+    CacheKey fileLinked = key(data);
+    Files.writeString(o, "123");
+    assertNotEquals(fileLinked, key(data));
   }
 
   @Test
