@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.fixture.TransientBag;
 
 /** How {@link ResultCopies#copy} copies results, and which values it hands to Kryo. */
 class ResultCopiesTest {
@@ -145,6 +146,20 @@ class ResultCopiesTest {
     assertFalse(ResultCopies.copiedByKryo(Map.of("grid", new Grid())));
     assertFalse(ResultCopies.copiedByKryo(new Object[] {1, new Grid()}));
     assertFalse(ResultCopies.copiedByKryo(Optional.of(new Grid())));
+  }
+
+  @Test
+  void anObjectKeepingItsStateInTransientFields_isCopiedThroughItsSerializedForm() {
+    TransientBag bag = new TransientBag("b", "x", "y");
+    TransientBag copy = (TransientBag) ResultCopies.copy(bag);
+    assertNotSame(bag, copy);
+    assertEquals(List.of("x", "y"), copy.items(), "the field-by-field copy's items were null");
+    copy.items().add("z");
+    assertEquals(List.of("x", "y"), bag.items());
+    @SuppressWarnings("unchecked")
+    List<TransientBag> inList = (List<TransientBag>) ResultCopies.copy(new ArrayList<>(List.of(bag)));
+    assertEquals(List.of("x", "y"), inList.get(0).items());
+    assertNotSame(bag, inList.get(0));
   }
 
   @Test

@@ -2,14 +2,17 @@ package org.memocache.internal.codec;
 
 import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -156,7 +159,44 @@ final class BoundedKryo extends Kryo {
     if (c.getEnclosingClass() == DefaultArraySerializers.class) {
       return new LengthFirst(s);
     }
+    if (s instanceof FieldSerializer && SerialForm.keepsStateInTransientFields(type)) {
+      return new InMemoryOnly(type);
+    }
     return ReadResolving.wrap(type, s, references);
+  }
+
+  /**
+   * A class that keeps its state in transient fields ({@link SerialForm}): copied through its
+   * serialized form, never written or read field by field.
+   */
+  private static final class InMemoryOnly extends Serializer<Object> {
+    private final Class<?> type;
+
+    InMemoryOnly(Class<?> type) {
+      this.type = type;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+      throw new SerialForm.NotStored(type.getName() + " keeps its state in transient fields that its own Java"
+          + " serialization writes, a format the disk tier does not read back: the result stays in memory; register a"
+          + " ValueCodec for it to store it");
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<? extends Object> t) {
+      throw new SerialForm.NotStored(type.getName() + " was stored field by field, without the state it keeps in"
+          + " transient fields");
+    }
+
+    @Override
+    public Object copy(Kryo kryo, Object original) {
+      try {
+        return SerialForm.copy(original);
+      } catch (IOException e) {
+        throw new KryoException("cannot copy " + type.getName() + " through its serialized form: " + e, e);
+      }
+    }
   }
 
   /** Kryo's collection serializer, checking the claimed size before allocating for it. */

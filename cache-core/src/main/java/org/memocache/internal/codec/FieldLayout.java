@@ -35,8 +35,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>A class this codec leaves to Kryo has no layout ({@link #unsupported} says why): platform
  * classes, inner, local, anonymous, hidden and proxy classes,
  * collections and maps, classes with a Kryo serializer of their own ({@code KryoSerializable},
- * {@code @DefaultSerializer}), classes with a {@code readResolve} (Kryo's path honours it), and
- * classes whose fields cannot be made accessible.
+ * {@code @DefaultSerializer}), classes with a {@code readResolve} (Kryo's path honours it), classes
+ * that keep their state in transient fields ({@link SerialForm}), and classes whose fields cannot be
+ * made accessible.
  */
 final class FieldLayout {
 
@@ -127,6 +128,9 @@ final class FieldLayout {
       }
       if (hasReadResolve(c)) {
         return unsupported(c, "a class with readResolve");
+      }
+      if (SerialForm.keepsStateInTransientFields(c)) {
+        return unsupported(c, "a class keeping its state in transient fields");
       }
       String why = interfaces(c);
       if (why != null) {

@@ -146,6 +146,10 @@ final class KryoPool {
       if (t instanceof FilteringClassResolver.Rejected r) {
         return new RejectedClassException(r.className);
       }
+      if (t instanceof SerialForm.NotStored n) {
+        return what.equals("decode") ? new ForeignPayloadException("kryo: " + n.getMessage())
+            : new IOException("kryo: cannot " + what + ": " + n.getMessage());
+      }
       if (t instanceof DecodeLimits.Exceeded x) {
         return new DecodeLimitException("kryo: cannot " + what + ": " + x.getMessage());
       }

@@ -6,6 +6,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
@@ -49,6 +50,7 @@ import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
 import org.memocache.annotations.internal.KeyType;
 import org.memocache.annotations.internal.KeyTypeRules;
+import org.memocache.internal.codec.SerialForm;
 import org.memocache.spi.KeyEncoder;
 import org.memocache.spi.KeySink;
 
@@ -559,7 +561,36 @@ public final class KeyHasher implements KeySink {
           + " (String, number, record, collection) or register a KeyEncoder for it (Memo.builder().keyEncoder(...), or without code the"
           + " agent option or configuration key key-encoders=" + name + "=<encoder class>)");
     }
+    if (SerialForm.keepsStateInTransientFields(type)) {
+      serialForm(v, type);
+      return;
+    }
     fields(v, type);
+  }
+
+  /**
+   * An object whose state is in transient fields that its own serialization writes (Guava's
+   * multimaps): its serialized form, which holds that state, where its fields would not.
+   */
+  private void serialForm(Object v, Class<?> type) {
+    HashStream128 into = out;
+    into.putByte(Tag.SERIAL_FORM).putString(type.getName());
+    try {
+      SerialForm.write(v, new OutputStream() {
+        @Override
+        public void write(int b) {
+          into.putByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          into.putBytes(b, off, len);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      throw fail("is a " + type.getName() + ", which keeps its state in transient fields, and its serialized form"
+          + " cannot be written (" + e + "); register a KeyEncoder for it");
+    }
   }
 
   private void array(Object v, Class<?> type) {

@@ -59,6 +59,8 @@ final class Tag {
   static final byte COMPARATOR = 41;
   /** A {@code Path} or {@code File} naming a directory: what is under it. */
   static final byte DIRECTORY = 42;
+  /** An object keeping its state in transient fields: its Java serialized form. */
+  static final byte SERIAL_FORM = 43;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }

@@ -40,6 +40,7 @@ import org.memocache.internal.key.KeyHasher;
 import org.memocache.internal.codec.deep.Calibration;
 import org.memocache.testing.fixture.Bait1;
 import org.memocache.internal.codec.fixture.Measurement;
+import org.memocache.internal.codec.fixture.TransientBag;
 import org.memocache.internal.codec.fixture.Unit;
 import org.memocache.spi.ClassFilter;
 import org.memocache.testing.outside.Evil1;
@@ -120,6 +121,15 @@ class KryoCodecTest {
     @SuppressWarnings("unchecked")
     TreeMap<String, Integer> back = (TreeMap<String, Integer>) roundTrip(caseless, JDK_ONLY);
     assertEquals(1, back.get("a"));
+  }
+
+  @Test
+  void anObjectKeepingItsStateInTransientFields_isNotStored_namingWhy() {
+    IOException e = assertThrows(IOException.class, () -> encode(List.of(new TransientBag("b", "x"))));
+    assertTrue(e.getMessage().startsWith("kryo: cannot encode"), e.getMessage());
+    assertTrue(e.getMessage().contains(TransientBag.class.getName() + " keeps its state in transient fields"),
+        e.getMessage());
+    assertFalse(new FieldsCodec().canEncode(new TransientBag("b", "x")), "field by field it would lose its items");
   }
 
   @Test

@@ -36,6 +36,7 @@ import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
 import org.memocache.spi.KeyEncoder;
 import org.memocache.testing.ChildJvm;
+import org.memocache.internal.codec.fixture.TransientBag;
 
 class KeyHasherTest {
   static final MethodId M = MethodId.of("simulate", 0);
@@ -311,6 +312,13 @@ class KeyHasherTest {
     CacheKey fileLinked = key(data);
     Files.writeString(o, "123");
     assertNotEquals(fileLinked, key(data));
+  }
+
+  @Test
+  void anObjectKeepingItsStateInTransientFields_isHashedByItsSerializedForm() {
+    assertNotEquals(key(new TransientBag("b", "x")), key(new TransientBag("b", "y")), "fields alone are equal");
+    assertEquals(key(new TransientBag("b", "x", "y")), key(new TransientBag("b", "x", "y")));
+    assertNotEquals(key(new TransientBag("a", "x")), key(new TransientBag("b", "x")));
   }
 
   @Test
