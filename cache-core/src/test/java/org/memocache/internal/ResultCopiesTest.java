@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.fixture.RebuiltIndex;
 import org.memocache.internal.codec.fixture.TransientBag;
 
 /** How {@link ResultCopies#copy} copies results, and which values it hands to Kryo. */
@@ -160,6 +161,8 @@ class ResultCopiesTest {
     List<TransientBag> inList = (List<TransientBag>) ResultCopies.copy(new ArrayList<>(List.of(bag)));
     assertEquals(List.of("x", "y"), inList.get(0).items());
     assertNotSame(bag, inList.get(0));
+    // A transient index its readObject rebuilds is rebuilt in the copy.
+    assertEquals(1, ((RebuiltIndex) ResultCopies.copy(new RebuiltIndex(List.of("a", "b")))).indexOf("b"));
   }
 
   @Test

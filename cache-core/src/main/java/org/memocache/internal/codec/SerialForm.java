@@ -24,9 +24,14 @@ import org.jspecify.annotations.Nullable;
  * own format back is not a decoder the allow-list and the decode limits bound.
  */
 public final class SerialForm {
-  private static final ClassValue<Boolean> OWN = new ClassValue<>() {
+  private static final int TRANSIENT_FIELDS = 1;
+  private static final int WRITES = 2;
+  private static final int READS = 4;
+
+  /** Which of {@link #TRANSIENT_FIELDS}, {@link #WRITES} and {@link #READS} a class has. */
+  private static final ClassValue<Integer> TRAITS = new ClassValue<>() {
     @Override
-    protected Boolean computeValue(Class<?> type) {
+    protected Integer computeValue(Class<?> type) {
       return inspect(type);
     }
   };
@@ -35,32 +40,50 @@ public final class SerialForm {
 
   /**
    * Whether {@code type}, a class outside the platform, is serializable, has instance fields that
-   * are {@code transient}, and declares a serialization hook of its own (in it or a superclass
-   * outside the platform).
+   * are {@code transient}, and declares a serialization hook of its own ({@code writeObject},
+   * {@code readObject} or {@code writeReplace}, in it or a superclass outside the platform): a copy
+   * or a stored value field by field would lack what those fields hold.
    */
   public static boolean keepsStateInTransientFields(Class<?> type) {
-    return OWN.get(type);
+    int t = TRAITS.get(type);
+    return (t & TRANSIENT_FIELDS) != 0 && (t & (WRITES | READS)) != 0;
   }
 
-  private static boolean inspect(Class<?> type) {
+  /**
+   * Whether, besides, its own hooks write that state ({@code writeObject}, {@code writeReplace}), so
+   * its fields do not say what it holds and its key is its serialized form. With a
+   * {@code readObject} alone the transient fields are rebuilt from the others, which a key
+   * already covers.
+   */
+  public static boolean writesTransientState(Class<?> type) {
+    int t = TRAITS.get(type);
+    return (t & TRANSIENT_FIELDS) != 0 && (t & WRITES) != 0;
+  }
+
+  private static int inspect(Class<?> type) {
     if (!Serializable.class.isAssignableFrom(type) || type.isArray() || JdkValueTypes.isPlatform(type.getName())) {
-      return false;
+      return 0;
     }
-    boolean transientFields = false;
-    boolean hooks = false;
+    int traits = 0;
     try {
       for (Class<?> c = type; c != null && !JdkValueTypes.isPlatform(c.getName()); c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           int m = f.getModifiers();
-          transientFields |= Modifier.isTransient(m) && !Modifier.isStatic(m);
+          if (Modifier.isTransient(m) && !Modifier.isStatic(m)) {
+            traits |= TRANSIENT_FIELDS;
+          }
         }
-        hooks |= declares(c, "writeObject", ObjectOutputStream.class) || declares(c, "readObject", ObjectInputStream.class)
-            || declares(c, "writeReplace");
+        if (declares(c, "writeObject", ObjectOutputStream.class) || declares(c, "writeReplace")) {
+          traits |= WRITES;
+        }
+        if (declares(c, "readObject", ObjectInputStream.class)) {
+          traits |= READS;
+        }
       }
     } catch (LinkageError | RuntimeException e) {
-      return false; // its fields cannot even be listed: the field-by-field paths report it
+      return 0; // its fields cannot even be listed: the field-by-field paths report it
     }
-    return transientFields && hooks;
+    return traits;
   }
 
   private static boolean declares(Class<?> c, String name, Class<?>... parameters) {

@@ -561,7 +561,7 @@ public final class KeyHasher implements KeySink {
           + " (String, number, record, collection) or register a KeyEncoder for it (Memo.builder().keyEncoder(...), or without code the"
           + " agent option or configuration key key-encoders=" + name + "=<encoder class>)");
     }
-    if (SerialForm.keepsStateInTransientFields(type)) {
+    if (SerialForm.writesTransientState(type)) {
       serialForm(v, type);
       return;
     }

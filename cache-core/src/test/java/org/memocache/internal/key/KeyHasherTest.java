@@ -1,6 +1,7 @@
 package org.memocache.internal.key;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,8 @@ import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
 import org.memocache.spi.KeyEncoder;
 import org.memocache.testing.ChildJvm;
+import org.memocache.internal.codec.SerialForm;
+import org.memocache.internal.codec.fixture.RebuiltIndex;
 import org.memocache.internal.codec.fixture.TransientBag;
 
 class KeyHasherTest {
@@ -319,6 +322,10 @@ class KeyHasherTest {
     assertNotEquals(key(new TransientBag("b", "x")), key(new TransientBag("b", "y")), "fields alone are equal");
     assertEquals(key(new TransientBag("b", "x", "y")), key(new TransientBag("b", "x", "y")));
     assertNotEquals(key(new TransientBag("a", "x")), key(new TransientBag("b", "x")));
+    // A transient field its readObject rebuilds from the others is left out, as any transient field.
+    assertFalse(SerialForm.writesTransientState(RebuiltIndex.class));
+    assertTrue(SerialForm.keepsStateInTransientFields(RebuiltIndex.class));
+    assertNotEquals(key(new RebuiltIndex(List.of("a"))), key(new RebuiltIndex(List.of("b"))));
   }
 
   @Test
