@@ -67,15 +67,15 @@ class LowerTiersTest {
     assertArrayEquals(new double[] {1, 2, 4}, (double[]) tier.value(key), "replaced by the new result");
   }
 
-  /** A result the codec fails on: the JDK does not open AtomicLong's field to Kryo. */
-  record Counter(java.util.concurrent.atomic.AtomicLong count) {}
+  /** A result the codec fails on: the JDK does not open AtomicReference's field to Kryo. */
+  record Counter(java.util.concurrent.atomic.AtomicReference<Integer> count) {}
 
   @Test
   void valueTheCodecFailsOn_isReturned_warnedOnceByTheEngine_andCountedAsAStoreFailure() {
     RecordingTier tier = new RecordingTier();
     try (LogCapture log = new LogCapture(); Memo m = Memo.builder().memoryOnly().tier(tier).build()) {
       for (int k = 0; k < 2; k++) {
-        Counter c = new Counter(new java.util.concurrent.atomic.AtomicLong(k));
+        Counter c = new Counter(new java.util.concurrent.atomic.AtomicReference<>(k));
         assertEquals(k, m.call("count", () -> c, k).count().get(), "the computed value is returned");
       }
       assertEquals(2, m.stats().storeFailures());

@@ -149,6 +149,24 @@ class ResultCopiesTest {
     assertFalse(ResultCopies.copiedByKryo(Optional.of(new Grid())));
   }
 
+  record Tally(String name, java.util.concurrent.atomic.AtomicLong count, java.util.concurrent.atomic.AtomicBoolean done,
+      java.util.concurrent.atomic.AtomicInteger errors) {}
+
+  @Test
+  void atomicNumbers_areCopied_soACallersIncrementStaysItsOwn() {
+    Tally t = new Tally("t", new java.util.concurrent.atomic.AtomicLong(5), new java.util.concurrent.atomic.AtomicBoolean(),
+        new java.util.concurrent.atomic.AtomicInteger(2));
+    Tally c = (Tally) ResultCopies.copy(t);
+    assertNotSame(t.count(), c.count());
+    c.count().incrementAndGet();
+    c.done().set(true);
+    c.errors().incrementAndGet();
+    assertEquals(5, t.count().get());
+    assertFalse(t.done().get());
+    assertEquals(2, t.errors().get());
+    assertEquals(6, c.count().get());
+  }
+
   @Test
   void anObjectKeepingItsStateInTransientFields_isCopiedThroughItsSerializedForm() {
     TransientBag bag = new TransientBag("b", "x", "y");

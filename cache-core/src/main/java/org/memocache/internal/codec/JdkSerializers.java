@@ -12,11 +12,17 @@ import java.util.AbstractMap;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Kryo serializers for JDK value types that Kryo 5 has none for and whose fields its field
  * serializer cannot reach on Java 17 ({@code java.base} does not open {@code java.util}):
- * {@code UUID}, map entries, {@code EnumMap} and {@code MathContext}.
+ * {@code UUID}, map entries, {@code EnumMap}, {@code MathContext} and the atomic numbers and
+ * boolean (a counter in a result: without a copy, a caller's increment would reach later hits).
  */
 final class JdkSerializers {
   private JdkSerializers() {}
@@ -28,6 +34,50 @@ final class JdkSerializers {
     kryo.addDefaultSerializer(Map.entry(0, 0).getClass(), new EntrySerializer(EntryKind.KEY_VALUE_HOLDER));
     kryo.addDefaultSerializer(EnumMap.class, new EnumMapSerializer());
     kryo.addDefaultSerializer(MathContext.class, new MathContextSerializer());
+    kryo.addDefaultSerializer(AtomicInteger.class,
+        new AtomicSerializer<>(AtomicInteger.class, AtomicInteger::get, v -> new AtomicInteger(Math.toIntExact(v))));
+    kryo.addDefaultSerializer(AtomicLong.class, new AtomicSerializer<>(AtomicLong.class, AtomicLong::get, AtomicLong::new));
+    kryo.addDefaultSerializer(AtomicBoolean.class,
+        new AtomicSerializer<>(AtomicBoolean.class, a -> a.get() ? 1 : 0, v -> new AtomicBoolean(v != 0)));
+  }
+
+  /**
+   * An atomic number or boolean as its value, read back as a new one; a subclass, which would read
+   * back as the class itself, is refused.
+   */
+  private static final class AtomicSerializer<T> extends Serializer<T> {
+    private final Class<T> type;
+    private final ToLongFunction<T> value;
+    private final LongFunction<T> create;
+
+    AtomicSerializer(Class<T> type, ToLongFunction<T> value, LongFunction<T> create) {
+      this.type = type;
+      this.value = value;
+      this.create = create;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, T a) {
+      output.writeLong(value.applyAsLong(exactly(a)));
+    }
+
+    @Override
+    public T read(Kryo kryo, Input input, Class<? extends T> t) {
+      return create.apply(input.readLong());
+    }
+
+    @Override
+    public T copy(Kryo kryo, T original) {
+      return create.apply(value.applyAsLong(exactly(original)));
+    }
+
+    private T exactly(T a) {
+      if (a.getClass() != type) {
+        throw new KryoException("a " + a.getClass().getName() + " is a subclass of " + type.getName()
+            + ", which would read back as " + type.getSimpleName());
+      }
+      return a;
+    }
   }
 
   private static final class UuidSerializer extends Serializer<UUID> {

@@ -33,7 +33,8 @@ final class JdkValueTypes {
       "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentSkipListMap",
       "java.util.concurrent.ConcurrentSkipListSet", "java.util.concurrent.CopyOnWriteArrayList",
       "java.util.concurrent.CopyOnWriteArraySet", "java.util.concurrent.ConcurrentLinkedQueue",
-      "java.util.concurrent.ConcurrentLinkedDeque");
+      "java.util.concurrent.ConcurrentLinkedDeque", "java.util.concurrent.atomic.AtomicInteger",
+      "java.util.concurrent.atomic.AtomicLong", "java.util.concurrent.atomic.AtomicBoolean");
 
   /** Prefixes of JDK implementation classes behind factory methods ({@code List.of}, {@code Collections.*}). */
   private static final String[] PREFIXES = {
