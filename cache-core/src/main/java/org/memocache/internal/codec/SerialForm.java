@@ -15,13 +15,14 @@ import java.lang.reflect.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Classes that keep their state in {@code transient} fields and write it through Java
- * serialization hooks of their own ({@code writeObject}, {@code readObject}, {@code writeReplace}):
- * Guava's multimaps and range sets hold their contents so. Their fields, read one by one as keys,
- * copies and stored values are, miss that state: a copy's map would be {@code null} and two
- * different multimaps one key. So such an object's key is its serialized form, its memory-tier copy
- * a serialization round trip in memory, and it is not stored on disk: reading Java serialization's
- * own format back is not a decoder the allow-list and the decode limits bound.
+ * Classes that keep their state in {@code transient} fields behind Java serialization hooks of
+ * their own ({@code writeObject}, {@code readObject}, {@code writeReplace}): Guava's multimaps and
+ * range sets hold their contents so. Read field by field, for a key, a copy or a stored value, such
+ * an object loses that state: a copy's map would be {@code null}, and two different multimaps
+ * would be one key. So its memory-tier copy is a serialization round trip in memory, it is not
+ * stored on disk (reading Java serialization's own format back is not a decoder the allow-list and
+ * the decode limits bound), and, when its own hooks write that state, its key is its serialized
+ * form.
  */
 public final class SerialForm {
   private static final int TRANSIENT_FIELDS = 1;

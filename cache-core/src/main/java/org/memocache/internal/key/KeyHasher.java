@@ -68,9 +68,11 @@ import org.memocache.spi.KeySink;
  * {@code LinkedHashSet}s and {@code LinkedHashMap}s (in insertion order); {@code Path}/{@code File}
  * by (absolute path, size, mtime); {@link FileContent} by content; records and plain classes by
  * their fields (class name, then fields by name). Which rule applies to a class is decided by
- * {@link KeyTypeRules}, the same table the annotation processor checks at compile time. Lambdas, streams, iterators, I/O handles, threads and JDK types without
- * a rule are refused with a {@link MemoKeyException} naming the method, the parameter and the path
- * to the value.
+ * {@link KeyTypeRules}, the same table the annotation processor checks at compile time; a directory
+ * is hashed by what is under it, and an object whose own serialization writes state held in
+ * transient fields by its serialized form. Lambdas, streams, iterators, I/O handles, threads and JDK
+ * types without a rule are refused with a {@link MemoKeyException} naming the method, the parameter
+ * and the path to the value.
  *
  * <p>Cycles and shared objects: an object met again while it is still being hashed (an ancestor on
  * the current path) is written as a back-reference, its distance up the path. The path is the same
