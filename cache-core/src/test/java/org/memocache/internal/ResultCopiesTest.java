@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memocache.internal.codec.FieldsCodec;
+import org.memocache.internal.codec.fixture.Polyline;
 import org.memocache.internal.codec.fixture.RebuiltIndex;
 import org.memocache.internal.codec.fixture.TransientBag;
 
@@ -151,6 +152,15 @@ class ResultCopiesTest {
 
   record Tally(String name, java.util.concurrent.atomic.AtomicLong count, java.util.concurrent.atomic.AtomicBoolean done,
       java.util.concurrent.atomic.AtomicInteger errors) {}
+
+  @Test
+  void aCollectionsOwnFields_areCopied() {
+    Polyline p = new Polyline(true, 1.0, 2.0);
+    Polyline c = (Polyline) ResultCopies.copy(p);
+    assertNotSame(p, c);
+    assertTrue(c.closed, "a copy of the elements alone lost the flag");
+    assertEquals(List.of(1.0, 2.0), c);
+  }
 
   @Test
   void atomicNumbers_areCopied_soACallersIncrementStaysItsOwn() {

@@ -13,6 +13,7 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -145,10 +146,10 @@ final class BoundedKryo extends Kryo {
     Serializer s = super.getDefaultSerializer(type);
     Class<?> c = s.getClass();
     if (c == CollectionSerializer.class) {
-      return new Collections();
+      return WithOwnFields.wrap(type, new Collections());
     }
     if (c == MapSerializer.class) {
-      return new Maps();
+      return WithOwnFields.wrap(type, new Maps());
     }
     if (c == DefaultSerializers.PriorityQueueSerializer.class) {
       return new PriorityQueues();
@@ -163,6 +164,81 @@ final class BoundedKryo extends Kryo {
       return new InMemoryOnly(type);
     }
     return ReadResolving.wrap(type, s, references);
+  }
+
+  /**
+   * A subclass of a JDK collection or map with fields of its own ({@link OwnFields}): its elements,
+   * then each such field by name and value. A stored value whose names differ from the live class's
+   * (a field added, removed or renamed since) is refused, as the field serializer's shapes refuse it.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final class WithOwnFields extends Serializer<Object> {
+    private final Serializer elements;
+    private final Field[] fields;
+
+    private WithOwnFields(Serializer elements, Field[] fields) {
+      this.elements = elements;
+      this.fields = fields;
+    }
+
+    static Serializer wrap(Class<?> type, Serializer elements) {
+      Field[] fields = OwnFields.of(type);
+      return fields.length == 0 ? elements : new WithOwnFields(elements, fields);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+      elements.write(kryo, output, object);
+      output.writeVarInt(fields.length, true);
+      for (Field f : fields) {
+        output.writeString(f.getName());
+        kryo.writeClassAndObject(output, get(f, object));
+      }
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
+      Object value = elements.read(kryo, input, type);
+      int n = input.readVarInt(true);
+      if (n != fields.length) {
+        throw new KryoException(type.getName() + " was stored with " + n + " fields of its own, the live class has "
+            + fields.length);
+      }
+      for (Field f : fields) {
+        String name = input.readString();
+        if (!f.getName().equals(name)) {
+          throw new KryoException(type.getName() + " was stored with a field " + name + " where the live class has "
+              + f.getName());
+        }
+        set(f, value, kryo.readClassAndObject(input));
+      }
+      return value;
+    }
+
+    @Override
+    public Object copy(Kryo kryo, Object original) {
+      Object copy = elements.copy(kryo, original);
+      for (Field f : fields) {
+        set(f, copy, kryo.copy(get(f, original)));
+      }
+      return copy;
+    }
+
+    private static @Nullable Object get(Field f, Object from) {
+      try {
+        return f.get(from);
+      } catch (IllegalAccessException e) {
+        throw new KryoException("cannot read " + f, e);
+      }
+    }
+
+    private static void set(Field f, Object into, @Nullable Object value) {
+      try {
+        f.set(into, value);
+      } catch (IllegalAccessException | IllegalArgumentException e) {
+        throw new KryoException("cannot set " + f + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /**

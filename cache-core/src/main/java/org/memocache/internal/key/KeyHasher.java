@@ -50,6 +50,7 @@ import org.memocache.MemoKeyException;
 import org.memocache.MethodId;
 import org.memocache.annotations.internal.KeyType;
 import org.memocache.annotations.internal.KeyTypeRules;
+import org.memocache.internal.codec.OwnFields;
 import org.memocache.internal.codec.SerialForm;
 import org.memocache.spi.KeyEncoder;
 import org.memocache.spi.KeySink;
@@ -408,7 +409,10 @@ public final class KeyHasher implements KeySink {
       case STRING_FORM -> out.putByte(Tag.STRING_FORM).putString(type.getName()).putString(v.toString());
       case OPTIONAL -> optional(v);
       case RECORD -> walk(v, type);
-      case LIST, COLLECTION -> ordered((Collection<?>) v);
+      case LIST, COLLECTION -> {
+        ordered((Collection<?>) v);
+        ownFields(v, type);
+      }
       case SET -> {
         enter(v);
         if (v instanceof SortedSet<?> sorted) {
@@ -423,6 +427,7 @@ public final class KeyHasher implements KeySink {
           unordered((Collection<?>) v, false);
         }
         leave(v);
+        ownFields(v, type);
       }
       case MAP -> {
         enter(v);
@@ -438,6 +443,7 @@ public final class KeyHasher implements KeySink {
           unordered(((Map<?, ?>) v).entrySet(), true);
         }
         leave(v);
+        ownFields(v, type);
       }
       case MAP_ENTRY -> {
         Map.Entry<?, ?> e = (Map.Entry<?, ?>) v;
@@ -608,6 +614,37 @@ public final class KeyHasher implements KeySink {
     for (int i = 0; i < a.length; i++) {
       path[depth] = "[" + i + "]";
       value(a[i], depth + 1);
+    }
+    leave(v);
+  }
+
+  /**
+   * The fields a subclass of a JDK collection or map declares besides its elements (a polyline's
+   * {@code closed} flag), after them: two such objects with the same elements and another flag
+   * are two keys. Nothing for the JDK's own classes, so their keys are what they were.
+   */
+  private void ownFields(Object v, Class<?> type) {
+    Field[] fields;
+    try {
+      fields = OwnFields.of(type);
+    } catch (RuntimeException e) {
+      throw fail("is a " + type.getName() + " whose own fields cannot be read (" + e.getMessage() + ")");
+    }
+    if (fields.length == 0) {
+      return;
+    }
+    enter(v);
+    out.putByte(Tag.OWN_FIELDS).putString(type.getName()).putInt(fields.length);
+    for (Field f : fields) {
+      path[depth] = "." + f.getName();
+      out.putString(f.getName());
+      Object fv;
+      try {
+        fv = f.get(v);
+      } catch (IllegalAccessException e) {
+        throw fail("has a field " + f.getName() + " that cannot be read: " + e.getMessage());
+      }
+      value(fv, depth + 1);
     }
     leave(v);
   }

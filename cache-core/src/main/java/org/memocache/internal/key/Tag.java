@@ -61,6 +61,8 @@ final class Tag {
   static final byte DIRECTORY = 42;
   /** An object keeping its state in transient fields: its Java serialized form. */
   static final byte SERIAL_FORM = 43;
+  /** After a collection's or map's elements: the fields its class declares besides them. */
+  static final byte OWN_FIELDS = 44;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }

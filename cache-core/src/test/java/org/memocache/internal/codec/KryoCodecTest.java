@@ -40,6 +40,7 @@ import org.memocache.internal.key.KeyHasher;
 import org.memocache.internal.codec.deep.Calibration;
 import org.memocache.testing.fixture.Bait1;
 import org.memocache.internal.codec.fixture.Measurement;
+import org.memocache.internal.codec.fixture.Polyline;
 import org.memocache.internal.codec.fixture.TransientBag;
 import org.memocache.internal.codec.fixture.Unit;
 import org.memocache.spi.ClassFilter;
@@ -136,6 +137,13 @@ class KryoCodecTest {
     assertTrue(e.getMessage().contains(TransientBag.class.getName() + " keeps its state in transient fields"),
         e.getMessage());
     assertFalse(new FieldsCodec().canEncode(new TransientBag("b", "x")), "field by field it would lose its items");
+  }
+
+  @Test
+  void aCollectionsOwnFields_roundTrip() throws IOException {
+    Polyline back = (Polyline) roundTrip(new Polyline(true, 1.0, 2.0), ALL);
+    assertTrue(back.closed);
+    assertEquals(List.of(1.0, 2.0), back);
   }
 
   @Test

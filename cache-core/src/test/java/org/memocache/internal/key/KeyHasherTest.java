@@ -38,6 +38,7 @@ import org.memocache.MethodId;
 import org.memocache.spi.KeyEncoder;
 import org.memocache.testing.ChildJvm;
 import org.memocache.internal.codec.SerialForm;
+import org.memocache.internal.codec.fixture.Polyline;
 import org.memocache.internal.codec.fixture.RebuiltIndex;
 import org.memocache.internal.codec.fixture.TransientBag;
 
@@ -326,6 +327,13 @@ class KeyHasherTest {
     assertFalse(SerialForm.writesTransientState(RebuiltIndex.class));
     assertTrue(SerialForm.keepsStateInTransientFields(RebuiltIndex.class));
     assertNotEquals(key(new RebuiltIndex(List.of("a"))), key(new RebuiltIndex(List.of("b"))));
+  }
+
+  @Test
+  void aCollectionsOwnFields_arePartOfItsKey() {
+    assertNotEquals(key(new Polyline(false, 1.0, 2.0)), key(new Polyline(true, 1.0, 2.0)), "same points, another flag");
+    assertEquals(key(new Polyline(true, 1.0, 2.0)), key(new Polyline(true, 1.0, 2.0)));
+    assertEquals(key(new ArrayList<>(List.of(1.0, 2.0))), key(List.of(1.0, 2.0)), "the JDK's lists as before");
   }
 
   @Test
