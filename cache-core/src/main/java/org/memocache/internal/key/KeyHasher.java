@@ -38,9 +38,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -438,6 +440,8 @@ public final class KeyHasher implements KeySink {
         } else if (v instanceof LinkedHashMap<?, ?> linked) {
           out.putByte(Tag.ORDERED_MAP);
           inOrder(linked.entrySet(), true);
+        } else if (v instanceof Properties p) {
+          properties(p);
         } else {
           out.putByte(Tag.MAP);
           unordered(((Map<?, ?>) v).entrySet(), true);
@@ -647,6 +651,25 @@ public final class KeyHasher implements KeySink {
       value(fv, depth + 1);
     }
     leave(v);
+  }
+
+  /**
+   * {@code Properties}: its entries, then what {@code getProperty} answers for every name, which
+   * includes its defaults (a {@code new Properties(defaults)} answers from them, and its entries
+   * do not show them).
+   */
+  private void properties(Properties p) {
+    out.putByte(Tag.PROPERTIES);
+    unordered(p.entrySet(), true);
+    Set<String> names = new TreeSet<>(p.stringPropertyNames());
+    out.putInt(names.size());
+    for (String name : names) {
+      String value = p.getProperty(name);
+      out.putString(name).putBoolean(value != null);
+      if (value != null) {
+        out.putString(value);
+      }
+    }
   }
 
   /**

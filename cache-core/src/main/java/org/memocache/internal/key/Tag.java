@@ -63,6 +63,8 @@ final class Tag {
   static final byte SERIAL_FORM = 43;
   /** After a collection's or map's elements: the fields its class declares besides them. */
   static final byte OWN_FIELDS = 44;
+  /** {@code Properties}: entries, then every name with what {@code getProperty} answers. */
+  static final byte PROPERTIES = 45;
   /** The shape of the declared result type, part of a woven method's identity. */
   static final byte RESULT_SHAPE = 64;
 }

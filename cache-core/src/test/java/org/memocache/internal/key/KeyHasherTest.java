@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -334,6 +335,22 @@ class KeyHasherTest {
     assertNotEquals(key(new Polyline(false, 1.0, 2.0)), key(new Polyline(true, 1.0, 2.0)), "same points, another flag");
     assertEquals(key(new Polyline(true, 1.0, 2.0)), key(new Polyline(true, 1.0, 2.0)));
     assertEquals(key(new ArrayList<>(List.of(1.0, 2.0))), key(List.of(1.0, 2.0)), "the JDK's lists as before");
+  }
+
+  @Test
+  void properties_withOtherDefaults_areAnotherKey() {
+    Properties low = new Properties();
+    low.setProperty("rate", "1");
+    Properties high = new Properties();
+    high.setProperty("rate", "2");
+    // No entries of their own: only getProperty, through the defaults, tells them apart.
+    assertNotEquals(key(new Properties(low)), key(new Properties(high)));
+    Properties a = new Properties(low);
+    a.setProperty("n", "3");
+    Properties b = new Properties(low);
+    b.setProperty("n", "3");
+    assertEquals(key(a), key(b));
+    assertNotEquals(key(a), key(new Properties(low)));
   }
 
   @Test
