@@ -23,7 +23,6 @@ final class FieldPlan {
   };
 
   final Field[] fields;
-  final String[] names;
   /** Why the fields cannot be read, or {@code null} when they can. */
   final @Nullable String inaccessible;
 
@@ -54,10 +53,6 @@ final class FieldPlan {
       out.addAll(own);
     }
     this.fields = out.toArray(new Field[0]);
-    this.names = new String[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      names[i] = fields[i].getName();
-    }
     this.inaccessible = problem;
   }
 

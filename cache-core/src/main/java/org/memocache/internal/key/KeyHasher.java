@@ -634,23 +634,9 @@ public final class KeyHasher implements KeySink {
     } catch (RuntimeException e) {
       throw fail("is a " + type.getName() + " whose own fields cannot be read (" + e.getMessage() + ")");
     }
-    if (fields.length == 0) {
-      return;
+    if (fields.length > 0) {
+      fieldValues(v, Tag.OWN_FIELDS, type, fields);
     }
-    enter(v);
-    out.putByte(Tag.OWN_FIELDS).putString(type.getName()).putInt(fields.length);
-    for (Field f : fields) {
-      path[depth] = "." + f.getName();
-      out.putString(f.getName());
-      Object fv;
-      try {
-        fv = f.get(v);
-      } catch (IllegalAccessException e) {
-        throw fail("has a field " + f.getName() + " that cannot be read: " + e.getMessage());
-      }
-      value(fv, depth + 1);
-    }
-    leave(v);
   }
 
   /**
@@ -777,18 +763,22 @@ public final class KeyHasher implements KeySink {
           + "; register a KeyEncoder for it (Memo.builder().keyEncoder(...), or without code the agent option"
           + " or configuration key key-encoders=" + type.getName() + "=<encoder class>)");
     }
+    fieldValues(v, type.isRecord() ? Tag.RECORD : Tag.OBJECT, type, plan.fields);
+  }
+
+  /** {@code tag}, the class's name and each field by name and value. */
+  private void fieldValues(Object v, byte tag, Class<?> type, Field[] fields) {
     enter(v);
-    out.putByte(type.isRecord() ? Tag.RECORD : Tag.OBJECT).putString(type.getName())
-        .putInt(plan.fields.length);
-    for (int i = 0; i < plan.fields.length; i++) {
-      Field f = plan.fields[i];
-      path[depth] = "." + plan.names[i];
-      out.putString(plan.names[i]);
+    out.putByte(tag).putString(type.getName()).putInt(fields.length);
+    for (Field f : fields) {
+      String name = f.getName();
+      path[depth] = "." + name;
+      out.putString(name);
       Object fv;
       try {
         fv = f.get(v);
       } catch (IllegalAccessException e) {
-        throw fail("has a field " + plan.names[i] + " that cannot be read: " + e.getMessage());
+        throw fail("has a field " + name + " that cannot be read: " + e.getMessage());
       }
       value(fv, depth + 1);
     }
