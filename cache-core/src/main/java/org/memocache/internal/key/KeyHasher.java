@@ -7,7 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,9 +18,11 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -809,36 +809,67 @@ public final class KeyHasher implements KeySink {
    * place, which would leave a method reading the files served what they held before.
    */
   private void directoryTree(Path dir) {
-    List<Path> entries = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(dir)) { // links to directories are listed, not entered
-      for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
-        Path e = it.next();
-        if (!e.equals(dir)) {
+    List<TreeEntry> entries = new ArrayList<>();
+    Path root;
+    try {
+      // A directory named through a link (a data directory linked into place) is walked where it is:
+      // a walk does not enter a link it starts at, and would see nothing under it.
+      root = dir.toRealPath();
+      // The listing hands each entry's attributes over: a file is read once, a link followed once.
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+          if (!d.equals(root)) {
+            add(d, a);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+          add(f, a);
+          return FileVisitResult.CONTINUE;
+        }
+
+        private void add(Path e, BasicFileAttributes a) {
           if (entries.size() == MAX_TREE_ENTRIES) {
             throw fail("is the directory " + dir + ", which holds more than " + MAX_TREE_ENTRIES + " files and"
                 + " directories: pass the paths the method reads, or a value naming the data's version; mark the"
                 + " parameter @Memoize.Ignore if it does not change the result");
           }
-          entries.add(e);
+          entries.add(TreeEntry.of(e, a));
         }
-      }
-    } catch (IOException | UncheckedIOException e) {
+      });
+    } catch (IOException e) {
       throw fail("is the directory " + dir + ", which cannot be listed: " + e.getMessage());
     }
-    Collections.sort(entries);
+    entries.sort(Comparator.comparing(TreeEntry::path));
     out.putByte(Tag.DIRECTORY).putString(dir.toString()).putInt(entries.size());
-    for (Path e : entries) {
-      out.putString(dir.relativize(e).toString());
-      try {
-        BasicFileAttributes a = Files.readAttributes(e, BasicFileAttributes.class);
-        if (a.isDirectory()) {
-          out.putByte((byte) 'd');
-        } else {
-          out.putByte((byte) 'f').putLong(a.size()).putLong(a.lastModifiedTime().toMillis());
-        }
-      } catch (IOException gone) {
-        out.putByte((byte) '-'); // removed while listed, or a link to nothing
+    for (TreeEntry e : entries) {
+      out.putString(root.relativize(e.path()).toString()).putByte(e.kind());
+      if (e.kind() == 'f') {
+        out.putLong(e.size()).putLong(e.modified());
       }
+    }
+  }
+
+  /**
+   * An entry under a directory: {@code 'd'} a directory (or a link to one, listed, not entered),
+   * {@code 'f'} a file (a link to one followed) with its size and modification time, {@code '-'} a
+   * link to nothing.
+   */
+  private record TreeEntry(Path path, byte kind, long size, long modified) {
+    static TreeEntry of(Path p, BasicFileAttributes listed) {
+      BasicFileAttributes a = listed;
+      if (a.isSymbolicLink()) {
+        try {
+          a = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException gone) {
+          return new TreeEntry(p, (byte) '-', 0, 0);
+        }
+      }
+      return a.isDirectory() ? new TreeEntry(p, (byte) 'd', 0, 0)
+          : new TreeEntry(p, (byte) 'f', a.size(), a.lastModifiedTime().toMillis());
     }
   }
 

@@ -317,6 +317,12 @@ class KeyHasherTest {
     CacheKey fileLinked = key(data);
     Files.writeString(o, "123");
     assertNotEquals(fileLinked, key(data));
+    // A directory passed as a link to it is walked where it is.
+    Path viaLink = Files.createSymbolicLink(dir.resolve("data-link"), data);
+    CacheKey throughLink = key(viaLink);
+    Files.writeString(a, "x\n7\n");
+    Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 2_000));
+    assertNotEquals(throughLink, key(viaLink), "a file written in place under a linked directory");
   }
 
   @Test
